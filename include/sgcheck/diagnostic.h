@@ -1,0 +1,46 @@
+// The one diagnostic type of sgcheck. Every parser (values, JSON, YAML, flows, policies) and the linter
+// report problems as Diagnostic values; format_diagnostic() is the one printer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sgcheck {
+
+enum class Severity : std::uint8_t { error, warning, note };
+
+// "error", "warning", "note".
+const char* severity_name(Severity severity);
+
+// A position in an input: the file as the user named it, 1-based line and column (bytes). line == 0
+// means the position is unknown (then only the file is printed).
+struct Location {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+
+  // "file:line:col", or "file" when the line is unknown.
+  std::string to_string() const;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::error;
+  // The catalogue id this diagnostic maps to when the linter reports it ("SG403"), or empty.
+  std::string check;
+  std::string message;
+  Location location;
+  // The text of the line at location.line, without its newline; empty when not known.
+  std::string source_line;
+};
+
+// gcc style: "file:line:col: error: message", then, when the source line is known, the line and a
+// caret under the column. Ends with a newline.
+std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// The source line around byte offset `offset` of `text` (without the newline).
+std::string line_at(std::string_view text, std::size_t offset);
+
+using Diagnostics = std::vector<Diagnostic>;
+
+}  // namespace sgcheck

@@ -1,0 +1,177 @@
+// The inventory: every security group, atomic rule, network interface, prefix list, VPC and peering
+// read from the inputs, merged into one model, each element with its source position.
+// Entry point: load_inventory() reads files, directories and "-" (format detected by content) and
+// never throws; input errors come back as diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sgcheck/diagnostic.h"
+#include "sgcheck/values.h"
+
+namespace sgcheck {
+
+// Where an element came from: an index into Inventory::files and a 1-based line and column.
+struct SourcePos {
+  std::uint32_t file = 0;
+  std::uint32_t line = 0;  // 0 = unknown
+  std::uint32_t column = 0;
+  bool operator==(const SourcePos&) const = default;
+};
+
+struct Tag {
+  std::string key;
+  std::string value;
+};
+
+enum class Direction : std::uint8_t { ingress, egress };
+enum class PeerKind : std::uint8_t { cidr4, cidr6, prefix_list, group };
+
+const char* direction_name(Direction direction);  // "ingress", "egress"
+const char* peer_kind_name(PeerKind kind);        // "cidr4", "cidr6", "prefix-list", "group"
+
+// The one peer of an atomic rule.
+struct Peer {
+  PeerKind kind = PeerKind::cidr4;
+  Cidr cidr;       // cidr4, cidr6
+  std::string id;  // prefix-list: pl-…; group: sg-…
+  // group references only, as the input gave them (empty when absent)
+  std::string user_id;
+  std::string vpc_id;
+  std::string peering_id;
+  std::string peering_status;
+};
+
+// An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer.
+struct Rule {
+  Direction direction = Direction::ingress;
+  int protocol = kAllProtocols;  // canonical: -1 or 0..255
+  // FromPort/ToPort as the input wrote them (nullopt when absent). See normalised_ports().
+  std::optional<std::int32_t> from_port;
+  std::optional<std::int32_t> to_port;
+  Peer peer;
+  std::string id;  // sgr-…, or empty when the input has no rule ids
+  std::string description;
+  std::vector<Tag> tags;
+  SourcePos location;       // the most precise place: the peer entry
+  SourcePos rule_location;  // the enclosing IpPermission / rule object
+  // false when a value of the rule was invalid (a diagnostic says which): it takes no part in evaluation.
+  bool valid = true;
+};
+
+// The port range (tcp, udp), ICMP type/code (icmp, icmpv6; absent = -1), or nullopt where AWS
+// ignores ports (-1 and every other protocol): the "from"/"to" of `dump`.
+std::optional<std::pair<int, int>> normalised_ports(const Rule& rule);
+
+struct Group {
+  std::string id;  // sg-…
+  std::string name;
+  std::string description;
+  std::string vpc_id;
+  std::string owner_id;
+  std::vector<Tag> tags;
+  std::vector<Rule> rules;  // atomic rules, in input order
+  SourcePos location;
+  // true when only describe-security-group-rules output named the group (no name, VPC, tags).
+  bool from_rules_only = false;
+};
+
+struct Interface {
+  std::string id;  // eni-…
+  std::string vpc_id;
+  std::string subnet_id;
+  std::string instance_id;
+  std::string type;    // InterfaceType, e.g. "interface", "nat_gateway"
+  std::string status;  // "in-use", "available"
+  std::vector<std::string> groups;
+  std::vector<Address> private_ips;  // IPv4 first (primary first), then IPv6: what references match
+  std::vector<Cidr> delegated_prefixes;  // Ipv4Prefixes / Ipv6Prefixes
+  std::vector<Address> public_ips;       // public and Elastic IPs: never match references
+  std::vector<Tag> tags;
+  SourcePos location;
+};
+
+struct PrefixList {
+  std::string id;  // pl-…
+  std::string name;
+  std::optional<Family> family;
+  std::optional<int> max_entries;
+  bool entries_known = false;  // false: only the id (and family, max entries) were given
+  std::vector<Cidr> entries;
+  SourcePos location;
+};
+
+struct Vpc {
+  std::string id;
+  std::vector<Cidr> cidrs;  // IPv4 and IPv6 blocks
+  bool is_default = false;
+  SourcePos location;
+};
+
+struct Peering {
+  std::string id;  // pcx-…
+  std::string requester_vpc;
+  std::string accepter_vpc;
+  std::string status;  // Status.Code, e.g. "active"
+  SourcePos location;
+};
+
+struct Inventory {
+  std::vector<std::string> files;  // as the user named them; "-" for standard input
+  std::vector<Group> groups;       // sorted by id
+  std::vector<Interface> interfaces;  // sorted by id
+  std::vector<PrefixList> prefix_lists;  // sorted by id
+  std::vector<Vpc> vpcs;                 // sorted by id
+  std::vector<Peering> peerings;         // sorted by id
+  // Problems with values inside well-formed input (bad CIDR, port out of range, …), each with the
+  // catalogue id it maps to. The rules concerned have valid == false.
+  Diagnostics diagnostics;
+
+  const Group* find_group(std::string_view id) const;
+  const Interface* find_interface(std::string_view id) const;
+  const PrefixList* find_prefix_list(std::string_view id) const;
+  const Vpc* find_vpc(std::string_view id) const;
+  Location location(const SourcePos& pos) const;  // with the file name
+  std::size_t rule_count() const;
+};
+
+struct LoadLimits {
+  std::uint64_t max_file_bytes = std::uint64_t{1} << 30;  // 1 GiB per file
+  std::uint32_t max_depth = 64;                           // JSON/YAML nesting
+  std::uint64_t max_rules = 10'000'000;                   // atomic rules in all
+};
+
+struct LoadStats {
+  std::size_t files = 0;
+  std::uint64_t bytes = 0;
+  double read_seconds = 0;   // reading files into memory
+  double parse_seconds = 0;  // parsing and building the per-file model
+  double merge_seconds = 0;  // merging, sorting, cross-checks
+};
+
+struct LoadResult {
+  Inventory inventory;
+  // Errors that make the input unusable (unreadable file, invalid JSON, unrecognised format, a group
+  // defined twice with different rules): non-empty means exit status 2.
+  Diagnostics errors;
+  LoadStats stats;
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads every input (file, directory read recursively for *.json *.yaml *.yml *.template in name
+// order, or "-" for standard input) and merges them into one inventory.
+LoadResult load_inventory(const std::vector<std::string>& inputs, const LoadLimits& limits = {});
+
+// The same for in-memory documents, named as given: the seam for tests and fuzzers.
+struct NamedBuffer {
+  std::string name;
+  std::string content;
+};
+LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
+                                       const LoadLimits& limits = {});
+
+}  // namespace sgcheck

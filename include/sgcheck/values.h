@@ -1,0 +1,119 @@
+// The values security-group rules are made of: IPv4/IPv6 addresses, CIDRs, ports, protocols, ICMP
+// type:code. Parsing is exact (Boost.Spirit X3 grammars in src/atoms/) and never throws: a failure is a
+// ValueError naming what was expected and where. Canonical text forms come from to_string().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sgcheck/interval_set.h"
+
+namespace sgcheck {
+
+enum class Family : std::uint8_t { ipv4, ipv6 };
+
+// An address of either family. IPv4 addresses live in the low 32 bits of `bits`.
+struct Address {
+  Family family = Family::ipv4;
+  u128 bits = 0;
+  bool operator==(const Address&) const = default;
+  auto operator<=>(const Address&) const = default;
+};
+
+// A CIDR block, canonical: the host bits of `base` are clear. `had_host_bits` records that the text
+// had host bits set (AWS stores the canonical form; the linter reports it as SG207).
+struct Cidr {
+  Family family = Family::ipv4;
+  u128 base = 0;
+  std::uint8_t prefix = 0;
+  bool had_host_bits = false;
+
+  u128 first() const { return base; }
+  u128 last() const;  // the highest address of the block
+  bool contains(const Address& address) const;
+  bool operator==(const Cidr& other) const {
+    return family == other.family && base == other.base && prefix == other.prefix;
+  }
+};
+
+struct PortRange {
+  std::uint16_t from = 0;
+  std::uint16_t to = 0;
+  bool operator==(const PortRange&) const = default;
+};
+
+// ICMP type and code; -1 means every type (then the code is -1 too) or every code of the type.
+struct IcmpTypeCode {
+  int type = -1;
+  int code = -1;
+  bool operator==(const IcmpTypeCode&) const = default;
+};
+
+// Canonical protocol numbers (aws-semantics.md §1.2).
+inline constexpr int kAllProtocols = -1;
+inline constexpr int kIcmp = 1;
+inline constexpr int kTcp = 6;
+inline constexpr int kUdp = 17;
+inline constexpr int kIcmpv6 = 58;
+
+// True for the protocols whose FromPort/ToPort mean something: tcp, udp (ports), icmp, icmpv6
+// (type/code). For -1 and every other number AWS ignores the ports.
+inline bool protocol_has_ports(int protocol) {
+  return protocol == kTcp || protocol == kUdp || protocol == kIcmp || protocol == kIcmpv6;
+}
+
+// Canonical text: "10.0.0.0/8", "2001:db8::/32" (RFC 5952), "10.0.1.5", "2001:db8::15".
+std::string to_string(const Address& address);
+std::string to_string(const Cidr& cidr);
+// "tcp", "udp", "icmp", "icmpv6", "all" for -1, else the decimal number.
+std::string protocol_name(int protocol);
+
+// Why a value did not parse: the byte offset in the parsed text where it went wrong, what was
+// expected there (a grammar rule's name, e.g. "port number (0-65535)") and what was found.
+struct ValueError {
+  std::size_t offset = 0;
+  std::string expected;
+  std::string found;  // the offending text, empty at the end of the input
+  // `expected port number (0-65535), found "70000"` / `…, found end of input`.
+  std::string message() const;
+};
+
+template <typename T>
+struct ValueResult {
+  std::optional<T> value;
+  ValueError error;  // meaningful only when !value
+
+  explicit operator bool() const { return value.has_value(); }
+  const T& operator*() const { return *value; }
+  const T* operator->() const { return &*value; }
+};
+
+// Each parser accepts the whole text or fails (no leading/trailing space).
+ValueResult<Address> parse_ipv4(std::string_view text);
+ValueResult<Address> parse_ipv6(std::string_view text);  // every RFC 4291 form, any case
+ValueResult<Address> parse_address(std::string_view text);
+ValueResult<Cidr> parse_cidr4(std::string_view text);  // "a.b.c.d/n", 0 <= n <= 32
+ValueResult<Cidr> parse_cidr6(std::string_view text);  // "x::y/n", 0 <= n <= 128
+// Either family; a bare address is a host block (/32 or /128).
+ValueResult<Cidr> parse_cidr(std::string_view text);
+ValueResult<std::uint16_t> parse_port(std::string_view text);
+ValueResult<PortRange> parse_port_range(std::string_view text);  // "P" or "P-Q" with P <= Q
+// Names (tcp, udp, icmp, icmpv6, all) case-insensitively, -1, or a number 0-255. Gives the canonical
+// number (-1 for all).
+ValueResult<int> parse_protocol(std::string_view text);
+// "T" or "T:C" with T, C in -1..255; T = -1 requires C = -1 (or no code).
+ValueResult<IcmpTypeCode> parse_icmp(std::string_view text);
+
+// The IPv4 set or IPv6 set a CIDR covers, as an interval.
+inline Ipv4Set to_set4(const Cidr& c) {
+  return Ipv4Set::of(static_cast<std::uint32_t>(c.first()), static_cast<std::uint32_t>(c.last()));
+}
+inline Ipv6Set to_set6(const Cidr& c) { return Ipv6Set::of(c.first(), c.last()); }
+
+// The fewest CIDRs whose union is exactly the set, in address order (for display).
+std::vector<Cidr> to_cidrs(const Ipv4Set& set);
+std::vector<Cidr> to_cidrs(const Ipv6Set& set);
+
+}  // namespace sgcheck

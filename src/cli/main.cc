@@ -1,0 +1,2 @@
+#include "sgcheck/report.h"
+int main() { return 0; }

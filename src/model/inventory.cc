@@ -1,0 +1,63 @@
+// The model's lookups and the normalisation every consumer shares (ports as AWS reads them).
+// Entry points: Inventory::find_*(), normalised_ports().
+#include <algorithm>
+
+#include "sgcheck/inventory.h"
+
+namespace sgcheck {
+
+const char* direction_name(Direction direction) {
+  return direction == Direction::ingress ? "ingress" : "egress";
+}
+
+const char* peer_kind_name(PeerKind kind) {
+  switch (kind) {
+    case PeerKind::cidr4: return "cidr4";
+    case PeerKind::cidr6: return "cidr6";
+    case PeerKind::prefix_list: return "prefix-list";
+    case PeerKind::group: return "group";
+  }
+  return "cidr4";
+}
+
+std::optional<std::pair<int, int>> normalised_ports(const Rule& rule) {
+  if (!protocol_has_ports(rule.protocol)) return std::nullopt;
+  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
+    // An absent type or code means all (-1), as for icmpv6 with no ports.
+    return std::pair<int, int>{rule.from_port.value_or(-1), rule.to_port.value_or(-1)};
+  }
+  return std::pair<int, int>{rule.from_port.value_or(0), rule.to_port.value_or(65535)};
+}
+
+// The vectors are sorted by id (load_inventory guarantees it), so lookups are binary searches.
+template <typename T>
+static const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+  auto it = std::lower_bound(items.begin(), items.end(), id,
+                             [](const T& item, std::string_view key) { return item.id < key; });
+  return (it != items.end() && it->id == id) ? &*it : nullptr;
+}
+
+const Group* Inventory::find_group(std::string_view id) const { return find_by_id(groups, id); }
+const Interface* Inventory::find_interface(std::string_view id) const {
+  return find_by_id(interfaces, id);
+}
+const PrefixList* Inventory::find_prefix_list(std::string_view id) const {
+  return find_by_id(prefix_lists, id);
+}
+const Vpc* Inventory::find_vpc(std::string_view id) const { return find_by_id(vpcs, id); }
+
+Location Inventory::location(const SourcePos& pos) const {
+  Location loc;
+  if (pos.file < files.size()) loc.file = files[pos.file];
+  loc.line = pos.line;
+  loc.column = pos.column;
+  return loc;
+}
+
+std::size_t Inventory::rule_count() const {
+  std::size_t n = 0;
+  for (const Group& g : groups) n += g.rules.size();
+  return n;
+}
+
+}  // namespace sgcheck
