@@ -1,0 +1,31 @@
+// The subcommands of the sgcheck CLI. Each add_*_command registers one subcommand on `app` with its
+// options; when it runs, its result is written to `exit_code`. The commands are thin: they load the
+// inputs, call the library and print.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sgcheck/inventory.h"
+
+namespace sgcheck::cli {
+
+// Exit statuses shared by every command (product.md §4).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;  // lint findings, or a query denied/unknown
+inline constexpr int kExitError = 2;     // usage or input error
+
+void add_dump_command(CLI::App& app, int& exit_code);
+
+// Loads the inputs; on input errors prints them (stderr) and returns nullopt (exit status 2).
+std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs);
+
+// Adds the INPUT... positional (files, directories, "-") to a subcommand.
+void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
+
+// True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
+bool use_color(bool no_color_flag);
+
+}  // namespace sgcheck::cli
