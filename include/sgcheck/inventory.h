@@ -38,7 +38,7 @@ const char* peer_kind_name(PeerKind kind);        // "cidr4", "cidr6", "prefix-l
 struct Peer {
   PeerKind kind = PeerKind::cidr4;
   Cidr cidr;       // cidr4, cidr6
-  std::string id;  // prefix-list: pl-…; group: sg-…
+  std::string id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
   // group references only, as the input gave them (empty when absent)
   std::string user_id;
   std::string vpc_id;

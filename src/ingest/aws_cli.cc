@@ -1,0 +1,883 @@
+// Readers for AWS CLI output (aws-semantics.md §4): one on-demand pass per document, flattening
+// IpPermissions into atomic rules and checking each value as it goes (SG402/SG403/SG404 warnings).
+// Entry point: read_aws_document(); the class AwsReader holds one reader per JSON shape.
+#include "ingest/aws_cli.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace sgcheck::detail {
+
+namespace {
+
+constexpr const char* kBadPort = "SG402";   // protocol, port and ICMP type/code problems
+constexpr const char* kBadValue = "SG403";  // CIDR, address, prefix list id problems
+constexpr const char* kBadPeer = "SG404";   // no peer, or several peers, in one rule
+
+// The protocol and port fields of an IpPermission or a SecurityGroupRule, with their offsets, kept
+// until the object ends because the keys may come in any order (ToPort after the peer lists).
+struct PortFields {
+  std::optional<std::string_view> protocol;
+  std::optional<std::int64_t> from;
+  std::optional<std::int64_t> to;
+  std::size_t protocol_at = 0;
+  std::size_t from_at = 0;
+  std::size_t to_at = 0;
+  std::size_t rule_at = 0;
+};
+
+std::optional<std::int32_t> clamp32(std::optional<std::int64_t> v) {
+  if (!v) return std::nullopt;
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(*v, INT32_MIN, INT32_MAX));
+}
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  out += text;
+  out += '"';
+  return out;
+}
+
+class AwsReader {
+ public:
+  AwsReader(JsonReader& r, Inventory& out, RuleBudget& budget)
+      : r_(r), out_(out), budget_(budget) {}
+
+  DocumentInfo read(od::document& document);
+
+ private:
+  // describe-security-groups
+  void security_group(od::value& value);
+  void permission(od::value& value, Direction direction, std::vector<Rule>& rules);
+  void peer_list(od::value& value, PeerKind kind, std::string_view list, const Rule& base,
+                 std::vector<Rule>& rules);
+  void peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule);
+  // describe-security-group-rules
+  void group_rule(od::value& value);
+  // interfaces and instances
+  void network_interface(od::value& value, What what, Interface& eni, std::int64_t& device_index);
+  void instance(od::value& value);
+  // prefix lists, VPCs, peerings
+  void prefix_list(od::value& value);
+  void vpc(od::value& value);
+  void peering(od::value& value);
+
+  // Shared pieces.
+  template <typename F>
+  void each(od::value& value, std::string_view key, F&& f);  // each element of an array member
+  void tags(od::value& value, std::string_view key, std::vector<Tag>& out);
+  bool apply_ports(const PortFields& fields, Rule& rule);
+  bool parse_cidr_value(od::value& value, std::string_view key, Family family, Cidr& out,
+                        std::string* invalid_text = nullptr);
+  std::optional<Address> address_value(od::value& value, std::string_view key);
+  std::optional<std::string_view> string_at(od::value& value, std::string_view key,
+                                            std::size_t& at);
+  void count_rule(std::size_t at);
+  void entries_wrapper(od::value& value, std::vector<Cidr>& entries);
+
+  JsonReader& r_;
+  Inventory& out_;
+  RuleBudget& budget_;
+  std::unordered_map<std::string, std::size_t>
+      rule_groups_;  // SGR: group id -> index in out_.groups
+};
+
+template <typename F>
+void AwsReader::each(od::value& value, std::string_view key, F&& f) {
+  od::array array;
+  if (!r_.array(value, {key}, array)) return;
+  r_.for_each_element(array, f);
+}
+
+void AwsReader::count_rule(std::size_t at) {
+  if (++budget_.used > budget_.limit) {
+    r_.fail(at, "more than " + std::to_string(budget_.limit) + " atomic rules (the rule limit)");
+  }
+}
+
+std::optional<std::string_view> AwsReader::string_at(od::value& value, std::string_view key,
+                                                     std::size_t& at) {
+  at = r_.offset(value);
+  return r_.string(value, {key});
+}
+
+void AwsReader::tags(od::value& value, std::string_view key, std::vector<Tag>& out) {
+  each(value, key, [&](od::value& element) {
+    od::object object;
+    if (!r_.object(element, {key, true}, object)) return;
+    Tag tag;
+    r_.for_each_field(object, [&](std::string_view k, od::value& v) {
+      if (k == "Key")
+        tag.key = r_.copy_string(v, {k});
+      else if (k == "Value")
+        tag.value = r_.copy_string(v, {k});
+    });
+    out.push_back(std::move(tag));
+  });
+}
+
+// A CIDR string value: canonical form stored (had_host_bits kept); an invalid one is an SG403
+// warning at the offending character (the opening quote + 1 + the parser's offset), and its text goes
+// to `invalid_text` so that `dump` can show what the input said instead of a default CIDR.
+bool AwsReader::parse_cidr_value(od::value& value, std::string_view key, Family family, Cidr& out,
+                                 std::string* invalid_text) {
+  std::size_t at = 0;
+  const auto text = string_at(value, key, at);
+  if (!text) {
+    r_.warn(kBadValue, at, "missing CIDR in \"" + std::string(key) + "\"");
+    return false;
+  }
+  const ValueResult<Cidr> parsed = family == Family::ipv4 ? parse_cidr4(*text) : parse_cidr6(*text);
+  if (!parsed) {
+    r_.warn(kBadValue, at + 1 + parsed.error.offset,
+            "invalid CIDR " + quote(*text) + ": " + parsed.error.message());
+    if (invalid_text) *invalid_text = std::string(*text);
+    return false;
+  }
+  out = *parsed;
+  return true;
+}
+
+std::optional<Address> AwsReader::address_value(od::value& value, std::string_view key) {
+  std::size_t at = 0;
+  const auto text = string_at(value, key, at);
+  if (!text) return std::nullopt;
+  const ValueResult<Address> parsed = parse_address(*text);
+  if (!parsed) {
+    r_.warn(kBadValue, at + 1 + parsed.error.offset,
+            "invalid address " + quote(*text) + ": " + parsed.error.message());
+    return std::nullopt;
+  }
+  return *parsed;
+}
+
+// Protocol and ports of one rule, checked as aws-semantics.md §1.2-1.3 says. Returns false (after a
+// warning) when the rule is invalid.
+bool AwsReader::apply_ports(const PortFields& f, Rule& rule) {
+  rule.from_port = clamp32(f.from);
+  rule.to_port = clamp32(f.to);
+  if (!f.protocol) {
+    r_.warn(kBadPort, f.rule_at, "rule without IpProtocol");
+    return false;
+  }
+  const ValueResult<int> protocol = parse_protocol(*f.protocol);
+  if (!protocol) {
+    r_.warn(kBadPort, f.protocol_at + 1 + protocol.error.offset,
+            "invalid protocol " + quote(*f.protocol) + ": " + protocol.error.message());
+    return false;
+  }
+  rule.protocol = *protocol;
+  if (rule.protocol == kTcp || rule.protocol == kUdp) {
+    const std::string name = protocol_name(rule.protocol);
+    if (!f.from || !f.to) {
+      r_.warn(kBadPort, f.rule_at, name + " rule needs both FromPort and ToPort");
+      return false;
+    }
+    if (*f.from < 0 || *f.from > 65535) {
+      r_.warn(kBadPort, f.from_at,
+              name + " FromPort " + std::to_string(*f.from) + " is outside 0-65535");
+      return false;
+    }
+    if (*f.to < 0 || *f.to > 65535) {
+      r_.warn(kBadPort, f.to_at, name + " ToPort " + std::to_string(*f.to) + " is outside 0-65535");
+      return false;
+    }
+    if (*f.to < *f.from) {
+      r_.warn(kBadPort, f.to_at,
+              name + " ToPort " + std::to_string(*f.to) + " is less than FromPort " +
+                  std::to_string(*f.from));
+      return false;
+    }
+  } else if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
+    // FromPort = type, ToPort = code; absent means all (-1), as normalised_ports() reads it.
+    const char* name = rule.protocol == kIcmp ? "ICMP" : "ICMPv6";
+    if (f.from && (*f.from < -1 || *f.from > 255)) {
+      r_.warn(kBadPort, f.from_at,
+              std::string(name) + " type " + std::to_string(*f.from) + " is outside -1..255");
+      return false;
+    }
+    if (f.to && (*f.to < -1 || *f.to > 255)) {
+      r_.warn(kBadPort, f.to_at,
+              std::string(name) + " code " + std::to_string(*f.to) + " is outside -1..255");
+      return false;
+    }
+    if (f.from.value_or(-1) == -1 && f.to.value_or(-1) != -1) {
+      r_.warn(kBadPort, f.to_at,
+              std::string(name) + " type -1 (all types) requires code -1, found code " +
+                  std::to_string(*f.to));
+      return false;
+    }
+  }
+  // Every other protocol: AWS ignores the ports (the linter warns when they are given).
+  return true;
+}
+
+// ---- describe-security-groups
+// ------------------------------------------------------------------------
+
+void AwsReader::security_group(od::value& value) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"SecurityGroups", true}, object)) return;
+  Group group;
+  group.location = r_.pos(at);
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "GroupId")
+      group.id = r_.copy_string(v, {key});
+    else if (key == "GroupName")
+      group.name = r_.copy_string(v, {key});
+    else if (key == "Description")
+      group.description = r_.copy_string(v, {key});
+    else if (key == "VpcId")
+      group.vpc_id = r_.copy_string(v, {key});
+    else if (key == "OwnerId")
+      group.owner_id = r_.copy_string(v, {key});
+    else if (key == "Tags")
+      tags(v, key, group.tags);
+    else if (key == "IpPermissions" || key == "IpPermissionsEgress") {
+      const Direction direction = key == "IpPermissions" ? Direction::ingress : Direction::egress;
+      each(v, key, [&](od::value& p) { permission(p, direction, group.rules); });
+    }
+  });
+  if (group.id.empty()) r_.fail(at, "security group without GroupId");
+  out_.groups.push_back(std::move(group));
+}
+
+// One IpPermission: N peers -> N atomic rules, in the order IpRanges, Ipv6Ranges, PrefixListIds,
+// UserIdGroupPairs whatever the key order; protocol and ports are applied once the object has
+// ended.
+void AwsReader::permission(od::value& value, Direction direction, std::vector<Rule>& rules) {
+  PortFields fields;
+  fields.rule_at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value,
+                 {direction == Direction::ingress ? "IpPermissions" : "IpPermissionsEgress", true},
+                 object)) {
+    return;
+  }
+  Rule base;
+  base.direction = direction;
+  base.rule_location = r_.pos(fields.rule_at);
+  const std::size_t first = rules.size();
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "IpProtocol")
+      fields.protocol = string_at(v, key, fields.protocol_at);
+    else if (key == "FromPort")
+      fields.from_at = r_.offset(v), fields.from = r_.integer(v, {key});
+    else if (key == "ToPort")
+      fields.to_at = r_.offset(v), fields.to = r_.integer(v, {key});
+    else if (key == "IpRanges")
+      peer_list(v, PeerKind::cidr4, key, base, rules);
+    else if (key == "Ipv6Ranges")
+      peer_list(v, PeerKind::cidr6, key, base, rules);
+    else if (key == "PrefixListIds")
+      peer_list(v, PeerKind::prefix_list, key, base, rules);
+    else if (key == "UserIdGroupPairs")
+      peer_list(v, PeerKind::group, key, base, rules);
+  });
+  const auto begin = rules.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto by_kind = [](const Rule& a, const Rule& b) { return a.peer.kind < b.peer.kind; };
+  if (!std::is_sorted(begin, rules.end(), by_kind)) std::stable_sort(begin, rules.end(), by_kind);
+  Rule ports;
+  const bool valid = apply_ports(fields, ports);
+  for (auto it = begin; it != rules.end(); ++it) {
+    it->protocol = ports.protocol;
+    it->from_port = ports.from_port;
+    it->to_port = ports.to_port;
+    it->valid = it->valid && valid;
+  }
+}
+
+void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list, const Rule& base,
+                          std::vector<Rule>& rules) {
+  each(value, list, [&](od::value& element) {
+    const std::size_t at = r_.offset(element);
+    count_rule(at);
+    Rule rule = base;
+    rule.peer.kind = kind;
+    rule.location = r_.pos(at);
+    peer_entry(element, kind, list, rule);
+    rules.push_back(std::move(rule));
+  });
+}
+
+// One element of IpRanges / Ipv6Ranges / PrefixListIds / UserIdGroupPairs.
+void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {list, true}, object)) {
+    r_.warn(kBadPeer, at, "null entry in \"" + std::string(list) + "\"");
+    rule.valid = false;
+    return;
+  }
+  bool has_peer = false;
+  std::string group_name;
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "Description") {
+      rule.description = r_.copy_string(v, {key});
+    } else if ((kind == PeerKind::cidr4 && key == "CidrIp") ||
+               (kind == PeerKind::cidr6 && key == "CidrIpv6")) {
+      has_peer = true;
+      const Family family = kind == PeerKind::cidr4 ? Family::ipv4 : Family::ipv6;
+      if (!parse_cidr_value(v, key, family, rule.peer.cidr, &rule.peer.id)) rule.valid = false;
+    } else if (kind == PeerKind::prefix_list && key == "PrefixListId") {
+      has_peer = true;
+      std::size_t id_at = 0;
+      rule.peer.id = std::string(string_at(v, key, id_at).value_or(""));
+      if (rule.peer.id.rfind("pl-", 0) != 0) {
+        r_.warn(kBadValue, id_at,
+                "invalid prefix list id " + quote(rule.peer.id) +
+                    ": expected an id starting with \"pl-\"");
+        rule.valid = false;
+      }
+    } else if (kind == PeerKind::group) {
+      if (key == "GroupId")
+        rule.peer.id = r_.copy_string(v, {key});
+      else if (key == "GroupName")
+        group_name = r_.copy_string(v, {key});
+      else if (key == "UserId")
+        rule.peer.user_id = r_.copy_string(v, {key});
+      else if (key == "VpcId")
+        rule.peer.vpc_id = r_.copy_string(v, {key});
+      else if (key == "VpcPeeringConnectionId")
+        rule.peer.peering_id = r_.copy_string(v, {key});
+      else if (key == "PeeringStatus")
+        rule.peer.peering_status = r_.copy_string(v, {key});
+    }
+  });
+  if (kind == PeerKind::group) {
+    // A pair with only GroupName (default-VPC / legacy form): the name stands in for the id, so the
+    // reference resolves to nothing unless a group has that id; the linter reports it.
+    if (rule.peer.id.empty()) rule.peer.id = std::move(group_name);
+    has_peer = !rule.peer.id.empty();
+  }
+  if (!has_peer) {
+    r_.warn(kBadPeer, at, "entry of \"" + std::string(list) + "\" without a peer");
+    rule.valid = false;
+  }
+}
+
+// ---- describe-security-group-rules
+// -------------------------------------------------------------------
+
+void AwsReader::group_rule(od::value& value) {
+  PortFields fields;
+  fields.rule_at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"SecurityGroupRules", true}, object)) return;
+  count_rule(fields.rule_at);
+  Rule rule;
+  rule.location = rule.rule_location = r_.pos(fields.rule_at);
+  std::string group_id;
+  std::string owner_id;
+  std::vector<std::string_view> peers;  // the peer keys present: exactly one is expected
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "SecurityGroupRuleId")
+      rule.id = r_.copy_string(v, {key});
+    else if (key == "GroupId")
+      group_id = r_.copy_string(v, {key});
+    else if (key == "GroupOwnerId")
+      owner_id = r_.copy_string(v, {key});
+    else if (key == "IsEgress") {
+      rule.direction =
+          r_.boolean(v, {key}).value_or(false) ? Direction::egress : Direction::ingress;
+    } else if (key == "IpProtocol")
+      fields.protocol = string_at(v, key, fields.protocol_at);
+    else if (key == "FromPort")
+      fields.from_at = r_.offset(v), fields.from = r_.integer(v, {key});
+    else if (key == "ToPort")
+      fields.to_at = r_.offset(v), fields.to = r_.integer(v, {key});
+    else if (key == "Description")
+      rule.description = r_.copy_string(v, {key});
+    else if (key == "Tags")
+      tags(v, key, rule.tags);
+    else if (key == "CidrIpv4" || key == "CidrIpv6" || key == "PrefixListId" ||
+             key == "ReferencedGroupInfo") {
+      if (r_.is_null(v)) return;
+      peers.push_back(key);
+      if (peers.size() > 1) return;  // the first peer is kept; SG404 below
+      if (key == "CidrIpv4" || key == "CidrIpv6") {
+        rule.peer.kind = key == "CidrIpv4" ? PeerKind::cidr4 : PeerKind::cidr6;
+        const Family family = key == "CidrIpv4" ? Family::ipv4 : Family::ipv6;
+        if (!parse_cidr_value(v, key, family, rule.peer.cidr, &rule.peer.id)) rule.valid = false;
+      } else if (key == "PrefixListId") {
+        rule.peer.kind = PeerKind::prefix_list;
+        std::size_t id_at = 0;
+        rule.peer.id = std::string(string_at(v, key, id_at).value_or(""));
+        if (rule.peer.id.rfind("pl-", 0) != 0) {
+          r_.warn(kBadValue, id_at,
+                  "invalid prefix list id " + quote(rule.peer.id) +
+                      ": expected an id starting with \"pl-\"");
+          rule.valid = false;
+        }
+      } else {
+        rule.peer.kind = PeerKind::group;
+        const std::size_t at = r_.offset(v);
+        od::object info;
+        if (!r_.object(v, {key}, info)) return;
+        r_.for_each_field(info, [&](std::string_view k, od::value& iv) {
+          if (k == "GroupId")
+            rule.peer.id = r_.copy_string(iv, {k});
+          else if (k == "UserId")
+            rule.peer.user_id = r_.copy_string(iv, {k});
+          else if (k == "VpcId")
+            rule.peer.vpc_id = r_.copy_string(iv, {k});
+          else if (k == "VpcPeeringConnectionId")
+            rule.peer.peering_id = r_.copy_string(iv, {k});
+          else if (k == "PeeringStatus")
+            rule.peer.peering_status = r_.copy_string(iv, {k});
+        });
+        if (rule.peer.id.empty()) {
+          r_.warn(kBadPeer, at, "ReferencedGroupInfo without GroupId");
+          rule.valid = false;
+        }
+      }
+    }
+  });
+  if (group_id.empty()) r_.fail(fields.rule_at, "security group rule without GroupId");
+  if (peers.empty()) {
+    r_.warn(kBadPeer, fields.rule_at,
+            "rule without a peer: expected one of CidrIpv4, CidrIpv6, PrefixListId, "
+            "ReferencedGroupInfo");
+    rule.valid = false;
+  } else if (peers.size() > 1) {
+    std::string names;
+    for (std::string_view p : peers) names += (names.empty() ? "" : ", ") + std::string(p);
+    r_.warn(kBadPeer, fields.rule_at,
+            "rule with several peers (" + names + "): expected exactly one");
+    rule.valid = false;
+  }
+  Rule ports;
+  const bool valid = apply_ports(fields, ports);
+  rule.protocol = ports.protocol;
+  rule.from_port = ports.from_port;
+  rule.to_port = ports.to_port;
+  rule.valid = rule.valid && valid;
+
+  auto [it, inserted] = rule_groups_.try_emplace(group_id, out_.groups.size());
+  if (inserted) {
+    Group group;
+    group.id = std::move(group_id);
+    group.owner_id = std::move(owner_id);
+    group.location = rule.rule_location;
+    group.from_rules_only = true;
+    out_.groups.push_back(std::move(group));
+  }
+  out_.groups[it->second].rules.push_back(std::move(rule));
+}
+
+// ---- interfaces and instances
+// ------------------------------------------------------------------------
+
+// One NetworkInterface (describe-network-interfaces, or Instances[].NetworkInterfaces[]). Private
+// addresses: primary IPv4 first, the other IPv4 addresses, then IPv6; public ones apart.
+void AwsReader::network_interface(od::value& value, What what, Interface& eni,
+                                  std::int64_t& device_index) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, what, object)) return;
+  eni.location = r_.pos(at);
+  std::vector<Address> primary, secondary, ipv6;
+  std::optional<Address> top_private;
+  const auto add_public = [&](const std::optional<Address>& a) {
+    if (a && std::find(eni.public_ips.begin(), eni.public_ips.end(), *a) == eni.public_ips.end()) {
+      eni.public_ips.push_back(*a);
+    }
+  };
+  // Association{PublicIp}, in the interface or in one of its PrivateIpAddresses.
+  const auto association = [&](od::value& v) {
+    od::object assoc;
+    if (!r_.object(v, {"Association"}, assoc)) return;
+    r_.for_each_field(assoc, [&](std::string_view k, od::value& av) {
+      if (k == "PublicIp") add_public(address_value(av, k));
+    });
+  };
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "NetworkInterfaceId")
+      eni.id = r_.copy_string(v, {key});
+    else if (key == "VpcId")
+      eni.vpc_id = r_.copy_string(v, {key});
+    else if (key == "SubnetId")
+      eni.subnet_id = r_.copy_string(v, {key});
+    else if (key == "Status")
+      eni.status = r_.copy_string(v, {key});
+    else if (key == "InterfaceType")
+      eni.type = r_.copy_string(v, {key});
+    else if (key == "TagSet" || key == "Tags")
+      tags(v, key, eni.tags);
+    else if (key == "PrivateIpAddress")
+      top_private = address_value(v, key);
+    else if (key == "Association")
+      association(v);
+    else if (key == "Groups") {
+      each(v, key, [&](od::value& g) {
+        od::object group;
+        if (!r_.object(g, {key, true}, group)) return;
+        r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
+          if (k == "GroupId") eni.groups.push_back(r_.copy_string(gv, {k}));
+        });
+      });
+    } else if (key == "PrivateIpAddresses") {
+      each(v, key, [&](od::value& p) {
+        od::object entry;
+        if (!r_.object(p, {key, true}, entry)) return;
+        std::optional<Address> address;
+        bool is_primary = false;
+        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+          if (k == "PrivateIpAddress")
+            address = address_value(pv, k);
+          else if (k == "Primary")
+            is_primary = r_.boolean(pv, {k}).value_or(false);
+          else if (k == "Association")
+            association(pv);
+        });
+        if (address) (is_primary ? primary : secondary).push_back(*address);
+      });
+    } else if (key == "Ipv6Addresses") {
+      each(v, key, [&](od::value& p) {
+        od::object entry;
+        if (!r_.object(p, {key, true}, entry)) return;
+        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+          if (k == "Ipv6Address") {
+            if (auto a = address_value(pv, k)) ipv6.push_back(*a);
+          }
+        });
+      });
+    } else if (key == "Ipv4Prefixes" || key == "Ipv6Prefixes") {
+      const bool v4 = key == "Ipv4Prefixes";
+      each(v, key, [&](od::value& p) {
+        od::object entry;
+        if (!r_.object(p, {key, true}, entry)) return;
+        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+          if (k == (v4 ? "Ipv4Prefix" : "Ipv6Prefix")) {
+            Cidr cidr;
+            if (parse_cidr_value(pv, k, v4 ? Family::ipv4 : Family::ipv6, cidr)) {
+              eni.delegated_prefixes.push_back(cidr);
+            }
+          }
+        });
+      });
+    } else if (key == "Attachment") {
+      od::object attachment;
+      if (!r_.object(v, {key}, attachment)) return;
+      r_.for_each_field(attachment, [&](std::string_view k, od::value& av) {
+        if (k == "InstanceId")
+          eni.instance_id = r_.copy_string(av, {k});
+        else if (k == "DeviceIndex")
+          device_index = r_.integer(av, {k}).value_or(-1);
+      });
+    }
+  });
+  // The top-level PrivateIpAddress is the primary one; older output may give only it.
+  if (top_private && std::find(primary.begin(), primary.end(), *top_private) == primary.end()) {
+    primary.insert(primary.begin(), *top_private);
+  }
+  for (const auto* list : {&primary, &secondary, &ipv6}) {
+    for (const Address& a : *list) {
+      if (std::find(eni.private_ips.begin(), eni.private_ips.end(), a) == eni.private_ips.end()) {
+        eni.private_ips.push_back(a);
+      }
+    }
+  }
+  if (eni.id.empty()) r_.fail(at, "network interface without NetworkInterfaceId");
+}
+
+// One Instance of describe-instances: each of its NetworkInterfaces becomes an Interface with the
+// instance id. Groups attach to ENIs (aws-semantics.md §4.4), so the instance-level SecurityGroups
+// and PrivateIpAddress are only a fallback: an instance without NetworkInterfaces becomes one
+// Interface whose id is the instance id.
+void AwsReader::instance(od::value& value) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"Instances", true}, object)) return;
+  std::vector<std::pair<Interface, std::int64_t>> enis;
+  Interface fallback;
+  fallback.location = r_.pos(at);
+  fallback.type = "instance";
+  std::optional<Address> public_ip, private_ip;
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "InstanceId")
+      fallback.instance_id = r_.copy_string(v, {key});
+    else if (key == "VpcId")
+      fallback.vpc_id = r_.copy_string(v, {key});
+    else if (key == "SubnetId")
+      fallback.subnet_id = r_.copy_string(v, {key});
+    else if (key == "Tags")
+      tags(v, key, fallback.tags);
+    else if (key == "PrivateIpAddress")
+      private_ip = address_value(v, key);
+    else if (key == "PublicIpAddress")
+      public_ip = address_value(v, key);
+    else if (key == "SecurityGroups") {
+      each(v, key, [&](od::value& g) {
+        od::object group;
+        if (!r_.object(g, {key, true}, group)) return;
+        r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
+          if (k == "GroupId") fallback.groups.push_back(r_.copy_string(gv, {k}));
+        });
+      });
+    } else if (key == "NetworkInterfaces") {
+      each(v, key, [&](od::value& e) {
+        enis.emplace_back(Interface{}, -1);
+        network_interface(e, {key, true}, enis.back().first, enis.back().second);
+      });
+    } else if (key == "State") {
+      od::object state;
+      if (!r_.object(v, {key}, state)) return;
+      r_.for_each_field(state, [&](std::string_view k, od::value& sv) {
+        if (k == "Name") fallback.status = r_.copy_string(sv, {k});
+      });
+    }
+  });
+  for (auto& [eni, device_index] : enis) {
+    if (eni.instance_id.empty()) eni.instance_id = fallback.instance_id;
+    if (eni.vpc_id.empty()) eni.vpc_id = fallback.vpc_id;
+    if (eni.subnet_id.empty()) eni.subnet_id = fallback.subnet_id;
+    if (device_index == 0 && public_ip &&
+        std::find(eni.public_ips.begin(), eni.public_ips.end(), *public_ip) ==
+            eni.public_ips.end()) {
+      eni.public_ips.push_back(*public_ip);
+    }
+    out_.interfaces.push_back(std::move(eni));
+  }
+  if (!enis.empty()) return;
+  if (fallback.groups.empty() && !private_ip) return;  // e.g. terminated: nothing to evaluate
+  if (fallback.instance_id.empty()) r_.fail(at, "instance without InstanceId");
+  fallback.id = fallback.instance_id;
+  if (private_ip) fallback.private_ips.push_back(*private_ip);
+  if (public_ip) fallback.public_ips.push_back(*public_ip);
+  out_.interfaces.push_back(std::move(fallback));
+}
+
+// ---- prefix lists, VPCs, peerings
+// --------------------------------------------------------------------
+
+// describe-managed-prefix-lists (metadata only) or the older describe-prefix-lists (Cidrs inline).
+void AwsReader::prefix_list(od::value& value) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"PrefixLists", true}, object)) return;
+  PrefixList list;
+  list.location = r_.pos(at);
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "PrefixListId")
+      list.id = r_.copy_string(v, {key});
+    else if (key == "PrefixListName")
+      list.name = r_.copy_string(v, {key});
+    else if (key == "MaxEntries") {
+      if (auto n = r_.integer(v, {key}))
+        list.max_entries = static_cast<int>(std::clamp<std::int64_t>(*n, 0, INT32_MAX));
+    } else if (key == "AddressFamily") {
+      const auto family = r_.string(v, {key});
+      if (family == "IPv4")
+        list.family = Family::ipv4;
+      else if (family == "IPv6")
+        list.family = Family::ipv6;
+    } else if (key == "Cidrs") {
+      list.entries_known = true;
+      each(v, key, [&](od::value& c) {
+        std::size_t cidr_at = 0;
+        const auto text = string_at(c, key, cidr_at);
+        if (!text) return;
+        const ValueResult<Cidr> cidr = parse_cidr(*text);
+        if (cidr)
+          list.entries.push_back(*cidr);
+        else
+          r_.warn(kBadValue, cidr_at + 1 + cidr.error.offset,
+                  "invalid CIDR " + quote(*text) + ": " + cidr.error.message());
+      });
+    }
+  });
+  if (list.id.empty()) r_.fail(at, "prefix list without PrefixListId");
+  out_.prefix_lists.push_back(std::move(list));
+}
+
+// The Entries of {"PrefixListId": …, "Entries": [{"Cidr", "Description"}]}.
+void AwsReader::entries_wrapper(od::value& value, std::vector<Cidr>& entries) {
+  each(value, "Entries", [&](od::value& e) {
+    od::object entry;
+    if (!r_.object(e, {"Entries", true}, entry)) return;
+    r_.for_each_field(entry, [&](std::string_view k, od::value& v) {
+      if (k != "Cidr") return;
+      std::size_t cidr_at = 0;
+      const auto text = string_at(v, k, cidr_at);
+      if (!text) return;
+      const ValueResult<Cidr> cidr = parse_cidr(*text);
+      if (cidr)
+        entries.push_back(*cidr);
+      else
+        r_.warn(kBadValue, cidr_at + 1 + cidr.error.offset,
+                "invalid CIDR " + quote(*text) + ": " + cidr.error.message());
+    });
+  });
+}
+
+void AwsReader::vpc(od::value& value) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"Vpcs", true}, object)) return;
+  Vpc vpc;
+  vpc.location = r_.pos(at);
+  const auto add = [&](od::value& v, std::string_view k, Family family) {
+    Cidr cidr;
+    if (parse_cidr_value(v, k, family, cidr) &&
+        std::find(vpc.cidrs.begin(), vpc.cidrs.end(), cidr) == vpc.cidrs.end()) {
+      vpc.cidrs.push_back(cidr);
+    }
+  };
+  // Blocks of an association set: {CidrBlock} / {Ipv6CidrBlock} elements.
+  const auto set = [&](od::value& v, std::string_view list, std::string_view member,
+                       Family family) {
+    each(v, list, [&](od::value& e) {
+      od::object entry;
+      if (!r_.object(e, {list, true}, entry)) return;
+      r_.for_each_field(entry, [&](std::string_view k, od::value& ev) {
+        if (k == member) add(ev, k, family);
+      });
+    });
+  };
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "VpcId")
+      vpc.id = r_.copy_string(v, {key});
+    else if (key == "CidrBlock")
+      add(v, key, Family::ipv4);
+    else if (key == "IsDefault")
+      vpc.is_default = r_.boolean(v, {key}).value_or(false);
+    else if (key == "CidrBlockAssociationSet")
+      set(v, key, "CidrBlock", Family::ipv4);
+    else if (key == "Ipv6CidrBlockAssociationSet")
+      set(v, key, "Ipv6CidrBlock", Family::ipv6);
+  });
+  if (vpc.id.empty()) r_.fail(at, "VPC without VpcId");
+  out_.vpcs.push_back(std::move(vpc));
+}
+
+void AwsReader::peering(od::value& value) {
+  const std::size_t at = r_.offset(value);
+  od::object object;
+  if (!r_.object(value, {"VpcPeeringConnections", true}, object)) return;
+  Peering peering;
+  peering.location = r_.pos(at);
+  // {VpcId} of RequesterVpcInfo / AccepterVpcInfo, {Code} of Status.
+  const auto member = [&](od::value& v, std::string_view key, std::string_view name,
+                          std::string& out) {
+    od::object inner;
+    if (!r_.object(v, {key}, inner)) return;
+    r_.for_each_field(inner, [&](std::string_view k, od::value& iv) {
+      if (k == name) out = r_.copy_string(iv, {k});
+    });
+  };
+  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+    if (key == "VpcPeeringConnectionId")
+      peering.id = r_.copy_string(v, {key});
+    else if (key == "RequesterVpcInfo")
+      member(v, key, "VpcId", peering.requester_vpc);
+    else if (key == "AccepterVpcInfo")
+      member(v, key, "VpcId", peering.accepter_vpc);
+    else if (key == "Status")
+      member(v, key, "Code", peering.status);
+  });
+  if (peering.id.empty()) r_.fail(at, "VPC peering connection without VpcPeeringConnectionId");
+  out_.peerings.push_back(std::move(peering));
+}
+
+// ---- the document
+// ------------------------------------------------------------------------------------
+
+DocumentInfo AwsReader::read(od::document& document) {
+  DocumentInfo info;
+  std::string_view token;
+  JsonReader::check(document.raw_json_token().get(token));
+  info.offset = static_cast<std::size_t>(token.data() - r_.text().data());
+  od::json_type type;
+  JsonReader::check(document.type().get(type));
+  if (type != od::json_type::object) {
+    info.kind = DocumentKind::not_object;
+    info.found = type == od::json_type::array ? "an array" : "a scalar";
+    return info;
+  }
+  od::object root;
+  JsonReader::check(document.get_object().get(root));
+  bool recognised = false;
+  std::optional<std::string> entries_id;
+  std::optional<std::size_t> entries_at;
+  std::vector<Cidr> entries;
+  const auto each_of = [&](od::value& v, std::string_view key, auto&& f) {
+    recognised = true;
+    each(v, key, f);
+  };
+  for (auto member : root) {
+    od::field field;
+    JsonReader::check(std::move(member).get(field));
+    std::string_view key;
+    JsonReader::check(field.unescaped_key().get(key));
+    od::value& v = field.value();
+    if (key == "SecurityGroups")
+      each_of(v, key, [&](od::value& e) { security_group(e); });
+    else if (key == "SecurityGroupRules")
+      each_of(v, key, [&](od::value& e) { group_rule(e); });
+    else if (key == "NetworkInterfaces") {
+      each_of(v, key, [&](od::value& e) {
+        Interface eni;
+        std::int64_t device_index = -1;
+        network_interface(e, {key, true}, eni, device_index);
+        out_.interfaces.push_back(std::move(eni));
+      });
+    } else if (key == "Reservations") {
+      each_of(v, key, [&](od::value& reservation) {
+        od::object object;
+        if (!r_.object(reservation, {key, true}, object)) return;
+        r_.for_each_field(object, [&](std::string_view k, od::value& rv) {
+          if (k == "Instances") each(rv, k, [&](od::value& i) { instance(i); });
+        });
+      });
+    } else if (key == "PrefixLists")
+      each_of(v, key, [&](od::value& e) { prefix_list(e); });
+    else if (key == "Vpcs")
+      each_of(v, key, [&](od::value& e) { vpc(e); });
+    else if (key == "VpcPeeringConnections")
+      each_of(v, key, [&](od::value& e) { peering(e); });
+    else if (key == "PrefixListId")
+      entries_id = r_.copy_string(v, {key});
+    else if (key == "Entries") {
+      entries_at = r_.offset(v);
+      entries_wrapper(v, entries);
+    } else if (key == "Resources" || key == "AWSTemplateFormatVersion") {
+      info.kind = DocumentKind::cloudformation;
+      return info;
+    } else if (key == "format_version") {
+      info.kind = DocumentKind::terraform;
+      return info;
+    }
+  }
+  if (entries_at) {
+    if (!entries_id) {
+      r_.fail(*entries_at,
+              "prefix list entries without a top-level \"PrefixListId\" (wrap the output of "
+              "get-managed-prefix-list-entries as {\"PrefixListId\": \"pl-…\", \"Entries\": […]})");
+    }
+    PrefixList list;
+    list.id = std::move(*entries_id);
+    list.entries_known = true;
+    list.entries = std::move(entries);
+    list.location = r_.pos(info.offset);
+    out_.prefix_lists.push_back(std::move(list));
+    recognised = true;
+  }
+  // Trailing content after the top-level object: simdjson leaves it unread, so check explicitly.
+  const char* ignored = nullptr;
+  if (document.current_location().get(ignored) != simdjson::OUT_OF_BOUNDS) {
+    throw JsonFailure{simdjson::TRAILING_CONTENT};
+  }
+  info.kind = recognised ? DocumentKind::aws : DocumentKind::unrecognised;
+  return info;
+}
+
+}  // namespace
+
+DocumentInfo read_aws_document(JsonReader& reader, od::document& document, Inventory& out,
+                               RuleBudget& budget) {
+  return AwsReader(reader, out, budget).read(document);
+}
+
+}  // namespace sgcheck::detail

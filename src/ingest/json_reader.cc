@@ -1,0 +1,474 @@
+// Typed access to simdjson on-demand values with positions, and the two byte scanners of the ingest
+// stage: the nesting-depth check (every document) and the syntax-error locator (error path only).
+// Entry points: JsonReader, LineIndex::locate(), find_excess_depth(), find_syntax_error().
+#include "ingest/json_reader.h"
+
+#include <cstring>
+#include <vector>
+
+namespace sgcheck::detail {
+
+// ---- positions
+// ---------------------------------------------------------------------------------------
+
+std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) {
+  if (offset > text_.size()) offset = text_.size();
+  const char* data = text_.data();
+  if (offset < offset_) {
+    // Behind the cursor (a diagnostic about a value read earlier): step back instead of rescanning
+    // from the start, so that many diagnostics in a large file stay linear.
+    for (std::size_t at = offset; at < offset_;) {
+      const void* newline = std::memchr(data + at, '\n', offset_ - at);
+      if (newline == nullptr) break;
+      at = static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
+      --line_;
+    }
+    line_start_ = offset;
+    while (line_start_ > 0 && data[line_start_ - 1] != '\n') --line_start_;
+    offset_ = offset;
+  }
+  std::size_t at = offset_;
+  while (at < offset) {
+    const void* newline = std::memchr(data + at, '\n', offset - at);
+    if (newline == nullptr) break;
+    at = static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
+    ++line_;
+    line_start_ = at;
+  }
+  offset_ = offset;
+  return {static_cast<std::uint32_t>(line_), static_cast<std::uint32_t>(offset - line_start_ + 1)};
+}
+
+std::string depth_message(std::uint32_t max_depth) {
+  return "nesting deeper than " + std::to_string(max_depth) + " levels";
+}
+
+// ---- depth check
+// -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+
+// True when one of the 8 bytes of `word` may be '"', '[', ']', '{' or '}' (SWAR zero-byte test; a
+// few other bytes such as 'y' and '_' pass too, which only costs a closer look).
+inline bool may_hold_structure(std::uint64_t word) {
+  const auto has_zero = [](std::uint64_t v) { return ((v - kOnes) & ~v & (kOnes * 0x80)) != 0; };
+  // '[' ']' '{' '}' all become 0x79 under (c | 0x20) & 0xF9.
+  const std::uint64_t brackets = ((word | (kOnes * 0x20)) & (kOnes * 0xF9)) ^ (kOnes * 0x79);
+  return has_zero(brackets) || has_zero(word ^ (kOnes * '"'));
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_t max_depth) {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  std::uint32_t depth = 0;
+  while (p < end) {
+    // Whitespace, numbers and punctuation between strings: skip 8 bytes at a time when possible.
+    if (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      if (!may_hold_structure(word)) {
+        p += 8;
+        continue;
+      }
+    }
+    const char c = *p;
+    if (c == '"') {  // skip the string: memchr to each quote, escaped when after an odd run of '\'
+      ++p;
+      for (;;) {
+        const auto* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
+        if (quote == nullptr) return std::nullopt;  // unterminated: simdjson reports it
+        const char* run = quote;
+        while (run > p && run[-1] == '\\') --run;
+        p = quote + 1;
+        if (((quote - run) & 1) == 0) break;
+      }
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (++depth > max_depth) return static_cast<std::size_t>(p - begin);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+    ++p;
+  }
+  return std::nullopt;
+}
+
+// ---- syntax locator
+// ----------------------------------------------------------------------------------
+
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i] (a non-ASCII lead byte), or 0 (RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+  };
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return byte(k) >= lo && byte(k) <= hi;
+  };
+  const unsigned lead = byte(0);
+  if (lead >= 0xC2 && lead <= 0xDF) return cont(1) ? 2 : 0;
+  if (lead == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if (lead == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (lead >= 0xE1 && lead <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (lead == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (lead >= 0xF1 && lead <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (lead == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// ", found 'x'" / ", found byte 0x00" / ", found end of input": what sits at s[i].
+std::string found_at(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return ", found end of input";
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c >= 0x20 && c < 0x7F) return std::string(", found '") + static_cast<char>(c) + "'";
+  static const char kHex[] = "0123456789ABCDEF";
+  return std::string(", found byte 0x") + kHex[c >> 4] + kHex[c & 15];
+}
+
+enum class Want { value, value_or_close, key_or_close, key, colon, after_value, done };
+
+class SyntaxScanner {
+ public:
+  SyntaxScanner(std::string_view text, std::uint32_t max_depth) : s_(text), max_depth_(max_depth) {}
+
+  std::optional<SyntaxProblem> run() {
+    Want want = Want::value;
+    for (;;) {
+      skip_space();
+      if (i_ == s_.size()) {
+        if (want == Want::done) return std::nullopt;
+        return problem(i_, "unexpected end of input");
+      }
+      const char c = s_[i_];
+      switch (want) {
+        case Want::done:
+          return problem(i_, "unexpected content after the top-level value");
+        case Want::colon:
+          if (c != ':') return problem(i_, "expected ':' after an object key" + found_at(s_, i_));
+          ++i_;
+          want = Want::value;
+          break;
+        case Want::key_or_close:
+        case Want::key:
+          if (c == '}' && want == Want::key_or_close) {
+            ++i_;
+            stack_.pop_back();
+            want = after_value();
+          } else if (c == '"') {
+            if (auto p = scan_string()) return p;
+            want = Want::colon;
+          } else {
+            return problem(i_, std::string(want == Want::key ? "expected a string key after ','"
+                                                             : "expected a string key or '}'") +
+                                   found_at(s_, i_));
+          }
+          break;
+        case Want::after_value:
+          if (stack_.back() == '{') {
+            if (c == ',')
+              want = Want::key;
+            else if (c == '}')
+              stack_.pop_back();
+            else
+              return problem(i_, "expected ',' or '}' after an object member" + found_at(s_, i_));
+          } else {
+            if (c == ',')
+              want = Want::value;
+            else if (c == ']')
+              stack_.pop_back();
+            else
+              return problem(i_, "expected ',' or ']' after an array element" + found_at(s_, i_));
+          }
+          ++i_;
+          if (want == Want::after_value) want = after_value();
+          break;
+        case Want::value_or_close:
+          if (c == ']') {
+            ++i_;
+            stack_.pop_back();
+            want = after_value();
+            break;
+          }
+          [[fallthrough]];
+        case Want::value:
+          if (auto p = scan_value(want)) return p;
+          break;
+      }
+    }
+  }
+
+ private:
+  Want after_value() const { return stack_.empty() ? Want::done : Want::after_value; }
+
+  static std::optional<SyntaxProblem> problem(std::size_t at, std::string message) {
+    return SyntaxProblem{at, std::move(message)};
+  }
+
+  void skip_space() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+      ++i_;
+    }
+  }
+
+  // A value starts at s_[i_]; sets `want` to what follows it.
+  std::optional<SyntaxProblem> scan_value(Want& want) {
+    const char c = s_[i_];
+    if (c == '{' || c == '[') {
+      if (stack_.size() >= max_depth_) return problem(i_, depth_message(max_depth_));
+      stack_.push_back(c);
+      ++i_;
+      want = c == '{' ? Want::key_or_close : Want::value_or_close;
+      return std::nullopt;
+    }
+    std::optional<SyntaxProblem> p;
+    if (c == '"')
+      p = scan_string();
+    else if (c == '-' || is_digit(c))
+      p = scan_number();
+    else if (c == 't' || c == 'f' || c == 'n')
+      p = scan_literal();
+    else if (static_cast<unsigned char>(c) >= 0x80 && utf8_length(s_, i_) == 0)
+      p = problem(i_, "invalid UTF-8");
+    else
+      p = problem(i_, "expected a value" + found_at(s_, i_));
+    if (!p) want = after_value();
+    return p;
+  }
+
+  std::optional<SyntaxProblem> scan_string() {
+    const std::size_t open = i_++;
+    while (i_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return std::nullopt;
+      }
+      if (c == '\\') {
+        const char e = i_ + 1 < s_.size() ? s_[i_ + 1] : '\0';
+        if (e == 'u') {
+          for (std::size_t k = 2; k < 6; ++k) {
+            if (i_ + k >= s_.size() || !is_hex(s_[i_ + k])) {
+              return problem(i_, "invalid \\u escape in string");
+            }
+          }
+          i_ += 6;
+        } else if (std::strchr("\"\\/bfnrt", e) != nullptr && e != '\0') {
+          i_ += 2;
+        } else {
+          return problem(i_, "invalid escape in string");
+        }
+      } else if (c < 0x20) {
+        return problem(i_, "unescaped control character in string" + found_at(s_, i_));
+      } else if (c >= 0x80) {
+        const std::size_t n = utf8_length(s_, i_);
+        if (n == 0) return problem(i_, "invalid UTF-8");
+        i_ += n;
+      } else {
+        ++i_;
+      }
+    }
+    return problem(open, "unterminated string");
+  }
+
+  std::optional<SyntaxProblem> scan_number() {
+    const auto digits = [&] {
+      const std::size_t start = i_;
+      while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+      return i_ > start;
+    };
+    if (s_[i_] == '-') ++i_;
+    if (i_ < s_.size() && s_[i_] == '0') {
+      ++i_;
+    } else if (!digits()) {
+      return problem(i_, "invalid number: expected a digit" + found_at(s_, i_));
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (!digits())
+        return problem(i_, "invalid number: expected a digit after '.'" + found_at(s_, i_));
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (!digits()) return problem(i_, "invalid number: expected an exponent" + found_at(s_, i_));
+    }
+    return std::nullopt;
+  }
+
+  std::optional<SyntaxProblem> scan_literal() {
+    for (std::string_view word : {"true", "false", "null"}) {
+      if (s_.substr(i_, word.size()) == word) {
+        i_ += word.size();
+        return std::nullopt;
+      }
+    }
+    return problem(i_,
+                   "expected a value (true, false, null, a number, a string, an object or an "
+                   "array)" +
+                       found_at(s_, i_));
+  }
+
+  std::string_view s_;
+  std::uint32_t max_depth_;
+  std::size_t i_ = 0;
+  std::vector<char> stack_;  // '{' or '[', at most max_depth_ entries
+};
+
+}  // namespace
+
+std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth) {
+  return SyntaxScanner(text, max_depth).run();
+}
+
+// ---- JsonReader
+// --------------------------------------------------------------------------------------
+
+std::size_t JsonReader::offset(od::value& value) {
+  const std::string_view token = value.raw_json_token();
+  return static_cast<std::size_t>(token.data() - text_.data());
+}
+
+SourcePos JsonReader::pos(std::size_t offset) {
+  const auto [line, column] = lines_.locate(offset);
+  return SourcePos{file_, line, column};
+}
+
+void JsonReader::fail(std::size_t offset, std::string message) const {
+  throw InputError{offset, std::move(message)};
+}
+
+namespace {
+
+const char* type_name(od::json_type type) {
+  switch (type) {
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
+  }
+  return "a value";
+}
+
+od::json_type type_of(od::value& value) {
+  od::json_type type;
+  JsonReader::check(value.type().get(type));
+  return type;
+}
+
+}  // namespace
+
+void JsonReader::type_error(od::value& value, const char* expected, What what) {
+  const std::size_t at = offset(value);
+  std::string message = std::string("expected ") + expected + " for ";
+  if (what.element) message += "an element of ";
+  message += '"';
+  message += what.key;
+  message += "\", found ";
+  message += type_name(type_of(value));
+  fail(at, std::move(message));
+}
+
+bool JsonReader::is_null(od::value& value) {
+  return type_of(value) == od::json_type::null;
+}
+
+bool JsonReader::object(od::value& value, What what, od::object& out) {
+  const od::json_type type = type_of(value);
+  if (type == od::json_type::null) return false;
+  if (type != od::json_type::object) type_error(value, "an object", what);
+  check(value.get_object().get(out));
+  return true;
+}
+
+bool JsonReader::array(od::value& value, What what, od::array& out) {
+  const od::json_type type = type_of(value);
+  if (type == od::json_type::null) return false;
+  if (type != od::json_type::array) type_error(value, "an array", what);
+  check(value.get_array().get(out));
+  return true;
+}
+
+std::optional<std::string_view> JsonReader::string(od::value& value, What what) {
+  const od::json_type type = type_of(value);
+  if (type == od::json_type::null) return std::nullopt;
+  if (type != od::json_type::string) type_error(value, "a string", what);
+  std::string_view out;
+  check(value.get_string().get(out));
+  return out;
+}
+
+std::string JsonReader::copy_string(od::value& value, What what) {
+  const auto text = string(value, what);
+  return text ? std::string(*text) : std::string();
+}
+
+std::optional<std::int64_t> JsonReader::integer(od::value& value, What what) {
+  const od::json_type type = type_of(value);
+  if (type == od::json_type::null) return std::nullopt;
+  if (type != od::json_type::number) type_error(value, "an integer", what);
+  const std::size_t at = offset(value);
+  std::int64_t out = 0;
+  const simdjson::error_code code = value.get_int64().get(out);
+  if (code == simdjson::NUMBER_ERROR) throw JsonFailure{code};  // malformed: the locator says where
+  if (code != simdjson::SUCCESS) {
+    // A well-formed number that is not a 64-bit integer (1.5, 1e3, 2^70): name it in the message.
+    std::size_t end = at;
+    while (end < text_.size() && std::strchr("0123456789+-.eE", text_[end]) != nullptr) ++end;
+    std::string message = "expected an integer for ";
+    if (what.element) message += "an element of ";
+    message += '"';
+    message += what.key;
+    message += "\", found the number ";
+    message += text_.substr(at, std::min<std::size_t>(end - at, 40));
+    fail(at, std::move(message));
+  }
+  return out;
+}
+
+std::optional<bool> JsonReader::boolean(od::value& value, What what) {
+  const od::json_type type = type_of(value);
+  if (type == od::json_type::null) return std::nullopt;
+  if (type != od::json_type::boolean) type_error(value, "a boolean", what);
+  bool out = false;
+  check(value.get_bool().get(out));
+  return out;
+}
+
+void JsonReader::warn(const char* check_id, std::size_t offset, std::string message) {
+  Diagnostic d;
+  d.severity = Severity::warning;
+  d.check = check_id;
+  d.message = std::move(message);
+  const SourcePos p = pos(offset);
+  d.location.line = p.line;
+  d.location.column = p.column;
+  d.location.file = std::string(name_);
+  d.source_line = line_at(text_, offset);
+  diagnostics_.push_back(std::move(d));
+}
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,139 @@
+// The JSON layer of the ingest stage: typed access to simdjson on-demand values with exact source
+// positions, fatal-error reporting (InputError), and the byte scanners used around simdjson
+// (nesting depth check, syntax-error locator). Entry points: JsonReader, find_excess_depth(),
+// find_syntax_error().
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sgcheck/diagnostic.h"
+#include "sgcheck/inventory.h"
+
+namespace sgcheck::detail {
+
+namespace od = simdjson::ondemand;
+
+// A problem that makes one input unusable. Thrown inside the ingest stage only (load.cc catches it
+// per file), so that the readers stay straight-line code. offset == npos: no position, just the
+// file.
+struct InputError {
+  std::size_t offset = std::string_view::npos;
+  std::string message;
+};
+
+// simdjson refused the document: load.cc runs find_syntax_error() to say where and why.
+struct JsonFailure {
+  simdjson::error_code code = simdjson::SUCCESS;
+};
+
+// Byte offset -> 1-based line and column. The readers move forward through the document, so this
+// keeps a cursor and counts newlines from it; an offset behind the cursor rescans from the start.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : text_(text) {}
+  // {line, column}
+  std::pair<std::uint32_t, std::uint32_t> locate(std::size_t offset);
+
+ private:
+  std::string_view text_;
+  std::size_t offset_ = 0;
+  std::size_t line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+struct SyntaxProblem {
+  std::size_t offset = 0;
+  std::string message;  // "expected ',' or '}' after an object member", …
+};
+
+// The first syntax error of `text` (strict RFC 8259 plus the nesting limit), or nullopt when it is
+// valid JSON. A bounded, iterative state machine (an explicit stack of at most max_depth entries):
+// only run when simdjson failed, to turn its late, positionless error into file:line:col.
+std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth);
+
+// The offset of the first '{' or '[' nested deeper than max_depth, or nullopt. A cheap pass run on
+// every document: on-demand skips the values we do not read without looking at their depth.
+std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_t max_depth);
+
+std::string depth_message(std::uint32_t max_depth);  // "nesting deeper than 64 levels"
+
+// What a value is, for messages: the key it belongs to, or the array whose element it is.
+struct What {
+  std::string_view key;
+  bool element = false;  // true: an element of the array `key`
+};
+
+// Typed access to on-demand values of one document. A value of the wrong JSON type is fatal (AWS
+// CLI output never has one): InputError `expected an integer for "FromPort", found a string`. JSON
+// null is read as "absent" (the CLI prints null for some optional members). Invalid values inside
+// well-typed input are not fatal: warn() records them in the inventory's diagnostics.
+class JsonReader {
+ public:
+  JsonReader(std::string_view text, std::uint32_t file, std::string_view name,
+             Diagnostics& diagnostics)
+      : text_(text), lines_(text), file_(file), name_(name), diagnostics_(diagnostics) {}
+
+  std::string_view text() const { return text_; }
+  std::uint32_t file() const { return file_; }
+
+  // Where a value starts in the buffer: its raw token ('{', '[', '"', digit).
+  std::size_t offset(od::value& value);
+  SourcePos pos(std::size_t offset);
+
+  // Each returns false / nullopt for JSON null and throws InputError for any other wrong type.
+  bool object(od::value& value, What what, od::object& out);
+  bool array(od::value& value, What what, od::array& out);
+  std::optional<std::string_view> string(od::value& value, What what);
+  std::optional<std::int64_t> integer(od::value& value, What what);
+  std::optional<bool> boolean(od::value& value, What what);
+
+  bool is_null(od::value& value);
+
+  // Shorthands: the string copied (empty when null).
+  std::string copy_string(od::value& value, What what);
+
+  // A value diagnostic (warning, with a catalogue id) at a byte offset.
+  void warn(const char* check, std::size_t offset, std::string message);
+
+  [[noreturn]] void fail(std::size_t offset, std::string message) const;
+  static void check(simdjson::error_code code) {
+    if (code != simdjson::SUCCESS) throw JsonFailure{code};
+  }
+
+  // Calls f(key, value) for each member of an object / f(value) for each element of an array.
+  template <typename F>
+  void for_each_field(od::object& object, F&& f) {
+    for (auto member : object) {
+      od::field field;
+      check(std::move(member).get(field));
+      std::string_view key;
+      check(field.unescaped_key().get(key));
+      f(key, field.value());
+    }
+  }
+  template <typename F>
+  void for_each_element(od::array& array, F&& f) {
+    for (auto element : array) {
+      od::value value;
+      check(std::move(element).get(value));
+      f(value);
+    }
+  }
+
+ private:
+  [[noreturn]] void type_error(od::value& value, const char* expected, What what);
+
+  std::string_view text_;
+  LineIndex lines_;
+  std::uint32_t file_;
+  std::string_view name_;
+  Diagnostics& diagnostics_;
+};
+
+}  // namespace sgcheck::detail

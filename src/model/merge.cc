@@ -1,0 +1,413 @@
+// Merges per-file readings into one Inventory (see merge.h): groups by id with the rule-identity
+// check, interfaces (union of addresses, same groups required), prefix lists (metadata + entries),
+// VPCs and peerings; then sorts everything by id. Entry point: merge_inventories().
+#include "model/merge.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <tuple>
+#include <type_traits>
+
+namespace sgcheck::detail {
+
+namespace {
+
+// The identity of an atomic rule (aws-semantics.md §5.8): not its id, description or tags.
+struct RuleKey {
+  Direction direction;
+  int protocol;
+  std::optional<std::pair<int, int>> ports;
+  PeerKind kind;
+  Family family;
+  u128 base;
+  std::uint8_t prefix;
+  std::string_view id;
+
+  auto tied() const { return std::tie(direction, protocol, ports, kind, family, base, prefix, id); }
+  bool operator<(const RuleKey& o) const { return tied() < o.tied(); }
+  bool operator==(const RuleKey& o) const { return tied() == o.tied(); }
+};
+
+RuleKey key_of(const Rule& r) {
+  const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
+  return RuleKey{r.direction,
+                 r.protocol,
+                 normalised_ports(r),
+                 r.peer.kind,
+                 cidr ? r.peer.cidr.family : Family::ipv4,
+                 cidr ? r.peer.cidr.base : u128{0},
+                 cidr ? r.peer.cidr.prefix : std::uint8_t{0},
+                 cidr ? std::string_view() : std::string_view(r.peer.id)};
+}
+
+// The indices of `rules` in key order.
+std::vector<std::size_t> key_order(const std::vector<Rule>& rules, std::vector<RuleKey>& keys) {
+  keys.clear();
+  for (const Rule& r : rules) keys.push_back(key_of(r));
+  std::vector<std::size_t> order(rules.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  return order;
+}
+
+bool earlier(const SourcePos& a, const SourcePos& b) {
+  return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+}
+
+void fill(std::string& into, const std::string& from) {
+  if (into.empty()) into = from;
+}
+
+template <typename T>
+void fill(std::vector<T>& into, const std::vector<T>& from) {
+  if (into.empty()) into = from;
+}
+
+template <typename T>
+void add_missing(std::vector<T>& into, const std::vector<T>& from) {
+  for (const T& item : from) {
+    if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
+  }
+}
+
+class Merger {
+ public:
+  Merger(Inventory& into, std::vector<Inventory>& parts, const std::vector<std::string_view>& texts)
+      : into_(into), parts_(parts), texts_(texts) {}
+
+  // Each takes every definition of one id (at least two), in file order, and appends the result.
+  void groups(std::vector<Group>& definitions);
+  void interfaces(std::vector<Interface>& definitions);
+  void prefix_lists(std::vector<PrefixList>& definitions);
+  void vpcs(std::vector<Vpc>& definitions);
+  void peerings(std::vector<Peering>& definitions);
+  Diagnostics take_errors() { return std::move(errors_); }
+
+ private:
+  // "<what> is defined twice with <difference>: first defined at <first>", at `second`.
+  void conflict(const std::string& what, const char* difference, const SourcePos& first,
+                const SourcePos& second);
+  std::string source_line(const SourcePos& pos) const;
+  void repeated(const std::string& what, const char* added, const SourcePos& first,
+                const SourcePos& again);
+  template <typename T, typename Unite>
+  void coalesce_within_file(std::vector<T>& definitions, const char* added, Unite&& unite);
+  bool same_rules(Group& base, const Group& other);
+  Group merge_rule_views(std::vector<Group>& views);
+
+  Inventory& into_;
+  std::vector<Inventory>& parts_;
+  const std::vector<std::string_view>& texts_;
+  Diagnostics errors_;
+  std::vector<RuleKey> keys_a_, keys_b_;
+};
+
+std::string Merger::source_line(const SourcePos& pos) const {
+  if (pos.file >= texts_.size() || pos.line == 0) return {};
+  const std::string_view text = texts_[pos.file];
+  std::size_t at = 0;
+  for (std::uint32_t line = 1; line < pos.line; ++line) {
+    const void* newline = std::memchr(text.data() + at, '\n', text.size() - at);
+    if (newline == nullptr) return {};
+    at = static_cast<std::size_t>(static_cast<const char*>(newline) - text.data()) + 1;
+  }
+  return line_at(text, at);
+}
+
+void Merger::conflict(const std::string& what, const char* difference, const SourcePos& first,
+                      const SourcePos& second) {
+  Diagnostic d;
+  d.severity = Severity::error;
+  d.message = what + " is defined twice with different " + difference + ": first defined at " +
+              into_.location(first).to_string();
+  d.location = into_.location(second);
+  d.source_line = source_line(second);
+  errors_.push_back(std::move(d));
+}
+
+void Merger::repeated(const std::string& what, const char* added, const SourcePos& first,
+                      const SourcePos& again) {
+  Diagnostic d;
+  d.severity = Severity::warning;
+  d.message = what + " appears twice in this file; its " + added +
+              " are added to the first definition at " + into_.location(first).to_string();
+  d.location = into_.location(again);
+  d.source_line = source_line(again);
+  if (again.file < parts_.size()) parts_[again.file].diagnostics.push_back(std::move(d));
+}
+
+// AWS never lists a group or an interface twice in one response, but test data and anonymised dumps
+// do (one id reused for several cases). Within one file the repeats are united, in input order,
+// with a warning: the file still loads, every rule stays visible to the linter (which reports
+// duplicates as SG401). Across files, disagreeing definitions are errors: two views of one account
+// must agree.
+template <typename T, typename Unite>
+void Merger::coalesce_within_file(std::vector<T>& definitions, const char* added, Unite&& unite) {
+  std::vector<T> kept;
+  for (T& item : definitions) {
+    auto same = std::find_if(kept.begin(), kept.end(), [&](const T& k) {
+      if constexpr (std::is_same_v<T, Group>) {
+        if (k.from_rules_only != item.from_rules_only) return false;
+      }
+      return k.location.file == item.location.file;
+    });
+    if (same == kept.end()) {
+      kept.push_back(std::move(item));
+      continue;
+    }
+    repeated(std::string(std::is_same_v<T, Group> ? "group " : "interface ") + item.id, added,
+             same->location, item.location);
+    unite(*same, item);
+  }
+  definitions = std::move(kept);
+}
+
+// True when both hold the same multiset of atomic rules; then fills base's missing rule ids,
+// descriptions and tags from the matching rules of `other` (sorted keys pair them up).
+bool Merger::same_rules(Group& base, const Group& other) {
+  if (base.rules.size() != other.rules.size()) return false;
+  const auto a = key_order(base.rules, keys_a_);
+  const auto b = key_order(other.rules, keys_b_);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(keys_a_[a[i]] == keys_b_[b[i]])) return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    Rule& into = base.rules[a[i]];
+    const Rule& from = other.rules[b[i]];
+    fill(into.id, from.id);
+    fill(into.description, from.description);
+    fill(into.tags, from.tags);
+  }
+  return true;
+}
+
+// describe-security-group-rules output is paginated, so one group's rules may be spread over
+// several files: the rules views of a group are united (a rule present in two views is kept once).
+Group Merger::merge_rule_views(std::vector<Group>& views) {
+  Group merged = std::move(views.front());
+  std::vector<RuleKey> seen;
+  for (const Rule& r : merged.rules) seen.push_back(key_of(r));
+  std::sort(seen.begin(), seen.end());
+  for (std::size_t v = 1; v < views.size(); ++v) {
+    fill(merged.owner_id, views[v].owner_id);
+    for (Rule& r : views[v].rules) {
+      const RuleKey key = key_of(r);
+      if (std::binary_search(seen.begin(), seen.end(), key)) continue;
+      merged.rules.push_back(std::move(r));
+    }
+    seen.clear();
+    for (const Rule& r : merged.rules) seen.push_back(key_of(r));
+    std::sort(seen.begin(), seen.end());
+  }
+  return merged;
+}
+
+void Merger::groups(std::vector<Group>& definitions) {
+  coalesce_within_file(definitions, "rules", [](Group& base, Group& g) {
+    fill(base.name, g.name);
+    fill(base.description, g.description);
+    fill(base.vpc_id, g.vpc_id);
+    fill(base.owner_id, g.owner_id);
+    fill(base.tags, g.tags);
+    for (Rule& r : g.rules) base.rules.push_back(std::move(r));
+  });
+  {
+    std::vector<Group> full, rule_views;
+    for (Group& g : definitions) (g.from_rules_only ? rule_views : full).push_back(std::move(g));
+    if (full.empty()) {
+      into_.groups.push_back(merge_rule_views(rule_views));
+      return;
+    }
+    Group base = std::move(full.front());
+    for (std::size_t i = 1; i < full.size(); ++i) {
+      const Group& other = full[i];
+      if (!same_rules(base, other)) {
+        conflict("group " + base.id, "rules", base.location, other.location);
+        continue;
+      }
+      fill(base.name, other.name);
+      fill(base.description, other.description);
+      fill(base.vpc_id, other.vpc_id);
+      fill(base.owner_id, other.owner_id);
+      fill(base.tags, other.tags);
+    }
+    if (!rule_views.empty()) {
+      const Group view = merge_rule_views(rule_views);
+      if (same_rules(base, view)) {
+        fill(base.owner_id, view.owner_id);
+      } else if (earlier(base.location, view.location)) {
+        conflict("group " + base.id, "rules", base.location, view.location);
+      } else {
+        conflict("group " + base.id, "rules", view.location, base.location);
+      }
+    }
+    into_.groups.push_back(std::move(base));
+  }
+}
+
+void Merger::interfaces(std::vector<Interface>& definitions) {
+  coalesce_within_file(definitions, "groups and addresses", [](Interface& base, Interface& eni) {
+    fill(base.vpc_id, eni.vpc_id);
+    fill(base.subnet_id, eni.subnet_id);
+    fill(base.instance_id, eni.instance_id);
+    fill(base.type, eni.type);
+    fill(base.status, eni.status);
+    fill(base.tags, eni.tags);
+    add_missing(base.groups, eni.groups);
+    add_missing(base.private_ips, eni.private_ips);
+    add_missing(base.public_ips, eni.public_ips);
+    add_missing(base.delegated_prefixes, eni.delegated_prefixes);
+  });
+  {
+    Interface base = std::move(definitions.front());
+    for (std::size_t i = 1; i < definitions.size(); ++i) {
+      const Interface& other = definitions[i];
+      std::vector<std::string> a = base.groups, b = other.groups;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      a.erase(std::unique(a.begin(), a.end()), a.end());
+      b.erase(std::unique(b.begin(), b.end()), b.end());
+      if (a != b) {
+        conflict("interface " + base.id, "security groups", base.location, other.location);
+        continue;
+      }
+      fill(base.vpc_id, other.vpc_id);
+      fill(base.subnet_id, other.subnet_id);
+      fill(base.instance_id, other.instance_id);
+      fill(base.type, other.type);
+      fill(base.status, other.status);
+      fill(base.tags, other.tags);
+      add_missing(base.private_ips, other.private_ips);
+      add_missing(base.public_ips, other.public_ips);
+      add_missing(base.delegated_prefixes, other.delegated_prefixes);
+    }
+    into_.interfaces.push_back(std::move(base));
+  }
+}
+
+// describe-managed-prefix-lists gives the metadata, a {PrefixListId, Entries} file the entries.
+void Merger::prefix_lists(std::vector<PrefixList>& definitions) {
+  const auto sorted = [](std::vector<Cidr> cidrs) {
+    std::sort(cidrs.begin(), cidrs.end(), [](const Cidr& x, const Cidr& y) {
+      return std::tie(x.family, x.base, x.prefix) < std::tie(y.family, y.base, y.prefix);
+    });
+    cidrs.erase(std::unique(cidrs.begin(), cidrs.end()), cidrs.end());
+    return cidrs;
+  };
+  {
+    PrefixList base = std::move(definitions.front());
+    for (std::size_t i = 1; i < definitions.size(); ++i) {
+      PrefixList& other = definitions[i];
+      fill(base.name, other.name);
+      if (!base.family) base.family = other.family;
+      if (!base.max_entries) base.max_entries = other.max_entries;
+      if (!other.entries_known) continue;
+      if (!base.entries_known) {
+        base.entries_known = true;
+        base.entries = std::move(other.entries);
+      } else if (sorted(base.entries) != sorted(other.entries)) {
+        conflict("prefix list " + base.id, "entries", base.location, other.location);
+      }
+    }
+    into_.prefix_lists.push_back(std::move(base));
+  }
+}
+
+void Merger::vpcs(std::vector<Vpc>& definitions) {
+  {
+    Vpc base = std::move(definitions.front());
+    for (std::size_t i = 1; i < definitions.size(); ++i) {
+      add_missing(base.cidrs, definitions[i].cidrs);
+      base.is_default = base.is_default || definitions[i].is_default;
+    }
+    into_.vpcs.push_back(std::move(base));
+  }
+}
+
+void Merger::peerings(std::vector<Peering>& definitions) {
+  {
+    Peering base = std::move(definitions.front());
+    for (std::size_t i = 1; i < definitions.size(); ++i) {
+      fill(base.requester_vpc, definitions[i].requester_vpc);
+      fill(base.accepter_vpc, definitions[i].accepter_vpc);
+      fill(base.status, definitions[i].status);
+    }
+    into_.peerings.push_back(std::move(base));
+  }
+}
+
+// Moves the elements of every part into `out`, sorted by id: an id defined once (the common case)
+// is moved as it is; the definitions of an id defined several times go, in file order, to `merge`.
+template <typename T, typename Merge>
+void merge_by_id(std::vector<Inventory>& parts, std::vector<T> Inventory::*member,
+                 std::vector<T>& out, Merge&& merge) {
+  struct Ref {
+    std::string_view id;
+    std::uint32_t part;
+    std::uint32_t index;
+  };
+  std::vector<Ref> refs;
+  std::size_t total = 0;
+  for (const Inventory& part : parts) total += (part.*member).size();
+  refs.reserve(total);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    const auto& items = parts[p].*member;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      refs.push_back({items[i].id, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i)});
+    }
+  }
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+    return std::tie(a.id, a.part, a.index) < std::tie(b.id, b.part, b.index);
+  });
+  // Run boundaries first: moving an element out empties the string its Ref points to.
+  std::vector<std::size_t> run_ends;
+  for (std::size_t k = 1; k <= refs.size(); ++k) {
+    if (k == refs.size() || refs[k].id != refs[k - 1].id) run_ends.push_back(k);
+  }
+  out.reserve(out.size() + run_ends.size());
+  std::size_t begin = 0;
+  std::vector<T> definitions;
+  for (const std::size_t end : run_ends) {
+    const auto take = [&](std::size_t k) -> T& {
+      return (parts[refs[k].part].*member)[refs[k].index];
+    };
+    if (end - begin == 1) {
+      out.push_back(std::move(take(begin)));
+    } else {
+      definitions.clear();
+      for (std::size_t k = begin; k < end; ++k) definitions.push_back(std::move(take(k)));
+      merge(definitions);
+    }
+    begin = end;
+  }
+  for (Inventory& part : parts) (part.*member).clear();
+}
+
+}  // namespace
+
+Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
+                              const std::vector<std::string_view>& texts) {
+  Merger merger(into, parts, texts);
+  merge_by_id(parts, &Inventory::groups, into.groups, [&](auto& d) { merger.groups(d); });
+  merge_by_id(parts, &Inventory::interfaces, into.interfaces,
+              [&](auto& d) { merger.interfaces(d); });
+  merge_by_id(parts, &Inventory::prefix_lists, into.prefix_lists,
+              [&](auto& d) { merger.prefix_lists(d); });
+  merge_by_id(parts, &Inventory::vpcs, into.vpcs, [&](auto& d) { merger.vpcs(d); });
+  merge_by_id(parts, &Inventory::peerings, into.peerings, [&](auto& d) { merger.peerings(d); });
+  // Value diagnostics: by file (parts are in file order), then by position within the file.
+  for (Inventory& part : parts) {
+    std::stable_sort(part.diagnostics.begin(), part.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                       return std::tie(a.location.line, a.location.column) <
+                              std::tie(b.location.line, b.location.column);
+                     });
+    for (Diagnostic& d : part.diagnostics) into.diagnostics.push_back(std::move(d));
+    part.diagnostics.clear();
+  }
+  return merger.take_errors();
+}
+
+}  // namespace sgcheck::detail
