@@ -1,0 +1,211 @@
+// The packet-decision engine: flow expressions (product.md §5), an Engine compiled once from an
+// Inventory, and three-valued decisions with the rules that allow a flow and why others do not.
+// Entry points: parse_flow() turns 'tcp/22 from 10.0.0.5 to eni-0a1' into a Flow; Engine(inventory)
+// compiles; Engine::decide() answers with an explanation, Engine::verdict() without (the fast
+// path).
+//
+// Semantics (aws-semantics.md §2): a flow A→B is allowed iff the egress rules of A's groups allow
+// it (when A is an interface of the inventory) and the ingress rules of B's groups allow it (when B
+// is). Rules only allow; groups on an interface pool their rules; return traffic is not evaluated.
+// A side whose endpoint is outside the inventory is not-applicable. The answer is unknown when it
+// depends on what the inventory lacks (a group it does not define, prefix-list entries, members of
+// a group when it holds no interfaces), unless a resolved rule allows anyway.
+//
+// Endpoints: an address that is a private address of an interface *is* that interface (its egress
+// rules apply, it is a member of its groups); an interface's public address reaches it on a
+// translated path, where group references match nothing. eni-… and i-… stand for the interface's
+// primary private address of the flow's family (IPv4 unless the other endpoint or the service is
+// IPv6). sg-… is every interface carrying the group; `internet` is every public address (internet4,
+// or internet6 in an IPv6 flow) from outside the inventory. A CIDR, sg-…, internet, a port range,
+// `all`, or an ICMP service without a full type:code makes the flow a set question: its verdict is
+// partial when some parts are allowed and others not, and the parts are listed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sgcheck/diagnostic.h"
+#include "sgcheck/inventory.h"
+#include "sgcheck/values.h"
+
+namespace sgcheck {
+
+// ---- Flow expressions -------------------------------------------------------------------------
+
+enum class EndpointKind : std::uint8_t {
+  address,    // one IPv4 or IPv6 address
+  cidr,       // a block of addresses (a set question)
+  interface,  // eni-…
+  instance,   // i-…
+  group,      // sg-…: every interface carrying it
+  internet,   // every public address outside the inventory
+};
+
+struct Endpoint {
+  EndpointKind kind = EndpointKind::address;
+  Cidr cidr;                 // address: the host block (/32 or /128); cidr: the block
+  std::string id;            // interface, instance, group
+  std::uint32_t column = 0;  // where the endpoint starts in the flow text (1-based), for errors
+  std::string to_string() const;  // canonical text, as a flow expression writes it
+};
+
+// A set of packets' (protocol, destination port or ICMP type:code).
+struct Service {
+  int protocol = kAllProtocols;   // -1 = every protocol (`all`), else 0..255
+  PortRange ports{0, 65535};      // tcp, udp: the destination ports
+  IcmpTypeCode icmp;              // icmp, icmpv6: the type and code, -1 = all
+  std::string to_string() const;  // "tcp/22", "udp/1000-2000", "icmp/8:0", "proto/50", "all"
+  // True when the service is one packet kind: a single port, a full ICMP type:code, or a protocol
+  // without ports. `all`, port ranges and ICMP wildcards are sets.
+  bool is_point() const;
+};
+
+struct Flow {
+  Service service;
+  Endpoint source;
+  Endpoint destination;
+  std::string to_string() const;  // "tcp/22 from 10.0.0.5 to eni-0a1"
+  bool is_point() const;          // a point service between two single endpoints
+};
+
+struct FlowParseResult {
+  std::optional<Flow> flow;
+  Diagnostic error;  // meaningful only when !flow: message, line:col and the source line
+  explicit operator bool() const { return flow.has_value(); }
+};
+
+// Parses one flow expression (PEGTL grammar, product.md §5). Never throws. `file` and `line` name
+// the expression's place in the error (e.g. the --batch file and its line).
+FlowParseResult parse_flow(std::string_view text, std::string_view file = "<flow>",
+                           std::uint32_t line = 1);
+
+// ---- Decisions --------------------------------------------------------------------------------
+
+enum class Verdict : std::uint8_t {
+  allow,
+  deny,
+  unknown,
+  partial,         // set questions: some parts allowed, others denied or unknown
+  not_applicable,  // a side whose endpoint is outside the inventory
+};
+// "allow", "deny", "unknown", "partial", "not-applicable".
+const char* verdict_name(Verdict verdict);
+
+// An atomic rule of the inventory: Inventory::groups[group].rules[rule].
+struct RuleRef {
+  std::uint32_t group = 0;
+  std::uint32_t rule = 0;
+  bool operator==(const RuleRef&) const = default;
+  auto operator<=>(const RuleRef&) const = default;
+};
+
+struct SideDecision {
+  Verdict verdict = Verdict::not_applicable;
+  std::vector<RuleRef> rules;  // every rule that allows (a part of) the flow on this side
+  // The interfaces whose rules were evaluated ("eni-…"), and their groups, in order.
+  std::vector<std::string> interfaces;
+  std::vector<std::string> groups;
+};
+
+struct Decision {
+  Verdict verdict = Verdict::unknown;
+  SideDecision egress;
+  SideDecision ingress;
+  // Why a deny (the groups consulted, the nearest rule) or an unknown (what the inventory lacks).
+  std::vector<std::string> reasons;
+  // Set questions only: the parts of the flow by verdict, each a flow expression
+  // ("tcp/22 from 10.0.0.0/9 to eni-0a1 (10.0.1.5)").
+  bool set_question = false;
+  std::vector<std::string> allowed;
+  std::vector<std::string> denied;
+  std::vector<std::string> unknown;
+};
+
+namespace detail {
+struct CompiledInventory;
+}
+
+// Compiled once from an inventory (which must outlive the engine and not change); decisions are
+// const and thread-safe, and read the compiled tables without copying the model.
+class Engine {
+ public:
+  explicit Engine(const Inventory& inventory);
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The full answer: verdicts, allowing rules, reasons, and for set questions the parts.
+  Decision decide(const Flow& flow) const;
+  // The verdict alone; for point flows it allocates nothing.
+  Verdict verdict(const Flow& flow) const;
+
+  const Inventory& inventory() const;
+
+ private:
+  std::unique_ptr<detail::CompiledInventory> impl_;
+};
+
+// ---- Exposure and matrix ---------------------------------------------------------------------
+
+enum class InternetExposure : std::uint8_t { none, part, all };
+const char* internet_exposure_name(InternetExposure e);  // "none", "part", "all"
+
+// One line of an exposure: a set of services and the peers they are open to (or sent to).
+struct ExposureLine {
+  std::string services;            // "tcp/80, tcp/443", "icmp/8", "all"
+  std::vector<std::string> peers;  // "0.0.0.0/0", "10.0.0.0/8", "sg-0bb (app)", "pl-0cc"
+  // Whether the peers hold public addresses (internet4 / internet6): part of them, or all of one
+  // family's.
+  InternetExposure internet = InternetExposure::none;
+  std::vector<RuleRef> rules;  // the rules it comes from
+};
+
+// What one group, or one interface over the union of its groups, admits inbound and sends outbound.
+struct Exposure {
+  std::string target;               // "sg-…" or "eni-…"
+  std::string label;                // "group sg-0aa (web) in vpc-…", "interface eni-… (i-…)"
+  std::vector<std::string> groups;  // an interface's groups
+  std::vector<ExposureLine> inbound;
+  std::vector<ExposureLine> outbound;
+  std::vector<std::string> notes;  // what the inventory lacks (undefined groups, prefix lists)
+};
+
+// Every group and interface, or only `target` (sg-…, eni-…, or the interfaces of i-…). An unknown
+// target gives an empty vector.
+std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_view target = {});
+
+// Which interfaces can open `service` (one packet kind) to which, computed per class of interfaces
+// with the same VPC and groups.
+struct MatrixClass {
+  std::string vpc;
+  std::vector<std::string> groups;
+  std::vector<std::string> interfaces;
+};
+struct MatrixCell {
+  std::uint32_t from = 0;  // index into classes
+  std::uint32_t to = 0;
+  Verdict verdict = Verdict::deny;  // allow, deny, unknown, or partial (members differ)
+};
+struct MatrixPair {
+  std::string from;  // eni-…
+  std::string to;
+  Verdict verdict = Verdict::deny;
+};
+struct Matrix {
+  std::vector<MatrixClass> classes;
+  std::vector<MatrixCell> cells;  // every ordered pair of classes with at least one member pair
+  std::vector<MatrixPair> pairs;  // with want_pairs: every ordered pair of distinct interfaces
+};
+Matrix compute_matrix(const Engine& engine, const Service& service, bool want_pairs);
+
+// One line describing an atomic rule as a flow fragment: "tcp/22 from 10.0.0.0/8",
+// "all to sg-0bb (db)", "icmp/8:-1 from pl-0cc".
+std::string describe_rule(const Inventory& inventory, RuleRef ref);
+
+}  // namespace sgcheck

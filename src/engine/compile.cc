@@ -1,0 +1,220 @@
+// Compiling an inventory for the engine: group ids interned to tokens, each group's valid rules
+// turned into per-direction tables (CIDR and known prefix-list rules merged into one address set
+// per service, references with their target token, unresolvable prefix lists), and the address and
+// instance indexes. Entry point: compile_inventory().
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "engine/compiled.h"
+
+namespace sgcheck::detail {
+namespace {
+
+bool is_active(std::string_view status) {
+  std::string lower(status);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower == "active";
+}
+
+// ICMP rules match only their own family's packets (icmp + an IPv6 range matches nothing).
+std::uint8_t protocol_families(int protocol) {
+  if (protocol == kIcmp) return kFamily4;
+  if (protocol == kIcmpv6) return kFamily6;
+  return kFamily4 | kFamily6;
+}
+
+GroupToken intern(CompiledInventory& c, std::string_view id) {
+  auto [it, inserted] = c.token_of.try_emplace(id, static_cast<GroupToken>(c.groups.size()));
+  if (inserted) {
+    c.groups.emplace_back();
+    c.groups.back().id = id;
+  }
+  return it->second;
+}
+
+// True when the two VPCs may reference each other's groups: the same VPC, or an active peering.
+bool vpcs_linked(const Inventory& inv, std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty() || a == b) return true;
+  return std::any_of(inv.peerings.begin(), inv.peerings.end(), [&](const Peering& p) {
+    return is_active(p.status) && ((p.requester_vpc == a && p.accepter_vpc == b) ||
+                                   (p.requester_vpc == b && p.accepter_vpc == a));
+  });
+}
+
+using CidrKey = std::tuple<int, int, int, int>;  // protocol, lo, hi, families
+using CidrParts = std::map<CidrKey, std::vector<Ipv6Set::Interval>>;
+
+void add_cidr(CidrParts (&parts)[2], const ServiceMatch& s, const Cidr& cidr) {
+  if ((s.families & family_bit(cidr.family)) == 0) return;  // e.g. icmp with an IPv6 range
+  CidrKey key{s.protocol, s.lo, s.hi, s.families & family_bit(cidr.family)};
+  parts[family_index(cidr.family)][key].push_back({cidr.first(), cidr.last()});
+}
+
+void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, SideTable& table,
+                  CidrParts (&parts)[2]) {
+  ServiceMatch s;
+  if (!rule.valid || !rule_service(rule, s)) return;
+  switch (rule.peer.kind) {
+    case PeerKind::cidr4:
+    case PeerKind::cidr6:
+      add_cidr(parts, s, rule.peer.cidr);
+      return;
+    case PeerKind::prefix_list: {
+      const PrefixList* pl = c.inventory->find_prefix_list(rule.peer.id);
+      if (pl != nullptr && pl->entries_known) {
+        for (const Cidr& entry : pl->entries) add_cidr(parts, s, entry);
+        return;
+      }
+      ServiceMatch unknown = s;
+      if (pl != nullptr && pl->family) unknown.families &= family_bit(*pl->family);
+      if (unknown.families != 0) table.unknowns.push_back({unknown});
+      return;
+    }
+    case PeerKind::group:
+      if (!reference_usable(c, group, rule)) return;
+      table.refs.push_back({s, intern(c, rule.peer.id)});
+      return;
+  }
+}
+
+void finish_cidrs(SideTable& table, CidrParts (&parts)[2]) {
+  for (int f = 0; f < 2; ++f) {
+    for (auto& [key, intervals] : parts[f]) {
+      ServiceMatch s;
+      s.protocol = static_cast<std::int16_t>(std::get<0>(key));
+      s.lo = static_cast<std::uint16_t>(std::get<1>(key));
+      s.hi = static_cast<std::uint16_t>(std::get<2>(key));
+      s.families = static_cast<std::uint8_t>(std::get<3>(key));
+      table.cidr[f].push_back({s, Ipv6Set::from_unsorted(std::move(intervals))});
+    }
+  }
+}
+
+void compile_groups(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
+    const Group& group = inv.groups[gi];
+    const GroupToken token = intern(c, group.id);
+    c.groups[token].index = static_cast<std::int32_t>(gi);
+    for (Direction d : {Direction::ingress, Direction::egress}) {
+      SideTable table;  // built aside: interning may grow c.groups
+      CidrParts parts[2];
+      for (const Rule& rule : group.rules) {
+        if (rule.direction == d) compile_rule(c, group, rule, table, parts);
+      }
+      finish_cidrs(table, parts);
+      c.groups[token].tables[static_cast<int>(d)] = std::move(table);
+    }
+  }
+}
+
+void index_interfaces(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  c.interfaces.resize(inv.interfaces.size());
+  std::vector<bool> incomplete(c.groups.size(), false);
+  for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
+    const Interface& x = inv.interfaces[i];
+    InterfaceInfo& info = c.interfaces[i];
+    for (const std::string& g : x.groups) {
+      const GroupToken t = intern(c, g);
+      info.groups.push_back(t);
+      if (c.groups[t].index < 0) info.undefined_group = true;
+      if (x.private_ips.empty()) {
+        if (incomplete.size() <= t) incomplete.resize(t + 1, false);
+        incomplete[t] = true;
+      }
+    }
+    std::sort(info.groups.begin(), info.groups.end());
+    info.groups.erase(std::unique(info.groups.begin(), info.groups.end()), info.groups.end());
+    const auto idx = static_cast<std::uint32_t>(i);
+    for (const Address& a : x.private_ips) c.addresses.push_back({a.family, a.bits, idx, false});
+    for (const Address& a : x.public_ips) c.addresses.push_back({a.family, a.bits, idx, true});
+    if (!x.instance_id.empty()) c.instances.emplace_back(x.instance_id, idx);
+    c.interface_index.try_emplace(x.id, idx);
+  }
+  incomplete.resize(c.groups.size(), false);
+  for (GroupToken t = 0; t < c.groups.size(); ++t) {
+    c.groups[t].members_complete =
+        c.groups[t].index >= 0 && !inv.interfaces.empty() && !incomplete[t];
+  }
+  std::sort(c.addresses.begin(), c.addresses.end(),
+            [](const AddressEntry& a, const AddressEntry& b) {
+              return std::tie(a.family, a.bits, a.is_public, a.iface) <
+                     std::tie(b.family, b.bits, b.is_public, b.iface);
+            });
+  std::stable_sort(c.instances.begin(), c.instances.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+}  // namespace
+
+bool rule_service(const Rule& rule, ServiceMatch& out) {
+  out = ServiceMatch{};
+  if (rule.protocol < -1 || rule.protocol > 255) return false;
+  out.protocol = static_cast<std::int16_t>(rule.protocol);
+  out.families = protocol_families(rule.protocol);
+  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
+  if (!ports) return true;  // ports do not apply: every key
+  const auto [from, to] = *ports;
+  if (rule.protocol == kTcp || rule.protocol == kUdp) {
+    if (from < 0 || to > kKeyMax || from > to) return false;
+    out.lo = static_cast<std::uint16_t>(from);
+    out.hi = static_cast<std::uint16_t>(to);
+    return true;
+  }
+  // ICMP: type `from`, code `to`; -1 = all. A type of -1 with a code is invalid.
+  if (from < -1 || from > 255 || to < -1 || to > 255 || (from == -1 && to != -1)) return false;
+  if (from == -1) return true;
+  out.lo = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 0 : to));
+  out.hi = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 255 : to));
+  return true;
+}
+
+bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule) {
+  const Inventory& inv = *c.inventory;
+  const Group* target = inv.find_group(rule.peer.id);
+  const std::string_view target_vpc =
+      target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
+  if (vpcs_linked(inv, owner.vpc_id, target_vpc)) return true;
+  return is_active(rule.peer.peering_status);
+}
+
+bool InterfaceInfo::carries(GroupToken g) const {
+  return std::binary_search(groups.begin(), groups.end(), g);
+}
+
+const AddressEntry* CompiledInventory::find_address(Family family, u128 bits) const {
+  auto it = std::lower_bound(addresses.begin(), addresses.end(), std::pair{family, bits},
+                             [](const AddressEntry& e, const std::pair<Family, u128>& key) {
+                               return std::tie(e.family, e.bits) < std::tie(key.first, key.second);
+                             });
+  return (it != addresses.end() && it->family == family && it->bits == bits) ? &*it : nullptr;
+}
+
+std::int32_t CompiledInventory::find_interface(std::string_view id) const {
+  auto it = interface_index.find(id);
+  return it == interface_index.end() ? -1 : static_cast<std::int32_t>(it->second);
+}
+
+std::int32_t CompiledInventory::find_instance(std::string_view id) const {
+  auto it = std::lower_bound(instances.begin(), instances.end(), id,
+                             [](const auto& e, std::string_view key) { return e.first < key; });
+  return (it != instances.end() && it->first == id) ? static_cast<std::int32_t>(it->second) : -1;
+}
+
+std::int32_t CompiledInventory::find_token(std::string_view id) const {
+  auto it = token_of.find(id);
+  return it == token_of.end() ? -1 : static_cast<std::int32_t>(it->second);
+}
+
+CompiledInventory compile_inventory(const Inventory& inventory) {
+  CompiledInventory c;
+  c.inventory = &inventory;
+  compile_groups(c);
+  index_interfaces(c);
+  return c;
+}
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,210 @@
+// The engine's compiled form of an inventory (private to src/engine/): per group and direction, the
+// rules as tables over (protocol, port-or-ICMP key, address), with group ids interned to tokens,
+// plus indexes from address to interface and from instance to interface. Built by
+// compile_inventory() (compile.cc); read by the decisions (decide.cc) and explanations
+// (explain.cc).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sgcheck/engine.h"
+
+namespace sgcheck::detail {
+
+using GroupToken = std::uint32_t;
+inline constexpr std::uint16_t kKeyMax = 65535;
+
+// out += sep + number, without the temporary strings that trip gcc 12's -Wrestrict.
+inline void append_number(std::string& out, char sep, long long number) {
+  out += sep;
+  out += std::to_string(number);
+}
+
+// Family masks for entries: bit 0 IPv4, bit 1 IPv6.
+inline constexpr std::uint8_t kFamily4 = 1;
+inline constexpr std::uint8_t kFamily6 = 2;
+inline std::uint8_t family_bit(Family f) {
+  return f == Family::ipv4 ? kFamily4 : kFamily6;
+}
+inline int family_index(Family f) {
+  return f == Family::ipv4 ? 0 : 1;
+}
+
+// What a packet is matched on besides its addresses: the protocol number and one 16-bit key, the
+// destination port (tcp, udp), type * 256 + code (icmp, icmpv6), or 0 (other protocols).
+struct Packet {
+  int protocol = kTcp;
+  std::uint16_t key = 0;
+  Family family = Family::ipv4;
+};
+
+// The far end of a packet as one side sees it.
+struct Remote {
+  u128 bits = 0;            // the address the side's rules are matched against
+  std::int32_t iface = -1;  // the interface of the inventory it is, or -1 (outside)
+  bool translated = false;  // reached over a public address: group references match nothing
+};
+
+// The (protocol, key range) part of a compiled rule entry. protocol -1 matches every protocol.
+struct ServiceMatch {
+  std::int16_t protocol = -1;
+  std::uint16_t lo = 0;
+  std::uint16_t hi = kKeyMax;
+  std::uint8_t families = kFamily4 | kFamily6;
+
+  bool matches(const Packet& p) const {
+    return (protocol == -1 || protocol == p.protocol) && lo <= p.key && p.key <= hi &&
+           (families & family_bit(p.family)) != 0;
+  }
+};
+
+// CIDR rules and prefix lists with known entries, merged per service: one address set per
+// (protocol, key range). Addresses of both families are u128 (IPv4 in the low 32 bits).
+struct CidrEntry {
+  ServiceMatch service;
+  Ipv6Set addresses;
+};
+
+struct RefEntry {
+  ServiceMatch service;
+  GroupToken target = 0;
+};
+
+// Rules whose peers the inventory cannot resolve (prefix lists without entries).
+struct UnknownEntry {
+  ServiceMatch service;
+};
+
+struct SideTable {
+  std::vector<CidrEntry> cidr[2];  // by family_index
+  std::vector<RefEntry> refs;
+  std::vector<UnknownEntry> unknowns;
+};
+
+struct GroupInfo {
+  std::string_view id;
+  std::int32_t index = -1;  // into Inventory::groups; -1 when the inventory does not define it
+  // Membership is known exactly: the group is defined, the inventory has interfaces, and every
+  // member interface's addresses are known.
+  bool members_complete = false;
+  SideTable tables[2];  // by Direction
+};
+
+struct InterfaceInfo {
+  std::vector<GroupToken> groups;  // sorted
+  bool undefined_group = false;    // carries a group whose rules the inventory lacks
+  bool carries(GroupToken g) const;
+};
+
+struct AddressEntry {
+  Family family = Family::ipv4;
+  u128 bits = 0;
+  std::uint32_t iface = 0;
+  bool is_public = false;
+};
+
+struct CompiledInventory {
+  const Inventory* inventory = nullptr;
+  std::vector<GroupInfo> groups;  // by token
+  std::unordered_map<std::string_view, GroupToken> token_of;
+  std::vector<InterfaceInfo> interfaces;  // parallel to Inventory::interfaces
+  // Sorted by (family, bits, is_public, iface): an address resolves to its first entry, so a
+  // private address wins over the same address seen as public, and the lowest interface id over the
+  // others.
+  std::vector<AddressEntry> addresses;
+  std::vector<std::pair<std::string_view, std::uint32_t>>
+      instances;  // (instance id, iface), sorted
+  // eni-… → iface: hashing beats the string compares of a binary search on the hot path.
+  std::unordered_map<std::string_view, std::uint32_t> interface_index;
+
+  const AddressEntry* find_address(Family family, u128 bits) const;
+  std::int32_t find_interface(std::string_view id) const;
+  std::int32_t find_instance(std::string_view id) const;
+  std::int32_t find_token(std::string_view id) const;
+};
+
+CompiledInventory compile_inventory(const Inventory& inventory);
+
+enum class Tri : std::uint8_t { allow, deny, unknown };
+
+// The decision of one interface's rules in one direction for one packet, from the compiled tables.
+// Allocates nothing.
+Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                  const Packet& packet, const Remote& remote);
+
+// The service-key range of an atomic rule (ports, ICMP type/code, or all), or false when the rule's
+// ports make it match nothing (ToPort < FromPort, out of range).
+bool rule_service(const Rule& rule, ServiceMatch& out);
+
+// False for a reference across VPCs with no active peering (stale or illegal): it matches nothing.
+bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule);
+
+// Whether one rule's peer matches `remote` (ignoring its service), and whether the whole rule
+// allows the packet, judged directly from the model (for explanations): allow, deny (no match) or
+// unknown.
+Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rule, Family family,
+                 const Remote& remote);
+Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
+                 const Packet& packet, const Remote& remote);
+
+// ---- Set questions and explanations (decide.cc, explain.cc) -----------------------------------
+
+// One member of an endpoint: an interface of the inventory at one address, or a range of addresses
+// outside the inventory.
+struct Atom {
+  std::int32_t iface = -1;
+  u128 lo = 0;
+  u128 hi = 0;
+  bool is_public = false;  // the interface reached at one of its public addresses
+};
+
+// The address `atom` is seen at by the other side: on a translated path an interface shows its
+// public address of the family when it has one.
+u128 seen_address(const CompiledInventory& c, const Atom& atom, Family family, bool translated);
+
+// Appends to `out` every rule of the interface's groups that allows the packet.
+void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                      const Packet& packet, const Remote& remote, std::vector<RuleRef>& out);
+// What makes the side unknown (undefined groups, prefix lists without entries, references whose
+// members are not known), as sentences.
+void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                             const Packet& packet, const Remote& remote,
+                             std::vector<std::string>& out);
+// Why the side denies: the groups consulted, and the nearest rule (right peer, wrong port; or right
+// port, wrong peer).
+void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                          const Packet& packet, const Remote& remote, const std::string& what,
+                          std::vector<std::string>& out);
+// "sg-0aa (app)", or the id alone when the group is unnamed or not in the inventory.
+std::string group_label(const Inventory& inventory, std::string_view id);
+// "tcp/22", "icmp/8:0", "proto/50", "all" for a packet.
+std::string packet_text(const Packet& packet);
+
+// ---- Service pieces and address text (decide.cc), shared with exposure and matrix ------------
+
+// Protocols [proto_lo, proto_hi] (a range only for protocols without ports) × keys [lo, hi].
+struct Piece {
+  int proto_lo = 0;
+  int proto_hi = 0;
+  std::uint32_t lo = 0;
+  std::uint32_t hi = 0;
+  bool operator<(const Piece& o) const {
+    return proto_lo != o.proto_lo ? proto_lo < o.proto_lo : lo < o.lo;
+  }
+};
+// Cuts [lo, hi] of `protocol` at `cuts` (keys where some rule's range starts or ends).
+void split_keys(int protocol, std::uint32_t lo, std::uint32_t hi,
+                const std::set<std::uint32_t>& cuts, std::vector<Piece>& out);
+// "tcp/22, tcp/80-90, icmp/8, proto/47", merging adjacent pieces; "all" for everything.
+std::string pieces_text(std::vector<Piece> pieces);
+// internet4 / internet6 as product.md §6 defines them.
+Ipv6Set internet_set(Family family);
+// CIDRs of the set (host blocks as addresses), comma-separated.
+std::string cidrs_text(const Ipv6Set& set, Family family);
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,757 @@
+// Decisions: evaluate_side() is the hot loop over the compiled tables; Engine::verdict() resolves a
+// point flow and combines its two sides without allocating; Engine::decide() also answers set
+// questions by cutting the flow into cells (service pieces × source atoms × destination atoms)
+// inside which every rule behaves alike, deciding one representative packet per cell, and merging
+// the cells back into readable parts. Entry points: Engine::decide(), Engine::verdict().
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/compiled.h"
+
+namespace sgcheck {
+namespace detail {
+
+Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                  const Packet& packet, const Remote& remote) {
+  const InterfaceInfo& info = c.interfaces[iface];
+  bool unknown = info.undefined_group;
+  const int f = family_index(packet.family);
+  for (const GroupToken t : info.groups) {
+    const GroupInfo& g = c.groups[t];
+    if (g.index < 0) continue;
+    const SideTable& table = g.tables[static_cast<int>(direction)];
+    for (const CidrEntry& e : table.cidr[f]) {
+      if (e.service.matches(packet) && e.addresses.contains(remote.bits)) return Tri::allow;
+    }
+    for (const RefEntry& e : table.refs) {
+      if (remote.translated || !e.service.matches(packet)) continue;
+      if (remote.iface >= 0) {
+        if (c.interfaces[static_cast<std::size_t>(remote.iface)].carries(e.target))
+          return Tri::allow;
+      } else if (!c.groups[e.target].members_complete) {
+        unknown = true;
+      }
+    }
+    for (const UnknownEntry& e : table.unknowns) {
+      if (e.service.matches(packet)) unknown = true;
+    }
+  }
+  return unknown ? Tri::unknown : Tri::deny;
+}
+
+namespace {
+
+constexpr std::size_t kMaxCells = 200'000;
+
+// A side's verdict in a cell: a Tri, or not applicable (the endpoint is outside the inventory).
+enum class Side : std::uint8_t { allow, deny, unknown, not_applicable };
+
+Side to_side(Tri t) {
+  return t == Tri::allow ? Side::allow : t == Tri::deny ? Side::deny : Side::unknown;
+}
+
+bool has_family(const Endpoint& e) {
+  return e.kind == EndpointKind::address || e.kind == EndpointKind::cidr;
+}
+
+Family flow_family(const Flow& flow) {
+  if (has_family(flow.source)) return flow.source.cidr.family;
+  if (has_family(flow.destination)) return flow.destination.cidr.family;
+  return flow.service.protocol == kIcmpv6 ? Family::ipv6 : Family::ipv4;
+}
+
+const char* family_label(Family f) {
+  return f == Family::ipv4 ? "IPv4" : "IPv6";
+}
+
+// The interface's primary private address of the family, if any.
+const Address* primary_address(const Interface& x, Family family) {
+  for (const Address& a : x.private_ips) {
+    if (a.family == family) return &a;
+  }
+  return nullptr;
+}
+
+// One interface as an atom at its primary address; `problem` says why not.
+bool interface_atom(const CompiledInventory& c, std::int32_t iface, std::string_view name,
+                    Family family, Atom& atom, std::string* problem) {
+  if (iface < 0) {
+    if (problem) *problem = std::string(name) + " is not in the inventory";
+    return false;
+  }
+  const Address* a =
+      primary_address(c.inventory->interfaces[static_cast<std::size_t>(iface)], family);
+  if (a == nullptr) {
+    if (problem) {
+      *problem = std::string(name) + " has no private " + family_label(family) +
+                 " address in the inventory";
+    }
+    return false;
+  }
+  atom = Atom{iface, a->bits, a->bits, false};
+  return true;
+}
+
+// A single endpoint (address, eni-…, i-…) as one atom. No allocation unless `problem` is filled.
+bool resolve_single(const CompiledInventory& c, const Endpoint& e, Family family, Atom& atom,
+                    std::string* problem) {
+  switch (e.kind) {
+    case EndpointKind::address: {
+      const AddressEntry* hit = c.find_address(family, e.cidr.base);
+      atom = hit ? Atom{static_cast<std::int32_t>(hit->iface), e.cidr.base, e.cidr.base,
+                        hit->is_public}
+                 : Atom{-1, e.cidr.base, e.cidr.base, false};
+      return true;
+    }
+    case EndpointKind::interface:
+      return interface_atom(c, c.find_interface(e.id), e.id, family, atom, problem);
+    case EndpointKind::instance:
+      return interface_atom(c, c.find_instance(e.id), e.id, family, atom, problem);
+    default:
+      return false;
+  }
+}
+
+struct CellVerdict {
+  Side egress = Side::not_applicable;
+  Side ingress = Side::not_applicable;
+  Side overall = Side::unknown;
+};
+
+struct CellContext {
+  Packet packet;
+  bool translated = false;
+  Remote to_destination;  // what the source's egress rules see
+  Remote to_source;       // what the destination's ingress rules see
+};
+
+CellContext cell_context(const CompiledInventory& c, const Packet& packet, const Atom& src,
+                         const Atom& dst) {
+  CellContext ctx;
+  ctx.packet = packet;
+  ctx.translated = src.is_public || dst.is_public;
+  ctx.to_destination =
+      Remote{seen_address(c, dst, packet.family, ctx.translated), dst.iface, ctx.translated};
+  ctx.to_source =
+      Remote{seen_address(c, src, packet.family, ctx.translated), src.iface, ctx.translated};
+  return ctx;
+}
+
+CellVerdict decide_cell(const CompiledInventory& c, const CellContext& ctx, const Atom& src,
+                        const Atom& dst) {
+  CellVerdict v;
+  if (src.iface >= 0) {
+    v.egress = to_side(evaluate_side(c, static_cast<std::uint32_t>(src.iface), Direction::egress,
+                                     ctx.packet, ctx.to_destination));
+  }
+  if (dst.iface >= 0) {
+    v.ingress = to_side(evaluate_side(c, static_cast<std::uint32_t>(dst.iface), Direction::ingress,
+                                      ctx.packet, ctx.to_source));
+  }
+  if (v.egress == Side::not_applicable && v.ingress == Side::not_applicable) {
+    v.overall = Side::unknown;  // no security group of the inventory is on this path
+  } else if (v.egress == Side::deny || v.ingress == Side::deny) {
+    v.overall = Side::deny;
+  } else if (v.egress == Side::unknown || v.ingress == Side::unknown) {
+    v.overall = Side::unknown;
+  } else {
+    v.overall = Side::allow;
+  }
+  return v;
+}
+
+Verdict to_verdict(Side s) {
+  switch (s) {
+    case Side::allow:
+      return Verdict::allow;
+    case Side::deny:
+      return Verdict::deny;
+    case Side::unknown:
+      return Verdict::unknown;
+    case Side::not_applicable:
+      return Verdict::not_applicable;
+  }
+  return Verdict::unknown;
+}
+
+}  // namespace
+
+// ---- Service pieces ----------------------------------------------------------------------------
+
+bool keyed(int protocol) {
+  return protocol_has_ports(protocol);
+}
+
+// The service's key range for a keyed protocol.
+std::pair<std::uint32_t, std::uint32_t> service_keys(const Service& s) {
+  if (s.protocol == kTcp || s.protocol == kUdp) return {s.ports.from, s.ports.to};
+  if (s.protocol == kIcmp || s.protocol == kIcmpv6) {
+    if (s.icmp.type == -1) return {0, kKeyMax};
+    const auto base = static_cast<std::uint32_t>(s.icmp.type) * 256;
+    if (s.icmp.code == -1) return {base, base + 255};
+    return {base + static_cast<std::uint32_t>(s.icmp.code),
+            base + static_cast<std::uint32_t>(s.icmp.code)};
+  }
+  return {0, 0};
+}
+
+// Every entry of the given groups in both directions, for cutting points.
+template <typename F>
+void for_each_match(const CompiledInventory& c, const std::set<GroupToken>& groups, F&& f) {
+  for (const GroupToken t : groups) {
+    for (const SideTable& table : c.groups[t].tables) {
+      for (const auto& family : table.cidr) {
+        for (const CidrEntry& e : family) f(e.service, &e.addresses);
+      }
+      for (const RefEntry& e : table.refs) f(e.service, nullptr);
+      for (const UnknownEntry& e : table.unknowns) f(e.service, nullptr);
+    }
+  }
+}
+
+void split_keys(int protocol, std::uint32_t lo, std::uint32_t hi,
+                const std::set<std::uint32_t>& cuts, std::vector<Piece>& out) {
+  std::uint32_t start = lo;
+  for (auto it = cuts.upper_bound(lo); it != cuts.end() && *it <= hi; ++it) {
+    out.push_back({protocol, protocol, start, *it - 1});
+    start = *it;
+  }
+  out.push_back({protocol, protocol, start, hi});
+}
+
+std::vector<Piece> service_pieces(const CompiledInventory& c, const Service& service,
+                                  const std::set<GroupToken>& groups) {
+  std::map<int, std::set<std::uint32_t>>
+      cuts;  // per protocol: keys where a rule range starts or ends
+  std::set<int> protocols{kIcmp, kTcp, kUdp, kIcmpv6};
+  for_each_match(c, groups, [&](const ServiceMatch& s, const Ipv6Set*) {
+    if (s.protocol < 0) return;
+    protocols.insert(s.protocol);
+    cuts[s.protocol].insert(s.lo);
+    cuts[s.protocol].insert(static_cast<std::uint32_t>(s.hi) + 1);
+  });
+  std::vector<Piece> out;
+  if (service.protocol != kAllProtocols) {
+    const auto [lo, hi] = service_keys(service);
+    split_keys(service.protocol, lo, hi, cuts[service.protocol], out);
+    return out;
+  }
+  int run_start = 0;
+  for (int p = 0; p <= 256; ++p) {
+    if (p < 256 && !protocols.count(p)) continue;
+    if (run_start < p) out.push_back({run_start, p - 1, 0, 0});
+    if (p < 256) split_keys(p, 0, keyed(p) ? kKeyMax : 0, cuts[p], out);
+    run_start = p + 1;
+  }
+  return out;
+}
+
+std::string icmp_piece_text(const char* name, std::uint32_t lo, std::uint32_t hi) {
+  if (lo == 0 && hi == kKeyMax) return name;
+  std::string out;
+  for (std::uint32_t t = lo / 256; t <= hi / 256; ++t) {
+    const std::uint32_t c_lo = t == lo / 256 ? lo % 256 : 0;
+    const std::uint32_t c_hi = t == hi / 256 ? hi % 256 : 255;
+    if (!out.empty()) out += ", ";
+    out += name;
+    append_number(out, '/', t);
+    if (c_lo == 0 && c_hi == 255) continue;
+    append_number(out, ':', c_lo);
+    if (c_hi != c_lo) append_number(out, '-', c_hi);
+  }
+  return out;
+}
+
+std::string piece_text(const Piece& p) {
+  if (p.proto_lo != p.proto_hi) {
+    return "proto/" + std::to_string(p.proto_lo) + "-" + std::to_string(p.proto_hi);
+  }
+  const auto range = [&](const char* name) {
+    std::string out = std::string(name) + "/" + std::to_string(p.lo);
+    if (p.hi != p.lo) append_number(out, '-', p.hi);
+    return out;
+  };
+  switch (p.proto_lo) {
+    case kTcp:
+      return range("tcp");
+    case kUdp:
+      return range("udp");
+    case kIcmp:
+      return icmp_piece_text("icmp", p.lo, p.hi);
+    case kIcmpv6:
+      return icmp_piece_text("icmpv6", p.lo, p.hi);
+    default:
+      return "proto/" + std::to_string(p.proto_lo);
+  }
+}
+
+// Merges adjacent pieces (same keyed protocol and touching keys, or touching unkeyed protocols).
+std::string pieces_text(std::vector<Piece> pieces) {
+  std::sort(pieces.begin(), pieces.end());
+  std::vector<Piece> merged;
+  for (const Piece& p : pieces) {
+    if (!merged.empty()) {
+      Piece& m = merged.back();
+      const bool same_keyed = keyed(p.proto_lo) && m.proto_lo == p.proto_lo && m.hi + 1 == p.lo;
+      const bool touching_unkeyed =
+          !keyed(p.proto_lo) && !keyed(m.proto_hi) && m.proto_hi + 1 == p.proto_lo;
+      if (same_keyed) {
+        m.hi = p.hi;
+        continue;
+      }
+      if (touching_unkeyed) {
+        m.proto_hi = p.proto_hi;
+        continue;
+      }
+    }
+    merged.push_back(p);
+  }
+  // Every protocol with every key is `all`.
+  bool everything =
+      !merged.empty() && merged.front().proto_lo == 0 && merged.back().proto_hi == 255;
+  int next = 0;
+  for (const Piece& p : merged) {
+    everything =
+        everything && p.proto_lo == next && (!keyed(p.proto_lo) || (p.lo == 0 && p.hi == kKeyMax));
+    next = p.proto_hi + 1;
+  }
+  if (everything) return "all";
+  std::string out;
+  for (const Piece& p : merged) out += (out.empty() ? "" : ", ") + piece_text(p);
+  return out;
+}
+
+// ---- Endpoint expansion ------------------------------------------------------------------------
+
+struct Expansion {
+  std::vector<Atom> atoms;
+  std::string problem;  // non-empty: the endpoint cannot be resolved (the answer is unknown)
+  bool outside_pending = false;  // `outside` still has to be cut by the rules' address bounds
+  std::vector<Ipv6Set::Interval> outside;
+};
+
+// internet4 / internet6 as in product.md §6.
+Ipv6Set internet_set(Family family) {
+  if (family == Family::ipv6) {
+    return Ipv6Set::of(u128{0x2} << 124, (u128{0x4} << 124) - 1);  // 2000::/3
+  }
+  Ipv6Set all = Ipv6Set::of(0, 0xffffffffu);
+  const char* reserved[] = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
+                            "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
+                            "192.168.0.0/16", "224.0.0.0/4",    "240.0.0.0/4"};
+  for (const char* r : reserved) {
+    const ValueResult<Cidr> cidr = parse_cidr4(r);
+    all = all.subtract(Ipv6Set::of(cidr->first(), cidr->last()));
+  }
+  return all;
+}
+
+namespace {
+
+// `internet`: the public address space less every address of an interface of the inventory (those
+// are the interfaces themselves, not traffic from outside).
+Ipv6Set internet_outside(const CompiledInventory& c, Family family) {
+  std::vector<Ipv6Set::Interval> known;
+  for (const AddressEntry& a : c.addresses) {
+    if (a.family == family) known.push_back({a.bits, a.bits});
+  }
+  return internet_set(family).subtract(Ipv6Set::from_unsorted(std::move(known)));
+}
+
+Expansion expand(const CompiledInventory& c, const Endpoint& e, Family family) {
+  Expansion out;
+  const Inventory& inv = *c.inventory;
+  switch (e.kind) {
+    case EndpointKind::address:
+    case EndpointKind::interface:
+    case EndpointKind::instance: {
+      Atom atom;
+      if (resolve_single(c, e, family, atom, &out.problem)) out.atoms.push_back(atom);
+      return out;
+    }
+    case EndpointKind::group: {
+      const std::int32_t token = c.find_token(e.id);
+      for (std::size_t i = 0; token >= 0 && i < inv.interfaces.size(); ++i) {
+        Atom atom;
+        if (c.interfaces[i].carries(static_cast<GroupToken>(token)) &&
+            interface_atom(c, static_cast<std::int32_t>(i), inv.interfaces[i].id, family, atom,
+                           nullptr)) {
+          out.atoms.push_back(atom);
+        }
+      }
+      if (out.atoms.empty()) {
+        out.problem = std::string("no interface of the inventory with a private ") +
+                      family_label(family) + " address carries " + e.id;
+      }
+      return out;
+    }
+    case EndpointKind::internet:
+      out.outside = internet_outside(c, family).intervals();
+      out.outside_pending = true;
+      return out;
+    case EndpointKind::cidr: {
+      const u128 lo = e.cidr.first(), hi = e.cidr.last();
+      auto it = std::lower_bound(c.addresses.begin(), c.addresses.end(), std::pair{family, lo},
+                                 [](const AddressEntry& a, const std::pair<Family, u128>& k) {
+                                   return std::tie(a.family, a.bits) < std::tie(k.first, k.second);
+                                 });
+      u128 next = lo;
+      bool open = true;
+      for (; it != c.addresses.end() && it->family == family && it->bits <= hi; ++it) {
+        if (!out.atoms.empty() && out.atoms.back().lo == it->bits) continue;  // first entry wins
+        if (it->bits > next) out.outside.push_back({next, it->bits - 1});
+        out.atoms.push_back(
+            {static_cast<std::int32_t>(it->iface), it->bits, it->bits, it->is_public});
+        if (it->bits == hi) open = false;
+        next = it->bits + 1;
+      }
+      if (open && next <= hi) out.outside.push_back({next, hi});
+      out.outside_pending = true;
+      return out;
+    }
+  }
+  return out;
+}
+
+// Cuts the outside intervals where some rule's address set starts or ends, so every address of an
+// outside atom meets the same rules.
+void cut_outside(Expansion& x, const std::set<u128>& cuts) {
+  if (!x.outside_pending) return;
+  for (const auto& iv : x.outside) {
+    u128 start = iv.lo;
+    for (auto it = cuts.upper_bound(iv.lo); it != cuts.end() && *it <= iv.hi; ++it) {
+      x.atoms.push_back({-1, start, *it - 1, false});
+      start = *it;
+    }
+    x.atoms.push_back({-1, start, iv.hi, false});
+  }
+}
+
+std::set<u128> address_cuts(const CompiledInventory& c, const std::set<GroupToken>& groups,
+                            Family family) {
+  std::set<u128> cuts;
+  const int f = family_index(family);
+  for (const GroupToken t : groups) {
+    for (const SideTable& table : c.groups[t].tables) {
+      for (const CidrEntry& e : table.cidr[f]) {
+        for (const auto& iv : e.addresses.intervals()) {
+          cuts.insert(iv.lo);
+          if (iv.hi != ~u128{0}) cuts.insert(iv.hi + 1);
+        }
+      }
+    }
+  }
+  return cuts;
+}
+
+void add_groups(const CompiledInventory& c, const std::vector<Atom>& atoms,
+                std::set<GroupToken>& out) {
+  for (const Atom& a : atoms) {
+    if (a.iface < 0) continue;
+    const auto& gs = c.interfaces[static_cast<std::size_t>(a.iface)].groups;
+    out.insert(gs.begin(), gs.end());
+  }
+}
+
+// ---- Rendering the parts of a set question
+// -------------------------------------------------------
+
+// An endpoint as the user wrote it and, for a CIDR or `internet`, every address it stands for.
+struct Span {
+  std::string text;
+  Ipv6Set universe;
+};
+
+}  // namespace
+
+// CIDRs, with host blocks printed as addresses.
+std::string cidrs_text(const Ipv6Set& set, Family family) {
+  std::vector<Cidr> cidrs;
+  if (family == Family::ipv4) {
+    std::vector<Ipv4Set::Interval> ivs;
+    for (const auto& iv : set.intervals()) {
+      ivs.push_back({static_cast<std::uint32_t>(iv.lo), static_cast<std::uint32_t>(iv.hi)});
+    }
+    cidrs = to_cidrs(Ipv4Set::from_unsorted(std::move(ivs)));
+  } else {
+    cidrs = to_cidrs(set);
+  }
+  std::string out;
+  for (const Cidr& cidr : cidrs) {
+    const bool host = cidr.prefix == (family == Family::ipv4 ? 32 : 128);
+    out += (out.empty() ? "" : ", ") +
+           (host ? to_string(Address{family, cidr.base}) : to_string(cidr));
+  }
+  return out;
+}
+
+std::size_t cidr_count(const Ipv6Set& set, Family family) {
+  if (set.empty()) return 0;
+  const std::string text = cidrs_text(set, family);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), ',')) + 1;
+}
+
+namespace {
+
+std::string atoms_text(const CompiledInventory& c, const std::vector<Atom>& atoms, Family family,
+                       const Span& span) {
+  if (!span.universe.empty()) {
+    std::vector<Ipv6Set::Interval> all;
+    for (const Atom& a : atoms) all.push_back({a.lo, a.hi});
+    const Ipv6Set covered = Ipv6Set::from_unsorted(std::move(all));
+    if (covered == span.universe) return span.text;
+    // "10.0.0.0/16 except 10.0.0.10" when that is shorter than the list of what is covered.
+    const Ipv6Set missing = span.universe.subtract(covered);
+    const std::size_t except_count = cidr_count(missing, family);
+    if (except_count <= 3 && except_count < cidr_count(covered, family)) {
+      return span.text + " except " + cidrs_text(missing, family);
+    }
+  }
+  std::vector<Ipv6Set::Interval> outside;
+  std::vector<std::string> parts;
+  for (const Atom& a : atoms) {
+    if (a.iface < 0) {
+      outside.push_back({a.lo, a.hi});
+    } else {
+      parts.push_back(c.inventory->interfaces[static_cast<std::size_t>(a.iface)].id + " (" +
+                      to_string(Address{family, a.lo}) + ")");
+    }
+  }
+  std::string out;
+  Ipv6Set set = Ipv6Set::from_unsorted(std::move(outside));
+  // The whole public address space reads better as `internet` than as fifty CIDRs.
+  const Ipv6Set internet = internet_outside(c, family);
+  if (set.contains(internet)) {
+    out = "internet";
+    set = set.subtract(internet);
+  }
+  const std::string blocks = cidrs_text(set, family);
+  if (!blocks.empty()) out += (out.empty() ? "" : ", ") + blocks;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+Span endpoint_span(const CompiledInventory& c, const Endpoint& e, Family family) {
+  Span span{e.to_string(), {}};
+  if (e.kind == EndpointKind::cidr) span.universe = Ipv6Set::of(e.cidr.first(), e.cidr.last());
+  if (e.kind == EndpointKind::internet) span.universe = internet_outside(c, family);
+  return span;
+}
+
+struct Cell {
+  Side verdict;
+  std::uint32_t piece, src, dst;
+};
+
+// Merges cells of one verdict into parts: first over sources, then services, then destinations.
+std::vector<std::string> render_parts(const CompiledInventory& c, const std::vector<Cell>& cells,
+                                      Side verdict, const std::vector<Piece>& pieces,
+                                      const std::vector<Atom>& srcs, const std::vector<Atom>& dsts,
+                                      Family family, const Span& src_span, const Span& dst_span) {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<Atom>> by_piece_dst;
+  for (const Cell& cell : cells) {
+    if (cell.verdict == verdict) by_piece_dst[{cell.piece, cell.dst}].push_back(srcs[cell.src]);
+  }
+  std::map<std::pair<std::string, std::uint32_t>, std::vector<Piece>> by_src_dst;
+  for (const auto& [key, atoms] : by_piece_dst) {
+    by_src_dst[{atoms_text(c, atoms, family, src_span), key.second}].push_back(pieces[key.first]);
+  }
+  std::map<std::pair<std::string, std::string>, std::vector<Atom>> by_service_src;
+  for (const auto& [key, ps] : by_src_dst) {
+    by_service_src[{pieces_text(ps), key.first}].push_back(dsts[key.second]);
+  }
+  std::vector<std::string> out;
+  for (const auto& [key, atoms] : by_service_src) {
+    out.push_back(key.first + " from " + key.second + " to " +
+                  atoms_text(c, atoms, family, dst_span));
+  }
+  return out;
+}
+
+Packet piece_packet(const Piece& p, Family family) {
+  return Packet{p.proto_lo, static_cast<std::uint16_t>(p.lo), family};
+}
+
+// The verdict of a set of cells: partial only when some part is allowed and another is not; a mix
+// of deny and unknown is unknown (the unknown parts might be denied too).
+Verdict combine(const std::set<Side>& seen) {
+  std::set<Side> applicable = seen;
+  applicable.erase(Side::not_applicable);
+  if (applicable.empty()) return Verdict::not_applicable;
+  if (applicable.size() == 1) return to_verdict(*applicable.begin());
+  return applicable.count(Side::allow) ? Verdict::partial : Verdict::unknown;
+}
+
+void add_unique(std::vector<std::string>& out, const std::vector<std::string>& more) {
+  for (const std::string& s : more) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+}
+
+void describe_side(const CompiledInventory& c, const std::vector<Atom>& atoms, SideDecision& side) {
+  for (const Atom& a : atoms) {
+    if (a.iface < 0) continue;
+    const Interface& x = c.inventory->interfaces[static_cast<std::size_t>(a.iface)];
+    add_unique(side.interfaces, {x.id});
+    add_unique(side.groups, x.groups);
+  }
+}
+
+// Reasons and rules of one cell's sides.
+void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom& src,
+                  const Atom& dst, const CellVerdict& v, const std::string& what, Decision& d,
+                  bool deny_details) {
+  struct SideInfo {
+    Side verdict;
+    const Atom& atom;
+    Direction direction;
+    const Remote& remote;
+    SideDecision& out;
+  };
+  const SideInfo sides[] = {{v.egress, src, Direction::egress, ctx.to_destination, d.egress},
+                            {v.ingress, dst, Direction::ingress, ctx.to_source, d.ingress}};
+  for (const SideInfo& s : sides) {
+    if (s.atom.iface < 0) continue;
+    const auto iface = static_cast<std::uint32_t>(s.atom.iface);
+    std::vector<std::string> reasons;
+    if (s.verdict == Side::allow) {
+      collect_allowing(c, iface, s.direction, ctx.packet, s.remote, s.out.rules);
+    } else if (s.verdict == Side::unknown) {
+      collect_unknown_reasons(c, iface, s.direction, ctx.packet, s.remote, reasons);
+    } else if (deny_details) {
+      collect_deny_reasons(c, iface, s.direction, ctx.packet, s.remote, what, reasons);
+    }
+    add_unique(d.reasons, reasons);
+  }
+}
+
+}  // namespace
+}  // namespace detail
+
+using namespace detail;
+
+Engine::Engine(const Inventory& inventory)
+    : impl_(std::make_unique<CompiledInventory>(compile_inventory(inventory))) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const Inventory& Engine::inventory() const {
+  return *impl_->inventory;
+}
+
+Verdict Engine::verdict(const Flow& flow) const {
+  if (!flow.is_point()) return decide(flow).verdict;
+  const CompiledInventory& c = *impl_;
+  const Family family = flow_family(flow);
+  Atom src, dst;
+  if (!resolve_single(c, flow.source, family, src, nullptr) ||
+      !resolve_single(c, flow.destination, family, dst, nullptr)) {
+    return Verdict::unknown;
+  }
+  const auto [lo, hi] = service_keys(flow.service);
+  (void)hi;
+  const Packet packet{flow.service.protocol, static_cast<std::uint16_t>(lo), family};
+  return to_verdict(decide_cell(c, cell_context(c, packet, src, dst), src, dst).overall);
+}
+
+Decision Engine::decide(const Flow& flow) const {
+  const CompiledInventory& c = *impl_;
+  const Family family = flow_family(flow);
+  Decision d;
+  d.set_question = !flow.is_point();
+  Expansion src = expand(c, flow.source, family);
+  Expansion dst = expand(c, flow.destination, family);
+  for (const Expansion* x : {&src, &dst}) {
+    if (!x->problem.empty()) d.reasons.push_back(x->problem);
+  }
+  if (!d.reasons.empty()) {
+    d.verdict = Verdict::unknown;
+    return d;
+  }
+  std::vector<Piece> pieces;
+  if (d.set_question) {
+    std::set<GroupToken> groups;
+    add_groups(c, src.atoms, groups);
+    add_groups(c, dst.atoms, groups);
+    const std::set<u128> cuts = address_cuts(c, groups, family);
+    cut_outside(src, cuts);
+    cut_outside(dst, cuts);
+    pieces = service_pieces(c, flow.service, groups);
+  } else {
+    const auto key = service_keys(flow.service).first;  // a point: one packet kind
+    pieces.push_back(Piece{flow.service.protocol, flow.service.protocol, key, key});
+  }
+  describe_side(c, src.atoms, d.egress);
+  describe_side(c, dst.atoms, d.ingress);
+
+  const std::size_t total = pieces.size() * src.atoms.size() * dst.atoms.size();
+  if (total > kMaxCells) {
+    d.verdict = Verdict::unknown;
+    d.reasons.push_back("the set question has " + std::to_string(total) +
+                        " distinct cases, more than " + std::to_string(kMaxCells) +
+                        "; ask about a narrower service or range");
+    return d;
+  }
+  std::vector<Cell> cells;
+  std::set<Side> seen, seen_egress, seen_ingress;
+  bool no_sides = false;
+  for (std::uint32_t p = 0; p < pieces.size(); ++p) {
+    const Packet packet = piece_packet(pieces[p], family);
+    for (std::uint32_t s = 0; s < src.atoms.size(); ++s) {
+      for (std::uint32_t t = 0; t < dst.atoms.size(); ++t) {
+        const CellContext ctx = cell_context(c, packet, src.atoms[s], dst.atoms[t]);
+        const CellVerdict v = decide_cell(c, ctx, src.atoms[s], dst.atoms[t]);
+        cells.push_back({v.overall, p, s, t});
+        seen.insert(v.overall);
+        seen_egress.insert(v.egress);
+        seen_ingress.insert(v.ingress);
+        no_sides =
+            no_sides || (v.egress == Side::not_applicable && v.ingress == Side::not_applicable);
+        const std::string what = d.set_question
+                                     ? std::string()
+                                     : packet_text(packet) + " from " +
+                                           to_string(Address{family, ctx.to_source.bits}) + " to " +
+                                           to_string(Address{family, ctx.to_destination.bits});
+        explain_cell(c, ctx, src.atoms[s], dst.atoms[t], v, what, d, !d.set_question);
+      }
+    }
+  }
+  d.verdict = combine(seen);
+  d.egress.verdict = combine(seen_egress);
+  d.ingress.verdict = combine(seen_ingress);
+  for (SideDecision* side : {&d.egress, &d.ingress}) {
+    std::sort(side->rules.begin(), side->rules.end());
+    side->rules.erase(std::unique(side->rules.begin(), side->rules.end()), side->rules.end());
+  }
+  if (no_sides) {
+    d.reasons.push_back(
+        "neither endpoint is an interface of the inventory, so no security group "
+        "of the inventory decides the flow");
+  }
+  if (d.set_question) {
+    for (const Side s : {Side::deny}) {
+      if (!seen.count(s)) continue;
+      for (const SideDecision* side : {&d.egress, &d.ingress}) {
+        if (side->interfaces.empty()) continue;
+        std::string groups;
+        for (const std::string& g : side->groups)
+          groups += (groups.empty() ? "" : ", ") + group_label(c.inventory[0], g);
+        d.reasons.push_back(std::string(side == &d.egress ? "egress" : "ingress") +
+                            " rules consulted: " + (groups.empty() ? "no groups" : groups));
+      }
+    }
+    const Span src_span = endpoint_span(c, flow.source, family);
+    const Span dst_span = endpoint_span(c, flow.destination, family);
+    d.allowed = render_parts(c, cells, Side::allow, pieces, src.atoms, dst.atoms, family, src_span,
+                             dst_span);
+    d.denied = render_parts(c, cells, Side::deny, pieces, src.atoms, dst.atoms, family, src_span,
+                            dst_span);
+    d.unknown = render_parts(c, cells, Side::unknown, pieces, src.atoms, dst.atoms, family,
+                             src_span, dst_span);
+  }
+  return d;
+}
+
+}  // namespace sgcheck
