@@ -18,6 +18,10 @@ inline constexpr int kExitFindings = 1;  // lint findings, or a query denied/unk
 inline constexpr int kExitError = 2;     // usage or input error
 
 void add_dump_command(CLI::App& app, int& exit_code);
+void add_gen_command(CLI::App& app, int& exit_code);
+void add_query_command(CLI::App& app, int& exit_code);
+void add_exposure_command(CLI::App& app, int& exit_code);
+void add_matrix_command(CLI::App& app, int& exit_code);
 
 // Loads the inputs; on input errors prints them (stderr) and returns nullopt (exit status 2).
 std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs);

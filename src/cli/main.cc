@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   add_dump_command(app, exit_code);
+  add_gen_command(app, exit_code);
+  add_query_command(app, exit_code);
+  add_exposure_command(app, exit_code);
+  add_matrix_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
