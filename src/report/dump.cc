@@ -33,14 +33,22 @@ std::vector<std::string> to_strings(const std::vector<T>& values) {
   return out;
 }
 
-std::string peer_text(const Peer& peer) {
+// The peer as the canonical value; an invalid CIDR as the input wrote it.
+std::string peer_value(const Peer& peer) {
   switch (peer.kind) {
     case PeerKind::cidr4:
-    case PeerKind::cidr6: return to_string(peer.cidr);
+    case PeerKind::cidr6: return peer.id.empty() ? to_string(peer.cidr) : peer.id;
     case PeerKind::prefix_list:
     case PeerKind::group: return peer.id;
   }
   return {};
+}
+
+// The peer in text output: an invalid CIDR is quoted so that it never reads as a valid one.
+std::string peer_text(const Peer& peer) {
+  const bool invalid_cidr = peer.kind != PeerKind::group && peer.kind != PeerKind::prefix_list &&
+                            !peer.id.empty();
+  return invalid_cidr ? quoted(peer.id) : peer_value(peer);
 }
 
 // The service of a rule in flow-expression notation: tcp/22, udp/1000-2000, icmp/8:0, icmp, all,
@@ -153,7 +161,7 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule) {
   const auto ports = normalised_ports(rule);
   j["from"] = ports ? ordered_json(ports->first) : ordered_json(nullptr);
   j["to"] = ports ? ordered_json(ports->second) : ordered_json(nullptr);
-  ordered_json peer{{"kind", peer_kind_name(rule.peer.kind)}, {"value", peer_text(rule.peer)}};
+  ordered_json peer{{"kind", peer_kind_name(rule.peer.kind)}, {"value", peer_value(rule.peer)}};
   if (rule.peer.kind == PeerKind::group) {
     if (!rule.peer.vpc_id.empty()) peer["vpc"] = rule.peer.vpc_id;
     if (!rule.peer.peering_id.empty()) peer["peering"] = rule.peer.peering_id;

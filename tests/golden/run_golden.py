@@ -23,7 +23,8 @@ def read(path, default=None):
 
 
 def main():
-    sgcheck, root, case = sys.argv[1], sys.argv[2], sys.argv[3]
+    # The binary may be given relative to the build directory (meson runs tests there).
+    sgcheck, root, case = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
     base = os.path.join(root, "tests", "golden", "cases", case)
     args = shlex.split(read(base + ".args").strip())
     stdin = read(base + ".stdin", "")
