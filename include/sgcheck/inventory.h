@@ -67,6 +67,8 @@ struct Rule {
 // ignores ports (-1 and every other protocol): the "from"/"to" of `dump`.
 std::optional<std::pair<int, int>> normalised_ports(const Rule& rule);
 
+enum class GroupOrigin : std::uint8_t { aws_api, cloudformation, terraform };
+
 struct Group {
   std::string id;  // sg-…
   std::string name;
@@ -78,6 +80,14 @@ struct Group {
   SourcePos location;
   // true when only describe-security-group-rules output named the group (no name, VPC, tags).
   bool from_rules_only = false;
+  // Where the group was declared: templates have their own egress defaults (SG407).
+  GroupOrigin origin = GroupOrigin::aws_api;
+  // Templates only: the template gives no egress rule. CloudFormation then keeps an allow-all IPv4
+  // egress rule (present in `rules`, located at the group); Terraform removes all egress.
+  bool template_without_egress = false;
+  // Templates only: the CloudFormation logical id ("AppSG") or Terraform address
+  // ("aws_security_group.web"), which names the group in messages until its physical id is known.
+  std::string template_name;
 };
 
 struct Interface {

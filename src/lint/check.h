@@ -1,0 +1,34 @@
+// The private seam between the lint driver (lint.cc) and the families of checks: each family appends
+// Findings for an inventory, and make_finding() fills id, title, severity and refs from the catalogue
+// so that a check only says what it found and where.
+// Entry points: run_validity_checks (SG401–SG407), run_hygiene_checks (SG201–SG208),
+// run_graph_checks (SG301–SG306); the policy language adds SG1xx and user rules (src/policy/).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sgcheck/engine.h"
+#include "sgcheck/inventory.h"
+#include "sgcheck/lint.h"
+
+namespace sgcheck::detail {
+
+struct CheckContext {
+  const Inventory& inventory;
+  const Engine& engine;
+  const LintOptions& options;
+};
+
+// The metadata of a built-in check (SG2xx–SG4xx); nullptr for an unknown id.
+const CheckInfo* find_builtin_check(std::string_view id);
+
+// A finding of check `id` (which must be in the catalogue) at `location`, with the catalogue's
+// title, severity and refs. The caller adds group, rule, witness, related and fingerprint.
+Finding make_finding(std::string_view id, std::string message, Location location);
+
+void run_validity_checks(const CheckContext& context, std::vector<Finding>& out);  // SG401–SG407
+void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out);   // SG201–SG208
+void run_graph_checks(const CheckContext& context, std::vector<Finding>& out);     // SG301–SG306
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,2 @@
+// Placeholder until the lint part of the linter lands.
+#include "lint/check.h"

@@ -1,0 +1,2 @@
+// Placeholder until the policy language lands.
+#include "policy/policy.h"

@@ -1,0 +1,19 @@
+// The policy language seen from the linter: the built-in pack (rules/, compiled into the binary) and
+// user policy files run as checks and yield Findings like any other check.
+// Entry points: builtin_policy_checks() for the catalogue, run_policy_checks() for lint.
+#pragma once
+
+#include <vector>
+
+#include "lint/check.h"
+
+namespace sgcheck::detail {
+
+// The rules of the built-in pack (SG101–SG107): id, title, severity, refs.
+std::vector<CheckInfo> builtin_policy_checks();
+
+// Evaluates the built-in pack and every file of context.options.policy_files on the inventory.
+// Policy files that do not parse add their errors (file:line:col) to `errors`.
+void run_policy_checks(const CheckContext& context, std::vector<Finding>& out, Diagnostics& errors);
+
+}  // namespace sgcheck::detail
