@@ -11,7 +11,10 @@
 #include <system_error>
 
 #include "ingest/aws_cli.h"
+#include "ingest/cloudformation.h"
+#include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
+#include "ingest/terraform.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 
@@ -21,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using detail::DocumentKind;
+using detail::TreeNode;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
@@ -45,14 +49,15 @@ struct Source {
 
 const char* const kRecognisedKeys =
     "a top-level key such as SecurityGroups, SecurityGroupRules, NetworkInterfaces, Reservations, "
-    "PrefixLists, Vpcs or VpcPeeringConnections";
+    "PrefixLists, Vpcs, VpcPeeringConnections, Resources (CloudFormation) or format_version "
+    "(Terraform plan)";
 
 Diagnostic file_error(const std::string& name, std::string message) {
   Diagnostic d;
   d.severity = Severity::error;
   d.message = std::move(message);
-  // product.md §2 promises `path:line:col: error:` for every input error; a problem with the file as a
-  // whole (unreadable, empty, unrecognised) is reported at its start.
+  // product.md §2 promises `path:line:col: error:` for every input error; a problem with the file
+  // as a whole (unreadable, empty, unrecognised) is reported at its start.
   d.location = {name, 1, 1};
   return d;
 }
@@ -180,6 +185,13 @@ class FileParser {
  private:
   void parse_json(const LoadedFile& file, std::string_view text, std::size_t start,
                   std::uint32_t index, Inventory& part, Diagnostics& errors);
+  void parse_yaml(const LoadedFile& file, std::string_view text, std::uint32_t index,
+                  Inventory& part, Diagnostics& errors);
+  // Templates and plans: the whole document as a tree, then the format's reader.
+  void read_tree(DocumentKind kind, const TreeNode& root, const LoadedFile& file,
+                 std::string_view text, std::uint32_t index, Inventory& part);
+  void tree_error(const LoadedFile& file, std::string_view text, const detail::TreeError& e,
+                  Inventory& part, Diagnostics& errors);
   void unusable(const LoadedFile& file, const char* what, Inventory& part, Diagnostics& errors);
 
   const LoadLimits& limits_;
@@ -212,11 +224,11 @@ void FileParser::parse(const LoadedFile& file, std::uint32_t index, Inventory& p
                                                kRecognisedKeys + ", found an empty file"));
     return;
   }
-  if (text[first] != '{' && text[first] != '[' && is_yaml_name(file.name)) {
-    unusable(file, "YAML input is not supported yet", part, errors);
-    return;
-  }
   try {
+    if (text[first] != '{' && text[first] != '[' && is_yaml_name(file.name)) {
+      parse_yaml(file, text, index, part, errors);
+      return;
+    }
     parse_json(file, text, start, index, part, errors);
   } catch (const std::bad_alloc&) {
     part = Inventory{};
@@ -251,11 +263,20 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
       case DocumentKind::aws:
         return;
       case DocumentKind::cloudformation:
-        unusable(file, "CloudFormation templates are not supported yet", part, errors);
+      case DocumentKind::terraform: {
+        // The AWS reader stopped at the key that told the format: read the document again whole.
+        simdjson::ondemand::document again;
+        detail::JsonReader::check(parser_
+                                      .iterate(simdjson::padded_string_view(
+                                          text.data() + start, text.size() - start,
+                                          text.size() - start + simdjson::SIMDJSON_PADDING))
+                                      .get(again));
+        part = Inventory{};
+        detail::JsonReader tree_reader(text, index, file.name, part.diagnostics);
+        const TreeNode root = detail::json_tree(tree_reader, again);
+        read_tree(info.kind, root, file, text, index, part);
         return;
-      case DocumentKind::terraform:
-        unusable(file, "Terraform plans are not supported yet", part, errors);
-        return;
+      }
       case DocumentKind::unrecognised:
         if (file.in_directory)
           unusable(file, "not a recognised AWS input", part, errors);
@@ -273,6 +294,8 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
     }
   } catch (const detail::InputError& e) {
     fail_at(e.offset, e.message);
+  } catch (const detail::TreeError& e) {
+    tree_error(file, text, e, part, errors);
   } catch (const detail::JsonFailure& e) {
     // simdjson reports structural errors late and without a position: find the first offending byte
     // ourselves. On-demand does not validate the values it skips, so a document simdjson accepted
@@ -285,6 +308,54 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
     }
   } catch (const simdjson::simdjson_error& e) {
     fail_at(std::string_view::npos, std::string("invalid JSON: ") + e.what());
+  }
+}
+
+void FileParser::read_tree(DocumentKind kind, const TreeNode& root, const LoadedFile& file,
+                           std::string_view text, std::uint32_t index, Inventory& part) {
+  detail::IacSink sink(text, index, file.name, part, budget_);
+  if (kind == DocumentKind::cloudformation)
+    detail::read_cloudformation(root, sink);
+  else
+    detail::read_terraform(root, sink);
+}
+
+void FileParser::tree_error(const LoadedFile& file, std::string_view text,
+                            const detail::TreeError& e, Inventory& part, Diagnostics& errors) {
+  part = Inventory{};
+  Diagnostic d = file_error(file.name, e.message);
+  if (e.line != 0) {
+    d.location.line = e.line;
+    d.location.column = e.column;
+    d.source_line = detail::text_line(text, e.line);
+  }
+  errors.push_back(std::move(d));
+}
+
+// YAML is read for CloudFormation templates only.
+void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::uint32_t index,
+                            Inventory& part, Diagnostics& errors) {
+  try {
+    detail::TreeLimits tree_limits;
+    tree_limits.max_depth = limits_.max_depth;
+    // Aliases may repeat a subtree many times: a bound proportional to the file keeps the copy
+    // within a small multiple of its size.
+    tree_limits.max_nodes = std::max<std::uint64_t>(100'000, 16 * std::uint64_t{text.size()});
+    const TreeNode root = detail::yaml_tree(text, tree_limits);
+    if (!detail::is_cloudformation(root)) {
+      part = Inventory{};
+      if (file.in_directory)
+        unusable(file, "not a CloudFormation template", part, errors);
+      else
+        errors.push_back(
+            file_error(file.name,
+                       "unrecognised input: expected a CloudFormation template (a mapping with "
+                       "Resources) in YAML input"));
+      return;
+    }
+    read_tree(DocumentKind::cloudformation, root, file, text, index, part);
+  } catch (const detail::TreeError& e) {
+    tree_error(file, text, e, part, errors);
   }
 }
 

@@ -407,33 +407,44 @@ TEST(IngestErrors, WrongContainerTypes) {
   }
 }
 
-TEST(IngestErrors, UnsupportedAndUnrecognisedInputs) {
+TEST(IngestErrors, UnusableTemplatesAndUnrecognisedInputs) {
   const struct {
     const char* name;
     const char* doc;
     const char* expected;
   } cases[] = {
-      {"cfn.json", R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}})",
-       "cfn.json:1:1: error: CloudFormation templates are not supported yet\n"},
+      {"cfn.json", R"({"AWSTemplateFormatVersion": "2010-09-09"})",
+       "cfn.json:1:1: error: CloudFormation template without Resources\n"
+       "  {\"AWSTemplateFormatVersion\": \"2010-09-09\"}\n  ^\n"},
       {"cfn2.json", R"({"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup"}}})",
-       "cfn2.json:1:1: error: CloudFormation templates are not supported yet\n"},
-      {"plan.json", R"({"format_version": "1.2", "planned_values": {}})",
-       "plan.json:1:1: error: Terraform plans are not supported yet\n"},
+       "cfn2.json:1:22: error: resource Sg (AWS::EC2::SecurityGroup) has no Properties\n"
+       "  {\"Resources\": {\"Sg\": {\"Type\": \"AWS::EC2::SecurityGroup\"}}}\n"
+       "                       ^\n"},
+      {"plan.json", R"({"format_version": "2.0", "planned_values": {}})",
+       "plan.json:1:20: error: unsupported plan format_version \"2.0\": expected 1.x\n"
+       "  {\"format_version\": \"2.0\", \"planned_values\": {}}\n"
+       "                     ^\n"},
       {"t.yaml", "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n",
-       "t.yaml:1:1: error: YAML input is not supported yet\n"},
+       "t.yaml:3:5: error: resource Sg (AWS::EC2::SecurityGroup) has no Properties\n"
+       "      Type: AWS::EC2::SecurityGroup\n      ^\n"},
+      {"u.yaml", "Subnets: []\n",
+       "u.yaml:1:1: error: unrecognised input: expected a CloudFormation template (a mapping with "
+       "Resources) in YAML input\n"},
       {"x.json", R"({"Subnets": []})",
        "x.json:1:1: error: unrecognised input: expected a top-level key such as SecurityGroups, "
-       "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs or "
-       "VpcPeeringConnections\n"},
+       "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
+       "VpcPeeringConnections, Resources (CloudFormation) or format_version (Terraform plan)\n"},
       {"arr.json", "[1]",
        "arr.json:1:1: error: unrecognised input: expected a JSON object with a top-level key such "
        "as "
-       "SecurityGroups, SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs or "
-       "VpcPeeringConnections, found an array\n  [1]\n  ^\n"},
+       "SecurityGroups, SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
+       "VpcPeeringConnections, Resources (CloudFormation) or format_version (Terraform plan), found "
+       "an array\n  [1]\n  ^\n"},
       {"e.json", " \n",
        "e.json:1:1: error: unrecognised input: expected a top-level key such as SecurityGroups, "
-       "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs or "
-       "VpcPeeringConnections, found an empty file\n"},
+       "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
+       "VpcPeeringConnections, Resources (CloudFormation) or format_version (Terraform plan), found "
+       "an empty file\n"},
   };
   for (const auto& c : cases) {
     const LoadResult r = load_one(c.name, c.doc);
@@ -732,22 +743,23 @@ TEST(IngestInputs, DirectoryWalkSortsAndSkips) {
   write(dir / "sub" / "a.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})");
   write(dir / "b.yaml", "Resources: {}\n");
   write(dir / "c.json", R"({"Subnets": []})");
-  write(dir / "d.template", R"({"AWSTemplateFormatVersion": "2010-09-09"})");
+  write(dir / "d.template",
+        R"({"Resources": {"A": {"Type": "AWS::EC2::SecurityGroup", "Properties": {}}}})");
+  write(dir / "e.yml", "just: yaml\n");
   write(dir / "notes.txt", "not read");
   const std::string name = dir.string();
   const LoadResult r = load_inventory({name});
   ASSERT_TRUE(r.ok()) << all_errors(r);
   EXPECT_EQ(r.inventory.files,
             (std::vector<std::string>{name + "/b.yaml", name + "/c.json", name + "/d.template",
-                                      name + "/sub/a.json", name + "/z.json"}));
-  ASSERT_EQ(r.inventory.diagnostics.size(), 3u);
-  EXPECT_EQ(r.inventory.diagnostics[0].message, "skipped: YAML input is not supported yet");
-  EXPECT_EQ(r.inventory.diagnostics[1].message, "skipped: not a recognised AWS input");
-  EXPECT_EQ(r.inventory.diagnostics[2].message,
-            "skipped: CloudFormation templates are not supported yet");
-  EXPECT_EQ(r.inventory.diagnostics[1].severity, Severity::warning);
-  EXPECT_EQ(r.inventory.diagnostics[1].check, "");
-  EXPECT_EQ(r.inventory.groups.size(), 1u);
+                                      name + "/e.yml", name + "/sub/a.json", name + "/z.json"}));
+  // b.yaml is a template without groups; d.template (JSON) gives group A; e.yml is not a template.
+  ASSERT_EQ(r.inventory.diagnostics.size(), 2u);
+  EXPECT_EQ(r.inventory.diagnostics[0].message, "skipped: not a recognised AWS input");
+  EXPECT_EQ(r.inventory.diagnostics[1].message, "skipped: not a CloudFormation template");
+  EXPECT_EQ(r.inventory.diagnostics[0].severity, Severity::warning);
+  EXPECT_EQ(r.inventory.diagnostics[0].check, "");
+  EXPECT_EQ(r.inventory.groups.size(), 2u);
   EXPECT_EQ(r.inventory.vpcs.size(), 1u);
   // Invalid JSON inside a directory is still an error; a missing input too.
   write(dir / "broken.json", "{\"Vpcs\": [");

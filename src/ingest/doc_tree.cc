@@ -1,0 +1,262 @@
+// Builds TreeNode documents from JSON (simdjson on-demand, positions from byte offsets) and YAML
+// (yaml-cpp, positions from its marks, CloudFormation short forms expanded). Entry points:
+// json_tree(), yaml_tree().
+#include "ingest/doc_tree.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+namespace sgcheck::detail {
+
+const TreeNode* TreeNode::find(std::string_view key) const {
+  for (const auto& [k, v] : members)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+const char* TreeNode::kind_name() const {
+  switch (kind) {
+    case Kind::null:
+      return "null";
+    case Kind::boolean:
+      return "a boolean";
+    case Kind::number:
+      return "a number";
+    case Kind::string:
+      return "a string";
+    case Kind::sequence:
+      return "a list";
+    case Kind::mapping:
+      return "a mapping";
+  }
+  return "a value";
+}
+
+std::string text_line(std::string_view text, std::uint32_t line) {
+  std::size_t at = 0;
+  for (std::uint32_t n = 1; n < line; ++n) {
+    const std::size_t newline = text.find('\n', at);
+    if (newline == std::string_view::npos) return {};
+    at = newline + 1;
+  }
+  return line_at(text, at);
+}
+
+namespace {
+
+// ---- JSON
+
+void json_value(JsonReader& r, od::value& value, TreeNode& out) {
+  const SourcePos pos = r.pos(r.offset(value));
+  out.line = pos.line;
+  out.column = pos.column;
+  od::json_type type;
+  JsonReader::check(value.type().get(type));
+  switch (type) {
+    case od::json_type::object: {
+      out.kind = TreeNode::Kind::mapping;
+      od::object object;
+      JsonReader::check(value.get_object().get(object));
+      r.for_each_field(object, [&](std::string_view key, od::value& v) {
+        out.members.emplace_back(std::string(key), TreeNode{});
+        json_value(r, v, out.members.back().second);
+      });
+      return;
+    }
+    case od::json_type::array: {
+      out.kind = TreeNode::Kind::sequence;
+      od::array array;
+      JsonReader::check(value.get_array().get(array));
+      r.for_each_element(array, [&](od::value& v) {
+        out.items.emplace_back();
+        json_value(r, v, out.items.back());
+      });
+      return;
+    }
+    case od::json_type::string: {
+      out.kind = TreeNode::Kind::string;
+      std::string_view s;
+      JsonReader::check(value.get_string().get(s));
+      out.text = std::string(s);
+      return;
+    }
+    case od::json_type::number: {
+      out.kind = TreeNode::Kind::number;
+      std::string_view token = value.raw_json_token();
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t' ||
+                                token.back() == '\n' || token.back() == '\r'))
+        token.remove_suffix(1);
+      // Validate it as simdjson would (a stray "1x" must not pass as a number).
+      double ignored = 0;
+      JsonReader::check(value.get_double().get(ignored));
+      out.text = std::string(token);
+      return;
+    }
+    case od::json_type::boolean: {
+      out.kind = TreeNode::Kind::boolean;
+      bool b = false;
+      JsonReader::check(value.get_bool().get(b));
+      out.text = b ? "true" : "false";
+      return;
+    }
+    case od::json_type::null:
+      out.kind = TreeNode::Kind::null;
+      JsonReader::check(value.is_null().error());
+      return;
+  }
+}
+
+// ---- YAML
+
+class YamlConverter {
+ public:
+  explicit YamlConverter(const TreeLimits& limits) : limits_(limits) {}
+
+  void convert(const YAML::Node& node, TreeNode& out, std::uint32_t depth) {
+    const YAML::Mark mark = node.Mark();
+    out.line = static_cast<std::uint32_t>(mark.line + 1);
+    out.column = static_cast<std::uint32_t>(mark.column + 1);
+    if (++nodes_ > limits_.max_nodes) {
+      throw TreeError{out.line, out.column,
+                      "more than " + std::to_string(limits_.max_nodes) +
+                          " YAML values (aliases expand to copies): the input is too large"};
+    }
+    if (depth > limits_.max_depth) {
+      throw TreeError{out.line, out.column, depth_message(limits_.max_depth)};
+    }
+    const std::string& tag = node.Tag();
+    // Local tags (`!Ref`, `!GetAtt`, …) are CloudFormation's short forms; `!` alone marks a quoted
+    // scalar and `?` a plain one; tag:yaml.org,2002:… (`!!str`) keeps the value as it is.
+    if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') {
+      const std::string name = tag.substr(1);
+      out.kind = TreeNode::Kind::mapping;
+      const std::string key = name == "Ref" || name == "Condition" ? name : "Fn::" + name;
+      out.members.emplace_back(key, TreeNode{});
+      TreeNode& inner = out.members.back().second;
+      plain(node, inner, depth + 1);
+      inner.line = out.line;
+      inner.column = out.column;
+      return;
+    }
+    plain(node, out, depth);
+  }
+
+ private:
+  void plain(const YAML::Node& node, TreeNode& out, std::uint32_t depth) {
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = TreeNode::Kind::null;
+        return;
+      case YAML::NodeType::Scalar: {
+        out.kind = TreeNode::Kind::string;
+        out.text = node.Scalar();
+        if (node.Tag() == "?" &&
+            (out.text == "null" || out.text == "~" || out.text == "Null" || out.text == "NULL")) {
+          out.kind = TreeNode::Kind::null;
+          out.text.clear();
+        }
+        return;
+      }
+      case YAML::NodeType::Sequence:
+        out.kind = TreeNode::Kind::sequence;
+        for (const YAML::Node& item : node) {
+          out.items.emplace_back();
+          convert(item, out.items.back(), depth + 1);
+        }
+        return;
+      case YAML::NodeType::Map:
+        out.kind = TreeNode::Kind::mapping;
+        for (const auto& member : node) {
+          const YAML::Node& key = member.first;
+          if (!key.IsScalar()) {
+            const YAML::Mark m = key.Mark();
+            throw TreeError{static_cast<std::uint32_t>(m.line + 1),
+                            static_cast<std::uint32_t>(m.column + 1),
+                            "expected a plain key, found a list or mapping used as a key"};
+          }
+          out.members.emplace_back(key.Scalar(), TreeNode{});
+          convert(member.second, out.members.back().second, depth + 1);
+        }
+        return;
+    }
+  }
+
+  const TreeLimits& limits_;
+  std::uint64_t nodes_ = 0;
+};
+
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or npos. yaml-cpp
+// passes such bytes through, and every string of the inventory must be valid UTF-8 (reports are
+// JSON).
+std::size_t invalid_utf8_at(std::string_view text) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return std::string_view::npos;
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = byte(i);
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
+    if (n == 0 || i + n > text.size()) return i;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+    // Overlong forms, surrogates and code points above U+10FFFF.
+    if ((n == 2 && c < 0xC2) || (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) ||
+        (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) ||
+        (n == 4 && c == 0xF0 && byte(i + 1) < 0x90) ||
+        (n == 4 && (c > 0xF4 || (c == 0xF4 && byte(i + 1) >= 0x90))))
+      return i;
+    i += n;
+  }
+  return 0;  // simdjson refused it; should not happen, but never accept it
+}
+
+}  // namespace
+
+TreeNode json_tree(JsonReader& reader, od::document& document) {
+  TreeNode root;
+  od::value value;
+  JsonReader::check(document.get_value().get(value));
+  json_value(reader, value, root);
+  // Trailing content after the top-level value: simdjson leaves it unread, so check explicitly.
+  const char* ignored = nullptr;
+  if (document.current_location().get(ignored) != simdjson::OUT_OF_BOUNDS) {
+    throw JsonFailure{simdjson::TRAILING_CONTENT};
+  }
+  return root;
+}
+
+TreeNode yaml_tree(std::string_view text, const TreeLimits& limits) {
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    LineIndex lines(text);
+    const auto [line, column] = lines.locate(bad);
+    throw TreeError{line, column, "invalid UTF-8"};
+  }
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
+                    static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
+  } catch (const YAML::Exception& e) {
+    throw TreeError{0, 0, std::string("invalid YAML: ") + e.what()};
+  }
+  if (documents.size() != 1) {
+    throw TreeError{
+        documents.empty() ? 1u : static_cast<std::uint32_t>(documents[1].Mark().line + 1), 1,
+        "expected one YAML document, found " + std::to_string(documents.size())};
+  }
+  TreeNode root;
+  try {
+    YamlConverter(limits).convert(documents.front(), root, 1);
+  } catch (const YAML::Exception& e) {
+    throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
+                    static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
+  }
+  return root;
+}
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,80 @@
+// What the CloudFormation and Terraform readers share: diagnostics at tree positions, the rule
+// budget, and the checks of protocol, ports, CIDRs and prefix-list ids (aws-semantics.md §1.2-1.4),
+// reported as SG402/SG403 warnings with the rule marked invalid. Entry points: IacSink,
+// apply_ports(), set_cidr(), unresolved_id().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ingest/aws_cli.h"
+#include "ingest/doc_tree.h"
+#include "sgcheck/inventory.h"
+
+namespace sgcheck::detail {
+
+inline constexpr const char* kIacBadPort = "SG402";   // protocol, port and ICMP problems
+inline constexpr const char* kIacBadValue = "SG403";  // CIDR and prefix-list id problems
+inline constexpr const char* kIacBadPeer = "SG404";   // no peer, or several peers, in one rule
+
+// The id given to a value a template leaves open until deployment ("unresolved(Ref DbSourceSG)").
+// No inventory defines it, so the engine answers unknown for what depends on it (docs/iac.md).
+std::string unresolved_id(std::string_view expression);
+bool is_unresolved_id(std::string_view id);
+
+// Reports into one file's inventory and counts rules against the load's budget.
+class IacSink {
+ public:
+  IacSink(std::string_view text, std::uint32_t file, std::string_view name, Inventory& out,
+          RuleBudget& budget)
+      : text_(text), file_(file), name_(name), out_(out), budget_(budget) {}
+
+  Inventory& out() { return out_; }
+  SourcePos pos(const TreeNode& node) const { return {file_, node.line, node.column}; }
+  void warn(const char* check, const TreeNode& at, std::string message);
+  void note(const TreeNode& at, std::string message);
+  [[noreturn]] void fail(const TreeNode& at, std::string message) const;
+  void count_rule(const TreeNode& at);
+
+ private:
+  void add(Severity severity, const char* check, const TreeNode& at, std::string message);
+
+  std::string_view text_;
+  std::uint32_t file_;
+  std::string_view name_;
+  Inventory& out_;
+  RuleBudget& budget_;
+};
+
+// An integer field as a template may write it: a number or a string of digits ("443").
+// nullopt (after an SG402 warning naming `field`) when it is neither.
+std::optional<std::int64_t> integer_value(IacSink& sink, const TreeNode& at, std::string_view text,
+                                          std::string_view field);
+
+// Protocol and ports of one rule, each with the node it came from (nullptr when absent).
+struct PortInputs {
+  std::optional<std::string> protocol;
+  const TreeNode* protocol_at = nullptr;
+  std::optional<std::int64_t> from;
+  const TreeNode* from_at = nullptr;
+  std::optional<std::int64_t> to;
+  const TreeNode* to_at = nullptr;
+  const TreeNode* rule_at = nullptr;  // the rule, for problems of the whole
+  const char* from_name = "FromPort";
+  const char* to_name = "ToPort";
+  const char* protocol_name = "IpProtocol";
+};
+
+// Sets rule.protocol/from_port/to_port; false after an SG402 warning when the rule is invalid.
+bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule);
+
+// A CIDR peer of the given family from its text; false after an SG403 warning (the text kept in
+// peer.id for `dump`).
+bool set_cidr(IacSink& sink, const TreeNode& at, std::string_view text, Family family, Rule& rule);
+
+// A prefix-list peer; false after an SG403 warning when the id does not start with "pl-".
+bool set_prefix_list(IacSink& sink, const TreeNode& at, std::string_view id, Rule& rule);
+
+}  // namespace sgcheck::detail

@@ -1,0 +1,467 @@
+// Unit tests of the infrastructure-as-code readers (docs/iac.md): CloudFormation JSON and YAML,
+// Terraform plans; references, parameter defaults, unresolved values and the engine's unknown
+// answers for them, egress defaults, positions, malformed templates. Entry point:
+// load_inventory_from_buffers() on in-memory documents, load_inventory() on examples/iac.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "sgcheck/engine.h"
+#include "sgcheck/report.h"
+#include "test_util.h"
+
+namespace sgcheck {
+namespace {
+
+using test::all_errors;
+using test::load_one;
+using test::where;
+
+const Group* group(const Inventory& inv, std::string_view id) {
+  return inv.find_group(id);
+}
+
+std::vector<const Rule*> rules_of(const Group& g, Direction d) {
+  std::vector<const Rule*> out;
+  for (const Rule& r : g.rules)
+    if (r.direction == d) out.push_back(&r);
+  return out;
+}
+
+bool has_note(const Inventory& inv, std::string_view text) {
+  return std::any_of(inv.diagnostics.begin(), inv.diagnostics.end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::note && d.message.find(text) != std::string::npos;
+  });
+}
+
+Verdict ask(const Engine& engine, std::string_view flow) {
+  const FlowParseResult parsed = parse_flow(flow);
+  EXPECT_TRUE(parsed) << parsed.error.message;
+  return parsed ? engine.decide(*parsed.flow).verdict : Verdict::not_applicable;
+}
+
+// ---- CloudFormation ---------------------------------------------------------------------------
+
+const std::string kCfnYaml = R"(AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Office:
+    Type: String
+    Default: 198.51.100.0/24
+  Peer:
+    Type: AWS::EC2::SecurityGroup::Id
+Resources:
+  WebSG:
+    Type: AWS::EC2::SecurityGroup
+    Metadata:
+      sgcheck:
+        ignore: SG201 reviewed
+    Properties:
+      GroupDescription: web
+      GroupName: !Sub web-${AWS::StackName}
+      SecurityGroupIngress:
+        - IpProtocol: TCP
+          FromPort: "443"
+          ToPort: 443
+          CidrIp: !Ref Office
+        - IpProtocol: 6
+          FromPort: 22
+          ToPort: 22
+          SourceSecurityGroupId: !Ref Peer
+        - IpProtocol: -1
+          CidrIpv6: !If [IsProd, "::/0", "2001:db8::/32"]
+  DbSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: db
+      SecurityGroupEgress:
+        - IpProtocol: udp
+          FromPort: 53
+          ToPort: 53
+          CidrIp: 10.0.0.2/32
+  DbFromWeb:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbSG.GroupId
+      IpProtocol: tcp
+      FromPort: 5432
+      ToPort: 5432
+      SourceSecurityGroupId: !GetAtt [WebSG, GroupId]
+)";
+
+TEST(CloudFormation, YamlShortFormsDefaultsAndUnresolvedValues) {
+  const LoadResult r = load_one("t.yaml", kCfnYaml);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Inventory& inv = r.inventory;
+  ASSERT_EQ(inv.groups.size(), 2u);
+  const Group* web = group(inv, "WebSG");
+  ASSERT_NE(web, nullptr);
+  EXPECT_EQ(web->origin, GroupOrigin::cloudformation);
+  EXPECT_EQ(web->template_name, "WebSG");
+  EXPECT_EQ(web->name, "");  // Fn::Sub with a variable: not known
+  EXPECT_EQ(where(inv, web->location),
+            where("t.yaml", kCfnYaml, "Type: AWS::EC2::SecurityGroup\n    Metadata"));
+  ASSERT_EQ(web->tags.size(), 1u);
+  EXPECT_EQ(web->tags[0].key, "sgcheck:ignore");
+  EXPECT_EQ(web->tags[0].value, "SG201 reviewed");
+
+  const auto in = rules_of(*web, Direction::ingress);
+  ASSERT_EQ(in.size(), 3u);
+  // "TCP" and the string "443": accepted as CloudFormation accepts them; the Default is used.
+  EXPECT_EQ(in[0]->protocol, kTcp);
+  EXPECT_EQ(in[0]->from_port, 443);
+  EXPECT_EQ(in[0]->to_port, 443);
+  EXPECT_EQ(in[0]->peer.kind, PeerKind::cidr4);
+  EXPECT_EQ(to_string(in[0]->peer.cidr), "198.51.100.0/24");
+  EXPECT_TRUE(in[0]->valid);
+  EXPECT_EQ(where(inv, in[0]->location), where("t.yaml", kCfnYaml, "!Ref Office"));
+  EXPECT_TRUE(has_note(inv, "CidrIp is the Default of parameter Office (\"198.51.100.0/24\")"));
+  // A parameter without Default: a reference to a group no inventory defines.
+  EXPECT_EQ(in[1]->protocol, kTcp);
+  EXPECT_EQ(in[1]->peer.kind, PeerKind::group);
+  EXPECT_EQ(in[1]->peer.id, "unresolved(Ref Peer)");
+  EXPECT_TRUE(has_note(inv, "parameter Peer has no Default"));
+  // Fn::If on a CIDR: an address set nobody knows yet.
+  EXPECT_EQ(in[2]->protocol, kAllProtocols);
+  EXPECT_EQ(in[2]->peer.kind, PeerKind::prefix_list);
+  EXPECT_EQ(in[2]->peer.id, "unresolved(If IsProd)");
+
+  // No egress rule anywhere: CloudFormation keeps the allow-all IPv4 rule, located at the group.
+  EXPECT_TRUE(web->template_without_egress);
+  const auto out = rules_of(*web, Direction::egress);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]->protocol, kAllProtocols);
+  EXPECT_EQ(to_string(out[0]->peer.cidr), "0.0.0.0/0");
+  EXPECT_EQ(out[0]->location, web->location);
+
+  // The standalone ingress joins DbSG, referencing WebSG by logical id; DbSG has its own egress.
+  const Group* db = group(inv, "DbSG");
+  ASSERT_NE(db, nullptr);
+  EXPECT_FALSE(db->template_without_egress);
+  const auto db_in = rules_of(*db, Direction::ingress);
+  ASSERT_EQ(db_in.size(), 1u);
+  EXPECT_EQ(db_in[0]->peer.id, "WebSG");
+  EXPECT_EQ(where(inv, db_in[0]->rule_location),
+            where("t.yaml", kCfnYaml, "Type: AWS::EC2::SecurityGroupIngress"));
+  EXPECT_EQ(rules_of(*db, Direction::egress).size(), 1u);
+}
+
+TEST(CloudFormation, StandaloneEgressRemovesTheDefaultAndExternalGroupsAreRulesViews) {
+  const std::string doc = R"({"Resources": {
+  "A": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "a"}},
+  "AOut": {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {"GroupId": {"Ref": "A"},
+     "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}},
+  "Old": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": "sg-0123456789abcdef0",
+     "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "SourceSecurityGroupId": {"Fn::GetAtt": "A.GroupId"}}},
+  "Elsewhere": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+     "GroupId": {"Fn::ImportValue": "shared-sg"}, "IpProtocol": "tcp", "FromPort": 1, "ToPort": 1,
+     "CidrIp": "10.0.0.0/8"}}}})";
+  const LoadResult r = load_one("s.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Group* a = group(r.inventory, "A");
+  ASSERT_NE(a, nullptr);
+  EXPECT_FALSE(a->template_without_egress);
+  ASSERT_EQ(a->rules.size(), 1u);
+  EXPECT_EQ(a->rules[0].direction, Direction::egress);
+  const Group* old = group(r.inventory, "sg-0123456789abcdef0");
+  ASSERT_NE(old, nullptr);
+  EXPECT_TRUE(old->from_rules_only);
+  ASSERT_EQ(old->rules.size(), 1u);
+  EXPECT_EQ(old->rules[0].peer.id, "A");
+  EXPECT_EQ(r.inventory.groups.size(), 2u);  // the imported group's rule is not evaluated
+  EXPECT_TRUE(
+      has_note(r.inventory, "resource Elsewhere adds a rule to a group outside this template"));
+}
+
+TEST(CloudFormation, ValueProblemsAreWarningsAtTheValue) {
+  const std::string doc = R"({"Resources": {"A": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+  "SecurityGroupIngress": [
+    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.300/8"},
+    {"IpProtocol": "tcp", "FromPort": "x", "ToPort": 22, "CidrIp": "10.0.0.0/8"},
+    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22},
+    {"IpProtocol": "gre", "CidrIp": "10.0.0.0/8", "CidrIpv6": "::/0"}]}}}})";
+  const LoadResult r = load_one("v.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Group* a = group(r.inventory, "A");
+  ASSERT_NE(a, nullptr);
+  const auto in = rules_of(*a, Direction::ingress);
+  ASSERT_EQ(in.size(), 4u);
+  for (const Rule* rule : in) EXPECT_FALSE(rule->valid);
+  std::multiset<std::string> checks;
+  for (const Diagnostic& d : r.inventory.diagnostics)
+    if (d.severity == Severity::warning) checks.insert(d.check);
+  EXPECT_EQ(checks, (std::multiset<std::string>{"SG403", "SG402", "SG404", "SG404", "SG402"}));
+  EXPECT_EQ(r.inventory.diagnostics[0].location.to_string(),
+            where("v.json", doc, "\"10.0.0.300/8\""));
+}
+
+TEST(CloudFormation, MalformedTemplatesAreErrorsWithPositions) {
+  const struct {
+    const char* name;
+    std::string doc;
+    std::string expected;  // the error's message
+    std::string at;        // where: a needle in doc
+  } cases[] = {
+      {"t.yaml", "Resources:\n  A:\n    Properties: {}\n", "resource A has no Type", "Properties"},
+      {"t.yaml", "Resources:\n  A:\n    Type: [x]\n",
+       "expected a string for the Type of A, found a list", "[x]"},
+      {"t.yaml", "Resources:\n  A: {Type: AWS::EC2::SecurityGroup}\n",
+       "resource A (AWS::EC2::SecurityGroup) has no Properties", "{Type"},
+      {"t.yaml",
+       "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+       "      SecurityGroupIngress: {IpProtocol: tcp}\n",
+       "expected a list for SecurityGroupIngress, found a mapping", "{IpProtocol"},
+      {"t.yaml", "Resources:\n  A: [unclosed\n", "invalid YAML: end of sequence flow not found",
+       ""},
+      {"t.json", R"({"Resources": []})", "expected a mapping for Resources, found a list", "[]"},
+      {"t.json",
+       R"({"Resources": {"I": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"IpProtocol": "-1"}}}})",
+       "resource I (AWS::EC2::SecurityGroupIngress) has no GroupId or GroupName", "{\"Type"},
+  };
+  for (const auto& c : cases) {
+    const LoadResult r = load_one(c.name, c.doc);
+    ASSERT_EQ(r.errors.size(), 1u) << c.doc;
+    EXPECT_EQ(r.errors[0].message, c.expected) << c.doc;
+    EXPECT_NE(r.errors[0].location.line, 0u) << c.doc;
+    if (!c.at.empty()) {
+      EXPECT_EQ(r.errors[0].location.to_string(), where(c.name, c.doc, c.at));
+    }
+    EXPECT_TRUE(r.inventory.groups.empty());
+  }
+}
+
+TEST(CloudFormation, InvalidUtf8InYamlIsAnErrorAtTheByte) {
+  const LoadResult r = load_one("u.yaml", "Resources:\n  A\xff: {}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message, "invalid UTF-8");
+  EXPECT_EQ(r.errors[0].location.to_string(), "u.yaml:2:4");
+}
+
+TEST(CloudFormation, YamlAliasesAndDepthAreBounded) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'k'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + char(c - 1);
+    bomb += "]\n";
+  }
+  bomb += "Resources: {}\n";
+  const LoadResult r = load_one("bomb.yaml", bomb);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("YAML values"), std::string::npos) << r.errors[0].message;
+
+  std::string deep = "Resources: ";
+  for (int i = 0; i < 100; ++i) deep += "[";
+  for (int i = 0; i < 100; ++i) deep += "]";
+  const LoadResult d = load_one("deep.yaml", deep + "\n");
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].message, "nesting deeper than 64 levels");
+}
+
+// ---- Terraform --------------------------------------------------------------------------------
+
+const std::string kPlan = R"({"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+   {"address": "aws_security_group.web", "mode": "managed", "type": "aws_security_group", "name": "web",
+    "values": {"name": "web", "description": "web", "vpc_id": "vpc-1", "tags": {"sgcheck:ignore": "SG407 ok"},
+     "ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"],
+       "ipv6_cidr_blocks": ["::/0"], "prefix_list_ids": [], "self": true, "description": "https"}]}},
+   {"address": "data.aws_security_group.shared", "mode": "data", "type": "aws_security_group",
+    "values": {"id": "sg-0000000000000d001"}},
+   {"address": "aws_security_group_rule.from_var", "mode": "managed", "type": "aws_security_group_rule",
+    "values": {"type": "ingress", "protocol": "6", "from_port": 22, "to_port": 22, "self": false}}],
+  "child_modules": [{"address": "module.db", "resources": [
+   {"address": "module.db.aws_security_group.db", "mode": "managed", "type": "aws_security_group",
+    "values": {"name": "db", "description": "db", "ingress": [{"from_port": 5432, "to_port": 5432,
+      "protocol": "tcp", "cidr_blocks": [], "self": false, "description": ""}],
+     "egress": [{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": ["10.0.0.0/8"]}]}}]}]}},
+ "resource_changes": [
+   {"address": "aws_security_group.gone", "mode": "managed", "type": "aws_security_group",
+    "change": {"actions": ["delete"], "before": {"name": "gone"}, "after": null}}],
+ "configuration": {"root_module": {
+   "resources": [{"address": "aws_security_group_rule.from_var", "expressions": {
+      "security_group_id": {"references": ["aws_security_group.web.id", "aws_security_group.web"]},
+      "source_security_group_id": {"references": ["var.peer"]}}}],
+   "module_calls": {"db": {"module": {"resources": [{"address": "aws_security_group.db",
+      "expressions": {"ingress": [{"security_groups": {"references":
+        ["aws_security_group.db.id", "aws_security_group.db"]}}]}}]}}}}}})";
+
+TEST(Terraform, GroupsRulesModulesAndReferences) {
+  const LoadResult r = load_one("plan.json", kPlan);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Inventory& inv = r.inventory;
+  ASSERT_EQ(inv.groups.size(), 2u);  // data sources and deleted groups are not read
+  const Group* web = group(inv, "aws_security_group.web");
+  ASSERT_NE(web, nullptr);
+  EXPECT_EQ(web->origin, GroupOrigin::terraform);
+  EXPECT_EQ(web->template_name, "aws_security_group.web");
+  EXPECT_EQ(where(inv, web->location),
+            where("plan.json", kPlan, "{\"address\": \"aws_security_group.web\""));
+  EXPECT_TRUE(web->template_without_egress);  // no egress block: no egress at all
+  EXPECT_TRUE(rules_of(*web, Direction::egress).empty());
+  ASSERT_EQ(web->tags.size(), 1u);
+  const auto in = rules_of(*web, Direction::ingress);
+  ASSERT_EQ(in.size(), 4u);  // 0.0.0.0/0, ::/0, self, and the rule from var.peer
+  EXPECT_EQ(to_string(in[0]->peer.cidr), "0.0.0.0/0");
+  EXPECT_EQ(where(inv, in[0]->location), where("plan.json", kPlan, "\"0.0.0.0/0\""));
+  EXPECT_EQ(in[1]->peer.kind, PeerKind::cidr6);
+  EXPECT_EQ(in[2]->peer.id, "aws_security_group.web");  // self
+  EXPECT_EQ(in[3]->peer.id, "unresolved(var.peer)");
+  EXPECT_EQ(in[3]->protocol, kTcp);
+  EXPECT_TRUE(has_note(inv, "source_security_group_id is not known before apply (var.peer)"));
+
+  const Group* db = group(inv, "module.db.aws_security_group.db");
+  ASSERT_NE(db, nullptr);
+  const auto db_in = rules_of(*db, Direction::ingress);
+  ASSERT_EQ(db_in.size(), 1u);  // security_groups unknown in the values: from the configuration
+  EXPECT_EQ(db_in[0]->peer.id, "module.db.aws_security_group.db");
+  const auto db_out = rules_of(*db, Direction::egress);
+  ASSERT_EQ(db_out.size(), 1u);
+  EXPECT_FALSE(db_out[0]->from_port.has_value());  // -1 with the required 0/0: no ports
+  EXPECT_FALSE(db->template_without_egress);
+}
+
+TEST(Terraform, ResourceChangesWithoutPlannedValuesAndPhysicalIds) {
+  const std::string doc = R"({"format_version": "1.0", "resource_changes": [
+   {"address": "aws_security_group.a", "mode": "managed", "type": "aws_security_group",
+    "change": {"actions": ["update"], "after": {"id": "sg-0aa", "name": "a", "egress": [
+      {"protocol": "all", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}]}}},
+   {"address": "aws_security_group.b", "mode": "managed", "type": "aws_security_group",
+    "change": {"actions": ["delete"], "before": {"id": "sg-0bb"}, "after": null}},
+   {"address": "aws_vpc_security_group_ingress_rule.r", "mode": "managed",
+    "type": "aws_vpc_security_group_ingress_rule", "change": {"actions": ["create"], "after": {
+      "security_group_id": "sg-0aa", "ip_protocol": "icmp", "from_port": 8, "to_port": -1,
+      "referenced_security_group_id": "sg-0aa"}}}]})";
+  const LoadResult r = load_one("rc.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  const Group& a = r.inventory.groups[0];
+  EXPECT_EQ(a.id, "sg-0aa");
+  EXPECT_EQ(a.template_name, "aws_security_group.a");
+  ASSERT_EQ(a.rules.size(), 2u);
+  EXPECT_EQ(a.rules[0].protocol, kAllProtocols);
+  EXPECT_EQ(a.rules[1].protocol, kIcmp);
+  EXPECT_EQ(a.rules[1].peer.id, "sg-0aa");
+  EXPECT_FALSE(a.template_without_egress);
+}
+
+TEST(Terraform, BlocksUnknownUntilApplyAreNotedNotTakenAsNoEgress) {
+  const std::string doc = R"({"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+   {"address": "aws_security_group.a", "mode": "managed", "type": "aws_security_group",
+    "values": {"name": "a", "ingress": []}}]}},
+ "configuration": {"root_module": {"resources": [{"address": "aws_security_group.a",
+   "expressions": {"egress": [{"security_groups": {"references": ["var.x"]}}]}}]}}})";
+  const LoadResult r = load_one("u.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  EXPECT_FALSE(r.inventory.groups[0].template_without_egress);
+  EXPECT_TRUE(has_note(r.inventory, "its egress blocks are not known before apply"));
+}
+
+TEST(Terraform, UnusablePlansAreErrors) {
+  const struct {
+    std::string doc;
+    std::string expected;
+  } cases[] = {
+      {R"({"format_version": "2.0"})", "unsupported plan format_version \"2.0\": expected 1.x"},
+      {R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": {}}}})",
+       "expected a list for \"resources\" of a module, found a mapping"},
+      {R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_security_group_rule.x", "type": "aws_security_group_rule",
+         "values": {"type": "sideways"}}]}}})",
+       "aws_security_group_rule.x: expected type \"ingress\" or \"egress\", found \"sideways\""},
+  };
+  for (const auto& c : cases) {
+    const LoadResult r = load_one("p.json", c.doc);
+    ASSERT_EQ(r.errors.size(), 1u) << c.doc;
+    EXPECT_EQ(r.errors[0].message, c.expected);
+    EXPECT_NE(r.errors[0].location.line, 0u);
+  }
+}
+
+// ---- Examples: equivalence and unknown answers ------------------------------------------------
+
+std::string example(const std::string& path) {
+  return std::string(SGCHECK_SOURCE_ROOT) + "/" + path;
+}
+
+// The rules of the named groups, with group references as group names: comparable across formats.
+using RuleTuple = std::tuple<std::string, std::string, int, std::string, std::string, std::string>;
+std::multiset<RuleTuple> comparable_rules(const Inventory& inv) {
+  std::multiset<RuleTuple> out;
+  const auto name_of = [&](const std::string& id) {
+    const Group* g = inv.find_group(id);
+    return g ? g->name : id;
+  };
+  for (const Group& g : inv.groups) {
+    if (g.name == "default" || g.name.empty()) continue;
+    for (const Rule& r : g.rules) {
+      const auto ports = normalised_ports(r);
+      const std::string port_text =
+          ports ? std::to_string(ports->first) + "-" + std::to_string(ports->second) : "";
+      const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
+      const std::string peer = cidr                             ? to_string(r.peer.cidr)
+                               : r.peer.kind == PeerKind::group ? "group " + name_of(r.peer.id)
+                                                                : r.peer.id;
+      out.emplace(g.name, direction_name(r.direction), r.protocol, port_text, peer, r.description);
+    }
+  }
+  return out;
+}
+
+TEST(IacExamples, ThreeTierIsTheSameInEveryFormat) {
+  const LoadResult cli = load_inventory({example("examples/three-tier/security-groups.json")});
+  ASSERT_TRUE(cli.ok()) << all_errors(cli);
+  const auto expected = comparable_rules(cli.inventory);
+  ASSERT_EQ(expected.size(), 12u);
+  for (const char* file : {"examples/iac/three-tier.cfn.json", "examples/iac/three-tier.cfn.yaml",
+                           "examples/iac/three-tier.tfplan.json"}) {
+    const LoadResult r = load_inventory({example(file)});
+    ASSERT_TRUE(r.ok()) << all_errors(r);
+    EXPECT_EQ(comparable_rules(r.inventory), expected) << file;
+    for (const Group& g : r.inventory.groups) EXPECT_FALSE(g.template_without_egress) << g.id;
+  }
+}
+
+TEST(IacExamples, UnresolvedValuesGiveUnknownAnswersAndResolvedOnesDoNot) {
+  const LoadResult r = load_inventory(
+      {example("examples/iac/unresolved.yaml"), example("examples/iac/unresolved-enis.json")});
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Engine engine(r.inventory);
+  // From an address outside the inventory: DbSG's unresolved sources may include it.
+  EXPECT_EQ(ask(engine, "tcp/5432 from 10.0.50.5 to eni-0000000000000a002"), Verdict::unknown);
+  // From the app interface: AppSG's egress and DbFromApp allow it, whatever the open values are.
+  EXPECT_EQ(ask(engine, "tcp/5432 from eni-0000000000000a001 to eni-0000000000000a002"),
+            Verdict::allow);
+  // SSH from the internet: OfficeCidr has no Default, so it may be 0.0.0.0/0.
+  EXPECT_EQ(ask(engine, "tcp/22 from 203.0.113.9 to eni-0000000000000a002"), Verdict::unknown);
+  // AdminCidr's Default admits 10.20.0.0/16.
+  EXPECT_EQ(ask(engine, "tcp/22 from 10.20.1.1 to eni-0000000000000a002"), Verdict::allow);
+  // Nothing open concerns port 80.
+  EXPECT_EQ(ask(engine, "tcp/80 from 10.20.1.1 to eni-0000000000000a002"), Verdict::deny);
+}
+
+TEST(IacExamples, DocumentedSnippetsIngest) {
+  const LoadResult cfn = load_inventory({example("examples/iac/semantics-4.6.json")});
+  ASSERT_TRUE(cfn.ok()) << all_errors(cfn);
+  ASSERT_EQ(cfn.inventory.groups.size(), 2u);
+  const Group* db = group(cfn.inventory, "DbSG");
+  ASSERT_NE(db, nullptr);
+  ASSERT_EQ(rules_of(*db, Direction::ingress).size(), 1u);
+  EXPECT_EQ(rules_of(*db, Direction::ingress)[0]->peer.id, "AppSG");
+  EXPECT_TRUE(group(cfn.inventory, "AppSG")->template_without_egress);
+
+  const LoadResult tf = load_inventory({example("examples/iac/semantics-4.7.json")});
+  ASSERT_TRUE(tf.ok()) << all_errors(tf);
+  ASSERT_EQ(tf.inventory.groups.size(), 1u);
+  const Group& target = tf.inventory.groups[0];
+  EXPECT_EQ(target.id, "aws_security_group.db");
+  ASSERT_EQ(target.rules.size(), 1u);
+  EXPECT_EQ(target.rules[0].peer.id, "aws_security_group.app");
+  EXPECT_EQ(target.rules[0].protocol, kTcp);
+  EXPECT_EQ(target.rules[0].from_port, 5432);
+}
+
+}  // namespace
+}  // namespace sgcheck
