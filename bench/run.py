@@ -1,17 +1,34 @@
 #!/usr/bin/env python3
 """Benchmark harness (product.md §8, issue 8): generates the S and L inventories with
 `sgcheck gen --preset …` into a temporary directory (never the repository), runs every measurement
-of MEASUREMENTS on each several times, and prints one table: median, min and max wall time, peak
-memory (max RSS of the measured process) and the input size.
+on each several times, side by side in one invocation, and prints one table: median, min and max,
+peak memory (max RSS of the measured process) against the input size, and the ratio to the bare
+simdjson scan (bench/simdjson_scan.cc, the speed of light for ingest).
 
-    bench/run.py [--sgcheck build/sgcheck] [--runs 3] [--presets S,L] [--seed 1] [--keep DIR]
+    bench/run.py [--build build-perf] [--runs 5] [--presets S,L] [--seed 1] [--flows N]
+                 [--matrix-timeout 60] [--keep DIR] [--skip WORD,...]
 
-To add a measurement, append a Measurement to MEASUREMENTS: a name and a function that receives
-the inventory directory and returns the argv to time (the process must exit 0, or with one of
-`ok_status`).
+The build directory must be configured with -Dbench=true (for simdjson_scan); without it the
+baseline rows and ratios are left out. Measurements, per preset:
+
+  baseline scan        simdjson_scan INV (whole process)
+  ingest               sgcheck dump --stats INV (whole process), ratio to the baseline
+  lint                 sgcheck lint INV (only when `sgcheck lint` exists), ratio to the baseline
+  query --batch count  decisions/s after load: --format count (verdicts only, no output)
+  query --batch jsonl  decisions/s after load with JSON Lines output (to /dev/null)
+  … --jobs 2           the same on two threads
+  matrix               sgcheck matrix INV --service tcp/443 (whole process), with a timeout
+  small file           whole-process time of `lint` (or `query`) on examples/three-tier
+
+Throughputs come from `query --batch --stats` (stderr: the decide phase alone, after the inventory
+is loaded and compiled), in decisions per CPU-second, with the wall-clock rate in the notes; times
+are wall-clock seconds of the whole process.
 """
 import argparse
+import json
 import os
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -22,19 +39,68 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SMALL = os.path.join(ROOT, "examples", "three-tier")
+
+
+@dataclass
+class Tools:
+    sgcheck: str
+    scan: Optional[str]  # bench/simdjson_scan, when built
+    has_lint: bool
 
 
 @dataclass
 class Measurement:
     name: str
-    argv: Callable[[str, str], List[str]]  # (sgcheck, inventory dir) -> command line
+    argv: Callable[[Tools, str, str], List[str]]  # (tools, inventory dir, flows file) -> argv
     ok_status: Sequence[int] = (0,)
-    presets: Optional[Sequence[str]] = None  # None: every preset
+    # None: wall seconds; else a regex on stderr whose group(1) is the figure (e.g. decisions/s).
+    figure: Optional[str] = None
+    unit: str = "s"
+    ratio_to: Optional[str] = None  # name of the measurement this one is divided by
+    when: Callable[[Tools], bool] = lambda tools: True
+    timeout: Optional[float] = None
+    refusal: Optional[int] = None  # an exit status that means "refused" (a limit), noted, not fatal
 
+
+# The per-core figure: decisions per CPU-second of the decide phase (on a shared machine the wall
+# figure also counts the time other processes held the cores; it goes in the notes).
+DECISIONS = r"decisions/cpu-s (\d+)"
+DECISIONS_WALL = r"decisions/s (\d+)"
 
 MEASUREMENTS = [
-    Measurement("ingest (dump --stats)", lambda sg, inv: [sg, "dump", "--stats", inv]),
-    # Extend here: lint, query --batch, matrix, the bare simdjson baseline, …
+    Measurement("baseline scan (simdjson on-demand)", lambda t, inv, fl: [t.scan, inv],
+                when=lambda t: t.scan is not None),
+    Measurement("ingest (dump --stats)", lambda t, inv, fl: [t.sgcheck, "dump", "--stats", inv],
+                ratio_to="baseline scan (simdjson on-demand)"),
+    Measurement("lint (whole catalogue)", lambda t, inv, fl: [t.sgcheck, "lint", inv],
+                ok_status=(0, 1), ratio_to="baseline scan (simdjson on-demand)",
+                when=lambda t: t.has_lint),
+    Measurement("query --batch --format count",
+                lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--format", "count",
+                                    "--stats"],
+                ok_status=(0, 1), figure=DECISIONS, unit="decisions/cpu-s"),
+    Measurement("query --batch (JSON Lines)",
+                lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--stats"],
+                ok_status=(0, 1), figure=DECISIONS, unit="decisions/cpu-s"),
+    Measurement("query --batch (JSON Lines) --jobs 2",
+                lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--stats", "--jobs",
+                                    "2"],
+                ok_status=(0, 1), figure=DECISIONS, unit="decisions/cpu-s"),
+    Measurement("matrix --service tcp/443",
+                lambda t, inv, fl: [t.sgcheck, "matrix", inv, "--service", "tcp/443"],
+                ok_status=(0, 2), refusal=2),
+]
+
+# Whole-process time of one command on a small input (the pre-commit case).
+SMALL_FILE = [
+    Measurement("small file: lint examples/three-tier",
+                lambda t, inv, fl: [t.sgcheck, "lint", SMALL], ok_status=(0, 1),
+                when=lambda t: t.has_lint),
+    Measurement("small file: query examples/three-tier",
+                lambda t, inv, fl: [t.sgcheck, "query", SMALL,
+                                    "tcp/443 from 198.51.100.9 to eni-0a1b2c3d4e5f60101"],
+                ok_status=(0, 1)),
 ]
 
 
@@ -42,23 +108,47 @@ MEASUREMENTS = [
 class Result:
     preset: str
     name: str
-    seconds: List[float] = field(default_factory=list)
+    values: List[float] = field(default_factory=list)
+    wall: List[float] = field(default_factory=list)  # decisions/s by wall clock, when measured
+    unit: str = "s"
     peak_rss_mb: float = 0.0
     input_mb: float = 0.0
     note: str = ""
 
 
-def timed_run(argv: List[str], ok_status: Sequence[int]):
-    """Runs argv with output discarded; returns (wall seconds, max RSS in MB, exit status)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+class TimedOut(Exception):
+    pass
+
+
+def timed_run(argv: List[str], ok_status: Sequence[int], timeout: Optional[float] = None):
+    """Runs argv with stdout discarded; returns (wall seconds, stderr text, exit status)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise TimedOut()
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
     if process.returncode not in ok_status:
         sys.exit(f"bench: {' '.join(argv)} exited {process.returncode}\n{stderr}")
-    return seconds, usage.ru_maxrss / 1024.0, process.returncode
+    return seconds, stderr, process.returncode
+
+
+def peak_rss_mb(argv: List[str], ok_status: Sequence[int], timeout: Optional[float]) -> float:
+    """Max RSS of one run of argv alone, through /usr/bin/time (RUSAGE_CHILDREN is cumulative)."""
+    if not os.access("/usr/bin/time", os.X_OK):
+        return 0.0
+    out = subprocess.run(["/usr/bin/time", "-f", "maxrss %M"] + argv, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, timeout=timeout)
+    if out.returncode not in ok_status:
+        return 0.0
+    m = re.search(r"maxrss (\d+)", out.stderr.decode(errors="replace"))
+    return int(m.group(1)) / 1024.0 if m else 0.0
 
 
 def directory_mb(path: str) -> float:
@@ -70,32 +160,88 @@ def directory_mb(path: str) -> float:
 
 def generate(sgcheck: str, preset: str, seed: int, out: str) -> Result:
     result = Result(preset, "gen --preset " + preset)
-    seconds, rss, _ = timed_run(
+    seconds, _, _ = timed_run(
         [sgcheck, "gen", "--preset", preset, "--seed", str(seed), "--out", out, "--quiet"], (0,))
-    result.seconds.append(seconds)
-    result.peak_rss_mb = rss
+    result.values.append(seconds)
     result.input_mb = directory_mb(out)
     result.note = "1 run"
     return result
 
 
-def measure(sgcheck: str, preset: str, inventory: str, m: Measurement, runs: int) -> Result:
-    result = Result(preset, m.name, input_mb=directory_mb(inventory))
-    argv = m.argv(sgcheck, inventory)
-    for _ in range(runs):
-        seconds, rss, _ = timed_run(argv, m.ok_status)
-        result.seconds.append(seconds)
-        result.peak_rss_mb = max(result.peak_rss_mb, rss)
-    result.note = f"{runs} runs"
+def write_flows(inventory: str, count: int, seed: int, path: str) -> None:
+    """Random point flows between the inventory's interfaces (by address or id) and outside
+    addresses, over common services: what a batch of connectivity checks looks like."""
+    rng = random.Random(seed)
+    with open(os.path.join(inventory, "network-interfaces.json"), encoding="utf-8") as f:
+        enis = json.load(f)["NetworkInterfaces"]
+    ips = [n["PrivateIpAddress"] for n in enis if n.get("PrivateIpAddress")]
+    ids = [n["NetworkInterfaceId"] for n in enis]
+    services = ["tcp/22", "tcp/443", "tcp/80", "tcp/5432", "udp/53", "tcp/8080", "icmp/8:0",
+                "tcp/3306"]
+    outside = ["203.0.113.%d" % i for i in range(1, 255)]
+    sources, destinations = ips + ids + outside, ips + ids
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(count):
+            f.write("%s from %s to %s\n" % (rng.choice(services), rng.choice(sources),
+                                            rng.choice(destinations)))
+
+
+def measure(tools: Tools, preset: str, inventory: str, flows: str, m: Measurement,
+            runs: int, input_mb: float) -> Result:
+    result = Result(preset, m.name, unit=m.unit, input_mb=input_mb)
+    argv = m.argv(tools, inventory, flows)
+    try:
+        for _ in range(runs):
+            seconds, stderr, status = timed_run(argv, m.ok_status, m.timeout)
+            if m.refusal is not None and status == m.refusal:
+                result.note = "refused after %.1f s: %s" % (seconds, stderr.strip()[:90])
+                return result
+            if m.figure:
+                found = re.search(m.figure, stderr)
+                result.values.append(float(found.group(1)) if found else 0.0)
+                wall = re.search(DECISIONS_WALL, stderr)
+                result.wall.append(float(wall.group(1)) if wall else 0.0)
+            else:
+                result.values.append(seconds)
+        result.peak_rss_mb = peak_rss_mb(argv, m.ok_status, m.timeout)
+        result.note = f"{runs} runs"
+        if result.wall:
+            result.note += f", wall median {statistics.median(result.wall):,.0f}/s"
+    except TimedOut:
+        result.note = f"timed out after {m.timeout:.0f} s"
     return result
 
 
+def add_ratios(results: List[Result]) -> None:
+    by_key = {(r.preset, r.name): r for r in results}
+    for m in MEASUREMENTS:
+        if not m.ratio_to:
+            continue
+        for r in results:
+            base = by_key.get((r.preset, m.ratio_to))
+            if r.name == m.name and base and base.values and r.values:
+                ratio = statistics.median(r.values) / statistics.median(base.values)
+                r.note += f", {ratio:.2f}x baseline"
+
+
+def fmt(value: float, unit: str) -> str:
+    return f"{value:,.0f}" if unit != "s" else f"{value:.3f}"
+
+
 def print_table(results: List[Result]) -> None:
-    header = ["inventory", "measure", "median s", "min s", "max s", "peak RSS MB", "input MB",
-              "runs"]
-    rows = [[r.preset, r.name, f"{statistics.median(r.seconds):.3f}", f"{min(r.seconds):.3f}",
-             f"{max(r.seconds):.3f}", f"{r.peak_rss_mb:.0f}", f"{r.input_mb:.1f}", r.note]
-            for r in results]
+    header = ["inventory", "measure", "median", "min", "max", "unit", "peak RSS MB", "input MB",
+              "RSS/input", "runs, notes"]
+    rows = []
+    for r in results:
+        if r.values:
+            stats = [fmt(statistics.median(r.values), r.unit), fmt(min(r.values), r.unit),
+                     fmt(max(r.values), r.unit)]
+        else:
+            stats = ["-", "-", "-"]
+        # Peak memory over input size means something only for inputs of some size.
+        ratio = f"{r.peak_rss_mb / r.input_mb:.2f}" if r.input_mb >= 1 and r.peak_rss_mb else "-"
+        rows.append([r.preset, r.name] + stats + [r.unit, f"{r.peak_rss_mb:.0f}",
+                                                   f"{r.input_mb:.1f}", ratio, r.note])
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
     line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
     print(line(header))
@@ -104,31 +250,66 @@ def print_table(results: List[Result]) -> None:
         print(line(row))
 
 
+def find_tools(build: str) -> Tools:
+    sgcheck = os.path.join(build, "sgcheck")
+    if not os.access(sgcheck, os.X_OK):
+        sys.exit(f"bench: {sgcheck} is not built (ninja -C {build} sgcheck)")
+    scan = os.path.join(build, "bench", "simdjson_scan")
+    if not os.access(scan, os.X_OK):
+        print(f"bench: {scan} is not built (meson configure {build} -Dbench=true); "
+              "no baseline", file=sys.stderr)
+        scan = None
+    has_lint = subprocess.run([sgcheck, "lint", "--help"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    return Tools(sgcheck, scan, has_lint)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sgcheck", default=os.path.join(ROOT, "build", "sgcheck"))
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presets", default="S,L")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--flows", type=int, default=200_000,
+                        help="flows per --batch file (default 200,000)")
+    parser.add_argument("--matrix-timeout", type=float, default=60.0)
     parser.add_argument("--keep", help="generate into this directory and keep it")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated words: measurements whose name has one are skipped")
     args = parser.parse_args()
-    if not os.access(args.sgcheck, os.X_OK):
-        sys.exit(f"bench: {args.sgcheck} is not built (ninja -C build)")
+    skip = [w for w in args.skip.split(",") if w]
+    MEASUREMENTS[:] = [m for m in MEASUREMENTS if not any(w in m.name for w in skip)]
+    SMALL_FILE[:] = [m for m in SMALL_FILE if not any(w in m.name for w in skip)]
+    tools = find_tools(args.build)
+    for m in MEASUREMENTS:
+        if m.name.startswith("matrix"):
+            m.timeout = args.matrix_timeout
 
     work = args.keep or tempfile.mkdtemp(prefix="sgcheck-bench-")
     results: List[Result] = []
     try:
+        for m in SMALL_FILE:
+            if m.when(tools):
+                results.append(measure(tools, "examples", SMALL, "", m, args.runs,
+                                       directory_mb(SMALL)))
         for preset in args.presets.split(","):
             inventory = os.path.join(work, preset)
             shutil.rmtree(inventory, ignore_errors=True)
-            results.append(generate(args.sgcheck, preset, args.seed, inventory))
+            gen = generate(tools.sgcheck, preset, args.seed, inventory)
+            results.append(gen)
+            flows = os.path.join(work, f"flows-{preset}.txt")
+            write_flows(inventory, args.flows, args.seed, flows)
             for m in MEASUREMENTS:
-                if m.presets is None or preset in m.presets:
-                    results.append(measure(args.sgcheck, preset, inventory, m, args.runs))
+                if m.when(tools):
+                    results.append(measure(tools, preset, inventory, flows, m, args.runs,
+                                           gen.input_mb))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"sgcheck bench: {os.cpu_count()} CPUs, seed {args.seed}, {args.runs} runs each")
+    add_ratios(results)
+    load = os.getloadavg()
+    print(f"sgcheck bench: {os.cpu_count()} CPUs, load average {load[0]:.1f} at the end, "
+          f"seed {args.seed}, {args.runs} runs each, {args.flows:,} flows per batch")
     print_table(results)
     return 0
 

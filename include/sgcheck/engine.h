@@ -146,6 +146,8 @@ class Engine {
   Verdict verdict(const Flow& flow) const;
 
   const Inventory& inventory() const;
+  // The compiled tables, for the engine's own modules (src/engine/compiled.h; e.g. the matrix).
+  const detail::CompiledInventory& compiled() const;
 
  private:
   std::unique_ptr<detail::CompiledInventory> impl_;

@@ -1,9 +1,12 @@
 // `sgcheck matrix INPUT... --service S [--pairs]`: which interfaces can open one service to which,
 // per class of interfaces with the same VPC and groups (text, JSON or CSV), or per pair with
 // --pairs. Entry point: add_matrix_command().
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "sgcheck/engine.h"
@@ -112,11 +115,38 @@ void print_csv(const Matrix& m, bool pairs) {
   }
 }
 
+// The output lists a cell per pair of classes (JSON every cell), and --pairs a line per pair of
+// interfaces, all held in memory: past this many, refuse with a clear error instead of running out
+// of memory (product.md §2: inputs are bounded). 4 million cells are 2,000 classes.
+constexpr std::size_t kMaxCells = 4'000'000;
+
+std::size_t class_count(const Inventory& inv) {
+  std::set<std::pair<std::string_view, std::vector<std::string_view>>> classes;
+  for (const Interface& x : inv.interfaces) {
+    std::vector<std::string_view> groups(x.groups.begin(), x.groups.end());
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    classes.emplace(x.vpc_id, std::move(groups));
+  }
+  return classes.size();
+}
+
+bool within_limits(const Inventory& inv, bool pairs) {
+  const std::size_t n = pairs ? inv.interfaces.size() : class_count(inv);
+  if (n * n <= kMaxCells) return true;
+  std::cerr << "sgcheck matrix: error: " << n
+            << (pairs ? " interfaces make " : " classes of interfaces (same VPC and groups) make ")
+            << n * n << (pairs ? " pairs" : " cells") << ", more than the " << kMaxCells
+            << " this command lists; give it fewer inputs (e.g. one VPC's files)\n";
+  return false;
+}
+
 int run_matrix(const MatrixOptions& options) {
   const std::optional<Service> service = parse_service(options.service);
   if (!service) return kExitError;
   std::optional<LoadResult> loaded = load_or_report(options.inputs);
   if (!loaded) return kExitError;
+  if (!within_limits(loaded->inventory, options.pairs)) return kExitError;
   const Engine engine(loaded->inventory);
   const Matrix m = compute_matrix(engine, *service, options.pairs);
   const std::string name = service->to_string();

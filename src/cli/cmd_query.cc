@@ -1,12 +1,18 @@
 // `sgcheck query INPUT... 'FLOW'` and `sgcheck query --batch FILE INPUT...`: decide flows with the
 // engine and print the verdict, each side, the allowing rules and the reasons (text), or one JSON
-// object per flow (product.md §4; --batch always prints JSON Lines, in input order).
+// object per flow (product.md §4; --batch prints JSON Lines in input order, or with --format count
+// only the verdict counts, which needs no explanation and takes the engine's fast path).
 // Entry point: add_query_command().
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "sgcheck/engine.h"
@@ -27,6 +33,8 @@ struct QueryOptions {
   std::string format = "text";
   bool no_color = false;
   bool quiet = false;
+  bool stats = false;
+  unsigned jobs = 1;
 };
 
 Json side_json(const Inventory& inv, const SideDecision& side) {
@@ -119,55 +127,280 @@ bool is_failure(Verdict v) {
   return v != Verdict::allow;
 }
 
-// Reads the batch file: one flow per line; blank lines and '#' comments (whole or trailing)
-// skipped. Any bad flow is an input error: every diagnostic is printed and nothing is decided.
-std::optional<std::vector<Flow>> read_batch(const std::string& path) {
-  std::ifstream file(path);
-  std::istream* in = &file;
-  if (path == "-") in = &std::cin;
-  if (path != "-" && !file) {
-    std::cerr << path << ": error: cannot read the batch file\n";
-    return std::nullopt;
-  }
-  std::vector<Flow> flows;
-  bool ok = true;
-  std::string line;
-  for (std::uint32_t n = 1; std::getline(*in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    line = line.substr(0, line.find('#'));  // a comment runs to the end of the line
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    FlowParseResult parsed = parse_flow(line, path, n);
-    if (!parsed) {
-      std::cerr << format_diagnostic(parsed.error);
-      ok = false;
-      continue;
+// ---- --batch: one flow per line, decided in blocks, optionally on several threads --------------
+
+// JSON string escaping for the JSON Lines hot path, byte-for-byte what nlohmann's dump() writes
+// (ensure_ascii off: '"', '\\' and control characters escaped, \u00xx in lower case, UTF-8 as is).
+// Hand-written because building, dumping and freeing an nlohmann tree per flow showed in the
+// profile of the batch loop (bench/README.md); the bytes are the same (goldens, and cmp on 20,000
+// flows of preset L against the tree-based output).
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[ch >> 4];
+        out += kHex[ch & 0xf];
+      }
     }
-    flows.push_back(std::move(*parsed.flow));
+  }
+  out.append(text, run, text.size() - run);
+  out += '"';
+}
+
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, items[i]);
+  }
+  out += ']';
+}
+
+void append_side(std::string& out, const Inventory& inv, const SideDecision& side) {
+  out += "{\"verdict\":";
+  append_json_string(out, verdict_name(side.verdict));
+  out += ",\"rules\":[";
+  for (std::size_t i = 0; i < side.rules.size(); ++i) {
+    const Group& g = inv.groups[side.rules[i].group];
+    const Rule& r = g.rules[side.rules[i].rule];
+    out += i > 0 ? ",{\"group\":" : "{\"group\":";
+    append_json_string(out, g.id);
+    out += ",\"rule\":";
+    if (r.id.empty()) {
+      out += "null";
+    } else {
+      append_json_string(out, r.id);
+    }
+    out += ",\"location\":";
+    append_json_string(out, inv.location(r.location).to_string());
+    out += '}';
+  }
+  out += "]}";
+}
+
+// One line of --batch output: the object decision_json() builds, written directly.
+void append_decision(std::string& out, const Inventory& inv, const Flow& flow, const Decision& d) {
+  out += "{\"flow\":";
+  append_json_string(out, flow.to_string());
+  out += ",\"verdict\":";
+  append_json_string(out, verdict_name(d.verdict));
+  out += ",\"egress\":";
+  append_side(out, inv, d.egress);
+  out += ",\"ingress\":";
+  append_side(out, inv, d.ingress);
+  out += ",\"reasons\":";
+  append_string_array(out, d.reasons);
+  if (d.set_question) {
+    out += ",\"allowed\":";
+    append_string_array(out, d.allowed);
+    out += ",\"denied\":";
+    append_string_array(out, d.denied);
+    out += ",\"unknown\":";
+    append_string_array(out, d.unknown);
+  }
+  out += "}\n";
+}
+
+struct BatchLine {
+  std::uint32_t number = 0;  // 1-based line number in the file
+  std::string_view text;     // without the comment and the line end
+};
+
+// The flow lines of the batch text: blank lines and '#' comments (whole or trailing) skipped.
+std::vector<BatchLine> batch_lines(std::string_view data) {
+  std::vector<BatchLine> out;
+  std::uint32_t number = 0;
+  while (!data.empty()) {
+    ++number;
+    const std::size_t end = data.find('\n');
+    std::string_view line = data.substr(0, end);
+    data = end == std::string_view::npos ? std::string_view() : data.substr(end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = line.substr(0, line.find('#'));  // a comment runs to the end of the line
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    out.push_back({number, line});
+  }
+  return out;
+}
+
+std::optional<std::string> read_batch_text(const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      std::cerr << path << ": error: cannot read the batch file\n";
+      return std::nullopt;
+    }
+    in = &file;
+  }
+  std::ostringstream text;
+  text << in->rdbuf();
+  return std::move(text).str();
+}
+
+// Runs work(begin, end, part) on `jobs` contiguous parts of [0, n), part 0 on this thread.
+template <typename Work>
+void run_parts(std::size_t n, unsigned jobs, Work&& work) {
+  jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, n)));
+  std::vector<std::thread> threads;
+  for (unsigned part = 1; part < jobs; ++part) {
+    threads.emplace_back([&, part] { work(n * part / jobs, n * (part + 1) / jobs, part); });
+  }
+  work(0, n / jobs, 0u);
+  for (std::thread& t : threads) t.join();
+}
+
+// Parses every flow line; any bad flow is an input error: every diagnostic is printed, in line
+// order, and nothing is decided.
+std::optional<std::vector<Flow>> parse_batch(const std::vector<BatchLine>& lines,
+                                             const std::string& path, unsigned jobs) {
+  std::vector<Flow> flows(lines.size());
+  std::vector<std::string> errors(jobs);
+  run_parts(lines.size(), jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
+    for (std::size_t i = begin; i < end; ++i) {
+      FlowParseResult parsed = parse_flow(lines[i].text, path, lines[i].number);
+      if (parsed) {
+        flows[i] = std::move(*parsed.flow);
+      } else {
+        errors[part] += format_diagnostic(parsed.error);
+      }
+    }
+  });
+  bool ok = true;
+  for (const std::string& e : errors) {
+    std::cerr << e;
+    ok = ok && e.empty();
   }
   if (!ok) return std::nullopt;
   return flows;
 }
 
+// Verdict counts, per part of a block, added up in order.
+struct Tally {
+  std::uint64_t by_verdict[5] = {};
+  void add(Verdict v) { ++by_verdict[static_cast<int>(v)]; }
+  void add(const Tally& o) {
+    for (int i = 0; i < 5; ++i) by_verdict[i] += o.by_verdict[i];
+  }
+  bool any_failure() const {
+    for (int i = 0; i < 5; ++i) {
+      if (i != static_cast<int>(Verdict::allow) && by_verdict[i] > 0) return true;
+    }
+    return false;
+  }
+};
+
+// Decides the flows in blocks; each block is split over the threads, rendered into one buffer per
+// thread, and written in input order, so the output is the same for every --jobs. The JSON Lines
+// need the explanation (decide()); counts and --quiet need only the verdict (the fast path).
+Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool json, unsigned jobs) {
+  constexpr std::size_t kBlock = 1u << 14;
+  const Inventory& inv = engine.inventory();
+  Tally total;
+  std::vector<std::string> buffers(jobs);
+  std::vector<Tally> tallies(jobs);
+  for (std::size_t start = 0; start < flows.size(); start += kBlock) {
+    const std::size_t n = std::min(kBlock, flows.size() - start);
+    run_parts(n, jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
+      std::string& out = buffers[part];
+      out.clear();
+      for (std::size_t i = start + begin; i < start + end; ++i) {
+        if (json) {
+          const Decision d = engine.decide(flows[i]);
+          tallies[part].add(d.verdict);
+          append_decision(out, inv, flows[i], d);
+        } else {
+          tallies[part].add(engine.verdict(flows[i]));
+        }
+      }
+    });
+    for (const std::string& b : buffers)
+      std::cout.write(b.data(), static_cast<std::streamsize>(b.size()));
+  }
+  for (const Tally& t : tallies) total.add(t);
+  return total;
+}
+
+void print_counts(const Tally& t, std::size_t flows) {
+  std::cout << "flows " << flows << "\n";
+  for (const Verdict v : {Verdict::allow, Verdict::deny, Verdict::unknown, Verdict::partial}) {
+    std::cout << verdict_name(v) << " " << t.by_verdict[static_cast<int>(v)] << "\n";
+  }
+}
+
 int run_batch(const QueryOptions& options) {
-  std::optional<std::vector<Flow>> flows = read_batch(options.batch);
+  using Clock = std::chrono::steady_clock;
+  // CPU time of the process (every thread): on a shared machine, decisions per CPU-second is the
+  // per-core figure; wall time also counts the time other processes held the cores.
+  const auto cpu_ms = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
+  const auto ms = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  const unsigned jobs = std::max(1u, options.jobs);
+  const auto t0 = Clock::now();
+  const std::optional<std::string> text = read_batch_text(options.batch);
+  if (!text) return kExitError;
+  const std::vector<BatchLine> lines = batch_lines(*text);
+  std::optional<std::vector<Flow>> flows = parse_batch(lines, options.batch, jobs);
   if (!flows) return kExitError;
+  const auto t1 = Clock::now();
   std::optional<LoadResult> loaded = load_or_report(options.args);
   if (!loaded) return kExitError;
   const Engine engine(loaded->inventory);
-  int status = kExitOk;
-  std::string buffer;
-  for (const Flow& flow : *flows) {
-    const Decision d = engine.decide(flow);
-    if (is_failure(d.verdict)) status = kExitFindings;
-    buffer += decision_json(loaded->inventory, flow, d).dump();
-    buffer += '\n';
-    if (buffer.size() > (1u << 16)) {
-      std::cout << buffer;
-      buffer.clear();
-    }
+  const auto t2 = Clock::now();
+  const double cpu2 = cpu_ms();
+  const bool json = !options.quiet && options.format != "count";
+  const Tally tally = decide_batch(engine, *flows, json, jobs);
+  if (options.format == "count" && !options.quiet) print_counts(tally, flows->size());
+  std::cout.flush();
+  const auto t3 = Clock::now();
+  const double decide_cpu_ms = cpu_ms() - cpu2;
+  if (options.stats) {
+    const double decide_ms = ms(t2, t3);
+    const auto rate = [&](double elapsed_ms) {
+      return elapsed_ms > 0 ? static_cast<double>(flows->size()) * 1000.0 / elapsed_ms : 0.0;
+    };
+    std::fprintf(stderr,
+                 "flows %zu\njobs %u\nparse %.3f ms\nload %.3f ms\ndecide %.3f ms\n"
+                 "decide cpu %.3f ms\ndecisions/s %.0f\ndecisions/cpu-s %.0f\n",
+                 flows->size(), jobs, ms(t0, t1), ms(t1, t2), decide_ms, decide_cpu_ms,
+                 rate(decide_ms), rate(decide_cpu_ms));
   }
-  std::cout << buffer;
-  return status;
+  return tally.any_failure() ? kExitFindings : kExitOk;
 }
 
 int run_query(QueryOptions options) {
@@ -197,7 +430,11 @@ int run_query(QueryOptions options) {
   if (!loaded) return kExitError;
   const Engine engine(loaded->inventory);
   const Decision d = engine.decide(*parsed.flow);
-  if (options.format == "json") {
+  if (options.format == "count" && !options.quiet) {
+    Tally tally;
+    tally.add(d.verdict);
+    print_counts(tally, 1);
+  } else if (options.format == "json") {
     std::cout << decision_json(loaded->inventory, *parsed.flow, d).dump() << "\n";
   } else if (!options.quiet) {
     print_text(std::cout, loaded->inventory, *parsed.flow, d);
@@ -220,9 +457,16 @@ void add_query_command(CLI::App& app, int& exit_code) {
   sub->add_option("--batch", options->batch,
                   "decide one FLOW per line of FILE ('#' comments), printing JSON Lines")
       ->type_name("FILE");
-  sub->add_option("--format", options->format, "output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  sub->add_option("--format", options->format,
+                  "output format; count prints only how many flows got each verdict")
+      ->check(CLI::IsMember({"text", "json", "count"}))
       ->default_str("text");
+  sub->add_option("--jobs", options->jobs,
+                  "--batch: decide on N threads (the output is the same for every N)")
+      ->check(CLI::Range(1u, 256u))
+      ->type_name("N");
+  sub->add_flag("--stats", options->stats,
+                "--batch: print the flow count and the parse, load and decide times (stderr)");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
   sub->add_flag("--quiet", options->quiet, "print nothing; only the exit status tells");
   sub->callback([options, &exit_code] { exit_code = run_query(*options); });

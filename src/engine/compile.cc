@@ -11,11 +11,14 @@
 namespace sgcheck::detail {
 namespace {
 
+// "active" in any case, without allocating (it runs once per reference rule).
 bool is_active(std::string_view status) {
-  std::string lower(status);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower == "active";
+  constexpr std::string_view kActive = "active";
+  if (status.size() != kActive.size()) return false;
+  for (std::size_t i = 0; i < status.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(status[i])) != kActive[i]) return false;
+  }
+  return true;
 }
 
 // ICMP rules match only their own family's packets (icmp + an IPv6 range matches nothing).
@@ -35,12 +38,18 @@ GroupToken intern(CompiledInventory& c, std::string_view id) {
 }
 
 // True when the two VPCs may reference each other's groups: the same VPC, or an active peering.
-bool vpcs_linked(const Inventory& inv, std::string_view a, std::string_view b) {
+bool vpcs_linked(const CompiledInventory& c, std::string_view a, std::string_view b) {
   if (a.empty() || b.empty() || a == b) return true;
-  return std::any_of(inv.peerings.begin(), inv.peerings.end(), [&](const Peering& p) {
-    return is_active(p.status) && ((p.requester_vpc == a && p.accepter_vpc == b) ||
-                                   (p.requester_vpc == b && p.accepter_vpc == a));
-  });
+  return std::binary_search(c.linked_vpcs.begin(), c.linked_vpcs.end(), std::pair{a, b});
+}
+
+void link_vpcs(CompiledInventory& c) {
+  for (const Peering& p : c.inventory->peerings) {
+    if (!is_active(p.status)) continue;
+    c.linked_vpcs.emplace_back(p.requester_vpc, p.accepter_vpc);
+    c.linked_vpcs.emplace_back(p.accepter_vpc, p.requester_vpc);
+  }
+  std::sort(c.linked_vpcs.begin(), c.linked_vpcs.end());
 }
 
 using CidrKey = std::tuple<int, int, int, int>;  // protocol, lo, hi, families
@@ -53,9 +62,11 @@ void add_cidr(CidrParts (&parts)[2], const ServiceMatch& s, const Cidr& cidr) {
 }
 
 void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, SideTable& table,
-                  CidrParts (&parts)[2]) {
+                  CidrParts (&parts)[2], RuleInfo& info) {
   ServiceMatch s;
   if (!rule.valid || !rule_service(rule, s)) return;
+  info.service = s;
+  info.has_service = true;
   switch (rule.peer.kind) {
     case PeerKind::cidr4:
     case PeerKind::cidr6:
@@ -73,8 +84,12 @@ void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, Si
       return;
     }
     case PeerKind::group:
-      if (!reference_usable(c, group, rule)) return;
-      table.refs.push_back({s, intern(c, rule.peer.id)});
+      if (!reference_usable(c, group, rule)) {
+        info.reference = kUnusableReference;
+        return;
+      }
+      info.reference = static_cast<std::int32_t>(intern(c, rule.peer.id));
+      table.refs.push_back({s, static_cast<GroupToken>(info.reference)});
       return;
   }
 }
@@ -94,6 +109,11 @@ void finish_cidrs(SideTable& table, CidrParts (&parts)[2]) {
 
 void compile_groups(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
+  c.rule_base.reserve(inv.groups.size());
+  for (const Group& group : inv.groups) {
+    c.rule_base.push_back(static_cast<std::uint32_t>(c.rules.size()));
+    c.rules.resize(c.rules.size() + group.rules.size());
+  }
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& group = inv.groups[gi];
     const GroupToken token = intern(c, group.id);
@@ -101,8 +121,11 @@ void compile_groups(CompiledInventory& c) {
     for (Direction d : {Direction::ingress, Direction::egress}) {
       SideTable table;  // built aside: interning may grow c.groups
       CidrParts parts[2];
-      for (const Rule& rule : group.rules) {
-        if (rule.direction == d) compile_rule(c, group, rule, table, parts);
+      for (std::size_t ri = 0; ri < group.rules.size(); ++ri) {
+        const Rule& rule = group.rules[ri];
+        if (rule.direction == d) {
+          compile_rule(c, group, rule, table, parts, c.rules[c.rule_base[gi] + ri]);
+        }
       }
       finish_cidrs(table, parts);
       c.groups[token].tables[static_cast<int>(d)] = std::move(table);
@@ -113,6 +136,9 @@ void compile_groups(CompiledInventory& c) {
 void index_interfaces(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
   c.interfaces.resize(inv.interfaces.size());
+  std::size_t slots = 16;
+  while (slots < 2 * inv.interfaces.size()) slots *= 2;
+  c.interface_slots.assign(slots, CompiledInventory::IdSlot{});
   std::vector<bool> incomplete(c.groups.size(), false);
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& x = inv.interfaces[i];
@@ -120,6 +146,7 @@ void index_interfaces(CompiledInventory& c) {
     for (const std::string& g : x.groups) {
       const GroupToken t = intern(c, g);
       info.groups.push_back(t);
+      info.group_indices.push_back(c.groups[t].index);
       if (c.groups[t].index < 0) info.undefined_group = true;
       if (x.private_ips.empty()) {
         if (incomplete.size() <= t) incomplete.resize(t + 1, false);
@@ -132,7 +159,7 @@ void index_interfaces(CompiledInventory& c) {
     for (const Address& a : x.private_ips) c.addresses.push_back({a.family, a.bits, idx, false});
     for (const Address& a : x.public_ips) c.addresses.push_back({a.family, a.bits, idx, true});
     if (!x.instance_id.empty()) c.instances.emplace_back(x.instance_id, idx);
-    c.interface_index.try_emplace(x.id, idx);
+    c.index_interface(x.id, idx);
   }
   incomplete.resize(c.groups.size(), false);
   for (GroupToken t = 0; t < c.groups.size(); ++t) {
@@ -144,6 +171,11 @@ void index_interfaces(CompiledInventory& c) {
               return std::tie(a.family, a.bits, a.is_public, a.iface) <
                      std::tie(b.family, b.bits, b.is_public, b.iface);
             });
+  c.address_index.reserve(c.addresses.size());
+  for (std::size_t i = 0; i < c.addresses.size(); ++i) {
+    c.address_index.try_emplace({c.addresses[i].family, c.addresses[i].bits},
+                                static_cast<std::uint32_t>(i));  // the first entry wins
+  }
   std::stable_sort(c.instances.begin(), c.instances.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 }
@@ -177,7 +209,7 @@ bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule
   const Group* target = inv.find_group(rule.peer.id);
   const std::string_view target_vpc =
       target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
-  if (vpcs_linked(inv, owner.vpc_id, target_vpc)) return true;
+  if (vpcs_linked(c, owner.vpc_id, target_vpc)) return true;
   return is_active(rule.peer.peering_status);
 }
 
@@ -186,16 +218,50 @@ bool InterfaceInfo::carries(GroupToken g) const {
 }
 
 const AddressEntry* CompiledInventory::find_address(Family family, u128 bits) const {
-  auto it = std::lower_bound(addresses.begin(), addresses.end(), std::pair{family, bits},
-                             [](const AddressEntry& e, const std::pair<Family, u128>& key) {
-                               return std::tie(e.family, e.bits) < std::tie(key.first, key.second);
-                             });
-  return (it != addresses.end() && it->family == family && it->bits == bits) ? &*it : nullptr;
+  auto it = address_index.find(AddressKey{family, bits});
+  return it == address_index.end() ? nullptr : &addresses[it->second];
+}
+
+namespace {
+
+// FNV-1a: ids are short, and the table only needs the low bits well mixed.
+std::uint64_t id_hash(std::string_view id) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char ch : id) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
+
+bool slot_holds(const CompiledInventory& c, const CompiledInventory::IdSlot& slot,
+                std::string_view id) {
+  if (slot.size == 255) return c.inventory->interfaces[slot.iface].id == id;
+  return slot.size == id.size() && std::string_view(slot.text, slot.size) == id;
+}
+
+}  // namespace
+
+void CompiledInventory::index_interface(std::string_view id, std::uint32_t iface) {
+  const std::size_t mask = interface_slots.size() - 1;
+  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+    IdSlot& slot = interface_slots[i];
+    if (slot.size == 0) {
+      const bool fits = !id.empty() && id.size() <= sizeof(slot.text);
+      if (fits) std::copy(id.begin(), id.end(), slot.text);
+      slot.size = fits ? static_cast<std::uint8_t>(id.size()) : 255;
+      slot.iface = iface;
+      return;
+    }
+    if (slot_holds(*this, slot, id)) return;  // the first interface with the id wins
+  }
 }
 
 std::int32_t CompiledInventory::find_interface(std::string_view id) const {
-  auto it = interface_index.find(id);
-  return it == interface_index.end() ? -1 : static_cast<std::int32_t>(it->second);
+  if (interface_slots.empty()) return -1;
+  const std::size_t mask = interface_slots.size() - 1;
+  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+    const IdSlot& slot = interface_slots[i];
+    if (slot.size == 0) return -1;
+    if (slot_holds(*this, slot, id)) return static_cast<std::int32_t>(slot.iface);
+  }
 }
 
 std::int32_t CompiledInventory::find_instance(std::string_view id) const {
@@ -212,6 +278,7 @@ std::int32_t CompiledInventory::find_token(std::string_view id) const {
 CompiledInventory compile_inventory(const Inventory& inventory) {
   CompiledInventory c;
   c.inventory = &inventory;
+  link_vpcs(c);
   compile_groups(c);
   index_interfaces(c);
   return c;

@@ -97,7 +97,10 @@ struct GroupInfo {
 
 struct InterfaceInfo {
   std::vector<GroupToken> groups;  // sorted
-  bool undefined_group = false;    // carries a group whose rules the inventory lacks
+  // Inventory::groups index of each of the interface's groups, in the interface's order (-1: not
+  // defined), so that explanations walk the rules without looking ids up.
+  std::vector<std::int32_t> group_indices;
+  bool undefined_group = false;  // carries a group whose rules the inventory lacks
   bool carries(GroupToken g) const;
 };
 
@@ -108,8 +111,30 @@ struct AddressEntry {
   bool is_public = false;
 };
 
+// What the explanations need to know of one atomic rule, computed once at compile time instead of
+// per rule per flow: its service (`has_service` false when the rule is invalid or its ports match
+// nothing) and, for a group reference, the target's token or that the reference is unusable.
+inline constexpr std::int32_t kNotReference = -1;
+inline constexpr std::int32_t kUnusableReference = -2;
+struct RuleInfo {
+  ServiceMatch service;
+  bool has_service = false;
+  std::int32_t reference = kNotReference;  // a GroupToken, or one of the two constants above
+};
+
 struct CompiledInventory {
   const Inventory* inventory = nullptr;
+  // Pairs of VPCs with an active peering, both orders, sorted: references across them are usable.
+  std::vector<std::pair<std::string_view, std::string_view>> linked_vpcs;
+  // RuleInfo of Inventory::groups[g].rules[r] at rules[rule_base[g] + r].
+  std::vector<std::uint32_t> rule_base;
+  std::vector<RuleInfo> rules;
+  const RuleInfo& rule_info(RuleRef ref) const { return rules[rule_base[ref.group] + ref.rule]; }
+  // The same from a group and rule of the inventory (by their addresses in its vectors).
+  const RuleInfo& rule_info(const Group& group, const Rule& rule) const {
+    return rule_info(RuleRef{static_cast<std::uint32_t>(&group - inventory->groups.data()),
+                             static_cast<std::uint32_t>(&rule - group.rules.data())});
+  }
   std::vector<GroupInfo> groups;  // by token
   std::unordered_map<std::string_view, GroupToken> token_of;
   std::vector<InterfaceInfo> interfaces;  // parallel to Inventory::interfaces
@@ -117,10 +142,35 @@ struct CompiledInventory {
   // private address wins over the same address seen as public, and the lowest interface id over the
   // others.
   std::vector<AddressEntry> addresses;
+  // (family, address) → index of its first entry in `addresses`: one or two cache misses on the
+  // hot path of every decision, where the binary search over an L inventory's 150,000 entries
+  // took about 17.
+  struct AddressKey {
+    Family family;
+    u128 bits;
+    bool operator==(const AddressKey&) const = default;
+  };
+  struct AddressHash {
+    std::size_t operator()(const AddressKey& k) const {
+      const auto lo = static_cast<std::uint64_t>(k.bits);
+      const auto hi = static_cast<std::uint64_t>(k.bits >> 64);
+      return std::hash<std::uint64_t>()(lo * 0x9e3779b97f4a7c15ull ^
+                                        (hi + static_cast<int>(k.family)));
+    }
+  };
+  std::unordered_map<AddressKey, std::uint32_t, AddressHash> address_index;
   std::vector<std::pair<std::string_view, std::uint32_t>>
       instances;  // (instance id, iface), sorted
-  // eni-… → iface: hashing beats the string compares of a binary search on the hot path.
-  std::unordered_map<std::string_view, std::uint32_t> interface_index;
+  // eni-… → iface, an open-addressing table whose slots hold the id itself (ids are 21 bytes), so
+  // that a lookup on the hot path costs one cache miss: std::unordered_map took three or four on
+  // an L inventory (bucket, node, the id's heap string), a binary search about seventeen.
+  struct IdSlot {
+    char text[23] = {};
+    std::uint8_t size = 0;  // 0: empty; 255: the id is longer than `text` (compare in the model)
+    std::uint32_t iface = 0;
+  };
+  std::vector<IdSlot> interface_slots;  // size a power of two, at most half full
+  void index_interface(std::string_view id, std::uint32_t iface);
 
   const AddressEntry* find_address(Family family, u128 bits) const;
   std::int32_t find_interface(std::string_view id) const;
@@ -197,6 +247,8 @@ struct Piece {
     return proto_lo != o.proto_lo ? proto_lo < o.proto_lo : lo < o.lo;
   }
 };
+// The key range [lo, hi] of a service (ports, ICMP type * 256 + code); {0, 0} without ports.
+std::pair<std::uint32_t, std::uint32_t> service_keys(const Service& s);
 // Cuts [lo, hi] of `protocol` at `cuts` (keys where some rule's range starts or ends).
 void split_keys(int protocol, std::uint32_t lo, std::uint32_t hi,
                 const std::set<std::uint32_t>& cuts, std::vector<Piece>& out);

@@ -641,6 +641,10 @@ const Inventory& Engine::inventory() const {
   return *impl_->inventory;
 }
 
+const CompiledInventory& Engine::compiled() const {
+  return *impl_;
+}
+
 Verdict Engine::verdict(const Flow& flow) const {
   if (!flow.is_point()) return decide(flow).verdict;
   const CompiledInventory& c = *impl_;

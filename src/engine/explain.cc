@@ -72,16 +72,17 @@ std::string why_wrong_peer(const CompiledInventory& c, RuleRef ref, Family famil
   return "wrong peer";
 }
 
-// The interface's defined groups with their index, in the interface's order.
+// The rules of the interface's defined groups in one direction, in the interface's order of groups
+// (indexes resolved at compile time).
 template <typename F>
 void for_each_rule(const CompiledInventory& c, std::uint32_t iface, Direction d, F&& f) {
   const Inventory& inv = *c.inventory;
-  for (const std::string& gid : inv.interfaces[iface].groups) {
-    const Group* g = inv.find_group(gid);
-    if (g == nullptr) continue;
-    const auto gi = static_cast<std::uint32_t>(g - inv.groups.data());
-    for (std::uint32_t ri = 0; ri < g->rules.size(); ++ri) {
-      if (g->rules[ri].direction == d && g->rules[ri].valid) f(*g, RuleRef{gi, ri});
+  for (const std::int32_t index : c.interfaces[iface].group_indices) {
+    if (index < 0) continue;
+    const auto gi = static_cast<std::uint32_t>(index);
+    const Group& g = inv.groups[gi];
+    for (std::uint32_t ri = 0; ri < g.rules.size(); ++ri) {
+      if (g.rules[ri].direction == d && g.rules[ri].valid) f(g, RuleRef{gi, ri});
     }
   }
 }
@@ -127,8 +128,9 @@ Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rul
       return hit ? Tri::allow : Tri::deny;
     }
     case PeerKind::group: {
-      if (remote.translated || !reference_usable(c, group, rule)) return Tri::deny;
-      const std::int32_t token = c.find_token(peer.id);
+      // Usability and the target's token were settled at compile time.
+      const std::int32_t token = c.rule_info(group, rule).reference;
+      if (remote.translated || token == kUnusableReference) return Tri::deny;
       if (remote.iface >= 0) {
         return token >= 0 && c.interfaces[static_cast<std::size_t>(remote.iface)].carries(
                                  static_cast<GroupToken>(token))
@@ -145,8 +147,8 @@ Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rul
 
 Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
                  const Packet& packet, const Remote& remote) {
-  ServiceMatch s;
-  if (!rule.valid || !rule_service(rule, s) || !s.matches(packet)) return Tri::deny;
+  const RuleInfo& info = c.rule_info(group, rule);
+  if (!info.has_service || !info.service.matches(packet)) return Tri::deny;
   return peer_matches(c, group, rule, packet.family, remote);
 }
 
@@ -201,16 +203,26 @@ void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direc
   const Inventory& inv = *c.inventory;
   const Interface& x = inv.interfaces[iface];
   std::string groups;
-  for (const std::string& gid : x.groups)
-    groups += (groups.empty() ? "" : ", ") + group_label(inv, gid);
+  const std::vector<std::int32_t>& indices = c.interfaces[iface].group_indices;
+  for (std::size_t i = 0; i < x.groups.size(); ++i) {
+    // group_label() without its lookup: the index was resolved at compile time.
+    const Group* g = indices[i] >= 0 ? &inv.groups[static_cast<std::size_t>(indices[i])] : nullptr;
+    if (!groups.empty()) groups += ", ";
+    groups += x.groups[i];
+    if (g != nullptr && !g->name.empty()) {
+      groups += " (";
+      groups += g->name;
+      groups += ')';
+    }
+  }
   out.push_back(std::string(direction_name(direction)) + " of " + x.id + ": no rule of " +
                 (groups.empty() ? std::string("its groups (none)") : groups) + " allows " + what);
   std::optional<RuleRef> right_peer, right_port;
   for_each_rule(c, iface, direction, [&](const Group& g, RuleRef ref) {
     const Rule& r = g.rules[ref.rule];
-    ServiceMatch s;
-    if (!rule_service(r, s)) return;
-    const bool service_ok = s.matches(packet);
+    const RuleInfo& info = c.rule_info(ref);
+    if (!info.has_service) return;
+    const bool service_ok = info.service.matches(packet);
     const Tri peer_ok = peer_matches(c, g, r, packet.family, remote);
     if (!service_ok && peer_ok == Tri::allow && !right_peer) right_peer = ref;
     if (service_ok && peer_ok == Tri::deny && !right_port) right_port = ref;
