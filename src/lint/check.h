@@ -25,6 +25,9 @@ const CheckInfo* find_builtin_check(std::string_view id);
 
 // A finding of check `id` (which must be in the catalogue) at `location`, with the catalogue's
 // title, severity and refs. The caller adds group, rule, witness, related and fingerprint.
+// `fingerprint` is optional: a check may put there a key of its own for what the finding is about
+// (never a file, line or column); run_lint() hashes it with the id and group/interface. Without
+// one, run_lint() uses the rule at the finding's location, the witness, else the message.
 Finding make_finding(std::string_view id, std::string message, Location location);
 
 void run_validity_checks(const CheckContext& context, std::vector<Finding>& out);  // SG401–SG407

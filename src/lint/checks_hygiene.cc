@@ -1,8 +1,483 @@
-// Placeholder until the hygiene checks land: no findings yet.
-#include "lint/check.h"
+// The built-in hygiene checks SG201–SG208 (product.md §7), each judged on what a rule allows rather
+// than how it is written: redundancy (SG202) is set containment against the union of the group's
+// other rules, "never matches" (SG205) follows the engine's family and reference semantics.
+// Entry point: run_hygiene_checks(); each check is one function over one group's rules.
+#include <cmath>
+#include <set>
+
+#include "engine/compiled.h"
+#include "lint/check_support.h"
 
 namespace sgcheck::detail {
+namespace {
 
-void run_hygiene_checks(const CheckContext&, std::vector<Finding>&) {}
+constexpr int kWidePortRange = 1000;
+constexpr std::size_t kMaxNamedCovers = 3;
+
+bool is_default_group(const Group& g) {
+  return g.name == "default";
+}
+
+bool is_self_reference(const Group& g, const Rule& r) {
+  return r.peer.kind == PeerKind::group && r.peer.id == g.id;
+}
+
+// ---- SG201 -------------------------------------------------------------------------------------
+
+std::string trimmed(std::string_view text) {
+  const auto b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  const auto e = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(b, e - b + 1));
+}
+
+// Text a tool fills in when the author gave none.
+bool is_placeholder(std::string_view description) {
+  const std::string d = ascii_lower(trimmed(description));
+  return d == "managed by terraform" || d == "managed by pulumi";
+}
+
+// The rules AWS itself creates: in a default group all from the group, and in every group read from
+// AWS the allow-all egress a new group starts with (all to 0.0.0.0/0 or ::/0). Nobody wrote them.
+bool is_aws_default_rule(const Group& g, const Rule& r) {
+  if (r.protocol != kAllProtocols) return false;
+  if (r.direction == Direction::ingress) return is_default_group(g) && is_self_reference(g, r);
+  return (is_default_group(g) || g.origin == GroupOrigin::aws_api) &&
+         (r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6) &&
+         r.peer.cidr.prefix == 0 && !r.peer.cidr.had_host_bits;
+}
+
+// A CloudFormation group without egress carries a synthesized allow-all rule at the group.
+bool is_synthesized(const Group& g, const Rule& r) {
+  return g.template_without_egress && r.direction == Direction::egress && r.location == g.location;
+}
+
+std::string missing_description(std::string_view description) {
+  if (trimmed(description).empty()) return "has no description";
+  return "has only the placeholder description \"" + trimmed(description) + "\"";
+}
+
+void check_descriptions(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
+  // A default group's description is AWS's and cannot be changed; a group read only from
+  // describe-security-group-rules has no description field at all.
+  if (!is_default_group(g) && !g.from_rules_only &&
+      (trimmed(g.description).empty() || is_placeholder(g.description))) {
+    Finding f = make_finding("SG201",
+                             "group " + g.id + " " + missing_description(g.description) +
+                                 "; describe what the group is for (the description can only be "
+                                 "set when the group is created)",
+                             inv.location(g.location));
+    f.group = g.id;
+    f.fingerprint = fingerprint("SG201", g.id, "group");
+    out.push_back(std::move(f));
+  }
+  for (const Rule& r : g.rules) {
+    if (is_aws_default_rule(g, r) || is_synthesized(g, r)) continue;
+    if (!trimmed(r.description).empty() && !is_placeholder(r.description)) continue;
+    out.push_back(rule_finding(inv, "SG201",
+                               std::string(direction_name(r.direction)) + " rule " + rule_text(r) +
+                                   " " + missing_description(r.description) +
+                                   "; say what the rule is for",
+                               g, r));
+  }
+}
+
+// ---- SG202 -------------------------------------------------------------------------------------
+
+// ::ffff:0:0/96, the IPv4-mapped IPv6 block.
+bool inside_ipv4_mapped(const Cidr& c) {
+  if (c.family != Family::ipv6 || c.prefix < 96) return false;
+  const u128 mapped = u128{0xffff} << 32;
+  return (c.base >> 32) == (mapped >> 32);
+}
+
+// What a rule allows, as a box: protocols × service keys × peers. Peers are address sets per family
+// (CIDRs, prefix lists with known entries) or an opaque token (a group reference, a prefix list
+// without entries) that only the same token covers.
+struct RuleBox {
+  bool live = false;  // matches something: valid, usable, non-empty
+  ServiceMatch service;
+  Ipv6Set addresses[2];  // by family_index, already limited to the service's families
+  PeerKind token_kind = PeerKind::group;
+  std::string_view token;  // group or prefix-list id; empty for address peers
+  std::uint8_t token_families = 0;
+  double size = 0;  // log2 of the box's volume: the narrowest rules are judged first
+};
+
+RuleBox make_box(const Inventory& inv, const ReferenceIndex& refs, const Group& g, const Rule& r) {
+  RuleBox box;
+  if (!r.valid || !rule_service(r, box.service)) return box;
+  const std::uint8_t fams = box.service.families;
+  auto add = [&](const Cidr& c) {
+    // icmp with an IPv6 range, or an IPv4-mapped range, matches nothing (SG205's).
+    if ((fams & family_bit(c.family)) == 0 || inside_ipv4_mapped(c)) return;
+    Ipv6Set& set = box.addresses[family_index(c.family)];
+    set = set.unite(Ipv6Set::of(c.first(), c.last()));
+  };
+  switch (r.peer.kind) {
+    case PeerKind::cidr4:
+    case PeerKind::cidr6:
+      add(r.peer.cidr);
+      break;
+    case PeerKind::prefix_list: {
+      const PrefixList* pl = inv.find_prefix_list(r.peer.id);
+      if (pl != nullptr && pl->entries_known) {
+        for (const Cidr& e : pl->entries) add(e);
+      } else {
+        box.token_kind = PeerKind::prefix_list;
+        box.token = r.peer.id;
+        box.token_families = fams;
+        if (pl != nullptr && pl->family) box.token_families &= family_bit(*pl->family);
+      }
+      break;
+    }
+    case PeerKind::group: {
+      const RefState state = refs.classify(g, r);
+      if (state == RefState::stale || state == RefState::unpeered) return box;
+      box.token_kind = PeerKind::group;
+      box.token = r.peer.id;
+      box.token_families = fams;
+      break;
+    }
+  }
+  double addresses = 0;
+  for (const Ipv6Set& set : box.addresses) addresses += static_cast<double>(set.size());
+  box.live = addresses > 0 || (!box.token.empty() && box.token_families != 0);
+  const double protocols = box.service.protocol == kAllProtocols ? 256.0 : 1.0;
+  const double keys = static_cast<double>(box.service.hi - box.service.lo) + 1.0;
+  box.size = std::log2(protocols) + std::log2(keys) + (addresses > 0 ? std::log2(addresses) : 0);
+  return box;
+}
+
+// AWS's identity of a rule (aws-semantics.md §5.8): exact duplicates are SG401's, never SG202's.
+bool same_rule(const Rule& a, const Rule& b) {
+  if (a.protocol != b.protocol || normalised_ports(a) != normalised_ports(b) ||
+      a.peer.kind != b.peer.kind) {
+    return false;
+  }
+  if (a.peer.kind == PeerKind::cidr4 || a.peer.kind == PeerKind::cidr6)
+    return a.peer.cidr == b.peer.cidr;
+  return a.peer.id == b.peer.id;
+}
+
+bool protocol_applies(const ServiceMatch& container, int protocol) {
+  return container.protocol == kAllProtocols || container.protocol == protocol;
+}
+
+// Whether `containers` (their protocol applies) cover protocol `protocol`, keys [lo, hi], and the
+// box's peer part in family `family` (address peers) or its token.
+bool covers_piece(const RuleBox& box, const std::vector<const RuleBox*>& containers, int protocol,
+                  std::uint32_t lo, std::uint32_t hi, int family, bool token) {
+  std::set<std::uint32_t> cuts{lo, hi + 1};
+  std::vector<const RuleBox*> useful;
+  const std::uint8_t bit = token ? box.token_families : (family == 0 ? kFamily4 : kFamily6);
+  for (const RuleBox* c : containers) {
+    if (!protocol_applies(c->service, protocol) || c->service.hi < lo || c->service.lo > hi)
+      continue;
+    if (token) {
+      if (c->token != box.token || c->token_kind != box.token_kind ||
+          (c->token_families & bit) != bit) {
+        continue;
+      }
+    } else if (c->addresses[family].empty()) {
+      continue;
+    }
+    useful.push_back(c);
+    if (c->service.lo > lo) cuts.insert(c->service.lo);
+    if (c->service.hi < hi) cuts.insert(static_cast<std::uint32_t>(c->service.hi) + 1);
+  }
+  for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
+    const std::uint32_t key = *it;
+    Ipv6Set addresses;
+    bool any = false;
+    for (const RuleBox* c : useful) {
+      if (c->service.lo > key || c->service.hi < key) continue;
+      any = true;
+      if (!token) addresses = addresses.unite(c->addresses[family]);
+    }
+    if (token ? !any : !addresses.contains(box.addresses[family])) return false;
+  }
+  return true;
+}
+
+bool covered(const RuleBox& box, const std::vector<const RuleBox*>& containers) {
+  // The protocols to judge: the rule's own, or for `all` each protocol a container names plus one
+  // that none names (where only other `all` rules count).
+  std::vector<int> protocols;
+  if (box.service.protocol != kAllProtocols) {
+    protocols.push_back(box.service.protocol);
+  } else {
+    std::set<int> named;
+    for (const RuleBox* c : containers)
+      if (c->service.protocol != kAllProtocols) named.insert(c->service.protocol);
+    protocols.assign(named.begin(), named.end());
+    for (int p = 0; p <= 255; ++p) {
+      if (!named.count(p)) {
+        protocols.push_back(p);
+        break;
+      }
+    }
+  }
+  for (const int p : protocols) {
+    // `all` allows every key of every protocol; in ICMP over the wrong family only `all` helps.
+    const std::uint32_t lo = box.service.lo, hi = box.service.hi;
+    for (int f = 0; f < 2; ++f) {
+      if (box.addresses[f].empty()) continue;
+      if (box.service.protocol == kAllProtocols &&
+          ((p == kIcmp && f == 1) || (p == kIcmpv6 && f == 0))) {
+        std::vector<const RuleBox*> all_only;
+        for (const RuleBox* c : containers)
+          if (c->service.protocol == kAllProtocols) all_only.push_back(c);
+        if (!covers_piece(box, all_only, p, lo, hi, f, false)) return false;
+        continue;
+      }
+      if (!covers_piece(box, containers, p, lo, hi, f, false)) return false;
+    }
+    if (!box.token.empty() && !covers_piece(box, containers, p, lo, hi, 0, true)) return false;
+  }
+  return true;
+}
+
+bool boxes_overlap(const RuleBox& a, const RuleBox& b) {
+  const bool protocols = a.service.protocol == kAllProtocols ||
+                         b.service.protocol == kAllProtocols ||
+                         a.service.protocol == b.service.protocol;
+  if (!protocols || a.service.hi < b.service.lo || b.service.hi < a.service.lo) return false;
+  if (!a.token.empty()) return a.token == b.token && a.token_kind == b.token_kind;
+  for (int f = 0; f < 2; ++f)
+    if (a.addresses[f].overlaps(b.addresses[f])) return true;
+  return false;
+}
+
+// Greedy and deterministic: narrowest rules first (ties: the later one in the input), each judged
+// against the rules still kept, so every reported rule is covered by rules that are not reported
+// and all of them can be removed together.
+void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Group& g,
+                      std::vector<Finding>& out) {
+  for (const Direction d : {Direction::ingress, Direction::egress}) {
+    std::vector<std::uint32_t> order;
+    std::vector<RuleBox> boxes(g.rules.size());
+    for (std::uint32_t i = 0; i < g.rules.size(); ++i) {
+      if (g.rules[i].direction != d) continue;
+      boxes[i] = make_box(inv, refs, g, g.rules[i]);
+      if (boxes[i].live) order.push_back(i);
+    }
+    if (order.size() < 2) continue;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (boxes[a].size != boxes[b].size) return boxes[a].size < boxes[b].size;
+      return a > b;
+    });
+    std::vector<bool> removed(g.rules.size(), false);
+    for (const std::uint32_t i : order) {
+      std::vector<const RuleBox*> containers;
+      std::vector<std::uint32_t> covering;
+      for (const std::uint32_t j : order) {
+        if (j == i || removed[j] || same_rule(g.rules[i], g.rules[j])) continue;
+        if (!boxes_overlap(boxes[i], boxes[j])) continue;
+        containers.push_back(&boxes[j]);
+        covering.push_back(j);
+      }
+      if (containers.empty() || !covered(boxes[i], containers)) continue;
+      removed[i] = true;
+      std::sort(covering.begin(), covering.end());
+      std::string by;
+      for (std::size_t k = 0; k < covering.size() && k < kMaxNamedCovers; ++k) {
+        by += (k == 0                 ? ""
+               : covering.size() == 2 ? " and "
+                                      : ", ") +
+              rule_with_place(inv, g, g.rules[covering[k]]);
+      }
+      if (covering.size() > kMaxNamedCovers) {
+        by += " and " + std::to_string(covering.size() - kMaxNamedCovers) + " more";
+      }
+      const Rule& r = g.rules[i];
+      Finding f = rule_finding(inv, "SG202",
+                               rule_text(r) + " is already allowed by " + by +
+                                   "; remove it or narrow the rules that cover it",
+                               g, r);
+      for (const std::uint32_t j : covering)
+        f.related.push_back(finding_location(inv, g, g.rules[j]));
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+// ---- SG203, SG204 ------------------------------------------------------------------------------
+
+void check_wide(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
+  for (const Rule& r : g.rules) {
+    if (!r.valid || r.direction != Direction::ingress || is_self_reference(g, r)) continue;
+    if (r.protocol == kAllProtocols) {
+      Finding f = rule_finding(inv, "SG204",
+                               "all traffic (protocol -1, every protocol and port) from " +
+                                   peer_text(r.peer) +
+                                   " is allowed; name the protocols and ports the service needs",
+                               g, r);
+      f.witness = rule_witness(r);
+      out.push_back(std::move(f));
+      continue;
+    }
+    if (r.protocol != kTcp && r.protocol != kUdp) continue;
+    const auto ports = normalised_ports(r);
+    if (!ports || ports->second < ports->first) continue;
+    const int width = ports->second - ports->first + 1;
+    if (width <= kWidePortRange) continue;
+    Finding f = rule_finding(inv, "SG203",
+                             rule_text(r) + " opens " + std::to_string(width) +
+                                 " ports; open only the ports the service uses",
+                             g, r);
+    f.witness = rule_witness(r);
+    out.push_back(std::move(f));
+  }
+}
+
+// ---- SG205 -------------------------------------------------------------------------------------
+
+// Why the rule's addresses can never match, or empty.
+std::string address_mismatch(const Inventory& inv, const Rule& r) {
+  const bool icmp4 = r.protocol == kIcmp, icmp6 = r.protocol == kIcmpv6;
+  if (r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6) {
+    const std::string cidr = to_string(r.peer.cidr);
+    if (icmp4 && r.peer.cidr.family == Family::ipv6) {
+      return "icmp with the IPv6 range " + cidr + " never matches (icmp is IPv4 only); use icmpv6";
+    }
+    if (icmp6 && r.peer.cidr.family == Family::ipv4) {
+      return "icmpv6 with the IPv4 range " + cidr +
+             " never matches (icmpv6 is IPv6 only); use icmp";
+    }
+    if (inside_ipv4_mapped(r.peer.cidr)) {
+      return "the IPv4-mapped IPv6 range " + cidr +
+             " never matches: IPv4 packets are matched only by IPv4 ranges; write the IPv4 CIDR";
+    }
+    return {};
+  }
+  if (r.peer.kind == PeerKind::prefix_list && (icmp4 || icmp6)) {
+    const PrefixList* pl = inv.find_prefix_list(r.peer.id);
+    if (pl == nullptr || !pl->family) return {};
+    const Family wrong = icmp4 ? Family::ipv6 : Family::ipv4;
+    if (*pl->family != wrong) return {};
+    return std::string(icmp4 ? "icmp" : "icmpv6") + " with the " + (icmp4 ? "IPv6" : "IPv4") +
+           " prefix list " + r.peer.id + " never matches; use " + (icmp4 ? "icmpv6" : "icmp");
+  }
+  return {};
+}
+
+std::string stale_reason(const Inventory& inv, const Group& g, const Rule& r) {
+  const Group* target = inv.find_group(r.peer.id);
+  const std::string status = ascii_lower(r.peer.peering_status);
+  if (ReferenceIndex::is_dead(status)) {
+    return "the reference to " + r.peer.id + " is stale (its peering " +
+           (r.peer.peering_id.empty() ? std::string() : r.peer.peering_id + " ") + "is " + status +
+           "), so the rule never matches; remove it or restore the peering";
+  }
+  const std::string_view target_vpc = target ? std::string_view(target->vpc_id) : r.peer.vpc_id;
+  if (!g.vpc_id.empty() && !target_vpc.empty() && target_vpc != g.vpc_id) {
+    return "the reference to " + r.peer.id + " in " + std::string(target_vpc) +
+           " is stale (the peering of " + g.vpc_id + " and " + std::string(target_vpc) +
+           " in the inventory is no longer active), so the rule never matches; remove it";
+  }
+  return "the reference to " + r.peer.id +
+         " is stale (the describe output gives no owner, as AWS does for a deleted group), so "
+         "the rule never matches; remove it";
+}
+
+void check_never_matches(const Inventory& inv, const ReferenceIndex& refs, const Group& g,
+                         std::vector<Finding>& out) {
+  for (const Rule& r : g.rules) {
+    if (!r.valid) continue;
+    std::string why = address_mismatch(inv, r);
+    if (why.empty() && r.peer.kind == PeerKind::group && refs.classify(g, r) == RefState::stale) {
+      why = stale_reason(inv, g, r);
+    }
+    if (why.empty()) continue;
+    out.push_back(rule_finding(inv, "SG205", std::move(why), g, r));
+  }
+}
+
+// ---- SG206 -------------------------------------------------------------------------------------
+
+// Ports written on a rule whose protocol has none. -1/-1 (how describe-security-group-rules shows
+// -1), 0-0 (Terraform's required spelling for -1) and 0-65535 say "all" already.
+bool misleading_ports(const Rule& r) {
+  if (protocol_has_ports(r.protocol) || (!r.from_port && !r.to_port)) return false;
+  const std::int32_t from = r.from_port.value_or(-1), to = r.to_port.value_or(-1);
+  return !((from == -1 && to == -1) || (from == 0 && to == 0) || (from == 0 && to == 65535));
+}
+
+void check_ignored_ports(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
+  for (const Rule& r : g.rules) {
+    if (!r.valid || !misleading_ports(r)) continue;
+    const std::int32_t from = r.from_port.value_or(-1), to = r.to_port.value_or(-1);
+    const std::string written =
+        from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
+    const bool all = r.protocol == kAllProtocols;
+    const std::string number = std::to_string(r.protocol);
+    Finding f = rule_finding(
+        inv, "SG206",
+        (all ? "protocol -1" : "protocol " + number) + " with ports " + written + " allows " +
+            (all ? "every protocol and port" : "all protocol-" + number + " traffic") +
+            (r.direction == Direction::ingress ? " from " : " to ") + peer_text(r.peer) +
+            ": AWS ignores the ports; remove them, or use tcp/udp to limit the ports",
+        g, r);
+    Witness w = rule_witness(r);
+    if (all) {
+      // A packet outside the written range shows what the ports do not limit.
+      w.protocol = "tcp";
+      w.port = to >= 0 && to < 65535 ? to + 1 : std::max(0, from - 1);
+    }
+    f.witness = w;
+    out.push_back(std::move(f));
+  }
+}
+
+// ---- SG207, SG208 ------------------------------------------------------------------------------
+
+void check_host_bits(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
+  for (const Rule& r : g.rules) {
+    if (!r.valid || (r.peer.kind != PeerKind::cidr4 && r.peer.kind != PeerKind::cidr6) ||
+        !r.peer.cidr.had_host_bits) {
+      continue;
+    }
+    const Cidr& c = r.peer.cidr;
+    const unsigned bits = (c.family == Family::ipv4 ? 32u : 128u) - c.prefix;
+    const std::string count =
+        bits >= 64 ? "2^" + std::to_string(bits) : std::to_string(std::uint64_t{1} << bits);
+    Finding f = rule_finding(inv, "SG207",
+                             "the CIDR has host bits set: AWS stores it as " + to_string(c) + " (" +
+                                 count + " addresses); write " + to_string(c) +
+                                 ", or a host block (/32, /128) for one address",
+                             g, r);
+    f.witness = rule_witness(r);
+    out.push_back(std::move(f));
+  }
+}
+
+void check_launch_wizard(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
+  if (g.name.rfind("launch-wizard-", 0) != 0) return;
+  Finding f = make_finding("SG208",
+                           "group " + g.id + " (" + g.name +
+                               ") was made by the console launch wizard; replace it with a group "
+                               "named for its purpose",
+                           inv.location(g.location));
+  f.group = g.id;
+  f.fingerprint = fingerprint("SG208", g.id, g.name);
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
+void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out) {
+  const Inventory& inv = context.inventory;
+  const ReferenceIndex refs(inv);
+  for (const Group& g : inv.groups) {
+    check_descriptions(inv, g, out);
+    check_redundancy(inv, refs, g, out);
+    check_wide(inv, g, out);
+    check_never_matches(inv, refs, g, out);
+    check_ignored_ports(inv, g, out);
+    check_host_bits(inv, g, out);
+    check_launch_wizard(inv, g, out);
+  }
+}
 
 }  // namespace sgcheck::detail

@@ -1,2 +1,304 @@
-// Placeholder until the lint part of the linter lands.
+// The lint driver (product.md §4 `lint`, §7 suppression): runs the families of checks, applies
+// severity overrides, gives every finding a fingerprint, drops what is suppressed (--disable and
+// the config, the `sgcheck:ignore` tag, the baseline) while counting it, and sorts what is left.
+// Entry point: run_lint().
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <tuple>
+
 #include "lint/check.h"
+#include "policy/policy.h"
+
+namespace sgcheck {
+
+namespace {
+
+using detail::CheckContext;
+
+constexpr std::string_view kIgnoreTag = "sgcheck:ignore";
+
+// "SG2*" matches every SG2xx id; anything else must match exactly.
+bool id_matches(std::string_view pattern, std::string_view id) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    pattern.remove_suffix(1);
+    return id.substr(0, pattern.size()) == pattern;
+  }
+  return pattern == id;
+}
+
+bool is_disabled(const LintOptions& options, std::string_view id) {
+  return std::any_of(options.disabled.begin(), options.disabled.end(),
+                     [&](const std::string& pattern) { return id_matches(pattern, id); });
+}
+
+bool all_disabled(const LintOptions& options, const std::vector<std::string>& ids) {
+  return std::all_of(ids.begin(), ids.end(),
+                     [&](const std::string& id) { return is_disabled(options, id); });
+}
+
+std::vector<std::string> ids_with_prefix(std::string_view prefix) {
+  std::vector<std::string> ids;
+  for (const CheckInfo& info : check_catalogue())
+    if (info.id.substr(0, prefix.size()) == prefix) ids.push_back(info.id);
+  return ids;
+}
+
+// Runs each family unless every one of its checks is disabled (then it costs nothing). Findings of
+// a disabled check that a running family still produces are counted as suppressed later.
+void run_families(const CheckContext& context, std::vector<Finding>& out, Diagnostics& errors) {
+  const LintOptions& options = context.options;
+  if (!all_disabled(options, ids_with_prefix("SG4"))) detail::run_validity_checks(context, out);
+  if (!all_disabled(options, ids_with_prefix("SG2"))) detail::run_hygiene_checks(context, out);
+  if (!all_disabled(options, ids_with_prefix("SG3"))) detail::run_graph_checks(context, out);
+  std::vector<std::string> policy_ids;
+  for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
+  if (!options.policy_files.empty() || !all_disabled(options, policy_ids))
+    detail::run_policy_checks(context, out, errors);
+}
+
+// ---- Fingerprints
+
+// FNV-1a, 64 bits: stable across platforms and releases, which std::hash is not.
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+std::string hex16(std::uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+// What an atomic rule allows, as AWS identifies it: never its position, id or description.
+std::string rule_content(const Rule& rule) {
+  std::string out = direction_name(rule.direction);
+  out += '|';
+  out += std::to_string(rule.protocol);
+  out += '|';
+  if (const auto ports = normalised_ports(rule)) {
+    out += std::to_string(ports->first);
+    out += '-';
+    out += std::to_string(ports->second);
+  }
+  out += '|';
+  out += peer_kind_name(rule.peer.kind);
+  out += '|';
+  const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
+  out += cidr && rule.valid ? to_string(rule.peer.cidr) : rule.peer.id;
+  return out;
+}
+
+std::string witness_content(const Witness& w) {
+  std::string out = w.protocol;
+  out += '|';
+  if (w.port) out += std::to_string(*w.port);
+  out += '|';
+  if (w.type) out += std::to_string(*w.type);
+  out += '|';
+  if (w.code) out += std::to_string(*w.code);
+  out += '|';
+  out += direction_name(w.direction);
+  out += '|';
+  out += w.peer;
+  return out;
+}
+
+// A message without the positions it may quote ("first copy at a.json:12:9" → "first copy at
+// a.json"), so that reformatting does not change it.
+std::string without_positions(std::string_view message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size();) {
+    std::size_t j = i;
+    int groups = 0;
+    while (j < message.size() && message[j] == ':' && j + 1 < message.size() &&
+           std::isdigit(static_cast<unsigned char>(message[j + 1]))) {
+      ++j;
+      while (j < message.size() && std::isdigit(static_cast<unsigned char>(message[j]))) ++j;
+      ++groups;
+    }
+    if (groups >= 2) {
+      i = j;
+      continue;
+    }
+    out += message[i++];
+  }
+  return out;
+}
+
+// The message without file names and positions, so that moving a group to another file keeps it.
+std::string without_places(std::string_view message, const std::vector<std::string>& files) {
+  std::string out = without_positions(message);
+  for (const std::string& file : files) {
+    if (file.empty()) continue;
+    for (std::size_t at = out.find(file); at != std::string::npos; at = out.find(file, at))
+      out.erase(at, file.size());
+  }
+  return out;
+}
+
+// Finds the atomic rule a finding points at (its peer entry's position), to fingerprint by content
+// and to read its tags. Built on first use: a clean inventory never pays for it.
+class RuleIndex {
+ public:
+  explicit RuleIndex(const Inventory& inventory) : inventory_(inventory) {}
+
+  const Rule* at(const Location& location) {
+    if (location.line == 0) return nullptr;
+    if (files_.empty()) build();
+    const auto file = files_.find(location.file);
+    if (file == files_.end()) return nullptr;
+    const auto it = by_position_.find({file->second, location.line, location.column});
+    return it == by_position_.end() ? nullptr : it->second;
+  }
+
+ private:
+  using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>;
+
+  void build() {
+    for (std::uint32_t i = 0; i < inventory_.files.size(); ++i)
+      files_.emplace(inventory_.files[i], i);
+    for (const Group& group : inventory_.groups)
+      for (const Rule& rule : group.rules)
+        by_position_.emplace(Key{rule.location.file, rule.location.line, rule.location.column},
+                             &rule);
+  }
+
+  const Inventory& inventory_;
+  std::map<std::string, std::uint32_t> files_;
+  std::map<Key, const Rule*> by_position_;
+};
+
+// check id + group/interface + identity: the check's own key when it gave one (in `fingerprint`),
+// else the content of the rule at the finding's position and the witness, else the message
+// without file names and positions.
+std::string fingerprint_of(const Finding& f, const Inventory& inventory, RuleIndex& rules) {
+  std::string identity = f.fingerprint;
+  if (identity.empty()) {
+    if (const Rule* rule = rules.at(f.location)) identity = rule_content(*rule);
+    if (f.witness) {
+      identity += '#';
+      identity += witness_content(*f.witness);
+    }
+    if (identity.empty()) identity = without_places(f.message, inventory.files);
+  }
+  std::string text = f.id;
+  const std::string* parts[] = {&f.group, &f.interface, &identity};
+  for (const std::string* part : parts) {
+    text += '\n';
+    text += *part;
+  }
+  return hex16(fnv1a(text));
+}
+
+// ---- Suppression by tag
+
+// "SG102", "ACME-DB-1", "SG2*", "*": upper case, digits and dashes, with a digit or a final '*'.
+bool looks_like_id(std::string_view token) {
+  if (token == "*") return true;
+  if (token.size() > 1 && token.back() == '*') {
+    token.remove_suffix(1);
+    return std::all_of(token.begin(), token.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return std::isupper(u) || std::isdigit(u) || c == '-' || c == '_';
+    });
+  }
+  if (token.empty() || !std::isalpha(static_cast<unsigned char>(token.front()))) return false;
+  bool digit = false;
+  for (const char c : token) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!(std::isupper(u) || std::isdigit(u) || c == '-' || c == '_')) return false;
+    digit = digit || std::isdigit(u);
+  }
+  return digit;
+}
+
+// `sgcheck:ignore` = "SG102,SG201 reason text": the leading ids (separated by commas or spaces, "*"
+// for every check) up to the first word that is not one. A key `sgcheck:ignore:SG102` ignores that
+// id whatever its value.
+bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
+  for (const Tag& tag : tags) {
+    const std::string_view key = tag.key;
+    if (key.substr(0, kIgnoreTag.size()) != kIgnoreTag) continue;
+    if (key.size() > kIgnoreTag.size()) {
+      if (key[kIgnoreTag.size()] == ':' && id_matches(key.substr(kIgnoreTag.size() + 1), id))
+        return true;
+      continue;
+    }
+    std::string_view value = tag.value;
+    while (!value.empty()) {
+      const std::size_t start = value.find_first_not_of(", \t");
+      if (start == std::string_view::npos) break;
+      value.remove_prefix(start);
+      const std::size_t end = value.find_first_of(", \t");
+      const std::string_view token = value.substr(0, end);
+      if (!looks_like_id(token)) break;
+      if (token == "*" || id_matches(token, id)) return true;
+      value.remove_prefix(token.size());
+    }
+  }
+  return false;
+}
+
+const Group* group_of(const Inventory& inventory, const std::string& id) {
+  if (id.empty()) return nullptr;
+  if (const Group* g = inventory.find_group(id)) return g;
+  for (const Group& g : inventory.groups)
+    if (g.template_name == id) return &g;
+  return nullptr;
+}
+
+bool suppressed_by_tag(const Finding& f, const Inventory& inventory, RuleIndex& rules) {
+  if (const Group* g = group_of(inventory, f.group); g != nullptr && tag_ignores(g->tags, f.id))
+    return true;
+  if (const Interface* eni = inventory.find_interface(f.interface);
+      eni != nullptr && tag_ignores(eni->tags, f.id))
+    return true;
+  const Rule* rule = rules.at(f.location);
+  return rule != nullptr && tag_ignores(rule->tags, f.id);
+}
+
+bool finding_less(const Finding& a, const Finding& b) {
+  return std::tie(a.location.file, a.location.line, a.location.column, a.id, a.message) <
+         std::tie(b.location.file, b.location.line, b.location.column, b.id, b.message);
+}
+
+}  // namespace
+
+LintResult run_lint(const Inventory& inventory, const Engine& engine, const LintOptions& options) {
+  LintResult result;
+  const CheckContext context{inventory, engine, options};
+  std::vector<Finding> found;
+  run_families(context, found, result.errors);
+
+  RuleIndex rules(inventory);
+  const std::set<std::string> baseline(options.baseline.begin(), options.baseline.end());
+  for (Finding& f : found) {
+    if (const auto it = options.severities.find(f.id); it != options.severities.end())
+      f.severity = it->second;
+    f.fingerprint = fingerprint_of(f, inventory, rules);
+    if (is_disabled(options, f.id) || suppressed_by_tag(f, inventory, rules) ||
+        baseline.count(f.fingerprint) != 0) {
+      ++result.summary.suppressed;
+      continue;
+    }
+    result.findings.push_back(std::move(f));
+  }
+  std::sort(result.findings.begin(), result.findings.end(), finding_less);
+
+  result.summary.files = inventory.files.size();
+  result.summary.groups = inventory.groups.size();
+  result.summary.rules = inventory.rule_count();
+  result.summary.findings = result.findings.size();
+  return result;
+}
+
+}  // namespace sgcheck

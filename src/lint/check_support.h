@@ -1,0 +1,209 @@
+// Shared helpers of the built-in hygiene (SG2xx) and graph (SG3xx) checks: where a finding points,
+// the canonical text of a rule (messages and fingerprints), and the one classification of group
+// references (usable, undefined target, across VPCs without peering, stale) that SG202, SG205,
+// SG301, SG302 and SG304 all read, so that one problem is reported once.
+// Entry points: finding_location(), rule_text(), fingerprint(), ReferenceIndex::classify().
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "lint/check.h"
+
+namespace sgcheck::detail {
+
+// The rule's peer entry, else the rule object, else the group (product.md §4: most precise place).
+inline Location finding_location(const Inventory& inv, const Group& group, const Rule& rule) {
+  if (rule.location.line != 0) return inv.location(rule.location);
+  if (rule.rule_location.line != 0) return inv.location(rule.rule_location);
+  return inv.location(group.location);
+}
+
+inline std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// "tcp/22", "tcp/0-1023", "icmp/8:0", "icmp/8", "icmp", "proto/50", "all": what the rule matches,
+// with the ports AWS applies (none for -1 and protocols without ports).
+inline std::string service_text(const Rule& rule) {
+  if (rule.protocol == kAllProtocols) return "all";
+  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
+  if (!ports) return "proto/" + std::to_string(rule.protocol);
+  const auto [from, to] = *ports;
+  std::string out = protocol_name(rule.protocol);
+  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
+    if (from == -1) return out;
+    out += '/';
+    out += std::to_string(from);
+    if (to != -1) {
+      out += ':';
+      out += std::to_string(to);
+    }
+    return out;
+  }
+  out += '/';
+  out += std::to_string(from);
+  if (to != from) {
+    out += '-';
+    out += std::to_string(to);
+  }
+  return out;
+}
+
+// The peer as AWS stores it: the canonical CIDR, or the pl-/sg- id.
+inline std::string peer_text(const Peer& peer) {
+  if (peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6) {
+    return peer.id.empty() ? to_string(peer.cidr) : peer.id;
+  }
+  return peer.id;
+}
+
+// "tcp/22 from 10.0.0.0/8", "all to sg-0bb": canonical, without names or positions.
+inline std::string rule_text(const Rule& rule) {
+  return service_text(rule) + (rule.direction == Direction::ingress ? " from " : " to ") +
+         peer_text(rule.peer);
+}
+
+// "ingress tcp/22 from 10.0.0.0/8 (sgs.json:14:9)": a rule named in another finding's message.
+inline std::string rule_with_place(const Inventory& inv, const Group& group, const Rule& rule) {
+  return rule_text(rule) + " (" + finding_location(inv, group, rule).to_string() + ")";
+}
+
+// Stable across reformatting and reordering: the check, the subject (group or interface) and the
+// canonical rule text, hashed (FNV-1a, 64 bits) to 16 hex digits.
+inline std::string fingerprint(std::string_view id, std::string_view subject,
+                               std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](std::string_view part) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    h ^= 0x1f;  // a separator no text contains
+    h *= 1099511628211ULL;
+  };
+  mix(id);
+  mix(subject);
+  mix(text);
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+// The witness of a rule: its first packet (lowest port, the ICMP type/code as written) and peer.
+inline Witness rule_witness(const Rule& rule) {
+  Witness w;
+  w.protocol = protocol_name(rule.protocol);
+  w.direction = rule.direction;
+  w.peer = peer_text(rule.peer);
+  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
+  if (ports && (rule.protocol == kTcp || rule.protocol == kUdp)) w.port = ports->first;
+  if (ports && (rule.protocol == kIcmp || rule.protocol == kIcmpv6)) {
+    w.type = ports->first;
+    w.code = ports->second;
+  }
+  return w;
+}
+
+// A finding about one rule of a group, with location, group, rule id and fingerprint filled.
+inline Finding rule_finding(const Inventory& inv, std::string_view id, std::string message,
+                            const Group& group, const Rule& rule) {
+  Finding f = make_finding(id, std::move(message), finding_location(inv, group, rule));
+  f.group = group.id;
+  f.rule = rule.id;
+  f.fingerprint = fingerprint(id, group.id,
+                              std::string(direction_name(rule.direction)) + " " + rule_text(rule));
+  return f;
+}
+
+// How a group reference stands, decided once for every check that reads references.
+enum class RefState : std::uint8_t {
+  usable,     // the target may match (defined, or not defined but not shown to be gone)
+  undefined,  // usable as far as VPCs go, but the inventory does not define the target (SG301)
+  unpeered,   // crosses VPCs with no active peering in the inventory or on the reference (SG302)
+  stale,      // the data shows the link is gone: peering deleted/rejected/expired/failed, or the
+              // describe output marks the pair as pointing at a deleted group (SG205)
+};
+
+class ReferenceIndex {
+ public:
+  explicit ReferenceIndex(const Inventory& inv) {
+    groups_.reserve(inv.groups.size());
+    for (const Group& g : inv.groups) groups_.emplace(g.id, &g);
+    for (const Peering& p : inv.peerings) {
+      if (p.requester_vpc.empty() || p.accepter_vpc.empty()) continue;
+      Link& link = links_[key(p.requester_vpc, p.accepter_vpc)];
+      if (is_active(p.status)) link.active = true;
+      if (is_dead(p.status)) link.dead = true;
+    }
+    // AWS describe output names the owner (UserId) on every live pair and drops it when the
+    // target was deleted; the mark means something only when the input carries UserIds at all.
+    for (const Group& g : inv.groups) {
+      if (g.origin != GroupOrigin::aws_api) continue;
+      for (const Rule& r : g.rules) {
+        if (r.peer.kind == PeerKind::group && !r.peer.user_id.empty()) pairs_have_owner_ = true;
+      }
+    }
+  }
+
+  // The group of that id, or nullptr: hashed, as every reference of the inventory asks.
+  const Group* find_group(std::string_view id) const {
+    auto it = groups_.find(id);
+    return it == groups_.end() ? nullptr : it->second;
+  }
+
+  RefState classify(const Group& owner, const Rule& rule) const {
+    const Group* target = find_group(rule.peer.id);
+    const std::string_view target_vpc =
+        target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
+    const std::string_view own_vpc = owner.vpc_id;
+    const std::string status = ascii_lower(rule.peer.peering_status);
+    if (!own_vpc.empty() && !target_vpc.empty() && own_vpc != target_vpc) {
+      auto it = links_.find(key(own_vpc, target_vpc));
+      const bool active = (it != links_.end() && it->second.active) || status == "active";
+      if (!active) {
+        const bool dead = (it != links_.end() && it->second.dead) || is_dead(status);
+        return dead ? RefState::stale : RefState::unpeered;
+      }
+    } else if (is_dead(status)) {
+      return RefState::stale;
+    }
+    if (target != nullptr) return RefState::usable;
+    if (pairs_have_owner_ && owner.origin == GroupOrigin::aws_api && rule.peer.user_id.empty()) {
+      return RefState::stale;
+    }
+    return RefState::undefined;
+  }
+
+  // The two VPCs may reference each other's groups (same VPC, unknown, or an active peering).
+  static bool is_active(std::string_view status) { return ascii_lower(status) == "active"; }
+  static bool is_dead(std::string_view status) {
+    const std::string s = ascii_lower(status);
+    return s == "deleted" || s == "deleting" || s == "rejected" || s == "expired" || s == "failed";
+  }
+
+ private:
+  struct Link {
+    bool active = false;
+    bool dead = false;
+  };
+  // Views into the inventory's strings, which outlive the index.
+  static std::pair<std::string_view, std::string_view> key(std::string_view a, std::string_view b) {
+    return a < b ? std::pair{a, b} : std::pair{b, a};
+  }
+
+  std::unordered_map<std::string_view, const Group*> groups_;
+  std::map<std::pair<std::string_view, std::string_view>, Link> links_;
+  bool pairs_have_owner_ = false;
+};
+
+}  // namespace sgcheck::detail
