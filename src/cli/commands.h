@@ -22,6 +22,8 @@ void add_gen_command(CLI::App& app, int& exit_code);
 void add_query_command(CLI::App& app, int& exit_code);
 void add_exposure_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
+void add_rules_command(CLI::App& app, int& exit_code);
+void add_lint_command(CLI::App& app, int& exit_code);
 
 // Loads the inputs; on input errors prints them (stderr) and returns nullopt (exit status 2).
 std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs);

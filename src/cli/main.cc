@@ -17,11 +17,13 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   int exit_code = kExitOk;
+  add_lint_command(app, exit_code);
   add_dump_command(app, exit_code);
   add_gen_command(app, exit_code);
   add_query_command(app, exit_code);
   add_exposure_command(app, exit_code);
   add_matrix_command(app, exit_code);
+  add_rules_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

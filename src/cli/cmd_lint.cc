@@ -1,0 +1,169 @@
+// `sgcheck lint [options] INPUT...`: the semantic linter for pre-commit and CI (product.md §4, §7).
+// Reads the config (--config, else .sgcheck.json from the current directory upward) and the
+// baseline, runs every enabled check, prints text, JSON or SARIF, and exits 0 (nothing reaches
+// --fail-on), 1 (something does) or 2 (usage, input, config or policy error). Entry point:
+// add_lint_command().
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/lint_config.h"
+#include "lint/check.h"
+#include "report/lint_report.h"
+#include "sgcheck/engine.h"
+#include "sgcheck/lint.h"
+#include "sgcheck_version.h"
+
+namespace sgcheck::cli {
+
+namespace {
+
+struct LintCommandOptions {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string fail_on;  // empty: the config's, else low
+  std::vector<std::string> disable;
+  std::vector<std::string> rules;
+  std::string config;
+  std::string baseline;
+  std::string write_baseline;
+  bool no_color = false;
+  bool quiet = false;
+};
+
+void print_errors(const Diagnostics& errors) {
+  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
+}
+
+// Config, then the command line on top of it. False after printing an error.
+bool build_options(const LintCommandOptions& command, LintOptions& options) {
+  const std::string config_path =
+      command.config.empty() ? find_lint_config(std::filesystem::current_path()) : command.config;
+  Diagnostics errors;
+  if (!config_path.empty()) {
+    const std::optional<LintConfig> config = read_lint_config(config_path, errors);
+    if (!config) {
+      print_errors(errors);
+      return false;
+    }
+    apply_lint_config(*config, options);
+  }
+  options.disabled.insert(options.disabled.end(), command.disable.begin(), command.disable.end());
+  if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
+  options.policy_files = command.rules;
+  if (!command.baseline.empty() && command.write_baseline.empty()) {
+    std::optional<std::vector<std::string>> baseline = read_baseline(command.baseline, errors);
+    if (!baseline) {
+      print_errors(errors);
+      return false;
+    }
+    options.baseline = std::move(*baseline);
+  }
+  return true;
+}
+
+// Value problems the linter does not report as findings (a group repeated in one file, a file of a
+// directory skipped): warnings on stderr, as every command prints them.
+void print_other_diagnostics(const Inventory& inventory) {
+  for (const Diagnostic& d : inventory.diagnostics)
+    if (d.check.empty() || detail::find_builtin_check(d.check) == nullptr)
+      std::cerr << format_diagnostic(d);
+}
+
+// --write-baseline: record what is found now, then report against it (nothing left to show).
+bool write_baseline(const std::string& path, LintResult& result) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << lint_baseline(result.findings);
+  if (!out.flush()) {
+    std::cerr << path << ": error: cannot write the baseline file\n";
+    return false;
+  }
+  std::cerr << "sgcheck: wrote " << result.findings.size() << " finding"
+            << (result.findings.size() == 1 ? "" : "s") << " to the baseline " << path << "\n";
+  result.summary.suppressed += result.findings.size();
+  result.summary.findings = 0;
+  result.findings.clear();
+  return true;
+}
+
+bool fails(const LintResult& result, FindingSeverity fail_on) {
+  return std::any_of(result.findings.begin(), result.findings.end(),
+                     [&](const Finding& f) { return f.severity <= fail_on; });
+}
+
+void print_report(const LintCommandOptions& command, const LintResult& result, bool failed) {
+  if (command.format == "json") {
+    std::cout << lint_json(result);
+  } else if (command.format == "sarif") {
+    std::cout << lint_sarif(result, SGCHECK_VERSION);
+  } else if (!command.quiet) {
+    TextReportOptions text;
+    text.color = use_color(command.no_color);
+    std::cout << lint_text(result, text);
+  } else if (failed) {
+    std::cout << lint_summary_line(result);
+  }
+}
+
+int run_lint_command(const LintCommandOptions& command) {
+  LintOptions options;
+  if (!build_options(command, options)) return kExitError;
+  std::optional<LoadResult> loaded = load_or_report(command.inputs);
+  if (!loaded) return kExitError;
+  const Engine engine(loaded->inventory);
+  LintResult result = run_lint(loaded->inventory, engine, options);
+  if (!result.errors.empty()) {
+    print_errors(result.errors);
+    return kExitError;
+  }
+  if (!command.quiet) print_other_diagnostics(loaded->inventory);
+  if (!command.write_baseline.empty() && !write_baseline(command.write_baseline, result))
+    return kExitError;
+  const bool failed = fails(result, options.fail_on);
+  print_report(command, result, failed);
+  return failed ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void add_lint_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<LintCommandOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "lint",
+      "check security groups for risky or invalid configuration; exit 0 when nothing reaches "
+      "--fail-on, 1 when something does, 2 on errors");
+  add_inputs_option(*sub, options->inputs);
+  sub->add_option("--format", options->format, "output format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->default_str("text");
+  sub->add_option("--fail-on", options->fail_on,
+                  "exit 1 when a finding is this severe or worse (default low: info never fails)")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
+      ->type_name("SEVERITY");
+  sub->add_option("--disable", options->disable,
+                  "do not report this check (repeatable, comma lists, SG2* for a family)")
+      ->delimiter(',')
+      ->allow_extra_args(false)  // one value per --disable: the inputs follow
+      ->type_name("ID");
+  sub->add_option("--rules", options->rules, "extra policy file (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
+  sub->add_option("--config", options->config,
+                  "config file (default: .sgcheck.json here or in a directory above)")
+      ->type_name("FILE");
+  sub->add_option("--baseline", options->baseline,
+                  "suppress the findings recorded in FILE (by fingerprint)")
+      ->type_name("FILE");
+  sub->add_option("--write-baseline", options->write_baseline,
+                  "record every current finding in FILE, then report against it")
+      ->type_name("FILE");
+  sub->add_flag("--no-color", options->no_color, "never colour the output");
+  sub->add_flag("--quiet", options->quiet,
+                "print nothing on success and only the summary line on failure (text)");
+  sub->callback([options, &exit_code] { exit_code = run_lint_command(*options); });
+}
+
+}  // namespace sgcheck::cli

@@ -1,0 +1,38 @@
+// Rendering lint results (product.md §4): gcc-style text with the source line and a caret, the JSON
+// report, SARIF 2.1.0 for code scanning, and the baseline file that --write-baseline writes.
+// Entry points: lint_text(), lint_summary_line(), lint_json(), lint_sarif(), lint_baseline().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sgcheck/lint.h"
+
+namespace sgcheck {
+
+struct TextReportOptions {
+  bool color = false;        // ANSI colours (the CLI decides: a terminal, no --no-color/NO_COLOR)
+  bool source_lines = true;  // the line of each finding and a caret under its column
+};
+
+// One block per finding — `file:line:col: severity: ID message`, then the source line (read from
+// the file; skipped for stdin or an unreadable file) and a caret — then the summary line.
+std::string lint_text(const LintResult& result, const TextReportOptions& options);
+
+// "3 findings (1 high, 2 low), 1 suppressed, in 5 groups and 14 rules from 2 files"; ends with
+// "\n".
+std::string lint_summary_line(const LintResult& result);
+
+// {"findings": [...], "summary": {files, groups, rules, findings, suppressed}}, one document.
+std::string lint_json(const LintResult& result);
+
+// A SARIF 2.1.0 log with one run: the checks that found something as rules (id, name, help,
+// default level, refs as tags), one result per finding. No timestamps or absolute paths: the output
+// depends only on the inputs.
+std::string lint_sarif(const LintResult& result, const std::string& tool_version);
+
+// The baseline file: {"version": 1, "findings": [{id, fingerprint, group, message}]}, sorted, so
+// that it diffs well under version control.
+std::string lint_baseline(const std::vector<Finding>& findings);
+
+}  // namespace sgcheck
