@@ -1,0 +1,36 @@
+// Compiled policies and their evaluation on an inventory (product.md §6). compile_rules() turns
+// each clause's SERVICES into point sets once; evaluate_rules() computes, per target group (and per
+// interface over the union of its groups), the allowed sources A(s) for each class of service
+// points alike under the target's rules, judges each clause on them with bounds (so that what the
+// inventory lacks gives unknown, never a silent pass), and yields Findings with a witness.
+// Entry points: compile_rules(), evaluate_rules().
+#pragma once
+
+#include <vector>
+
+#include "policy/ast.h"
+#include "policy/sets.h"
+#include "sgcheck/inventory.h"
+#include "sgcheck/lint.h"
+
+namespace sgcheck::policy {
+
+struct CompiledClause {
+  const Clause* clause = nullptr;
+  ServiceSet services;  // include minus exclude, as points
+};
+
+struct CompiledRule {
+  const PolicyRule* rule = nullptr;
+  std::vector<CompiledClause> clauses;
+};
+
+// The rules of a parsed file, compiled; the file must outlive the result.
+std::vector<CompiledRule> compile_rules(const PolicyFile& file);
+
+// Evaluates compiled rules on the inventory: findings to `out`; `on group NAME` targets that name
+// no group of the inventory (and hold no wildcard) to `errors`.
+void evaluate_rules(const std::vector<CompiledRule>& rules, const Inventory& inventory,
+                    std::vector<Finding>& out, Diagnostics& errors);
+
+}  // namespace sgcheck::policy
