@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -31,12 +30,15 @@ std::string read_example(const std::string& name) {
   return text.str();
 }
 
-// dump_text without the " at file:line:col" of each line and without the file list.
+// dump_text without the " at file:line:col" that ends each line. (No std::regex: gcc 12 warns
+// inside <regex> under -fsanitize with -O2, and warnings are errors.)
 std::string dump_without_positions(const Inventory& inventory) {
-  static const std::regex position(" at [^ ]+:[0-9]+:[0-9]+$");
   std::istringstream lines(dump_text(inventory));
   std::string out, line;
-  while (std::getline(lines, line)) out += std::regex_replace(line, position, "") + "\n";
+  while (std::getline(lines, line)) {
+    const std::size_t at = line.rfind(" at ");
+    out += (at == std::string::npos ? line : line.substr(0, at)) + "\n";
+  }
   return out;
 }
 
