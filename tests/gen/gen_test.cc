@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -170,12 +170,23 @@ TEST(GenTest, PresetsHaveTheBenchmarkSizes) {
   EXPECT_LE(result.summary.atomic_rules, 1150u);
 }
 
+// "PREFIX-" and 17 lowercase hex digits, PREFIX one of `prefixes`: the shape of AWS resource ids.
+// (Not std::regex: gcc 12 warns inside <regex> under -fsanitize, and warnings are errors.)
+bool shaped_like_aws(const std::string& id, std::initializer_list<std::string_view> prefixes) {
+  const std::size_t dash = id.find('-');
+  if (dash == std::string::npos || id.size() != dash + 1 + 17) return false;
+  if (std::find(prefixes.begin(), prefixes.end(), std::string_view(id).substr(0, dash)) ==
+      prefixes.end())
+    return false;
+  return std::all_of(id.begin() + static_cast<std::ptrdiff_t>(dash) + 1, id.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 TEST(GenTest, IdsAreUniqueAndShapedLikeAws) {
   const GenResult result = generate_inventory(small(4));
-  const std::regex hex17("^(sg|eni|vpc|pl|pcx|subnet|i)-[0-9a-f]{17}$");
   std::set<std::string> ids;
   auto check = [&](const std::string& id) {
-    EXPECT_TRUE(std::regex_match(id, hex17)) << id;
+    EXPECT_TRUE(shaped_like_aws(id, {"sg", "eni", "vpc", "pl", "pcx", "subnet", "i"})) << id;
     EXPECT_TRUE(ids.insert(id).second) << "duplicate " << id;
   };
   for (const json& g : items(result, "security-groups.json", "SecurityGroups")) check(g["GroupId"]);
@@ -440,11 +451,10 @@ TEST(GenTest, RulesViewMergesWithTheGroupsView) {
   EXPECT_EQ(flat.size(), result.summary.atomic_rules);
   const LoadResult loaded = load_inventory_from_buffers(result.files);
   expect_loads_cleanly(result, loaded);
-  const std::regex rule_id("^sgr-[0-9a-f]{17}$");
   std::set<std::string> ids;
   for (const Group& group : loaded.inventory.groups) {
     for (const Rule& rule : group.rules) {
-      EXPECT_TRUE(std::regex_match(rule.id, rule_id)) << rule.id;
+      EXPECT_TRUE(shaped_like_aws(rule.id, {"sgr"})) << rule.id;
       EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
     }
   }
