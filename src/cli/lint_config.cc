@@ -24,16 +24,11 @@ constexpr std::uint32_t kMaxDepth = 16;
 
 Diagnostic error_at(const std::string& path, std::string_view text, std::size_t offset,
                     std::string message) {
-  Diagnostic d;
+  if (offset != std::string_view::npos && offset <= text.size())
+    return detail::error_at_offset(path, text, offset, std::move(message));
+  Diagnostic d;  // about the file as a whole
   d.message = std::move(message);
   d.location.file = path;
-  if (offset != std::string_view::npos && offset <= text.size()) {
-    detail::LineIndex lines(text);
-    const auto [line, column] = lines.locate(offset);
-    d.location.line = line;
-    d.location.column = column;
-    d.source_line = line_at(text, offset);
-  }
   return d;
 }
 

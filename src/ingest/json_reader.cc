@@ -39,6 +39,19 @@ std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) {
   return {static_cast<std::uint32_t>(line_), static_cast<std::uint32_t>(offset - line_start_ + 1)};
 }
 
+Diagnostic error_at_offset(const std::string& file, std::string_view text, std::size_t offset,
+                           std::string message) {
+  Diagnostic d;
+  d.message = std::move(message);
+  d.location.file = file;
+  LineIndex lines(text);
+  const auto [line, column] = lines.locate(offset);
+  d.location.line = line;
+  d.location.column = column;
+  d.source_line = line_at(text, offset);
+  return d;
+}
+
 std::string depth_message(std::uint32_t max_depth) {
   return "nesting deeper than " + std::to_string(max_depth) + " levels";
 }

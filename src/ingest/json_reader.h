@@ -47,6 +47,11 @@ class LineIndex {
   std::size_t line_start_ = 0;
 };
 
+// An error at byte `offset` of `text` (a file named `file`): its line:col and the source line, for
+// the caret. The one way ingest and config readers turn an offset into a Diagnostic.
+Diagnostic error_at_offset(const std::string& file, std::string_view text, std::size_t offset,
+                           std::string message);
+
 struct SyntaxProblem {
   std::size_t offset = 0;
   std::string message;  // "expected ',' or '}' after an object member", …

@@ -64,13 +64,7 @@ Diagnostic file_error(const std::string& name, std::string message) {
 
 Diagnostic positioned_error(const std::string& name, std::string_view text, std::size_t offset,
                             std::string message) {
-  Diagnostic d = file_error(name, std::move(message));
-  detail::LineIndex lines(text);
-  const auto [line, column] = lines.locate(offset);
-  d.location.line = line;
-  d.location.column = column;
-  d.source_line = line_at(text, offset);
-  return d;
+  return detail::error_at_offset(name, text, offset, std::move(message));
 }
 
 bool has_input_extension(const fs::path& path) {

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "lint/check.h"
+#include "model/merge.h"
 
 namespace sgcheck::detail {
 
@@ -84,22 +85,8 @@ void value_findings(const Inventory& inventory, std::vector<Finding>& out) {
 
 // ---- SG401 duplicates
 
-// The identity of an atomic rule as AWS judges duplicates (aws-semantics.md §5.8): direction,
-// canonical protocol, ports as AWS reads them, peer kind and canonical peer; not the description.
-using RuleKey = std::tuple<Direction, int, std::optional<std::pair<int, int>>, PeerKind, Family,
-                           u128, std::uint8_t, std::string_view>;
-
-RuleKey key_of(const Rule& r) {
-  const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
-  return {r.direction,
-          r.protocol,
-          normalised_ports(r),
-          r.peer.kind,
-          cidr ? r.peer.cidr.family : Family::ipv4,
-          cidr ? r.peer.cidr.base : u128{0},
-          cidr ? r.peer.cidr.prefix : std::uint8_t{0},
-          cidr ? std::string_view() : std::string_view(r.peer.id)};
-}
+// Duplicates are judged on the rule identity that merging uses (model/merge.h).
+using RuleKey = RuleIdentity;
 
 // A rule listed twice under one rule id is one AWS rule seen twice (overlapping pages of
 // describe-security-group-rules), not a duplicate.
@@ -114,7 +101,7 @@ void duplicate_findings(const Inventory& inventory, std::vector<Finding>& out) {
     for (std::uint32_t r = 0; r < group.rules.size(); ++r) {
       const Rule& rule = group.rules[r];
       if (!rule.valid) continue;
-      const auto [it, inserted] = first.emplace(key_of(rule), r);
+      const auto [it, inserted] = first.emplace(rule_identity(rule), r);
       if (inserted) continue;
       const Rule& original = group.rules[it->second];
       if (same_rule_listed_twice(original, rule)) continue;
@@ -226,7 +213,7 @@ Counts count_rules(const Inventory& inventory, const Group& group) {
   Counts counts{};
   std::map<RuleKey, bool> seen;
   for (const Rule& rule : group.rules) {
-    if (!rule.valid || !seen.emplace(key_of(rule), true).second) continue;
+    if (!rule.valid || !seen.emplace(rule_identity(rule), true).second) continue;
     const Weight w = weight_of(inventory, rule);
     auto& row = counts[rule.direction == Direction::ingress ? 0 : 1];
     if (w.ipv4) row[0] += w.amount;

@@ -13,38 +13,12 @@ namespace sgcheck::detail {
 
 namespace {
 
-// The identity of an atomic rule (aws-semantics.md §5.8): not its id, description or tags.
-struct RuleKey {
-  Direction direction;
-  int protocol;
-  std::optional<std::pair<int, int>> ports;
-  PeerKind kind;
-  Family family;
-  u128 base;
-  std::uint8_t prefix;
-  std::string_view id;
-
-  auto tied() const { return std::tie(direction, protocol, ports, kind, family, base, prefix, id); }
-  bool operator<(const RuleKey& o) const { return tied() < o.tied(); }
-  bool operator==(const RuleKey& o) const { return tied() == o.tied(); }
-};
-
-RuleKey key_of(const Rule& r) {
-  const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
-  return RuleKey{r.direction,
-                 r.protocol,
-                 normalised_ports(r),
-                 r.peer.kind,
-                 cidr ? r.peer.cidr.family : Family::ipv4,
-                 cidr ? r.peer.cidr.base : u128{0},
-                 cidr ? r.peer.cidr.prefix : std::uint8_t{0},
-                 cidr ? std::string_view() : std::string_view(r.peer.id)};
-}
+using RuleKey = RuleIdentity;
 
 // The indices of `rules` in key order.
 std::vector<std::size_t> key_order(const std::vector<Rule>& rules, std::vector<RuleKey>& keys) {
   keys.clear();
-  for (const Rule& r : rules) keys.push_back(key_of(r));
+  for (const Rule& r : rules) keys.push_back(rule_identity(r));
   std::vector<std::size_t> order(rules.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -188,17 +162,17 @@ bool Merger::same_rules(Group& base, const Group& other) {
 Group Merger::merge_rule_views(std::vector<Group>& views) {
   Group merged = std::move(views.front());
   std::vector<RuleKey> seen;
-  for (const Rule& r : merged.rules) seen.push_back(key_of(r));
+  for (const Rule& r : merged.rules) seen.push_back(rule_identity(r));
   std::sort(seen.begin(), seen.end());
   for (std::size_t v = 1; v < views.size(); ++v) {
     fill(merged.owner_id, views[v].owner_id);
     for (Rule& r : views[v].rules) {
-      const RuleKey key = key_of(r);
+      const RuleKey key = rule_identity(r);
       if (std::binary_search(seen.begin(), seen.end(), key)) continue;
       merged.rules.push_back(std::move(r));
     }
     seen.clear();
-    for (const Rule& r : merged.rules) seen.push_back(key_of(r));
+    for (const Rule& r : merged.rules) seen.push_back(rule_identity(r));
     std::sort(seen.begin(), seen.end());
   }
   return merged;
@@ -408,6 +382,18 @@ Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
     part.diagnostics.clear();
   }
   return merger.take_errors();
+}
+
+RuleIdentity rule_identity(const Rule& r) {
+  const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
+  return {r.direction,
+          r.protocol,
+          normalised_ports(r),
+          r.peer.kind,
+          cidr ? r.peer.cidr.family : Family::ipv4,
+          cidr ? r.peer.cidr.base : u128{0},
+          cidr ? r.peer.cidr.prefix : std::uint8_t{0},
+          cidr ? std::string_view() : std::string_view(r.peer.id)};
 }
 
 }  // namespace sgcheck::detail

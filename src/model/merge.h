@@ -3,12 +3,25 @@
 // disagree. Entry point: merge_inventories().
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "sgcheck/interval_set.h"
 #include "sgcheck/inventory.h"
 
 namespace sgcheck::detail {
+
+// The identity of an atomic rule (aws-semantics.md §5.8): direction, canonical protocol, ports as
+// AWS reads them, peer kind and canonical peer; not its id, description or tags. Two rules with the
+// same identity are one AWS rule (merging) or a duplicate (SG401). Holds a view of the rule's peer
+// id: the rule must outlive the key.
+using RuleIdentity = std::tuple<Direction, int, std::optional<std::pair<int, int>>, PeerKind, Family,
+                                u128, std::uint8_t, std::string_view>;
+RuleIdentity rule_identity(const Rule& rule);
 
 // `parts[i]` holds what file i of `into.files` gave (its positions already carry file index i);
 // parts come in the order of into.files, which the caller sorts by name, so the result does not
