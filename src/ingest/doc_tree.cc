@@ -117,11 +117,7 @@ class YamlConverter {
     const YAML::Mark mark = node.Mark();
     out.line = static_cast<std::uint32_t>(mark.line + 1);
     out.column = static_cast<std::uint32_t>(mark.column + 1);
-    if (++nodes_ > limits_.max_nodes) {
-      throw TreeError{out.line, out.column,
-                      "more than " + std::to_string(limits_.max_nodes) +
-                          " YAML values (aliases expand to copies): the input is too large"};
-    }
+    charge(1, out);
     if (depth > limits_.max_depth) {
       throw TreeError{out.line, out.column, depth_message(limits_.max_depth)};
     }
@@ -151,6 +147,7 @@ class YamlConverter {
         return;
       case YAML::NodeType::Scalar: {
         out.kind = TreeNode::Kind::string;
+        charge(node.Scalar().size() / kBytesPerValue, out);
         out.text = node.Scalar();
         if (node.Tag() == "?" &&
             (out.text == "null" || out.text == "~" || out.text == "Null" || out.text == "NULL")) {
@@ -176,10 +173,25 @@ class YamlConverter {
                             static_cast<std::uint32_t>(m.column + 1),
                             "expected a plain key, found a list or mapping used as a key"};
           }
+          charge(key.Scalar().size() / kBytesPerValue, out);
           out.members.emplace_back(key.Scalar(), TreeNode{});
           convert(member.second, out.members.back().second, depth + 1);
         }
         return;
+    }
+  }
+
+  // Aliases expand to copies, so the copy is bounded: each value counts 1, and a scalar (or key) of
+  // n bytes counts n / kBytesPerValue more, so that a few kilobytes of aliases to a long scalar
+  // cannot expand to gigabytes (found by cfn_yaml_ingest_fuzzer). A file without aliases stays far
+  // below the limit (16 values per input byte, see load.cc).
+  static constexpr std::uint64_t kBytesPerValue = 16;
+  void charge(std::uint64_t values, const TreeNode& at) {
+    nodes_ += values;
+    if (nodes_ > limits_.max_nodes) {
+      throw TreeError{at.line, at.column,
+                      "more than " + std::to_string(limits_.max_nodes) +
+                          " YAML values (aliases expand to copies): the input is too large"};
     }
   }
 

@@ -180,5 +180,24 @@ TEST(IngestRobust, RandomCorruptionNeverCrashes) {
   }
 }
 
+// Regression (cfn_yaml_ingest_fuzzer, out of memory): aliases of a long scalar expanded a 3 KB
+// template to 100,000 copies of 3 KB (0.3 GB; 2 GB under ASan) before the limit on the number of
+// values stopped it. The copy is now bounded by the bytes it copies too: here 11,111 values (under
+// the old limit of 100,000) that would copy 40 MB are refused. A five-level version is in
+// fuzz/corpus/cfn_yaml_ingest_fuzzer/regress-alias-long-scalar.yaml.
+TEST(IngestRobust, YamlAliasesOfALongScalarAreBoundedByTheBytesTheyCopy) {
+  std::string yaml = "Resources:\n  A: &a " + std::string(4000, 'x') + "\n";
+  for (const char c : std::string("bcde")) {
+    yaml += std::string("  ") + char(c - 'a' + 'A') + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) yaml += std::string(i ? ", *" : "*") + char(c - 1);
+    yaml += "]\n";
+  }
+  const LoadResult r = load_one("laughs.yaml", yaml);
+  expect_error(r, "aliases of a long scalar");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("YAML values (aliases expand to copies)"), std::string::npos)
+      << r.errors[0].message;
+}
+
 }  // namespace
 }  // namespace sgcheck
