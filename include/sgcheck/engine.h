@@ -15,13 +15,16 @@
 // rules apply, it is a member of its groups); an interface's public address reaches it on a
 // translated path, where group references match nothing. eni-… and i-… stand for the interface's
 // primary private address of the flow's family (IPv4 unless the other endpoint or the service is
-// IPv6). sg-… is every interface carrying the group; `internet` is every public address (internet4,
+// IPv6). sg-… is every interface carrying the group, and so is a group written by name (a
+// template's logical id AppSG or resource address aws_security_group.web, see
+// resolve_flow_names()); `internet` is every public address (internet4,
 // or internet6 in an IPv6 flow) from outside the inventory. A CIDR, sg-…, internet, a port range,
 // `all`, or an ICMP service without a full type:code makes the flow a set question: its verdict is
 // partial when some parts are allowed and others not, and the parts are listed.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +53,10 @@ struct Endpoint {
   Cidr cidr;                 // address: the host block (/32 or /128); cidr: the block
   std::string id;            // interface, instance, group
   std::uint32_t column = 0;  // where the endpoint starts in the flow text (1-based), for errors
+  // A group written by name (kind group): a template's logical id or resource address, or a group
+  // name, as the flow wrote it. resolve_flow_names() sets `id` to the group it names; to_string()
+  // prints the name.
+  std::string name;
   std::string to_string() const;  // canonical text, as a flow expression writes it
 };
 
@@ -82,6 +89,15 @@ struct FlowParseResult {
 // the expression's place in the error (e.g. the --batch file and its line).
 FlowParseResult parse_flow(std::string_view text, std::string_view file = "<flow>",
                            std::uint32_t line = 1);
+
+// Resolves the endpoints a flow names by name against the inventory: a group id, a template
+// group's logical id or resource address (Group::template_name), or a name only one group has
+// (Group::name), in that order. Returns an error at the endpoint (line:col, the source line
+// `text`) when a name matches no group or several; nothing when every name resolved.
+std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& inventory,
+                                             std::string_view text,
+                                             std::string_view file = "<flow>",
+                                             std::uint32_t line = 1);
 
 // ---- Decisions --------------------------------------------------------------------------------
 
@@ -204,7 +220,63 @@ struct Matrix {
   std::vector<MatrixCell> cells;  // every ordered pair of classes with at least one member pair
   std::vector<MatrixPair> pairs;  // with want_pairs: every ordered pair of distinct interfaces
 };
+// Everything at once, in memory: for small inventories and tests (cells grow with classes², pairs
+// with interfaces²). Any service; a point service goes through MatrixView.
 Matrix compute_matrix(const Engine& engine, const Service& service, bool want_pairs);
+
+// What one class's rules grant in one direction for the matrix's service: the peers whose packets
+// its ingress admits (or to which its egress lets it open the service). A pair of interfaces is
+// allowed iff the source's outbound grants match the destination and the destination's inbound
+// grants match the source.
+struct MatrixGrants {
+  // Addresses matched, as canonical CIDRs (host blocks as addresses), prefix lists' entries
+  // included: an interface is matched by its primary private address of the service's family.
+  std::vector<std::string> cidrs;
+  InternetExposure internet = InternetExposure::none;  // how much of the internet the CIDRs hold
+  std::vector<std::string> groups;  // referenced groups (sg-…, sorted): their members match
+  // Why some peers' answer is unknown (undefined groups, prefix lists without entries): a pair
+  // these grants do not allow is then unknown, not denied.
+  std::vector<std::string> unknown;
+};
+
+namespace detail {
+struct MatrixTables;
+}
+
+// The matrix of one point service (Service::is_point()) over classes of interfaces with the same
+// VPC and groups, without materialising cells or pairs: per class its grants in both directions
+// (size: classes × grants), and, when asked, the cells or pairs streamed to a visitor. The engine
+// must outlive the view.
+class MatrixView {
+ public:
+  MatrixView(const Engine& engine, const Service& service);
+  ~MatrixView();
+  MatrixView(MatrixView&&) noexcept;
+  MatrixView& operator=(MatrixView&&) noexcept;
+  MatrixView(const MatrixView&) = delete;
+  MatrixView& operator=(const MatrixView&) = delete;
+
+  // Classes in the order of their first member (interfaces sorted by id).
+  const std::vector<MatrixClass>& classes() const;
+  // Index into Inventory::interfaces of each member of the class, in the class's order.
+  const std::vector<std::uint32_t>& members(std::uint32_t klass) const;
+  // The class's inbound (ingress) or outbound (egress) grants.
+  const MatrixGrants& grants(std::uint32_t klass, Direction direction) const;
+  // Members without a private address of the service's family: every pair with them is unknown.
+  const std::vector<std::string>& unaddressed(std::uint32_t klass) const;
+  Family family() const;  // IPv4, or IPv6 for icmpv6 (as Engine::verdict() resolves eni-…)
+
+  // Every ordered pair of classes with at least one pair of distinct members, source-major, with
+  // the verdict of its member pairs (allow, deny, unknown, or partial when they differ).
+  void for_each_cell(const std::function<void(const MatrixCell&)>& visit) const;
+  // Every ordered pair of distinct interfaces (indices into Inventory::interfaces) with its
+  // verdict, class pair by class pair in the order of for_each_cell.
+  void for_each_pair(
+      const std::function<void(std::uint32_t from, std::uint32_t to, Verdict)>& visit) const;
+
+ private:
+  std::unique_ptr<detail::MatrixTables> impl_;
+};
 
 // One line describing an atomic rule as a flow fragment: "tcp/22 from 10.0.0.0/8",
 // "all to sg-0bb (db)", "icmp/8:-1 from pl-0cc".

@@ -46,6 +46,16 @@ struct Peer {
   std::string peering_status;
 };
 
+// Templates only: the protocol or ports a template leaves open until deployment, each as the input
+// wrote it ("Ref FromPortParam"); empty when known. See service_unresolved().
+struct UnresolvedService {
+  std::string protocol;   // then Rule::protocol is -1 (any protocol might match)
+  std::string from_port;  // then Rule::from_port is absent
+  std::string to_port;    // then Rule::to_port is absent
+  SourcePos location;     // where the first open value is written
+  bool any() const { return !protocol.empty() || !from_port.empty() || !to_port.empty(); }
+};
+
 // An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer.
 struct Rule {
   Direction direction = Direction::ingress;
@@ -61,7 +71,21 @@ struct Rule {
   SourcePos rule_location;  // the enclosing IpPermission / rule object
   // false when a value of the rule was invalid (a diagnostic says which): it takes no part in evaluation.
   bool valid = true;
+  // Open protocol or ports (templates): the rule keeps its peer and the known part of its service,
+  // and makes answers it might decide unknown (docs/iac.md).
+  UnresolvedService unresolved;
 };
+
+// True when what the rule allows depends on an unresolved value: the protocol is open, or the
+// protocol has ports (tcp, udp, icmp, icmpv6) and one of them is open. An open port of a protocol
+// without ports changes nothing (AWS ignores it).
+bool service_unresolved(const Rule& rule);
+// "from port unresolved(Ref FromPortParam), to port unresolved(var.to)": the open fields as
+// the input wrote them, in messages and `dump` (empty when the service is resolved).
+std::string unresolved_service_text(const Rule& rule);
+// The service of such a rule in flow notation with the open fields as written:
+// "tcp/unresolved(Ref FromPortParam)-443", "unresolved(Fn::If UseUdp)/53", "icmp/8:unresolved(X)".
+std::string unresolved_service_notation(const Rule& rule);
 
 // The port range (tcp, udp), ICMP type/code (icmp, icmpv6; absent = -1), or nullopt where AWS
 // ignores ports (-1 and every other protocol): the "from"/"to" of `dump`.

@@ -1,6 +1,6 @@
-// `sgcheck exposure INPUT... [--target sg-…|eni-…|i-…]`: what each group and interface admits
-// inbound and sends outbound, as service × peer lines with the internet marked; text or JSON. Entry
-// point: add_exposure_command().
+// `sgcheck exposure INPUT... [--target sg-…|AppSG|aws_security_group.web|eni-…|i-…]`: what each
+// group and interface admits inbound and sends outbound, as service × peer lines with the internet
+// marked; text or JSON. Entry point: add_exposure_command().
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -84,7 +84,7 @@ int run_exposure(const ExposureOptions& options) {
     Json out = Json::array();
     for (const Exposure& e : all) {
       out.push_back({{"target", e.target},
-                     {"kind", e.target.rfind("sg-", 0) == 0 ? "group" : "interface"},
+                     {"kind", inv.find_group(e.target) != nullptr ? "group" : "interface"},
                      {"groups", e.groups},
                      {"inbound", lines_json(inv, e.inbound)},
                      {"outbound", lines_json(inv, e.outbound)},
@@ -113,8 +113,10 @@ void add_exposure_command(CLI::App& app, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "exposure", "what each group and interface admits inbound and sends outbound, as sets");
   add_inputs_option(*sub, options->inputs);
-  sub->add_option("--target", options->target, "only this group, interface or instance")
-      ->type_name("sg-…|eni-…|i-…");
+  sub->add_option("--target", options->target,
+                  "only this group (id, or a template's logical id or resource address), "
+                  "interface or instance")
+      ->type_name("sg-…|LogicalId|address|eni-…|i-…");
   sub->add_option("--format", options->format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");

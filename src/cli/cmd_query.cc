@@ -380,6 +380,17 @@ int run_batch(const QueryOptions& options) {
   const auto t1 = Clock::now();
   std::optional<LoadResult> loaded = load_or_report(options.args);
   if (!loaded) return kExitError;
+  // Groups written by name (AppSG, aws_security_group.web) need the inventory: every unknown name
+  // is an input error, like a bad flow.
+  bool names_ok = true;
+  for (std::size_t i = 0; i < flows->size(); ++i) {
+    if (auto error = resolve_flow_names((*flows)[i], loaded->inventory, lines[i].text,
+                                        options.batch, lines[i].number)) {
+      std::cerr << format_diagnostic(*error);
+      names_ok = false;
+    }
+  }
+  if (!names_ok) return kExitError;
   const Engine engine(loaded->inventory);
   const auto t2 = Clock::now();
   const double cpu2 = cpu_ms();
@@ -417,10 +428,12 @@ int run_query(QueryOptions options) {
   }
   // The FLOW comes last; a flow written first is accepted too (the inputs are never flows).
   FlowParseResult parsed = parse_flow(options.args.back(), "<flow>", 1);
+  std::string flow_text = options.args.back();
   if (parsed) {
     options.args.pop_back();
   } else if (FlowParseResult first = parse_flow(options.args.front(), "<flow>", 1)) {
     parsed = std::move(first);
+    flow_text = options.args.front();
     options.args.erase(options.args.begin());
   } else {
     std::cerr << format_diagnostic(parsed.error);
@@ -428,6 +441,10 @@ int run_query(QueryOptions options) {
   }
   std::optional<LoadResult> loaded = load_or_report(options.args);
   if (!loaded) return kExitError;
+  if (auto error = resolve_flow_names(*parsed.flow, loaded->inventory, flow_text)) {
+    std::cerr << format_diagnostic(*error);
+    return kExitError;
+  }
   const Engine engine(loaded->inventory);
   const Decision d = engine.decide(*parsed.flow);
   if (options.format == "count" && !options.quiet) {

@@ -19,7 +19,10 @@ std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs)
 
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs) {
   sub.add_option("inputs", inputs,
-                 "input files (AWS CLI JSON), directories (read recursively) or - for stdin")
+                 "input files (AWS CLI describe JSON, CloudFormation templates in JSON or "
+                 "YAML, Terraform plan JSON from `terraform show -json`; format detected by "
+                 "content), directories (read recursively: *.json *.yaml *.yml *.template) "
+                 "or - for stdin")
       ->required()
       ->type_name("INPUT");
 }

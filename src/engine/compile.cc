@@ -61,36 +61,70 @@ void add_cidr(CidrParts (&parts)[2], const ServiceMatch& s, const Cidr& cidr) {
   parts[family_index(cidr.family)][key].push_back({cidr.first(), cidr.last()});
 }
 
+// One unknown entry per family of the peer's addresses.
+void add_unknown_addresses(SideTable& table, const ServiceMatch& s,
+                           const std::vector<Cidr>& cidrs) {
+  for (const Family f : {Family::ipv4, Family::ipv6}) {
+    UnknownEntry e{s, UnknownEntry::PeerMatch::addresses, {}, 0};
+    e.service.families &= family_bit(f);
+    std::vector<Ipv6Set::Interval> intervals;
+    for (const Cidr& cidr : cidrs) {
+      if (cidr.family == f) intervals.push_back({cidr.first(), cidr.last()});
+    }
+    if (e.service.families == 0 || intervals.empty()) continue;
+    e.addresses = Ipv6Set::from_unsorted(std::move(intervals));
+    table.unknowns.push_back(std::move(e));
+  }
+}
+
+// One atomic rule into its side's tables. A rule whose service is open until deployment
+// (Rule::unresolved) goes in as an unknown entry with its own peer, over every service it might
+// allow: a flow it might match is unknown, never denied on its account.
 void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, SideTable& table,
                   CidrParts (&parts)[2], RuleInfo& info) {
+  if (!rule.valid) return;
+  const bool open = service_unresolved(rule);
   ServiceMatch s;
-  if (!rule.valid || !rule_service(rule, s)) return;
+  if (!(open ? possible_service(rule, s) : rule_service(rule, s))) return;
   info.service = s;
-  info.has_service = true;
+  (open ? info.service_unresolved : info.has_service) = true;
+  auto add_addresses = [&](const std::vector<Cidr>& cidrs) {
+    if (open) {
+      add_unknown_addresses(table, s, cidrs);
+    } else {
+      for (const Cidr& cidr : cidrs) add_cidr(parts, s, cidr);
+    }
+  };
   switch (rule.peer.kind) {
     case PeerKind::cidr4:
     case PeerKind::cidr6:
-      add_cidr(parts, s, rule.peer.cidr);
+      add_addresses({rule.peer.cidr});
       return;
     case PeerKind::prefix_list: {
       const PrefixList* pl = c.inventory->find_prefix_list(rule.peer.id);
       if (pl != nullptr && pl->entries_known) {
-        for (const Cidr& entry : pl->entries) add_cidr(parts, s, entry);
+        add_addresses(pl->entries);
         return;
       }
-      ServiceMatch unknown = s;
-      if (pl != nullptr && pl->family) unknown.families &= family_bit(*pl->family);
-      if (unknown.families != 0) table.unknowns.push_back({unknown});
+      UnknownEntry e{s, UnknownEntry::PeerMatch::any, {}, 0};
+      if (pl != nullptr && pl->family) e.service.families &= family_bit(*pl->family);
+      if (e.service.families != 0) table.unknowns.push_back(std::move(e));
       return;
     }
-    case PeerKind::group:
+    case PeerKind::group: {
       if (!reference_usable(c, group, rule)) {
         info.reference = kUnusableReference;
         return;
       }
-      info.reference = static_cast<std::int32_t>(intern(c, rule.peer.id));
-      table.refs.push_back({s, static_cast<GroupToken>(info.reference)});
+      const GroupToken target = intern(c, rule.peer.id);
+      info.reference = static_cast<std::int32_t>(target);
+      if (open) {
+        table.unknowns.push_back({s, UnknownEntry::PeerMatch::group, {}, target});
+      } else {
+        table.refs.push_back({s, target});
+      }
       return;
+    }
   }
 }
 
@@ -184,6 +218,7 @@ void index_interfaces(CompiledInventory& c) {
 
 bool rule_service(const Rule& rule, ServiceMatch& out) {
   out = ServiceMatch{};
+  if (service_unresolved(rule)) return false;
   if (rule.protocol < -1 || rule.protocol > 255) return false;
   out.protocol = static_cast<std::int16_t>(rule.protocol);
   out.families = protocol_families(rule.protocol);
@@ -201,6 +236,37 @@ bool rule_service(const Rule& rule, ServiceMatch& out) {
   if (from == -1) return true;
   out.lo = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 0 : to));
   out.hi = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 255 : to));
+  return true;
+}
+
+bool possible_service(const Rule& rule, ServiceMatch& out) {
+  out = ServiceMatch{};
+  if (!service_unresolved(rule)) return false;
+  if (!rule.unresolved.protocol.empty()) return true;  // any protocol, any key
+  // The known part as a resolved rule: open ports are absent, which normalised_ports() reads as
+  // 0 / 65535 for tcp and udp and as -1 (all) for icmp; an open ICMP type means every type.
+  Rule known;
+  known.protocol = rule.protocol;
+  known.from_port = rule.from_port;
+  known.to_port = rule.to_port;
+  const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
+  if (icmp && !rule.unresolved.from_port.empty()) known.to_port.reset();
+  return rule_service(known, out);
+}
+
+bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote) {
+  switch (e.peer) {
+    case UnknownEntry::PeerMatch::any:
+      return true;
+    case UnknownEntry::PeerMatch::addresses:
+      return e.addresses.contains(remote.bits);
+    case UnknownEntry::PeerMatch::group:
+      if (remote.translated) return false;
+      if (remote.iface >= 0) {
+        return c.interfaces[static_cast<std::size_t>(remote.iface)].carries(e.target);
+      }
+      return !c.groups[e.target].members_complete;
+  }
   return true;
 }
 

@@ -75,9 +75,21 @@ struct RefEntry {
   GroupToken target = 0;
 };
 
-// Rules whose peers the inventory cannot resolve (prefix lists without entries).
+// Rules that might match but whose match the inventory cannot settle: a matching packet whose
+// remote the peer matches makes the side unknown (unless a resolved rule allows). Two sources:
+// prefix lists without entries (peer `any`: every address might be in the list), and rules whose
+// protocol or ports are unresolved (Rule::unresolved; the service is what the rule might allow,
+// the peer the rule's own, matched as its resolved twin would be).
 struct UnknownEntry {
+  enum class PeerMatch : std::uint8_t {
+    any,        // every remote
+    addresses,  // remotes in `addresses` (of the family `service.families` allows)
+    group,      // members of `target`, as RefEntry matches them
+  };
   ServiceMatch service;
+  PeerMatch peer = PeerMatch::any;
+  Ipv6Set addresses;
+  GroupToken target = 0;
 };
 
 struct SideTable {
@@ -119,6 +131,9 @@ inline constexpr std::int32_t kUnusableReference = -2;
 struct RuleInfo {
   ServiceMatch service;
   bool has_service = false;
+  // The rule's protocol or ports are unresolved: `service` is what it might allow (has_service
+  // stays false, the rule never allows), and a match of it is unknown.
+  bool service_unresolved = false;
   std::int32_t reference = kNotReference;  // a GroupToken, or one of the two constants above
 };
 
@@ -188,8 +203,15 @@ Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction dir
                   const Packet& packet, const Remote& remote);
 
 // The service-key range of an atomic rule (ports, ICMP type/code, or all), or false when the rule's
-// ports make it match nothing (ToPort < FromPort, out of range).
+// ports make it match nothing (ToPort < FromPort, out of range) or its service is unresolved.
 bool rule_service(const Rule& rule, ServiceMatch& out);
+// For a rule whose service is unresolved (service_unresolved()): every packet kind it might allow,
+// the known part kept (tcp with open ports: [FromPort or 0, ToPort or 65535]; icmp with an open
+// type: every type; an open protocol: everything). False for a resolved rule or one that can
+// match nothing.
+bool possible_service(const Rule& rule, ServiceMatch& out);
+// Whether an unknown entry's peer matches the remote (its service aside).
+bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote);
 
 // False for a reference across VPCs with no active peering (stale or illegal): it matches nothing.
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule);

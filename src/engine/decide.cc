@@ -34,7 +34,8 @@ Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction dir
       }
     }
     for (const UnknownEntry& e : table.unknowns) {
-      if (e.service.matches(packet)) unknown = true;
+      if (!unknown && e.service.matches(packet) && unknown_peer_matches(c, e, remote))
+        unknown = true;
     }
   }
   return unknown ? Tri::unknown : Tri::deny;
@@ -434,11 +435,15 @@ std::set<u128> address_cuts(const CompiledInventory& c, const std::set<GroupToke
   const int f = family_index(family);
   for (const GroupToken t : groups) {
     for (const SideTable& table : c.groups[t].tables) {
-      for (const CidrEntry& e : table.cidr[f]) {
-        for (const auto& iv : e.addresses.intervals()) {
+      const auto add = [&cuts](const Ipv6Set& addresses) {
+        for (const auto& iv : addresses.intervals()) {
           cuts.insert(iv.lo);
           if (iv.hi != ~u128{0}) cuts.insert(iv.hi + 1);
         }
+      };
+      for (const CidrEntry& e : table.cidr[f]) add(e.addresses);
+      for (const UnknownEntry& e : table.unknowns) {
+        if ((e.service.families & family_bit(family)) != 0) add(e.addresses);
       }
     }
   }

@@ -20,6 +20,7 @@ std::string icmp_rule_text(const char* name, int type, int code) {
 }
 
 std::string rule_service_text(const Rule& rule) {
+  if (service_unresolved(rule)) return unresolved_service_notation(rule);
   const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
   if (rule.protocol == kAllProtocols) return "all";
   if (!ports) return "proto/" + std::to_string(rule.protocol);
@@ -148,6 +149,12 @@ Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rul
 Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
                  const Packet& packet, const Remote& remote) {
   const RuleInfo& info = c.rule_info(group, rule);
+  if (info.service_unresolved) {
+    // It might allow the packet: unknown wherever its peer might match.
+    if (!info.service.matches(packet)) return Tri::deny;
+    return peer_matches(c, group, rule, packet.family, remote) == Tri::deny ? Tri::deny
+                                                                            : Tri::unknown;
+  }
   if (!info.has_service || !info.service.matches(packet)) return Tri::deny;
   return peer_matches(c, group, rule, packet.family, remote);
 }
@@ -182,6 +189,13 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
     const Rule& r = g.rules[ref.rule];
     if (rule_matches(c, g, r, packet, remote) != Tri::unknown) return;
     const std::string where = " (" + g.id + ", " + inv.location(r.location).to_string() + ")";
+    if (c.rule_info(ref).service_unresolved) {
+      const SourcePos at = r.unresolved.location.line != 0 ? r.unresolved.location : r.location;
+      out.push_back("the rule " + describe_rule(inv, ref) + " might allow it: its " +
+                    unresolved_service_text(r) + " is not known before deployment (" + g.id + ", " +
+                    inv.location(at).to_string() + ")");
+      if (peer_matches(c, g, r, packet.family, remote) == Tri::allow) return;
+    }
     if (r.peer.kind == PeerKind::prefix_list) {
       out.push_back("the entries of prefix list " + r.peer.id + " are not in the inventory" +
                     where);

@@ -17,6 +17,7 @@ struct RuleAt {
   const Group* group;
   const Rule* rule;
   ServiceMatch service;
+  bool unresolved = false;  // the service is what the rule might allow (possible_service())
 };
 
 // The peers of one service piece. Ordered so that equal peer sets compare equal.
@@ -86,6 +87,19 @@ PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rul
     if (!covers(r, p)) continue;
     const Peer& peer = r.rule->peer;
     bool contributes = false;
+    if (r.unresolved) {
+      // Might be allowed: the peer is listed as unknown, and counts for no internet exposure.
+      if (peer.kind == PeerKind::group && !reference_usable(c, *r.group, *r.rule)) continue;
+      const bool cidr = peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6;
+      if (cidr && (r.service.families & family_bit(peer.cidr.family)) == 0) continue;
+      info.peers.symbols.insert((cidr ? to_string(peer.cidr)
+                                 : peer.kind == PeerKind::group && inv.find_group(peer.id)
+                                     ? group_label(inv, peer.id)
+                                     : peer.id) +
+                                " (unknown: " + unresolved_service_text(*r.rule) + ")");
+      info.rules.push_back(r.ref);
+      continue;
+    }
     switch (peer.kind) {
       case PeerKind::cidr4:
       case PeerKind::cidr6:
@@ -166,6 +180,12 @@ void dead_rule_notes(const CompiledInventory& c, const Group& g, std::vector<std
   for (const Rule& r : g.rules) {
     if (!r.valid) continue;
     const std::string where = " (" + g.id + ", " + inv.location(r.location).to_string() + ")";
+    if (service_unresolved(r)) {
+      notes.push_back("the " + unresolved_service_text(r) +
+                      " is not known before deployment: what the rule allows is unknown, shown as "
+                      "the services it might allow" +
+                      where);
+    }
     if (r.peer.kind == PeerKind::group && !reference_usable(c, g, r)) {
       notes.push_back("the reference to " + r.peer.id +
                       " crosses VPCs with no active peering and matches nothing" + where);
@@ -183,8 +203,12 @@ void add_group_rules(const Inventory& inv, const Group& g, Direction d, std::vec
   for (std::uint32_t ri = 0; ri < g.rules.size(); ++ri) {
     const Rule& r = g.rules[ri];
     ServiceMatch s;
-    if (r.direction != d || !r.valid || !rule_service(r, s)) continue;
-    out.push_back({RuleRef{gi, ri}, &g, &r, s});
+    if (r.direction != d || !r.valid) continue;
+    if (possible_service(r, s)) {
+      out.push_back({RuleRef{gi, ri}, &g, &r, s, true});
+    } else if (rule_service(r, s)) {
+      out.push_back({RuleRef{gi, ri}, &g, &r, s, false});
+    }
   }
 }
 
@@ -245,7 +269,9 @@ std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_v
   const CompiledInventory c = compile_inventory(inventory);
   std::vector<Exposure> out;
   for (const Group& g : inventory.groups) {
-    if (target.empty() || target == g.id) out.push_back(group_exposure(c, g));
+    // A template group also answers to its logical id or resource address (docs/iac.md).
+    if (target.empty() || target == g.id || (!g.template_name.empty() && target == g.template_name))
+      out.push_back(group_exposure(c, g));
   }
   for (const Interface& x : inventory.interfaces) {
     if (target.empty() || target == x.id || (!x.instance_id.empty() && target == x.instance_id)) {

@@ -101,6 +101,16 @@ template <>
 struct action<fg::group_id> : id_action<EndpointKind::group> {};
 
 template <>
+struct action<fg::group_name> {
+  template <typename Input>
+  static void apply(const Input& in, FlowState& st) {
+    st.pending.kind = EndpointKind::group;
+    st.pending.id = in.string();
+    st.pending.name = st.pending.id;
+  }
+};
+
+template <>
 struct action<fg::internet> {
   static void apply0(FlowState& st) { st.pending.kind = EndpointKind::internet; }
 };
@@ -212,10 +222,51 @@ std::string Endpoint::to_string() const {
       return "internet";
     case EndpointKind::interface:
     case EndpointKind::instance:
-    case EndpointKind::group:
       return id;
+    case EndpointKind::group:
+      return name.empty() ? id : name;
   }
   return id;
+}
+
+namespace {
+
+// The id of the group `name` names, or an error message.
+std::string resolve_group_name(const Inventory& inv, const std::string& name, std::string& id) {
+  if (inv.find_group(name) != nullptr) {
+    id = name;
+    return {};
+  }
+  std::vector<const Group*> by_template, by_name;
+  for (const Group& g : inv.groups) {
+    if (!g.template_name.empty() && g.template_name == name) by_template.push_back(&g);
+    if (g.name == name) by_name.push_back(&g);
+  }
+  const std::vector<const Group*>& hits = by_template.empty() ? by_name : by_template;
+  if (hits.size() == 1) {
+    id = hits.front()->id;
+    return {};
+  }
+  if (hits.empty()) {
+    return "no security group of the inventory is named " + name +
+           " (expected a group id, a template's logical id or resource address, or a group name)";
+  }
+  std::string ids;
+  for (const Group* g : hits) ids += (ids.empty() ? "" : ", ") + g->id;
+  return name + " names several security groups (" + ids + "): use a group id";
+}
+
+}  // namespace
+
+std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& inventory,
+                                             std::string_view text, std::string_view file,
+                                             std::uint32_t line) {
+  for (Endpoint* e : {&flow.source, &flow.destination}) {
+    if (e->kind != EndpointKind::group || e->name.empty()) continue;
+    std::string message = resolve_group_name(inventory, e->name, e->id);
+    if (!message.empty()) return make_error(std::move(message), text, file, line, e->column);
+  }
+  return std::nullopt;
 }
 
 std::string Service::to_string() const {

@@ -47,9 +47,18 @@ struct instance_id : pegtl::if_must<pegtl::string<'i', '-'>, hex_id> {};
 struct group_id : pegtl::if_must<pegtl::string<'s', 'g', '-'>, hex_id> {};
 struct internet : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', 't'>,
                              pegtl::not_at<id_char>> {};
+// A group named the way templates name it: a CloudFormation logical id (AppSG), a Terraform
+// resource address (aws_security_group.web, module.net.aws_security_group.db["a"]), or a group
+// name. It starts with a letter or '_' (addresses start with a digit or ':'), and a ':' or '/'
+// right after it makes it an IPv6 address or CIDR instead (fe80::1, abcd::/16). The inventory
+// decides what it names (resolve_flow_names()).
+struct name_char : pegtl::sor<pegtl::alnum, pegtl::one<'_', '-', '.', '[', ']', '"'>> {};
+struct group_name : pegtl::seq<pegtl::sor<pegtl::alpha, pegtl::one<'_'>>, pegtl::star<name_char>,
+                               pegtl::not_at<pegtl::one<':', '/'>>> {};
 // Any run of the characters addresses and CIDRs are made of; parse_cidr() decides.
 struct address_text : pegtl::plus<pegtl::sor<pegtl::xdigit, pegtl::one<'.', ':', '/'>>> {};
-struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet, address_text> {};
+struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet, group_name,
+                             address_text> {};
 
 struct source : endpoint {};
 struct destination : endpoint {};
@@ -76,7 +85,8 @@ inline constexpr const char* error_message = nullptr;
   template <>                          \
   inline constexpr const char* error_message<rule> = text
 inline constexpr const char* kEndpointExpected =
-    "expected an endpoint: an IPv4 or IPv6 address, a CIDR, eni-…, i-…, sg-… or internet";
+    "expected an endpoint: an IPv4 or IPv6 address, a CIDR, eni-…, i-…, sg-…, a group's logical "
+    "id or resource address, or internet";
 SGCHECK_FLOW_ERROR(service,
                    "expected a service: tcp/PORTS, udp/PORTS, icmp[/TYPE[:CODE]], "
                    "icmpv6[/TYPE[:CODE]], proto/NUMBER or all");

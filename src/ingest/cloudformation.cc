@@ -278,7 +278,6 @@ Rule CfnReader::read_rule(const TreeNode& fields, Direction direction, const Tre
   rule.location = rule.rule_location;
   PortInputs ports;
   ports.rule_at = &rule_at;
-  bool open_ports = false;
   bool bad_integer = false;  // already reported: apply_ports would report it again
   std::vector<std::pair<std::string_view, const TreeNode*>> peers;
   const TreeNode* owner = nullptr;
@@ -287,10 +286,17 @@ Rule CfnReader::read_rule(const TreeNode& fields, Direction direction, const Tre
     if (key == "IpProtocol" || key == "FromPort" || key == "ToPort") {
       const Value value = resolve(node, key);
       explain(value, node, key);
-      if (!value.known || !value.group.empty()) {
-        open_ports = true;
-        if (value.known)
-          sink_.warn(kIacBadPort, node, key + " refers to a security group: the rule is ignored");
+      if (!value.known) {
+        // Decided by the deployment: the rule stays, and what depends on the value is unknown.
+        (key == "IpProtocol" ? ports.open.protocol
+         : key == "FromPort" ? ports.open.from_port
+                             : ports.open.to_port) = value.expression;
+        if (ports.open.location.line == 0) ports.open.location = sink_.pos(node);
+        continue;
+      }
+      if (!value.group.empty()) {
+        sink_.warn(kIacBadPort, node, key + " refers to a security group: the rule is ignored");
+        bad_integer = true;
         continue;
       }
       if (key == "IpProtocol") {
@@ -329,14 +335,7 @@ Rule CfnReader::read_rule(const TreeNode& fields, Direction direction, const Tre
       rule.valid = false;
     }
   }
-  if (open_ports) {
-    sink_.warn(kIacBadPort, rule_at,
-               "the protocol or ports of this rule are not known before deployment: the rule "
-               "takes no part in evaluation");
-    rule.valid = false;
-  } else if (bad_integer || !apply_ports(sink_, ports, rule)) {
-    rule.valid = false;
-  }
+  if (bad_integer || !apply_ports(sink_, ports, rule)) rule.valid = false;
   return rule;
 }
 

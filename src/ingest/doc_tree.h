@@ -15,6 +15,9 @@
 namespace sgcheck::detail {
 
 struct TreeNode {
+  // User-provided (not `= default`): with clang and libstdc++ 12, an implicit default constructor
+  // makes std::pair<std::string, TreeNode> check itself while still incomplete (a compile error).
+  TreeNode() noexcept {}
   enum class Kind : std::uint8_t { null, boolean, number, string, sequence, mapping };
   Kind kind = Kind::null;
   // Scalars: the string (unescaped), the number as written, "true"/"false". YAML scalars are all

@@ -74,6 +74,13 @@ std::optional<std::int64_t> integer_value(IacSink& sink, const TreeNode& at, std
 bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule) {
   rule.from_port = clamp32(in.from);
   rule.to_port = clamp32(in.to);
+  rule.unresolved = in.open;
+  if (!in.open.protocol.empty()) {
+    rule.protocol = kAllProtocols;  // any protocol, any port might match
+    return true;
+  }
+  const bool from_open = !in.open.from_port.empty();
+  const bool to_open = !in.open.to_port.empty();
   if (!in.protocol) {
     sink.warn(kIacBadPort, *in.rule_at, std::string("rule without ") + in.protocol_name);
     return false;
@@ -89,22 +96,22 @@ bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule) {
   const TreeNode& to_at = in.to_at ? *in.to_at : *in.rule_at;
   if (rule.protocol == kTcp || rule.protocol == kUdp) {
     const std::string name = protocol_name(rule.protocol);
-    if (!in.from || !in.to) {
+    if ((!in.from && !from_open) || (!in.to && !to_open)) {
       sink.warn(kIacBadPort, *in.rule_at,
                 name + " rule needs both " + in.from_name + " and " + in.to_name);
       return false;
     }
-    if (*in.from < 0 || *in.from > 65535) {
+    if (in.from && (*in.from < 0 || *in.from > 65535)) {
       sink.warn(kIacBadPort, from_at,
                 name + " " + in.from_name + " " + std::to_string(*in.from) + " is outside 0-65535");
       return false;
     }
-    if (*in.to < 0 || *in.to > 65535) {
+    if (in.to && (*in.to < 0 || *in.to > 65535)) {
       sink.warn(kIacBadPort, to_at,
                 name + " " + in.to_name + " " + std::to_string(*in.to) + " is outside 0-65535");
       return false;
     }
-    if (*in.to < *in.from) {
+    if (in.from && in.to && *in.to < *in.from) {
       sink.warn(kIacBadPort, to_at,
                 name + " " + in.to_name + " " + std::to_string(*in.to) + " is less than " +
                     in.from_name + " " + std::to_string(*in.from));
@@ -122,7 +129,7 @@ bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule) {
                 name + " code " + std::to_string(*in.to) + " is outside -1..255");
       return false;
     }
-    if (in.from.value_or(-1) == -1 && in.to.value_or(-1) != -1) {
+    if (!from_open && in.from.value_or(-1) == -1 && in.to.value_or(-1) != -1) {
       sink.warn(
           kIacBadPort, to_at,
           name + " type -1 (all types) requires code -1, found code " + std::to_string(*in.to));

@@ -65,9 +65,13 @@ struct PortInputs {
   const char* from_name = "FromPort";
   const char* to_name = "ToPort";
   const char* protocol_name = "IpProtocol";
+  // Values the deployment decides, as the input wrote them ("Ref FromPortParam"); empty when known.
+  UnresolvedService open;
 };
 
-// Sets rule.protocol/from_port/to_port; false after an SG402 warning when the rule is invalid.
+// Sets rule.protocol/from_port/to_port (and rule.unresolved from in.open); false after an SG402
+// warning when the rule is invalid. An open value is not invalid: the known fields are checked,
+// the open ones left absent (any value might match, docs/iac.md).
 bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule);
 
 // A CIDR peer of the given family from its text; false after an SG403 warning (the text kept in

@@ -57,9 +57,10 @@ struct Resource {
   std::string address;  // "module.net.aws_security_group.web[0]"
   std::string module;   // "module.net." or "" (the prefix its references are relative to)
   std::string type;
-  const TreeNode* node = nullptr;         // the resource object, for positions
-  const TreeNode* values = nullptr;       // its values (planned, or the change's `after`)
-  const TreeNode* expressions = nullptr;  // configuration expressions, or nullptr
+  const TreeNode* node = nullptr;           // the resource object, for positions
+  const TreeNode* values = nullptr;         // its values (planned, or the change's `after`)
+  const TreeNode* expressions = nullptr;    // configuration expressions, or nullptr
+  const TreeNode* after_unknown = nullptr;  // the change's after_unknown, or nullptr
 };
 
 class TfReader {
@@ -88,10 +89,12 @@ class TfReader {
   std::size_t target_group(const Resource& r, const std::string& id, const TreeNode& at);
 
   void block_rules(const Resource& r, const TreeNode& block, const TreeNode* expressions,
-                   Direction direction, const std::string& self_id, std::vector<Rule>& out);
+                   const TreeNode* after_unknown, Direction direction, const std::string& self_id,
+                   std::vector<Rule>& out);
   void rule_resource(const Resource& r);
   void vpc_rule_resource(const Resource& r, Direction direction);
-  PortInputs ports_of(const TreeNode& values, const TreeNode& at, const char* protocol_key) const;
+  PortInputs ports_of(const TreeNode& values, const TreeNode& at, const char* protocol_key,
+                      const TreeNode* expressions, const TreeNode* after_unknown) const;
   Rule base_rule(const PortInputs& ports, Direction direction, const TreeNode& at,
                  const std::string& description);
   void tags(const TreeNode* node, std::vector<Tag>& out) const;
@@ -99,6 +102,7 @@ class TfReader {
   const TreeNode& root_;
   IacSink& sink_;
   std::set<std::string, std::less<>> deleted_;
+  std::map<std::string, const TreeNode*, std::less<>> after_unknown_;  // address -> after_unknown
   std::vector<Resource> resources_;
   std::map<std::string, const TreeNode*, std::less<>> config_;  // stripped address -> expressions
   std::map<std::string, std::size_t, std::less<>> by_address_;  // group address -> index
@@ -147,6 +151,9 @@ void TfReader::collect_deleted() {
     const TreeNode* actions = body ? member(*body, "actions", Kind::sequence, "a change") : nullptr;
     if (actions && actions->items.size() == 1 && actions->items[0].text == "delete")
       deleted_.insert(string_of(change, "address"));
+    const TreeNode* unknown = body ? body->find("after_unknown") : nullptr;
+    if (unknown != nullptr && unknown->kind == Kind::mapping)
+      after_unknown_[string_of(change, "address")] = unknown;
   }
 }
 
@@ -273,8 +280,25 @@ std::size_t TfReader::target_group(const Resource& r, const std::string& id, con
   return by_id_[id];
 }
 
-PortInputs TfReader::ports_of(const TreeNode& values, const TreeNode& at,
-                              const char* protocol_key) const {
+// A protocol or port the plan leaves open: absent from the values, and either computed
+// (after_unknown) or written as a reference in the configuration. The text names the first
+// reference ("var.port", "data.x.y.port") or says "unknown until apply".
+std::string open_value(std::string_view key, const TreeNode* expressions,
+                       const TreeNode* after_unknown) {
+  const TreeNode* e =
+      expressions && expressions->kind == Kind::mapping ? expressions->find(key) : nullptr;
+  const TreeNode* refs = e && e->kind == Kind::mapping ? e->find("references") : nullptr;
+  if (refs != nullptr && refs->kind == Kind::sequence && !refs->items.empty() &&
+      refs->items.front().kind == Kind::string)
+    return refs->items.front().text;
+  const TreeNode* u =
+      after_unknown && after_unknown->kind == Kind::mapping ? after_unknown->find(key) : nullptr;
+  if (u != nullptr && u->text == "true") return "unknown until apply";
+  return {};
+}
+
+PortInputs TfReader::ports_of(const TreeNode& values, const TreeNode& at, const char* protocol_key,
+                              const TreeNode* expressions, const TreeNode* after_unknown) const {
   PortInputs in;
   in.rule_at = &at;
   in.from_name = "from_port";
@@ -283,10 +307,16 @@ PortInputs TfReader::ports_of(const TreeNode& values, const TreeNode& at,
   if (const TreeNode* p = values.find(protocol_key); p && p->is_scalar() && !p->is_null()) {
     in.protocol = p->text;
     in.protocol_at = p;
+  } else {
+    in.open.protocol = open_value(protocol_key, expressions, after_unknown);
   }
   for (const char* key : {"from_port", "to_port"}) {
     const TreeNode* n = values.find(key);
-    if (n == nullptr || n->is_null()) continue;
+    if (n == nullptr || n->is_null()) {
+      (std::string_view(key) == "from_port" ? in.open.from_port : in.open.to_port) =
+          open_value(key, expressions, after_unknown);
+      continue;
+    }
     if (n->kind != Kind::number)
       sink_.fail(*n, "expected a number for " + quote(key) + ", found " + n->kind_name());
     std::int64_t v = 0;
@@ -297,6 +327,7 @@ PortInputs TfReader::ports_of(const TreeNode& values, const TreeNode& at,
     (std::string_view(key) == "from_port" ? in.from : in.to) = v;
     (std::string_view(key) == "from_port" ? in.from_at : in.to_at) = n;
   }
+  if (in.open.any()) in.open.location = sink_.pos(at);  // the value itself is absent
   return in;
 }
 
@@ -307,6 +338,13 @@ Rule TfReader::base_rule(const PortInputs& ports, Direction direction, const Tre
   rule.rule_location = sink_.pos(at);
   rule.location = rule.rule_location;
   rule.description = description;
+  for (const auto& [field, expression] : {std::pair{ports.protocol_name, &ports.open.protocol},
+                                          std::pair{ports.from_name, &ports.open.from_port},
+                                          std::pair{ports.to_name, &ports.open.to_port}}) {
+    if (expression->empty()) continue;
+    sink_.note(at, std::string(field) + " is not known before apply (" + *expression +
+                       "): answers that depend on it are unknown");
+  }
   if (!apply_ports(sink_, ports, rule)) rule.valid = false;
   // The provider requires 0/0 for protocols without ports; they say nothing (no SG206).
   if (rule.valid && !protocol_has_ports(rule.protocol) && rule.from_port.value_or(0) == 0 &&
@@ -320,11 +358,11 @@ Rule TfReader::base_rule(const PortInputs& ports, Direction direction, const Tre
 // One ingress/egress block of aws_security_group, or an aws_security_group_rule: one atomic rule
 // per CIDR, IPv6 CIDR, prefix list, referenced group, and `self`.
 void TfReader::block_rules(const Resource& r, const TreeNode& block, const TreeNode* expressions,
-                           Direction direction, const std::string& self_id,
-                           std::vector<Rule>& out) {
+                           const TreeNode* after_unknown, Direction direction,
+                           const std::string& self_id, std::vector<Rule>& out) {
   const char* protocol_key = "protocol";
-  const Rule base = base_rule(ports_of(block, block, protocol_key), direction, block,
-                              string_of(block, "description"));
+  const Rule base = base_rule(ports_of(block, block, protocol_key, expressions, after_unknown),
+                              direction, block, string_of(block, "description"));
   const std::size_t first = out.size();
   const auto add = [&](const TreeNode& at) -> Rule& {
     sink_.count_rule(at);
@@ -441,7 +479,7 @@ void TfReader::rule_resource(const Resource& r) {
   }
   const std::size_t index = target_group(r, *target, *r.node);
   std::vector<Rule> rules;
-  block_rules(r, v, r.expressions, direction, *target, rules);
+  block_rules(r, v, r.expressions, r.after_unknown, direction, *target, rules);
   Group& group = sink_.out().groups[index];
   for (Rule& rule : rules) {
     tags(v.find("tags"), rule.tags);
@@ -463,8 +501,8 @@ void TfReader::vpc_rule_resource(const Resource& r, Direction direction) {
   }
   const std::size_t index = target_group(r, *target, *r.node);
   sink_.count_rule(*r.node);
-  Rule rule = base_rule(ports_of(v, *r.node, "ip_protocol"), direction, *r.node,
-                        string_of(v, "description"));
+  Rule rule = base_rule(ports_of(v, *r.node, "ip_protocol", r.expressions, r.after_unknown),
+                        direction, *r.node, string_of(v, "description"));
   rule.id = string_of(v, "security_group_rule_id");
   tags(v.find("tags"), rule.tags);
   std::vector<std::pair<std::string_view, const TreeNode*>> peers;
@@ -528,6 +566,8 @@ void TfReader::read() {
   for (Resource& r : resources_) {
     const std::string stripped = strip_indexes(r.address);
     if (const auto it = config_.find(stripped); it != config_.end()) r.expressions = it->second;
+    if (const auto it = after_unknown_.find(r.address); it != after_unknown_.end())
+      r.after_unknown = it->second;
   }
   // Groups first, so that rules anywhere in the plan can name them.
   for (const Resource& r : resources_)
@@ -558,7 +598,12 @@ void TfReader::read() {
           const TreeNode* block_expr =
               exprs && exprs->kind == Kind::sequence && i < exprs->items.size() ? &exprs->items[i]
                                                                                 : nullptr;
-          block_rules(r, block, block_expr, direction, self_id, rules);
+          const TreeNode* unknown_list = r.after_unknown ? r.after_unknown->find(key) : nullptr;
+          const TreeNode* block_unknown =
+              unknown_list && unknown_list->kind == Kind::sequence && i < unknown_list->items.size()
+                  ? &unknown_list->items[i]
+                  : nullptr;
+          block_rules(r, block, block_expr, block_unknown, direction, self_id, rules);
         }
       }
       Group& group = sink_.out().groups[index];

@@ -35,6 +35,7 @@ inline std::string ascii_lower(std::string_view text) {
 // "tcp/22", "tcp/0-1023", "icmp/8:0", "icmp/8", "icmp", "proto/50", "all": what the rule matches,
 // with the ports AWS applies (none for -1 and protocols without ports).
 inline std::string service_text(const Rule& rule) {
+  if (service_unresolved(rule)) return unresolved_service_notation(rule);  // as the input wrote it
   if (rule.protocol == kAllProtocols) return "all";
   const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
   if (!ports) return "proto/" + std::to_string(rule.protocol);

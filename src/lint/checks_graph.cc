@@ -89,6 +89,11 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
 
 // ---- SG301, SG302 ------------------------------------------------------------------------------
 
+// A peer a template leaves to the deployment (ingest names it "unresolved(Ref X)", docs/iac.md).
+bool is_unresolved(const std::string& id) {
+  return id.rfind("unresolved(", 0) == 0;
+}
+
 // One finding per reference at most: stale links are SG205's (checks_hygiene.cc), a reference
 // across VPCs with no peering is SG302 even when the target is also undefined (the engine then
 // matches nothing, so the answer is not unknown), and an undefined target otherwise is SG301.
@@ -98,12 +103,19 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
     if (!r.valid || r.peer.kind != PeerKind::group) continue;
     const RefState state = x.state(inv, g, r);
     if (state == RefState::undefined) {
-      Finding f = rule_finding(inv, "SG301",
-                               rule_text(r) + ": " + r.peer.id +
-                                   " is not in the inventory, so answers that depend on its "
-                                   "members are unknown; add its describe output, or remove the "
-                                   "rule if the group is gone",
-                               g, r);
+      // A template value the deployment decides (unresolved(Ref DbSourceSG)) is no missing
+      // describe output: say what decides it.
+      const bool open = is_unresolved(r.peer.id);
+      Finding f = rule_finding(
+          inv, "SG301",
+          open ? rule_text(r) + ": the referenced group is " + r.peer.id +
+                     ", decided only at deployment, so answers that depend on its members are "
+                     "unknown; give the value a default, or lint the deployed groups' describe "
+                     "output"
+               : rule_text(r) + ": " + r.peer.id +
+                     " is not in the inventory, so answers that depend on its members are "
+                     "unknown; add its describe output, or remove the rule if the group is gone",
+          g, r);
       f.unknown = true;
       f.witness = rule_witness(r);
       out.push_back(std::move(f));
@@ -365,12 +377,17 @@ void check_prefix_lists(const Inventory& inv, const Group& g, std::vector<Findin
     if (!r.valid || r.peer.kind != PeerKind::prefix_list) continue;
     const PrefixList* pl = inv.find_prefix_list(r.peer.id);
     if (pl != nullptr && pl->entries_known) continue;
-    Finding f = rule_finding(inv, "SG305",
-                             rule_text(r) + ": the entries of " + r.peer.id +
-                                 " were not supplied, so answers that depend on it are unknown; "
-                                 "add `aws ec2 get-managed-prefix-list-entries --prefix-list-id " +
-                                 r.peer.id + "` output",
-                             g, r);
+    const bool open = is_unresolved(r.peer.id);
+    Finding f = rule_finding(
+        inv, "SG305",
+        open ? rule_text(r) + ": the addresses of this rule are " + r.peer.id +
+                   ", decided only at deployment, so answers that depend on them are unknown; "
+                   "give the value a default, or lint the deployed groups' describe output"
+             : rule_text(r) + ": the entries of " + r.peer.id +
+                   " were not supplied, so answers that depend on it are unknown; add `aws ec2 "
+                   "get-managed-prefix-list-entries --prefix-list-id " +
+                   r.peer.id + "` output",
+        g, r);
     f.unknown = true;
     f.witness = rule_witness(r);
     out.push_back(std::move(f));

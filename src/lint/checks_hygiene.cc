@@ -306,7 +306,10 @@ void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Gr
 
 void check_wide(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
   for (const Rule& r : g.rules) {
-    if (!r.valid || r.direction != Direction::ingress || is_self_reference(g, r)) continue;
+    // An unresolved protocol or port (templates) is no wide rule as written: its -1 is a stand-in.
+    if (!r.valid || r.direction != Direction::ingress || is_self_reference(g, r) ||
+        service_unresolved(r))
+      continue;
     if (r.protocol == kAllProtocols) {
       Finding f = rule_finding(inv, "SG204",
                                "all traffic (protocol -1, every protocol and port) from " +
@@ -406,7 +409,7 @@ bool misleading_ports(const Rule& r) {
 
 void check_ignored_ports(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
   for (const Rule& r : g.rules) {
-    if (!r.valid || !misleading_ports(r)) continue;
+    if (!r.valid || service_unresolved(r) || !misleading_ports(r)) continue;
     const std::int32_t from = r.from_port.value_or(-1), to = r.to_port.value_or(-1);
     const std::string written =
         from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);

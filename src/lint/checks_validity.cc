@@ -100,7 +100,8 @@ void duplicate_findings(const Inventory& inventory, std::vector<Finding>& out) {
     std::map<RuleKey, std::uint32_t> first;
     for (std::uint32_t r = 0; r < group.rules.size(); ++r) {
       const Rule& rule = group.rules[r];
-      if (!rule.valid) continue;
+      // The identity has no room for open values (templates): such a rule is nobody's duplicate.
+      if (!rule.valid || service_unresolved(rule)) continue;
       const auto [it, inserted] = first.emplace(rule_identity(rule), r);
       if (inserted) continue;
       const Rule& original = group.rules[it->second];

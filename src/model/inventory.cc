@@ -29,6 +29,49 @@ std::optional<std::pair<int, int>> normalised_ports(const Rule& rule) {
   return std::pair<int, int>{rule.from_port.value_or(0), rule.to_port.value_or(65535)};
 }
 
+bool service_unresolved(const Rule& rule) {
+  if (!rule.unresolved.protocol.empty()) return true;
+  if (!protocol_has_ports(rule.protocol)) return false;
+  return !rule.unresolved.from_port.empty() || !rule.unresolved.to_port.empty();
+}
+
+std::string unresolved_service_text(const Rule& rule) {
+  if (!service_unresolved(rule)) return {};
+  std::string out;
+  const auto add = [&out](const char* field, const std::string& expression) {
+    if (expression.empty()) return;
+    if (!out.empty()) out += ", ";
+    out += field;
+    out += " unresolved(";
+    out += expression;
+    out += ')';
+  };
+  add("protocol", rule.unresolved.protocol);
+  add("from port", rule.unresolved.from_port);
+  add("to port", rule.unresolved.to_port);
+  return out;
+}
+
+std::string unresolved_service_notation(const Rule& rule) {
+  const auto open = [](const std::string& e) { return "unresolved(" + e + ")"; };
+  const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
+  const auto field = [&](const std::string& e, const std::optional<std::int32_t>& v, int absent) {
+    return e.empty() ? std::to_string(v.value_or(absent)) : open(e);
+  };
+  if (!rule.unresolved.protocol.empty()) {
+    std::string out = open(rule.unresolved.protocol);
+    const bool has_from = rule.from_port || !rule.unresolved.from_port.empty();
+    const bool has_to = rule.to_port || !rule.unresolved.to_port.empty();
+    if (!has_from && !has_to) return out;
+    const std::string from = field(rule.unresolved.from_port, rule.from_port, 0);
+    const std::string to = field(rule.unresolved.to_port, rule.to_port, 65535);
+    return out + "/" + from + (from == to ? "" : "-" + to);
+  }
+  return protocol_name(rule.protocol) + "/" +
+         field(rule.unresolved.from_port, rule.from_port, icmp ? -1 : 0) + (icmp ? ":" : "-") +
+         field(rule.unresolved.to_port, rule.to_port, icmp ? -1 : 65535);
+}
+
 // The vectors are sorted by id (load_inventory guarantees it), so lookups are binary searches.
 template <typename T>
 static const T* find_by_id(const std::vector<T>& items, std::string_view id) {

@@ -51,9 +51,15 @@ std::string peer_text(const Peer& peer) {
   return invalid_cidr ? quoted(peer.id) : peer_value(peer);
 }
 
+// An open protocol or port as the input wrote it, like an unresolved peer: unresolved(Ref X).
+std::string unresolved_text(const std::string& expression) {
+  return "unresolved(" + expression + ")";
+}
+
 // The service of a rule in flow-expression notation: tcp/22, udp/1000-2000, icmp/8:0, icmp, all,
 // proto/50.
 std::string service_text(const Rule& rule) {
+  if (service_unresolved(rule)) return unresolved_service_notation(rule);
   const auto ports = normalised_ports(rule);
   const std::string name = protocol_name(rule.protocol);
   if (rule.protocol == kAllProtocols) return "all";
@@ -101,12 +107,32 @@ std::string rule_line(const Inventory& inv, const Group& group, const Rule& rule
   return line + " at " + inv.location(rule.location).to_string() + "\n";
 }
 
+// " origin=cloudformation template=AppSG" for a template group; nothing for describe output, so
+// the dump of AWS CLI input stays as it was.
+const char* origin_name(GroupOrigin origin) {
+  switch (origin) {
+    case GroupOrigin::aws_api: return "aws-api";
+    case GroupOrigin::cloudformation: return "cloudformation";
+    case GroupOrigin::terraform: return "terraform";
+  }
+  return "aws-api";
+}
+
+std::string origin_text(const Group& group) {
+  if (group.origin == GroupOrigin::aws_api) return {};
+  std::string out = std::string(" origin=") + origin_name(group.origin);
+  if (!group.template_name.empty()) out += " template=" + group.template_name;
+  if (group.template_without_egress) out += " template-without-egress";
+  return out;
+}
+
 std::string group_line(const Inventory& inv, const Group& group) {
   std::string line = "group " + group.id;
   if (!group.name.empty()) line += " name=" + quoted(group.name);
   if (!group.vpc_id.empty()) line += " vpc=" + group.vpc_id;
   if (!group.owner_id.empty()) line += " owner=" + group.owner_id;
   if (group.from_rules_only) line += " from-rules-only";
+  line += origin_text(group);
   line += " rules=" + std::to_string(group.rules.size());
   return line + " at " + inv.location(group.location).to_string() + "\n";
 }
@@ -161,6 +187,16 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule) {
   const auto ports = normalised_ports(rule);
   j["from"] = ports ? ordered_json(ports->first) : ordered_json(nullptr);
   j["to"] = ports ? ordered_json(ports->second) : ordered_json(nullptr);
+  if (service_unresolved(rule)) {
+    // Open values as the input wrote them, where a number would stand (docs/iac.md).
+    if (!rule.unresolved.protocol.empty()) {  // the ports as written: they may matter
+      j["protocol"] = unresolved_text(rule.unresolved.protocol);
+      j["from"] = rule.from_port ? ordered_json(*rule.from_port) : ordered_json(nullptr);
+      j["to"] = rule.to_port ? ordered_json(*rule.to_port) : ordered_json(nullptr);
+    }
+    if (!rule.unresolved.from_port.empty()) j["from"] = unresolved_text(rule.unresolved.from_port);
+    if (!rule.unresolved.to_port.empty()) j["to"] = unresolved_text(rule.unresolved.to_port);
+  }
   ordered_json peer{{"kind", peer_kind_name(rule.peer.kind)}, {"value", peer_value(rule.peer)}};
   if (rule.peer.kind == PeerKind::group) {
     if (!rule.peer.vpc_id.empty()) peer["vpc"] = rule.peer.vpc_id;
@@ -178,12 +214,18 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule) {
 ordered_json group_json(const Inventory& inv, const Group& group) {
   ordered_json rules = ordered_json::array();
   for (const Rule* rule : sorted_rules(group)) rules.push_back(rule_json(inv, *rule));
-  return {{"id", group.id},
-          {"name", json_or_null(group.name)},
-          {"vpc", json_or_null(group.vpc_id)},
-          {"description", json_or_null(group.description)},
-          {"location", inv.location(group.location).to_string()},
-          {"rules", std::move(rules)}};
+  ordered_json j = {{"id", group.id},
+                    {"name", json_or_null(group.name)},
+                    {"vpc", json_or_null(group.vpc_id)},
+                    {"description", json_or_null(group.description)},
+                    {"location", inv.location(group.location).to_string()}};
+  if (group.origin != GroupOrigin::aws_api) {  // describe output keeps its shape
+    j["origin"] = origin_name(group.origin);
+    j["template"] = json_or_null(group.template_name);
+    j["template_without_egress"] = group.template_without_egress;
+  }
+  j["rules"] = std::move(rules);
+  return j;
 }
 
 ordered_json interface_json(const Inventory& inv, const Interface& eni) {

@@ -19,7 +19,7 @@ namespace {
 using namespace sgcheck::testing;
 
 RC_GTEST_PROP(EngineProperty, AgreesWithReferenceOnPointFlows, ()) {
-  const Inventory inv = *gen_inventory();
+  const Inventory inv = *gen_inventory(/*open_services=*/true);
   const Engine engine(inv);
   for (int i = 0; i < 20; ++i) {
     const Flow flow = *gen_point_flow();
@@ -107,7 +107,7 @@ Flow sample_point(const Inventory& inv, const Flow& set, std::mt19937& rng) {
 }
 
 RC_GTEST_PROP(EngineProperty, SetAnswersAgreeWithReferenceOnSampledPoints, ()) {
-  const Inventory inv = *gen_inventory();
+  const Inventory inv = *gen_inventory(/*open_services=*/true);
   const Engine engine(inv);
   const Flow set = *gen_set_flow();
   const Decision d = engine.decide(set);
@@ -139,7 +139,7 @@ RC_GTEST_PROP(EngineProperty, SetAnswersAgreeWithReferenceOnSampledPoints, ()) {
 }
 
 RC_GTEST_PROP(EngineProperty, AddingARuleNeverTakesAnAllowAway, ()) {
-  const Inventory inv = *gen_inventory();
+  const Inventory inv = *gen_inventory(/*open_services=*/true);
   RC_PRE(!inv.groups.empty());
   Inventory more = inv;
   const auto g = static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, more.groups.size()));
@@ -153,7 +153,7 @@ RC_GTEST_PROP(EngineProperty, AddingARuleNeverTakesAnAllowAway, ()) {
 }
 
 RC_GTEST_PROP(EngineProperty, OrderChangesNothing, ()) {
-  const Inventory inv = *gen_inventory();
+  const Inventory inv = *gen_inventory(/*open_services=*/true);
   Inventory shuffled = inv;
   std::mt19937 rng(static_cast<unsigned>(*rc::gen::inRange(0, 1 << 30)));
   for (Group& g : shuffled.groups) std::shuffle(g.rules.begin(), g.rules.end(), rng);
@@ -174,7 +174,7 @@ RC_GTEST_PROP(EngineProperty, OrderChangesNothing, ()) {
 
 // A CIDR of one address is the same question as the address.
 RC_GTEST_PROP(EngineProperty, HostBlockAnswersLikeTheAddress, ()) {
-  const Inventory inv = *gen_inventory();
+  const Inventory inv = *gen_inventory(/*open_services=*/true);
   const Engine engine(inv);
   Flow flow = *gen_point_flow();
   if (flow.source.kind != EndpointKind::address) {

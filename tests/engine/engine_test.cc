@@ -279,6 +279,93 @@ TEST(Engine, UnknownEndpoints) {
   EXPECT_EQ(check(inv, "tcp/443 from 10.0.0.1 to 10.0.0.2"), Verdict::unknown);   // both outside
 }
 
+// Rules whose protocol or ports a template leaves open (Rule::unresolved, docs/iac.md): compiled
+// as unknown entries with the rule's own peer, so a matching flow is unknown (with the open value
+// in the reason), a flow the peer or the known part rules out is denied, and a resolved rule
+// still allows.
+Inventory open_service_inventory() {
+  Inventory inv;
+  Rule open_from = cidr_rule(kIn, 6, std::nullopt, 443, "203.0.113.0/24");
+  open_from.unresolved.from_port = "Ref FromPortParam";
+  Rule open_protocol = ref_rule(kIn, -1, 53, 53, "sg-0b");
+  open_protocol.unresolved.protocol = "If DnsOverUdp";
+  Rule open_ignored = cidr_rule(kIn, 50, std::nullopt, std::nullopt, "10.9.0.0/16");
+  open_ignored.unresolved.from_port = "Ref Unused";  // proto/50 has no ports: resolved
+  inv.groups.push_back(group(
+      "sg-0a", "vpc-1",
+      {open_from, open_protocol, open_ignored, cidr_rule(kIn, 6, 80, 80, "0.0.0.0/0")}, "web"));
+  inv.groups.push_back(group(
+      "sg-0b", "vpc-1", {cidr_rule(kOut, -1, std::nullopt, std::nullopt, "0.0.0.0/0")}, "client"));
+  inv.interfaces.push_back(iface("eni-0a", "vpc-1", {"sg-0a"}, {"10.0.0.10"}));
+  inv.interfaces.push_back(iface("eni-0b", "vpc-1", {"sg-0b"}, {"10.0.1.20"}));
+  inv.interfaces.push_back(iface("eni-0c", "vpc-1", {}, {"10.0.2.30"}));
+  return finish(std::move(inv));
+}
+
+TEST(Engine, UnresolvedServiceIsUnknownWhereItMightMatch) {
+  const Inventory inv = open_service_inventory();
+  // From port open, to port 443: tcp/0-443 from 203.0.113.0/24 might be allowed.
+  EXPECT_EQ(check(inv, "tcp/443 from 203.0.113.9 to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(check(inv, "tcp/22 from 203.0.113.9 to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(check(inv, "tcp/444 from 203.0.113.9 to eni-0a"), Verdict::deny);   // above ToPort
+  EXPECT_EQ(check(inv, "udp/443 from 203.0.113.9 to eni-0a"), Verdict::deny);   // tcp is known
+  EXPECT_EQ(check(inv, "tcp/443 from 198.51.100.9 to eni-0a"), Verdict::deny);  // wrong peer
+  // A resolved rule allows whatever the open one might do.
+  EXPECT_EQ(check(inv, "tcp/80 from 203.0.113.9 to eni-0a"), Verdict::allow);
+  // Protocol open: any packet from a member of sg-0b, nothing from others.
+  EXPECT_EQ(check(inv, "udp/53 from eni-0b to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(check(inv, "icmp/8:0 from eni-0b to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(check(inv, "udp/53 from eni-0c to eni-0a"), Verdict::deny);
+  // An open port of a protocol without ports changes nothing: the rule is resolved and allows.
+  EXPECT_EQ(check(inv, "proto/50 from 10.9.1.1 to eni-0a"), Verdict::allow);
+}
+
+TEST(Engine, UnresolvedServiceReasonsNameTheOpenValue) {
+  const Inventory inv = open_service_inventory();
+  const Decision d = Engine(inv).decide(flow("tcp/443 from 203.0.113.9 to eni-0a"));
+  EXPECT_EQ(d.verdict, Verdict::unknown);
+  EXPECT_TRUE(d.ingress.rules.empty());  // an open rule never allows
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0],
+            "the rule tcp/unresolved(Ref FromPortParam)-443 from 203.0.113.0/24 might allow it: "
+            "its from port unresolved(Ref FromPortParam) is not known before deployment (sg-0a, "
+            "test.json)");
+  // A set question: the part the open rule covers is unknown, the rest denied.
+  const Decision set = Engine(inv).decide(flow("tcp/443-445 from 203.0.113.9 to eni-0a"));
+  EXPECT_EQ(set.verdict, Verdict::unknown);
+  ASSERT_EQ(set.unknown.size(), 1u);
+  EXPECT_EQ(set.unknown[0], "tcp/443 from 203.0.113.9 to eni-0a (10.0.0.10)");
+  ASSERT_EQ(set.denied.size(), 1u);
+  EXPECT_EQ(set.denied[0], "tcp/444-445 from 203.0.113.9 to eni-0a (10.0.0.10)");
+}
+
+TEST(Exposure, UnresolvedServiceLinesAreMarkedUnknown) {
+  const Inventory inv = open_service_inventory();
+  const std::vector<Exposure> all = compute_exposure(inv, "sg-0a");
+  ASSERT_EQ(all.size(), 1u);
+  std::string text;
+  for (const ExposureLine& l : all[0].inbound) {
+    text += l.services + " from";
+    for (const std::string& p : l.peers) text += " " + p;
+    text += "\n";
+  }
+  EXPECT_NE(text.find("tcp/0-79, tcp/81-443 from 203.0.113.0/24 (unknown: from port "
+                      "unresolved(Ref FromPortParam))"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sg-0b (client) (unknown: protocol unresolved(If DnsOverUdp))"),
+            std::string::npos)
+      << text;
+  // A part that is only possibly allowed counts for no internet exposure.
+  for (const ExposureLine& l : all[0].inbound) {
+    bool only_unknown = true;
+    for (const std::string& p : l.peers) only_unknown &= p.find("(unknown: ") != std::string::npos;
+    if (only_unknown) {
+      EXPECT_EQ(l.internet, InternetExposure::none) << text;
+    }
+  }
+}
+
 TEST(Engine, DenyExplainsConsultedGroupsAndNearestRule) {
   const Inventory inv = two_tier();
   const Decision d = Engine(inv).decide(flow("tcp/5433 from eni-0a to eni-0b"));

@@ -3,6 +3,8 @@
 // right column — never PEGTL's generic text.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <tao/pegtl/contrib/analyze.hpp>
 
 #include "engine/flow_grammar.h"
@@ -38,6 +40,12 @@ TEST(FlowParse, GoodFlowsRoundTrip) {
       {"proto/6 from 10.0.0.1 to eni-01", "tcp/0-65535 from 10.0.0.1 to eni-01", false},
       {"all from 10.1.2.3/16 to internet", "all from 10.1.0.0/16 to internet", false},
       {"tcp/443 from ::/0 to eni-01", "tcp/443 from ::/0 to eni-01", false},
+      // Groups by name (template logical ids, Terraform addresses), and IPv6 with letters first.
+      {"tcp/443 from internet to AppSG", "tcp/443 from internet to AppSG", false},
+      {"tcp/22 from module.ops.aws_security_group.bastion to aws_security_group.web[0]",
+       "tcp/22 from module.ops.aws_security_group.bastion to aws_security_group.web[0]", false},
+      {"tcp/22 from fe80::1 to abcd::/16", "tcp/22 from fe80::1 to abcd::/16", false},
+      {"tcp/22 from internetSG to eni-01", "tcp/22 from internetSG to eni-01", false},
   };
   for (const GoodCase& c : cases) {
     FlowParseResult r = parse_flow(c.text);
@@ -80,7 +88,7 @@ TEST(FlowParse, BadFlowsHaveOwnMessagesAndColumns) {
       {"tcp/22 from 1.2.3 to eni-1", 18, "invalid address or CIDR"},
       {"tcp/22 from 10.0.0.300 to eni-1", 20, "invalid address or CIDR"},
       {"tcp/22 from 10.0.0.0/33 to eni-1", 22, "invalid address or CIDR"},
-      {"tcp/22 from nowhere to eni-1", 13, "expected an endpoint"},
+      {"tcp/22 from @home to eni-1", 13, "expected an endpoint"},
       {"tcp/22 from eni-zz to eni-1", 17, "expected hexadecimal digits"},
       {"tcp/22 from 1.2.3.4 too eni-1", 21, "expected 'to' after the source"},
       {"tcp/22 from 1.2.3.4 to", 23, "expected a space, then an endpoint"},
@@ -100,6 +108,52 @@ TEST(FlowParse, BadFlowsHaveOwnMessagesAndColumns) {
     EXPECT_EQ(r.error.location.column, c.column) << c.text << " gave: " << r.error.message;
     EXPECT_EQ(r.error.source_line, c.text);
   }
+}
+
+// Names resolve against the inventory: a group id, a template name, or a unique group name; an
+// unknown or ambiguous name is an error at the endpoint.
+TEST(FlowNames, ResolveToGroupIdsOrFailWithACaret) {
+  Inventory inv;
+  inv.files = {"plan.json"};
+  for (const auto& [id, template_name, name] :
+       {std::tuple{"AppSG", "AppSG", "app"}, std::tuple{"sg-0a", "aws_security_group.web", "web"},
+        std::tuple{"sg-0b", "", "dup"}, std::tuple{"sg-0c", "", "dup"}}) {
+    Group g;
+    g.id = id;
+    g.template_name = template_name;
+    g.name = name;
+    inv.groups.push_back(g);
+  }
+  FlowParseResult r = parse_flow("tcp/22 from aws_security_group.web to AppSG");
+  ASSERT_TRUE(r) << format_diagnostic(r.error);
+  EXPECT_FALSE(resolve_flow_names(*r.flow, inv, "tcp/22 from aws_security_group.web to AppSG"));
+  EXPECT_EQ(r.flow->source.kind, EndpointKind::group);
+  EXPECT_EQ(r.flow->source.id, "sg-0a");
+  EXPECT_EQ(r.flow->destination.id, "AppSG");
+  EXPECT_EQ(r.flow->to_string(), "tcp/22 from aws_security_group.web to AppSG");
+
+  r = parse_flow("tcp/22 from web to app");
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(resolve_flow_names(*r.flow, inv, "tcp/22 from web to app"));
+  EXPECT_EQ(r.flow->source.id, "sg-0a");
+
+  const std::string text = "tcp/22 from 10.0.0.1 to AppSg";
+  r = parse_flow(text);
+  ASSERT_TRUE(r);
+  std::optional<Diagnostic> error = resolve_flow_names(*r.flow, inv, text);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(format_diagnostic(*error),
+            "<flow>:1:25: error: no security group of the inventory is named AppSg (expected a "
+            "group id, a template's logical id or resource address, or a group name)\n"
+            "  tcp/22 from 10.0.0.1 to AppSg\n"
+            "                          ^\n");
+  r = parse_flow("tcp/22 from dup to AppSG");
+  ASSERT_TRUE(r);
+  error = resolve_flow_names(*r.flow, inv, "tcp/22 from dup to AppSG");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find("dup names several security groups (sg-0b, sg-0c)"),
+            std::string::npos);
+  EXPECT_EQ(error->location.column, 13u);
 }
 
 TEST(FlowParse, DiagnosticPrintsCaretUnderTheColumn) {

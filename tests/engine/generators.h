@@ -32,9 +32,29 @@ inline rc::Gen<Cidr> gen_cidr(Family f) {
   });
 }
 
-// A rule of any protocol kind with any peer kind; sometimes invalid (valid == false).
-inline rc::Gen<Rule> gen_rule() {
-  return rc::gen::exec([] {
+// A template's open protocol or port (Rule::unresolved), cleared as ingest leaves it: an open
+// protocol reads -1, an open port is absent.
+inline void open_service(Rule& r) {
+  switch (*rc::gen::inRange(0, 3)) {
+    case 0:
+      r.unresolved.protocol = "Ref ProtocolParam";
+      r.protocol = -1;
+      break;
+    case 1:
+      r.unresolved.from_port = "Ref FromPortParam";
+      r.from_port.reset();
+      break;
+    default:
+      r.unresolved.to_port = "Fn::If UseWide";
+      r.to_port.reset();
+      break;
+  }
+}
+
+// A rule of any protocol kind with any peer kind; sometimes invalid (valid == false). With
+// `open_services`, now and then with an unresolved protocol or port (docs/iac.md).
+inline rc::Gen<Rule> gen_rule(bool open_services = false) {
+  return rc::gen::exec([open_services] {
     Rule r;
     r.direction = *rc::gen::element(Direction::ingress, Direction::egress);
     r.protocol = *rc::gen::element(-1, 1, 6, 17, 58, 47, 50);
@@ -70,17 +90,21 @@ inline rc::Gen<Rule> gen_rule() {
         break;
     }
     r.valid = *rc::gen::inRange(0, 12) != 0;
+    if (open_services && *rc::gen::inRange(0, 5) == 0) open_service(r);
     return r;
   });
 }
 
-inline rc::Gen<Inventory> gen_inventory() {
-  return rc::gen::exec([] {
+// `open_services`: some rules have unresolved protocols or ports (the engine and the reference
+// model them; matrix and exposure properties leave them out).
+inline rc::Gen<Inventory> gen_inventory(bool open_services = false) {
+  return rc::gen::exec([open_services] {
     Inventory inv;
     const int groups = *rc::gen::inRange(0, 5);  // of sg-01..sg-04
     for (int i = 0; i < groups; ++i) {
-      Group g = group(group_pool()[static_cast<std::size_t>(i)], *rc::gen::elementOf(vpc_pool()),
-                      *rc::gen::container<std::vector<Rule>>(*rc::gen::inRange(0, 7), gen_rule()));
+      Group g = group(
+          group_pool()[static_cast<std::size_t>(i)], *rc::gen::elementOf(vpc_pool()),
+          *rc::gen::container<std::vector<Rule>>(*rc::gen::inRange(0, 7), gen_rule(open_services)));
       inv.groups.push_back(std::move(g));
     }
     const int interfaces = *rc::gen::inRange(0, 6);

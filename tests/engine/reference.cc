@@ -64,6 +64,34 @@ bool ports_match(const Rule& r, const Packet& p) {
   return r.protocol >= -1 && r.protocol <= 255;  // ports ignored
 }
 
+// A template may leave the protocol or a port open (Rule::unresolved, docs/iac.md): such a rule
+// never allows, and makes a packet it might match "maybe". Open protocol: every packet; tcp/udp
+// with an open port: FromPort (or 0) to ToPort (or 65535); icmp with an open type: every type; an
+// open code: every code of the type. A protocol without ports ignores open ports.
+bool service_open(const Rule& r) {
+  if (!r.unresolved.protocol.empty()) return true;
+  const bool keyed = r.protocol == 6 || r.protocol == 17 || r.protocol == 1 || r.protocol == 58;
+  return keyed && (!r.unresolved.from_port.empty() || !r.unresolved.to_port.empty());
+}
+
+bool service_might_match(const Rule& r, const Packet& p) {
+  if (!r.unresolved.protocol.empty()) return true;
+  if (!protocol_matches(r, p)) return false;
+  const bool from_open = !r.unresolved.from_port.empty();
+  const bool to_open = !r.unresolved.to_port.empty();
+  if (r.protocol == 6 || r.protocol == 17) {
+    const int from = from_open ? 0 : r.from_port.value_or(0);
+    const int to = to_open ? 65535 : r.to_port.value_or(65535);
+    if (from < 0 || to > 65535 || from > to) return false;
+    return from <= p.port && p.port <= to;
+  }
+  if (from_open) return true;  // icmp, any type
+  const int type = r.from_port.value_or(-1), code = to_open ? -1 : r.to_port.value_or(-1);
+  if (type < -1 || type > 255 || code < -1 || code > 255) return false;
+  if (type == -1) return code == -1;
+  return type == p.type && (code == -1 || code == p.code);
+}
+
 bool peered(const Inventory& inv, const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == b) return true;
   for (const Peering& p : inv.peerings) {
@@ -127,7 +155,15 @@ Ans side(const Inventory& inv, const Interface& x, Direction d, const Packet& p,
       continue;
     }
     for (const Rule& r : g->rules) {
-      if (r.direction != d || !r.valid || !protocol_matches(r, p) || !ports_match(r, p)) continue;
+      if (r.direction != d || !r.valid) continue;
+      if (service_open(r)) {
+        if (service_might_match(r, p) &&
+            peer_matches(inv, *g, r, p, remote, remote_iface, translated) != Ans::no) {
+          maybe = true;
+        }
+        continue;
+      }
+      if (!protocol_matches(r, p) || !ports_match(r, p)) continue;
       const Ans a = peer_matches(inv, *g, r, p, remote, remote_iface, translated);
       if (a == Ans::yes) return Ans::yes;
       if (a == Ans::maybe) maybe = true;

@@ -359,6 +359,126 @@ TEST(Terraform, BlocksUnknownUntilApplyAreNotedNotTakenAsNoEgress) {
   EXPECT_TRUE(has_note(r.inventory, "its egress blocks are not known before apply"));
 }
 
+// Protocol and ports the deployment decides: the rule stays valid with what is known, the open
+// fields recorded as written, and the engine answers unknown where it might match (docs/iac.md).
+TEST(CloudFormation, UnresolvedProtocolAndPortsKeepTheRule) {
+  const std::string doc = R"(Parameters:
+  FromPortParam:
+    Type: Number
+Resources:
+  WebSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: !Ref FromPortParam
+          ToPort: 443
+          CidrIp: 0.0.0.0/0
+        - IpProtocol: !If [Cond, udp, tcp]
+          FromPort: 53
+          ToPort: 53
+          CidrIp: 10.0.0.0/8
+        - IpProtocol: tcp
+          FromPort: 70000
+          ToPort: !ImportValue shared-port
+          CidrIp: 10.0.0.0/8
+)";
+  const LoadResult r = load_one("open.yaml", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Group* web = group(r.inventory, "WebSG");
+  ASSERT_NE(web, nullptr);
+  const auto in = rules_of(*web, Direction::ingress);
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_TRUE(in[0]->valid);
+  EXPECT_EQ(in[0]->protocol, kTcp);
+  EXPECT_EQ(in[0]->unresolved.from_port, "Ref FromPortParam");
+  EXPECT_FALSE(in[0]->from_port.has_value());
+  EXPECT_EQ(in[0]->to_port, 443);
+  EXPECT_TRUE(service_unresolved(*in[0]));
+  EXPECT_EQ(unresolved_service_notation(*in[0]), "tcp/unresolved(Ref FromPortParam)-443");
+  EXPECT_EQ(where(r.inventory, in[0]->unresolved.location),
+            where("open.yaml", doc, "!Ref FromPortParam"));
+  EXPECT_TRUE(in[1]->valid);
+  EXPECT_EQ(in[1]->unresolved.protocol, "If Cond");
+  EXPECT_EQ(unresolved_service_notation(*in[1]), "unresolved(If Cond)/53");
+  // A known value is still checked: 70000 is out of range, whatever ToPort turns out to be.
+  EXPECT_FALSE(in[2]->valid);
+  // No SG402 for an open value, only the note that answers depending on it are unknown.
+  for (const Diagnostic& d : r.inventory.diagnostics) {
+    if (d.message.find("FromPortParam") != std::string::npos) {
+      EXPECT_NE(d.check, "SG402") << d.message;
+    }
+  }
+  EXPECT_TRUE(has_note(r.inventory, "FromPort is not known before deployment (Ref FromPortParam"));
+
+  Inventory with_eni = r.inventory;
+  Interface x;
+  x.id = "eni-0a";
+  x.groups = {"WebSG"};
+  x.private_ips = {*parse_address("10.0.0.10")};
+  with_eni.interfaces.push_back(x);
+  const Engine engine(with_eni);
+  EXPECT_EQ(ask(engine, "tcp/443 from 203.0.113.9 to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(ask(engine, "tcp/444 from 203.0.113.9 to eni-0a"), Verdict::deny);
+  EXPECT_EQ(ask(engine, "udp/53 from 10.1.1.1 to eni-0a"), Verdict::unknown);
+  EXPECT_EQ(ask(engine, "udp/53 from 203.0.113.9 to eni-0a"), Verdict::deny);
+}
+
+// Regression: the rule identity used to merge groups and find duplicates ignored open values, so
+// the same group written in two templates with different open ports merged silently as one.
+TEST(CloudFormation, RulesDifferingOnlyInAnOpenPortAreDifferentRules) {
+  auto template_with = [](const std::string& parameter) {
+    return "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+           "      GroupDescription: web\n      SecurityGroupIngress:\n"
+           "        - IpProtocol: tcp\n          FromPort: !Ref " +
+           parameter + "\n          ToPort: 443\n          CidrIp: 0.0.0.0/0\n";
+  };
+  const LoadResult same = load_inventory_from_buffers(
+      {{"a.yaml", template_with("Low")}, {"b.yaml", template_with("Low")}});
+  EXPECT_TRUE(same.ok()) << all_errors(same);
+  const LoadResult different = load_inventory_from_buffers(
+      {{"a.yaml", template_with("Low")}, {"b.yaml", template_with("High")}});
+  ASSERT_FALSE(different.ok());
+  EXPECT_NE(all_errors(different).find("WebSG is defined twice with different rules"),
+            std::string::npos)
+      << all_errors(different);
+}
+
+TEST(Terraform, PortsUnknownUntilApplyAreUnresolvedNotInvalid) {
+  const std::string doc = R"({"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+   {"address": "aws_security_group.a", "mode": "managed", "type": "aws_security_group",
+    "values": {"name": "a"}},
+   {"address": "aws_vpc_security_group_ingress_rule.r", "mode": "managed",
+    "type": "aws_vpc_security_group_ingress_rule",
+    "values": {"ip_protocol": "tcp", "to_port": 8443, "cidr_ipv4": "0.0.0.0/0"}},
+   {"address": "aws_vpc_security_group_ingress_rule.s", "mode": "managed",
+    "type": "aws_vpc_security_group_ingress_rule",
+    "values": {"from_port": 22, "to_port": 22, "cidr_ipv4": "10.0.0.0/8"}}]}},
+ "resource_changes": [{"address": "aws_vpc_security_group_ingress_rule.s", "mode": "managed",
+    "type": "aws_vpc_security_group_ingress_rule", "change": {"actions": ["create"],
+    "after": {}, "after_unknown": {"ip_protocol": true}}}],
+ "configuration": {"root_module": {"resources": [
+   {"address": "aws_vpc_security_group_ingress_rule.r", "expressions": {
+     "security_group_id": {"references": ["aws_security_group.a.id", "aws_security_group.a"]},
+     "from_port": {"references": ["data.aws_ssm_parameter.port.value", "data.aws_ssm_parameter.port"]}}},
+   {"address": "aws_vpc_security_group_ingress_rule.s", "expressions": {
+     "security_group_id": {"references": ["aws_security_group.a.id", "aws_security_group.a"]}}}]}}})";
+  const LoadResult r = load_one("p.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Group* a = group(r.inventory, "aws_security_group.a");
+  ASSERT_NE(a, nullptr);
+  const auto in = rules_of(*a, Direction::ingress);
+  ASSERT_EQ(in.size(), 2u);
+  EXPECT_TRUE(in[0]->valid);
+  EXPECT_EQ(in[0]->unresolved.from_port, "data.aws_ssm_parameter.port.value");
+  EXPECT_EQ(in[0]->to_port, 8443);
+  EXPECT_TRUE(in[1]->valid);
+  EXPECT_EQ(in[1]->unresolved.protocol, "unknown until apply");
+  EXPECT_TRUE(has_note(r.inventory, "from_port is not known before apply"));
+}
+
 TEST(Terraform, UnusablePlansAreErrors) {
   const struct {
     std::string doc;
