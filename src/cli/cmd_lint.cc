@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/lint_config.h"
@@ -21,6 +22,12 @@ namespace sgcheck::cli {
 
 namespace {
 
+// --jobs by default: every core (at most 8). lint is a batch over the whole inventory whose two
+// halves (policies, the other families) split cleanly, and the output does not depend on it.
+unsigned default_lint_jobs() {
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+}
+
 struct LintCommandOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
@@ -32,6 +39,7 @@ struct LintCommandOptions {
   std::string write_baseline;
   bool no_color = false;
   bool quiet = false;
+  unsigned jobs = default_lint_jobs();
 };
 
 void print_errors(const Diagnostics& errors) {
@@ -111,6 +119,7 @@ void print_report(const LintCommandOptions& command, const LintResult& result, b
 int run_lint_command(const LintCommandOptions& command) {
   LintOptions options;
   if (!build_options(command, options)) return kExitError;
+  options.jobs = command.jobs;
   std::optional<LoadResult> loaded = load_or_report(command.inputs);
   if (!loaded) return kExitError;
   const Engine engine(loaded->inventory);
@@ -160,6 +169,11 @@ void add_lint_command(CLI::App& app, int& exit_code) {
   sub->add_option("--write-baseline", options->write_baseline,
                   "record every current finding in FILE, then report against it")
       ->type_name("FILE");
+  sub->add_option("--jobs", options->jobs,
+                  "threads (default: the number of cores, at most 8; the output is the same for "
+                  "every N)")
+      ->check(CLI::Range(1u, 256u))
+      ->type_name("N");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
   sub->add_flag("--quiet", options->quiet,
                 "print nothing on success and only the summary line on failure (text)");

@@ -33,10 +33,14 @@ double seconds_since(Clock::time_point start) {
 
 // One input file in memory. `in_directory`: found by walking a directory (then unrecognised content
 // is skipped with a warning instead of being an error).
+// A file on disk is checked (size, readable) before anything is parsed, but its bytes are read only
+// when its turn to be parsed comes and released right after (`path` set): the source text of L is
+// as large as its model, and holding every file until the merge doubled the peak memory.
 struct LoadedFile {
   std::string name;
   bool in_directory = false;
   simdjson::padded_string content;
+  fs::path path;  // empty: `content` holds the bytes (stdin, buffers)
 };
 
 // A file to read: its name as the user will see it, and where it is.
@@ -153,12 +157,26 @@ bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out
         "cannot read input: " + std::error_code(errno, std::generic_category()).message()));
     return false;
   }
+  std::fclose(file);
+  out.path = source.path;  // read by read_content() when parsed
+  return true;
+}
+
+// The bytes of a checked file on disk, just before it is parsed.
+bool read_content(LoadedFile& out, Diagnostics& errors) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(out.path, ec);
+  std::FILE* file = ec ? nullptr : std::fopen(out.path.c_str(), "rb");
+  if (file == nullptr) {
+    errors.push_back(file_error(out.name, "cannot read input: read error"));
+    return false;
+  }
   simdjson::padded_string content(static_cast<std::size_t>(size));
   const std::size_t got = std::fread(content.data(), 1, content.size(), file);
   const bool failed = std::ferror(file) != 0;
   std::fclose(file);
   if (failed) {
-    errors.push_back(file_error(source.name, "cannot read input: read error"));
+    errors.push_back(file_error(out.name, "cannot read input: read error"));
     return false;
   }
   // The file shrank while we read it: keep what was there.
@@ -353,6 +371,23 @@ void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::
   }
 }
 
+// The merge quotes the line of a conflicting definition from the file's text; the texts of files
+// on disk were released after parsing, so those lines are read again here (conflicts are rare).
+void add_source_lines(const std::vector<LoadedFile>& files, Diagnostics& conflicts) {
+  for (Diagnostic& d : conflicts) {
+    if (!d.source_line.empty() || d.location.line == 0) continue;
+    for (const LoadedFile& f : files) {
+      if (f.name != d.location.file || f.path.empty()) continue;
+      LoadedFile again{f.name, f.in_directory, simdjson::padded_string(), f.path};
+      Diagnostics ignored;
+      if (read_content(again, ignored))
+        d.source_line = detail::text_line(
+            std::string_view(again.content.data(), again.content.size()), d.location.line);
+      break;
+    }
+  }
+}
+
 // Parses every loaded file (already in name order) and merges them into result.inventory.
 void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, LoadResult& result) {
   Inventory& inventory = result.inventory;
@@ -362,8 +397,11 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   FileParser parser(limits, budget);
   for (std::size_t i = 0; i < files.size(); ++i) {
     inventory.files.push_back(files[i].name);
+    const bool on_disk = !files[i].path.empty();
+    if (on_disk && !read_content(files[i], result.errors)) continue;
     result.stats.bytes += files[i].content.size();
     parser.parse(files[i], static_cast<std::uint32_t>(i), parts[i], result.errors);
+    if (on_disk) files[i].content = simdjson::padded_string();
   }
   result.stats.files = files.size();
   result.stats.parse_seconds = seconds_since(parse_start);
@@ -373,6 +411,7 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   texts.reserve(files.size());
   for (const LoadedFile& f : files) texts.emplace_back(f.content.data(), f.content.size());
   Diagnostics conflicts = detail::merge_inventories(parts, inventory, texts);
+  add_source_lines(files, conflicts);
   for (Diagnostic& d : conflicts) result.errors.push_back(std::move(d));
   result.stats.merge_seconds = seconds_since(merge_start);
 }
@@ -419,7 +458,7 @@ LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
             file_error(buffer.name, too_large(buffer.content.size(), limits.max_file_bytes)));
         continue;
       }
-      files.push_back({buffer.name, false, simdjson::padded_string(buffer.content)});
+      files.push_back({buffer.name, false, simdjson::padded_string(buffer.content), {}});
     }
     sort_by_name(files);
     result.stats.read_seconds = seconds_since(read_start);

@@ -9,11 +9,16 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
 
 #include "engine/compiled.h"
 #include "policy/evaluate.h"
@@ -41,12 +46,40 @@ const char* family_label(Family f) {
 
 // One valid atomic rule of the inventory (or the stand-in for a group an interface carries but the
 // inventory does not define).
+// A peer as a set, shared by every rule naming it (a group's members are computed once, not copied
+// into each rule that references the group), with the sizes of its upper bound per family (0 IPv4,
+// 1 IPv6), outside and member addresses, for Judge::certainly_no().
+struct Peer {
+  Bounds b;
+  u128 hi_outside[2] = {0, 0};
+  u128 hi_members[2] = {0, 0};
+
+  explicit Peer(Bounds bounds) : b(std::move(bounds)) {
+    hi_outside[0] = b.hi.o4.size();
+    hi_members[0] = b.hi.m4.size();
+    hi_outside[1] = b.hi.o6.size();
+    hi_members[1] = b.hi.m6.size();
+  }
+};
+
 struct Entry {
   ServiceMatch service;
-  Bounds peer;
-  const Rule* rule = nullptr;
-  std::string peer_text;
+  const Peer* peer = nullptr;
+  const Rule* rule = nullptr;  // nullptr for a stand-in
+  std::string standin;         // a stand-in's group id
 };
+
+// The peer as findings name it.
+std::string peer_text(const Entry& e) {
+  if (e.rule == nullptr) return e.standin;
+  const PeerKind kind = e.rule->peer.kind;
+  return kind == PeerKind::cidr4 || kind == PeerKind::cidr6 ? to_string(e.rule->peer.cidr)
+                                                            : e.rule->peer.id;
+}
+
+u128 saturating_add(u128 a, u128 b) {
+  return a > ~u128{0} - b ? ~u128{0} : a + b;
+}
 
 // Members of every group may be anything: what an undefined group's members could be.
 PacketSet any_member() {
@@ -85,10 +118,10 @@ class Model {
 
   // The members of a group: their addresses, a token when the inventory has no interfaces, or
   // unknown when the group is not defined.
-  const Bounds& members(const std::string& id) {
+  const Peer& members(const std::string& id) {
     auto it = member_cache_.find(id);
     if (it != member_cache_.end()) return it->second;
-    return member_cache_.emplace(id, compute_members(id)).first->second;
+    return member_cache_.emplace(id, Peer(compute_members(id))).first->second;
   }
 
   // The groups a policy names: by id, or by name (globs allowed).
@@ -145,33 +178,55 @@ class Model {
                   {"some members of " + id + " have no addresses in the inventory"}};
   }
 
-  Bounds peer_bounds(const Group& group, const Rule& rule, bool& usable) {
-    usable = true;
+  const Peer* peer_of(const Group& group, const Rule& rule) {
     switch (rule.peer.kind) {
       case PeerKind::cidr4:
-        return Bounds::exact(PacketSet::addresses4(to_set4(rule.peer.cidr)));
-      case PeerKind::cidr6:
-        return Bounds::exact(PacketSet::addresses6(to_set6(rule.peer.cidr)));
-      case PeerKind::prefix_list:
-        return prefix_list_bounds(rule.peer.id);
+      case PeerKind::cidr6: {
+        // Interned: inventories repeat their CIDRs (offices, VPC ranges) across many rules.
+        const Cidr& c = rule.peer.cidr;
+        const auto key = std::make_tuple(static_cast<int>(c.family), c.base, int{c.prefix});
+        auto it = cidr_cache_.find(key);
+        if (it == cidr_cache_.end()) {
+          it = cidr_cache_
+                   .emplace(key, Peer(Bounds::exact(c.family == Family::ipv4
+                                                        ? PacketSet::addresses4(to_set4(c))
+                                                        : PacketSet::addresses6(to_set6(c)))))
+                   .first;
+        }
+        return &it->second;
+      }
+      case PeerKind::prefix_list: {
+        auto it = prefix_list_cache_.find(rule.peer.id);
+        if (it == prefix_list_cache_.end())
+          it = prefix_list_cache_.emplace(rule.peer.id, Peer(prefix_list_bounds(rule.peer.id)))
+                   .first;
+        return &it->second;
+      }
       case PeerKind::group:
-        usable = detail::reference_usable(compiled_, group, rule);
-        return members(rule.peer.id);
+        if (!detail::reference_usable(compiled_, group, rule)) return nullptr;
+        return &members(rule.peer.id);
     }
-    return {};
+    return nullptr;
   }
 
   void build_entries(std::size_t gi) {
     const Group& group = inventory_.groups[gi];
     for (const Rule& rule : group.rules) {
       Entry e;
-      if (!rule.valid || !detail::rule_service(rule, e.service)) continue;
-      bool usable = true;
-      e.peer = peer_bounds(group, rule, usable);
-      if (!usable) continue;  // a stale reference matches nothing
+      if (!rule.valid) continue;
+      // An unresolved protocol or port (templates): the rule might allow what it could match, so
+      // its peer counts only in the upper bound, with the reason (docs/iac.md).
+      const bool open = detail::possible_service(rule, e.service);
+      if (!open && !detail::rule_service(rule, e.service)) continue;
+      e.peer = peer_of(group, rule);
+      if (e.peer == nullptr) continue;  // a stale reference matches nothing
+      if (open) {
+        Bounds b{PacketSet{}, e.peer->b.hi, e.peer->b.why};
+        b.why.push_back("the " + unresolved_service_text(rule) + " of a rule of " + group.id +
+                        " is not known before deployment");
+        e.peer = &cidr_peers_.emplace_back(std::move(b));
+      }
       e.rule = &rule;
-      const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
-      e.peer_text = cidr ? to_string(rule.peer.cidr) : rule.peer.id;
       entries_[gi][static_cast<int>(rule.direction)].push_back(std::move(e));
     }
   }
@@ -203,53 +258,122 @@ class Model {
  private:
   const Inventory& inventory_;
   detail::CompiledInventory compiled_;
-  std::map<std::string, std::vector<std::uint32_t>, std::less<>> members_of_;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> members_of_;
   std::vector<std::array<std::vector<Entry>, 2>> entries_;
-  std::map<std::string, Bounds> member_cache_;
+  std::unordered_map<std::string, Peer> member_cache_;  // node-based: references stay valid
+  std::unordered_map<std::string, Peer> prefix_list_cache_;
+  std::map<std::tuple<int, u128, int>, Peer> cidr_cache_;  // by family, base, prefix
+  std::deque<Peer> cidr_peers_;                            // the rules' own (open services)
 };
 
-// ---- Profiles and pieces
+// ---- Judging clauses
 
-// A target's entries in one direction, by protocol.
-struct Profile {
-  std::vector<const Entry*> generic;  // protocol -1: every protocol
-  std::map<int, std::vector<const Entry*>> by_protocol;
-
-  void add(const Entry& e) {
-    if (e.service.protocol == -1) {
-      generic.push_back(&e);
-    } else {
-      by_protocol[e.service.protocol].push_back(&e);
+// The policy's address set, restricted to a family, against A(s) of a piece in that family.
+// A(s) comes from allowed(), which holds only the family's parts: only X needs restricting, once.
+// A judge depends only on X and the clause's condition (require, kind, prefix): clauses alike in
+// those share one judge (`id`), and so their verdicts on a segment of a target (see Segment).
+struct Judge {
+  Judge(const Clause& c, const Bounds& addresses, int judge_id)
+      : require(c.require), condition(c.condition), prefix(c.prefix), x(addresses), id(judge_id) {
+    for (const Family f : kFamilies) {
+      xlo[index(f)] = x.lo.family(f);
+      xhi[index(f)] = x.hi.family(f);
     }
   }
-};
+  static int index(Family f) { return f == Family::ipv4 ? 0 : 1; }
 
-// A class of service points alike under the profile: one protocol and a key range, or (for
-// protocols no rule names) every such protocol of the clause's services at once.
-struct Piece {
-  int protocol = 0;
-  std::uint16_t lo = 0;
-  std::uint16_t hi = 0;
-  int other_protocols = 0;            // the generic class: how many protocols besides `protocol`
-  std::vector<const Entry*> entries;  // the entries that match the piece's points
+  bool require;
+  ConditionKind condition;
+  int prefix;
+  const Bounds& x;  // ADDRESSES
+  int id;
+  PacketSet xlo[2], xhi[2];
 
-  std::string text() const {
-    std::string out = point_text(protocol, lo, hi);
-    if (other_protocols > 0) out += " and " + std::to_string(other_protocols) + " other protocols";
-    return out;
+  Tri overlap(const Bounds& a, Family f) const {
+    if (a.lo.overlaps(xlo[index(f)])) return Tri::yes;
+    if (!a.hi.overlaps(xhi[index(f)])) return Tri::no;
+    return Tri::unknown;
   }
-  bool has_family(Family f) const { return protocol_in_family(protocol, f); }
+  Tri covers(const Bounds& a, Family f) const {
+    const PacketSet& lo = xlo[index(f)];
+    const PacketSet& hi = xhi[index(f)];
+    if (hi.empty()) return Tri::no;  // nothing of this family to cover
+    if (!lo.empty() && a.lo.contains(hi)) return Tri::yes;
+    if (!a.hi.contains(lo)) return Tri::no;
+    return Tri::unknown;
+  }
+  Tri more_than(const Bounds& a, Family f) const {
+    const int width = f == Family::ipv4 ? 32 : 128;
+    if (prefix > width) return Tri::no;
+    const u128 limit = prefix == 0 && width == 128 ? ~u128{0} : u128{1} << (width - prefix);
+    if (a.lo.intersect(xlo[index(f)]).address_count(f) > limit) return Tri::yes;
+    if (a.hi.intersect(xhi[index(f)]).address_count(f) <= limit) return Tri::no;
+    return Tri::unknown;
+  }
+  Tri missing(const Bounds& a, Family f) const {
+    if (!a.hi.contains(xlo[index(f)])) return Tri::yes;
+    if (a.lo.contains(xhi[index(f)])) return Tri::no;
+    return Tri::unknown;
+  }
+  // `no` known from the sizes of the entries' upper bounds alone, without A(s): A(s).hi cannot
+  // hold enough addresses for the condition. Whenever this says no, judge() says no too (the
+  // `yes` tests need A(s).lo ⊆ A(s).hi and X.lo ⊆ X.hi to reach further), so skipping A(s) changes
+  // no verdict; most targets of a realistic inventory are decided here.
+  bool certainly_no(const std::vector<const Entry*>& entries, Family f) const {
+    if (require) return false;
+    const int i = index(f);
+    const bool covering = condition == ConditionKind::covering;
+    const bool counting =
+        condition == ConditionKind::more_than || condition == ConditionKind::more_than_not_all;
+    if (!covering && !counting) return false;
+    if (covering && xhi[i].empty()) return true;
+    u128 outside = 0, members = 0;
+    for (const Entry* e : entries) {
+      if ((e->service.families & detail::family_bit(f)) == 0) continue;
+      outside = saturating_add(outside, e->peer->hi_outside[i]);
+      members = saturating_add(members, e->peer->hi_members[i]);
+    }
+    const PacketSet& lo = xlo[i];
+    if (covering) {
+      if (!lo.g.empty()) return false;
+      const u128 need_outside = f == Family::ipv4 ? lo.o4.size() : lo.o6.size();
+      const u128 need_members = f == Family::ipv4 ? lo.m4.size() : lo.m6.size();
+      return (need_outside > 0 && outside < need_outside) ||
+             (need_members > 0 && members < need_members);
+    }
+    const int width = f == Family::ipv4 ? 32 : 128;
+    if (prefix > width) return true;
+    const u128 limit = prefix == 0 && width == 128 ? ~u128{0} : u128{1} << (width - prefix);
+    return saturating_add(outside, members) <= limit;
+  }
+
+  Tri judge(const Bounds& a, Family f) const {
+    if (require) return missing(a, f);
+    switch (condition) {
+      case ConditionKind::overlap:
+        return overlap(a, f);
+      case ConditionKind::covering:
+        return covers(a, f);
+      case ConditionKind::more_than:
+        return more_than(a, f);
+      case ConditionKind::more_than_not_all:
+        return tri_and(more_than(a, f), tri_not(covers(a, f)));
+    }
+    return Tri::no;
+  }
 };
 
-// A(s) of a piece in one family.
-Bounds allowed(const Piece& piece, Family f) {
+// ---- Profiles, segments and pieces
+
+// A(s) of a set of entries in one family.
+Bounds allowed(const std::vector<const Entry*>& entries, Family f) {
   std::vector<Ipv4Set::Interval> lo4, hi4, lom4, him4;
   std::vector<Ipv6Set::Interval> lo6, hi6, lom6, him6;
   TokenSet lo_g, hi_g;
   std::vector<std::string> why;
-  for (const Entry* e : piece.entries) {
+  for (const Entry* e : entries) {
     if ((e->service.families & detail::family_bit(f)) == 0) continue;
-    const Bounds& b = e->peer;
+    const Bounds& b = e->peer->b;
     if (f == Family::ipv4) {
       lo4.insert(lo4.end(), b.lo.o4.intervals().begin(), b.lo.o4.intervals().end());
       hi4.insert(hi4.end(), b.hi.o4.intervals().begin(), b.hi.o4.intervals().end());
@@ -277,44 +401,126 @@ Bounds allowed(const Piece& piece, Family f) {
   return out;
 }
 
-// The protocols judged one by one: tcp, udp, icmp, icmpv6 first (witnesses read best there), then
-// every protocol some rule names; the rest form one generic class.
-std::vector<int> individual_protocols(const Profile& profile) {
-  std::vector<int> out = {kTcp, kUdp, kIcmp, kIcmpv6};
-  for (const auto& [p, entries] : profile.by_protocol)
-    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
-  return out;
-}
+// An elementary class of service points of one protocol under a target's profile: every entry of
+// the profile matches either all of its keys or none. A(s) and each judge's verdict are computed
+// once per segment and family, on first use, and shared by every rule and clause judged on the
+// target (before, each clause recomputed A(s) for each of its pieces).
+struct Segment {
+  std::vector<const Entry*> entries;  // the entries that match the segment's points
+  std::optional<Bounds> allowed_sets[2];
+  std::vector<std::pair<int, Tri>> verdicts[2];  // judge id → verdict
+
+  const Bounds& allowed_in(Family f) {
+    std::optional<Bounds>& a = allowed_sets[Judge::index(f)];
+    if (!a) a = allowed(entries, f);
+    return *a;
+  }
+  Tri verdict(const Judge& judge, Family f) {
+    std::vector<std::pair<int, Tri>>& known = verdicts[Judge::index(f)];
+    for (const auto& [id, t] : known)
+      if (id == judge.id) return t;
+    const Tri t = judge.certainly_no(entries, f) ? Tri::no : judge.judge(allowed_in(f), f);
+    known.emplace_back(judge.id, t);
+    return t;
+  }
+};
+
+// The segments of one protocol's keys [0, kKeyMax], by first key.
+struct ProtocolSegments {
+  std::vector<std::uint32_t> starts;  // ascending, starts[0] == 0
+  std::vector<Segment> segments;
+};
+
+// A target's entries in one direction, by protocol, and their segments (built on first use).
+struct Profile {
+  std::vector<const Entry*> generic;  // protocol -1: every protocol
+  std::map<int, std::vector<const Entry*>> by_protocol;
+  std::vector<int> individual;  // see finish()
+  Segment generic_segment;      // the protocols no rule names: the generic entries only
+  std::map<int, ProtocolSegments> protocols;
+
+  void add(const Entry& e) {
+    if (e.service.protocol == -1) {
+      generic.push_back(&e);
+    } else {
+      by_protocol[e.service.protocol].push_back(&e);
+    }
+  }
+
+  // The protocols judged one by one: tcp, udp, icmp, icmpv6 first (witnesses read best there),
+  // then every protocol some rule names; the rest form one generic class.
+  void finish() {
+    individual = {kTcp, kUdp, kIcmp, kIcmpv6};
+    for (const auto& [p, entries] : by_protocol)
+      if (std::find(individual.begin(), individual.end(), p) == individual.end())
+        individual.push_back(p);
+    generic_segment.entries = generic;
+  }
+
+  ProtocolSegments& segments_of(int p) {
+    auto [it, inserted] = protocols.try_emplace(p);
+    ProtocolSegments& out = it->second;
+    if (!inserted) return out;
+    std::vector<const Entry*> entries = generic;
+    if (auto by = by_protocol.find(p); by != by_protocol.end())
+      entries.insert(entries.end(), by->second.begin(), by->second.end());
+    out.starts.push_back(0);
+    for (const Entry* e : entries) {
+      out.starts.push_back(e->service.lo);
+      out.starts.push_back(std::uint32_t{e->service.hi} + 1);
+    }
+    std::sort(out.starts.begin(), out.starts.end());
+    out.starts.erase(std::unique(out.starts.begin(), out.starts.end()), out.starts.end());
+    while (out.starts.back() > detail::kKeyMax) out.starts.pop_back();
+    out.segments.resize(out.starts.size());
+    for (std::size_t i = 0; i < out.starts.size(); ++i) {
+      const std::uint32_t start = out.starts[i];
+      for (const Entry* e : entries)
+        if (e->service.lo <= start && start <= e->service.hi) out.segments[i].entries.push_back(e);
+    }
+    return out;
+  }
+};
+
+// A class of service points alike under the profile: one protocol and a key range inside one
+// segment, or (for protocols no rule names) every such protocol of the clause's services at once.
+struct Piece {
+  int protocol = 0;
+  std::uint16_t lo = 0;
+  std::uint16_t hi = 0;
+  int other_protocols = 0;     // the generic class: how many protocols besides `protocol`
+  Segment* segment = nullptr;  // its entries and cached sets
+
+  const std::vector<const Entry*>& entries() const { return segment->entries; }
+  std::string text() const {
+    std::string out = point_text(protocol, lo, hi);
+    if (other_protocols > 0) out += " and " + std::to_string(other_protocols) + " other protocols";
+    return out;
+  }
+  bool has_family(Family f) const { return protocol_in_family(protocol, f); }
+};
 
 // Calls visit(piece) for each piece of `services` under the profile until it returns false.
 template <typename Visit>
-void for_each_piece(const Profile& profile, const ServiceSet& services, Visit&& visit) {
-  const std::vector<int> individual = individual_protocols(profile);
-  for (const int p : individual) {
+void for_each_piece(Profile& profile, const ServiceSet& services, Visit&& visit) {
+  for (const int p : profile.individual) {
     const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
     if (keys.empty()) continue;
-    std::vector<const Entry*> entries = profile.generic;
-    if (auto it = profile.by_protocol.find(p); it != profile.by_protocol.end())
-      entries.insert(entries.end(), it->second.begin(), it->second.end());
-    std::vector<std::uint32_t> cuts;
-    for (const Entry* e : entries) {
-      cuts.push_back(e->service.lo);
-      cuts.push_back(std::uint32_t{e->service.hi} + 1);
-    }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    ProtocolSegments& segs = profile.segments_of(p);
     for (const auto& iv : keys.intervals()) {
       std::uint32_t start = iv.lo;
-      auto cut = std::upper_bound(cuts.begin(), cuts.end(), start);
+      std::size_t at =
+          static_cast<std::size_t>(std::upper_bound(segs.starts.begin(), segs.starts.end(), start) -
+                                   segs.starts.begin() - 1);
       while (start <= iv.hi) {
-        const std::uint32_t end = (cut != cuts.end() && *cut <= iv.hi) ? *cut - 1 : iv.hi;
-        Piece piece{p, static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(end), 0, {}};
-        for (const Entry* e : entries) {
-          if (e->service.lo <= start && end <= e->service.hi) piece.entries.push_back(e);
-        }
+        const std::uint32_t segment_end =
+            at + 1 < segs.starts.size() ? segs.starts[at + 1] - 1 : std::uint32_t{detail::kKeyMax};
+        const std::uint32_t end = std::min<std::uint32_t>(segment_end, iv.hi);
+        const Piece piece{p, static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(end), 0,
+                          &segs.segments[at]};
         if (!visit(piece)) return;
         start = end + 1;
-        if (cut != cuts.end() && *cut <= iv.hi) ++cut;
+        ++at;
       }
     }
   }
@@ -322,11 +528,12 @@ void for_each_piece(const Profile& profile, const ServiceSet& services, Visit&& 
   bool any = false;
   for (int p = 0; p < 256; ++p) {
     const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
-    if (keys.empty() || std::find(individual.begin(), individual.end(), p) != individual.end())
+    if (keys.empty() || std::find(profile.individual.begin(), profile.individual.end(), p) !=
+                            profile.individual.end())
       continue;
     if (!any) {
-      generic =
-          Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0, profile.generic};
+      generic = Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0,
+                      &profile.generic_segment};
       any = true;
     } else {
       ++generic.other_protocols;
@@ -334,66 +541,6 @@ void for_each_piece(const Profile& profile, const ServiceSet& services, Visit&& 
   }
   if (any) visit(generic);
 }
-
-// ---- Judging clauses
-
-// The policy's address set, restricted to a family, against A(s) of a piece in that family.
-// A(s) comes from allowed(), which holds only the family's parts: only X needs restricting, once.
-struct Judge {
-  Judge(const Clause& c, const Bounds& addresses) : clause(c), x(addresses) {
-    for (const Family f : kFamilies) {
-      xlo[index(f)] = x.lo.family(f);
-      xhi[index(f)] = x.hi.family(f);
-    }
-  }
-  static int index(Family f) { return f == Family::ipv4 ? 0 : 1; }
-
-  const Clause& clause;
-  const Bounds& x;  // ADDRESSES
-  PacketSet xlo[2], xhi[2];
-
-  Tri overlap(const Bounds& a, Family f) const {
-    if (!a.lo.intersect(xlo[index(f)]).empty()) return Tri::yes;
-    if (a.hi.intersect(xhi[index(f)]).empty()) return Tri::no;
-    return Tri::unknown;
-  }
-  Tri covers(const Bounds& a, Family f) const {
-    const PacketSet& lo = xlo[index(f)];
-    const PacketSet& hi = xhi[index(f)];
-    if (hi.empty()) return Tri::no;  // nothing of this family to cover
-    if (!lo.empty() && a.lo.contains(hi)) return Tri::yes;
-    if (!a.hi.contains(lo)) return Tri::no;
-    return Tri::unknown;
-  }
-  Tri more_than(const Bounds& a, Family f) const {
-    const int width = f == Family::ipv4 ? 32 : 128;
-    if (clause.prefix > width) return Tri::no;
-    const u128 limit =
-        clause.prefix == 0 && width == 128 ? ~u128{0} : u128{1} << (width - clause.prefix);
-    if (a.lo.intersect(xlo[index(f)]).address_count(f) > limit) return Tri::yes;
-    if (a.hi.intersect(xhi[index(f)]).address_count(f) <= limit) return Tri::no;
-    return Tri::unknown;
-  }
-  Tri missing(const Bounds& a, Family f) const {
-    if (!xlo[index(f)].subtract(a.hi).empty()) return Tri::yes;
-    if (a.lo.contains(xhi[index(f)])) return Tri::no;
-    return Tri::unknown;
-  }
-  Tri judge(const Bounds& a, Family f) const {
-    if (clause.require) return missing(a, f);
-    switch (clause.condition) {
-      case ConditionKind::overlap:
-        return overlap(a, f);
-      case ConditionKind::covering:
-        return covers(a, f);
-      case ConditionKind::more_than:
-        return more_than(a, f);
-      case ConditionKind::more_than_not_all:
-        return tri_and(more_than(a, f), tri_not(covers(a, f)));
-    }
-    return Tri::no;
-  }
-};
 
 // Where a clause fires (or may): the piece and family that show it.
 struct Hit {
@@ -405,12 +552,12 @@ struct Hit {
 };
 
 // Some point of the services meets the condition.
-Hit judge_some(const Profile& profile, const CompiledClause& cc, const Judge& judge) {
+Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge) {
   Hit hit;
   for_each_piece(profile, cc.services, [&](const Piece& piece) {
     for (const Family f : kFamilies) {
       if (!piece.has_family(f)) continue;
-      const Tri t = judge.judge(allowed(piece, f), f);
+      const Tri t = piece.segment->verdict(judge, f);
       if (t == Tri::no || (t == Tri::unknown && hit.verdict == Tri::unknown)) continue;
       hit = Hit{t, piece, f, {}};
       if (t == Tri::yes) return false;
@@ -421,7 +568,7 @@ Hit judge_some(const Profile& profile, const CompiledClause& cc, const Judge& ju
 }
 
 // `every`: in one family, every point of the services (of that family) meets the condition.
-Hit judge_every(const Profile& profile, const CompiledClause& cc, const Judge& judge) {
+Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge) {
   Hit best;
   for (const Family f : kFamilies) {
     if (judge.xhi[Judge::index(f)].empty()) continue;
@@ -429,12 +576,12 @@ Hit judge_every(const Profile& profile, const CompiledClause& cc, const Judge& j
     bool first = true;
     for_each_piece(profile, cc.services, [&](const Piece& piece) {
       if (!piece.has_family(f)) return true;
-      for (const Entry* e : piece.entries) {
+      for (const Entry* e : piece.entries()) {
         if (std::find(hit.every_entries.begin(), hit.every_entries.end(), e) ==
             hit.every_entries.end())
           hit.every_entries.push_back(e);
       }
-      const Tri t = judge.judge(allowed(piece, f), f);
+      const Tri t = piece.segment->verdict(judge, f);
       if (first || (t == Tri::unknown && hit.verdict == Tri::yes)) hit.piece = piece;
       first = false;
       hit.verdict = tri_and(hit.verdict, t);
@@ -479,22 +626,25 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
 }
 
 // Entries of the piece (in the family) whose known part meets `set`.
-std::vector<const Entry*> responsible(const Piece& piece, Family f, const PacketSet& set) {
+std::vector<const Entry*> responsible(const std::vector<const Entry*>& entries, Family f,
+                                      const PacketSet& set) {
   std::vector<const Entry*> out;
-  for (const Entry* e : piece.entries) {
+  for (const Entry* e : entries) {
     if ((e->service.families & detail::family_bit(f)) == 0) continue;
-    if (!e->peer.lo.family(f).intersect(set).empty()) out.push_back(e);
+    if (e->peer->b.lo.family(f).overlaps(set)) out.push_back(e);
   }
   return out;
 }
 
-std::vector<const Entry*> unresolved(const Piece& piece, Family f) {
-  std::vector<const Entry*> out;
-  for (const Entry* e : piece.entries) {
-    if ((e->service.families & detail::family_bit(f)) != 0 && !e->peer.exact_known())
-      out.push_back(e);
+// The entries of the piece whose open part might meet `x` (the clause's addresses): the rules an
+// unknown finding names, the most relevant first.
+std::vector<const Entry*> unresolved(const Piece& piece, Family f, const PacketSet& x) {
+  std::vector<const Entry*> out, others;
+  for (const Entry* e : piece.entries()) {
+    if ((e->service.families & detail::family_bit(f)) != 0 && !e->peer->b.exact_known())
+      (e->peer->b.hi.family(f).intersect(x).empty() ? others : out).push_back(e);
   }
-  return out;
+  return out.empty() ? others : out;
 }
 
 class FindingBuilder {
@@ -506,7 +656,7 @@ class FindingBuilder {
                 const Hit& hit) const {
     const Clause& clause = *cc.clause;
     const Family f = hit.family;
-    const Bounds a = allowed(hit.piece, f);
+    const Bounds& a = hit.piece.segment->allowed_in(f);
     std::vector<const Entry*> rules;
     std::string peer;
     std::string message;
@@ -514,36 +664,35 @@ class FindingBuilder {
     const std::string svc =
         clause.every ? "every service of " + clause.services_text : hit.piece.text();
     if (hit.verdict == Tri::unknown) {
-      rules = unresolved(hit.piece, f);
+      rules = unresolved(hit.piece, f, x.hi.family(f));
       std::vector<std::string> why = x.why;
       for (const Entry* e : rules)
-        for (const std::string& w : e->peer.why)
+        for (const std::string& w : e->peer->b.why)
           if (std::find(why.begin(), why.end(), w) == why.end()) why.push_back(w);
-      peer = rules.empty() ? first_member_text(x.hi.family(f), f) : rules.front()->peer_text;
+      peer = rules.empty() ? first_member_text(x.hi.family(f), f) : peer_text(*rules.front());
       message = "verdict unknown: " + svc + " " + way + " " + condition_words(clause) +
                 clause.addresses_text + " may be " + (clause.require ? "denied" : "allowed") +
                 " by security groups (" + family_label(f) + "): " + join(why, "; ");
     } else if (clause.require) {
       const PacketSet missing = x.lo.family(f).subtract(a.hi.family(f));
       peer = first_member_text(missing, f);
-      rules = responsible(hit.piece, f, x.lo.family(f));
+      rules = responsible(hit.piece.entries(), f, x.lo.family(f));
       message = hit.piece.text() + " " + way + " " + peer + " is denied by security groups";
     } else if (clause.condition == ConditionKind::covering) {
-      Piece all = hit.piece;
-      if (clause.every) all.entries = hit.every_entries;
-      rules = responsible(all, f, x.hi.family(f));
-      peer = rules.empty() ? first_member_text(a.lo, f) : rules.front()->peer_text;
+      rules =
+          responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x.hi.family(f));
+      peer = rules.empty() ? first_member_text(a.lo, f) : peer_text(*rules.front());
       message = svc + " is allowed by security groups " + way + " all of " + clause.addresses_text +
                 " in " + family_label(f) + " (" + peers_text(rules) + ")";
     } else if (clause.condition == ConditionKind::overlap) {
       const PacketSet w = a.lo.family(f).intersect(x.lo.family(f));
       peer = first_member_text(w, f);
-      rules = responsible(hit.piece, f, w);
+      rules = responsible(hit.piece.entries(), f, w);
       message = svc + " " + way + " " + peer + " is allowed by security groups";
     } else {
       const PacketSet w = a.lo.family(f).intersect(x.lo.family(f));
       peer = first_member_text(w, f);
-      rules = responsible(hit.piece, f, w);
+      rules = responsible(hit.piece.entries(), f, w);
       message = svc + " is allowed by security groups " + way + " " +
                 count_text(w.address_count(f)) + " " + family_label(f) + " addresses of " +
                 clause.addresses_text + ", more than a /" + std::to_string(clause.prefix) +
@@ -582,8 +731,9 @@ class FindingBuilder {
         parts.push_back("…");
         break;
       }
-      if (std::find(parts.begin(), parts.end(), e->peer_text) == parts.end())
-        parts.push_back(e->peer_text);
+      std::string text = peer_text(*e);
+      if (std::find(parts.begin(), parts.end(), text) == parts.end())
+        parts.push_back(std::move(text));
     }
     return join(parts, ", ");
   }
@@ -661,13 +811,77 @@ class Evaluator {
  public:
   Evaluator(const Inventory& inventory) : model_(inventory) {}
 
-  void run(const std::vector<CompiledRule>& rules, std::vector<Finding>& out, Diagnostics& errors) {
-    for (const CompiledRule& rule : rules) {
-      report_unmatched_targets(*rule.rule, errors);
-      std::vector<bool> fired(model_.inventory().groups.size(), false);
-      run_groups(rule, fired, out);
-      run_interfaces(rule, fired, out);
+  // Targets are independent once the groups are judged: the groups, then the classes of
+  // interfaces (which need every group's verdict), are split into contiguous ranges over `jobs`
+  // threads, each writing its own findings; they are merged per rule in target order, so the
+  // output does not depend on `jobs`.
+  void run(const std::vector<CompiledRule>& rules, std::vector<Finding>& out, Diagnostics& errors,
+           unsigned jobs) {
+    for (const CompiledRule& rule : rules) report_unmatched_targets(*rule.rule, errors);
+    const Inventory& inv = model_.inventory();
+    fired_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
+    const std::vector<InterfaceClass>& classes = interface_classes();
+    std::vector<std::vector<std::vector<Finding>>> by_group, by_class;  // [part][rule]
+    in_parts(inv.groups.size(), jobs, rules.size(), by_group,
+             [&](std::size_t gi, std::vector<std::vector<Finding>>& found) {
+               judge_group(rules, gi, found);
+             });
+    in_parts(classes.size(), jobs, rules.size(), by_class,
+             [&](std::size_t ci, std::vector<std::vector<Finding>>& found) {
+               judge_class(rules, classes[ci], found);
+             });
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      for (auto* parts : {&by_group, &by_class})
+        for (auto& part : *parts)
+          for (Finding& f : part[r]) out.push_back(std::move(f));
     }
+  }
+
+ private:
+  struct InterfaceClass {
+    std::vector<std::int32_t> groups;  // indexes into Inventory::groups, -1 when undefined
+    std::vector<std::uint32_t> members;
+  };
+
+  const std::vector<InterfaceClass>& interface_classes() {
+    if (classes_) return *classes_;
+    classes_.emplace();
+    const Inventory& inv = model_.inventory();
+    std::map<std::string, std::size_t> index;
+    for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
+      std::vector<std::string> groups = inv.interfaces[i].groups;
+      std::sort(groups.begin(), groups.end());
+      groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+      if (groups.size() < 2) continue;
+      auto [it, inserted] =
+          index.try_emplace(inv.interfaces[i].vpc_id + "|" + join(groups, ","), classes_->size());
+      if (inserted) {
+        InterfaceClass cls;
+        for (const std::string& g : groups) {
+          const Group* group = inv.find_group(g);
+          cls.groups.push_back(group ? static_cast<std::int32_t>(group - inv.groups.data()) : -1);
+        }
+        classes_->push_back(std::move(cls));
+      }
+      (*classes_)[it->second].members.push_back(i);
+    }
+    return *classes_;
+  }
+
+  // Calls work(i, found) for i in [0, n), in `jobs` contiguous ranges on as many threads;
+  // parts[k][r] holds the findings of rule r in range k.
+  template <typename Work>
+  static void in_parts(std::size_t n, unsigned jobs, std::size_t rules,
+                       std::vector<std::vector<std::vector<Finding>>>& parts, Work&& work) {
+    const std::size_t count = std::max<std::size_t>(1, std::min<std::size_t>(jobs, n));
+    parts.assign(count, std::vector<std::vector<Finding>>(rules));
+    const auto range = [&](std::size_t k) {
+      for (std::size_t i = n * k / count; i < n * (k + 1) / count; ++i) work(i, parts[k]);
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < count; ++k) threads.emplace_back(range, k);
+    range(0);
+    for (std::thread& t : threads) t.join();
   }
 
  private:
@@ -688,29 +902,39 @@ class Evaluator {
     }
   }
 
-  const Profile& group_profile(std::size_t gi, Direction d) {
-    auto key = std::make_pair(gi, static_cast<int>(d));
-    auto it = group_profiles_.find(key);
-    if (it != group_profiles_.end()) return it->second;
-    Profile p;
-    for (const Entry& e : model_.entries(gi, d)) p.add(e);
-    return group_profiles_.emplace(key, std::move(p)).first->second;
-  }
+  // The profiles of one target (both directions) and the stand-ins for the groups it carries that
+  // the inventory does not define; they live while the target is judged.
+  struct TargetProfiles {
+    Profile profile[2];
+    std::deque<Peer> peers;
+    std::deque<Entry> standins;
+  };
 
-  const Bounds& addresses(const Clause& clause, const std::string& vpc) {
+  // ADDRESSES of a clause as a set, per VPC when it names the VPC. Keyed by the text as written
+  // (one text, one set), so that clauses alike share the set and its judge. Shared between the
+  // threads: guarded by mutex_.
+  const Judge& judge_for(const Clause& clause, const std::string& vpc) {
+    const std::lock_guard<std::mutex> lock(mutex_);
     const bool uses_vpc = uses(clause, AddressKind::vpc);
-    if (!uses_vpc) {
-      auto plain = plain_address_cache_.find(&clause);
-      if (plain != plain_address_cache_.end()) return plain->second;
-    }
-    auto key = std::make_pair(&clause, uses_vpc ? vpc : std::string());
+    auto key = std::make_pair(clause.addresses_text, uses_vpc ? vpc : std::string());
     auto it = address_cache_.find(key);
-    if (it != address_cache_.end()) return it->second;
-    Bounds in, ex;
-    for (const AddressItem& item : clause.addresses.include) in = in.unite(item_bounds(item, vpc));
-    for (const AddressItem& item : clause.addresses.exclude) ex = ex.unite(item_bounds(item, vpc));
-    if (!uses_vpc) return plain_address_cache_.emplace(&clause, in.subtract(ex)).first->second;
-    return address_cache_.emplace(key, in.subtract(ex)).first->second;
+    if (it == address_cache_.end()) {
+      Bounds in, ex;
+      for (const AddressItem& item : clause.addresses.include)
+        in = in.unite(item_bounds(item, vpc));
+      for (const AddressItem& item : clause.addresses.exclude)
+        ex = ex.unite(item_bounds(item, vpc));
+      it = address_cache_.emplace(std::move(key), in.subtract(ex)).first;
+    }
+    const Bounds& x = it->second;
+    const auto judge_key = std::make_tuple(&x, clause.require, static_cast<int>(clause.condition),
+                                           clause.require ? 0 : clause.prefix);
+    auto j = judges_.find(judge_key);
+    if (j == judges_.end()) {
+      const int id = static_cast<int>(judges_.size());
+      j = judges_.emplace(judge_key, std::make_unique<Judge>(clause, x, id)).first;
+    }
+    return *j->second;
   }
 
   static bool uses(const Clause& clause, AddressKind kind) {
@@ -747,7 +971,7 @@ class Evaluator {
                         {"no group of the inventory is named " + item.name + " or has that id"}};
         }
         Bounds out;
-        for (const Group* g : groups) out = out.unite(model_.members(g->id));
+        for (const Group* g : groups) out = out.unite(model_.members(g->id).b);
         return out;
       }
     }
@@ -775,135 +999,109 @@ class Evaluator {
 
   // The first clause that fires, else the first that may: the rule's verdict on one target.
   std::optional<Finding> judge_target(const CompiledRule& rule, const TargetView& target,
-                                      const std::function<const Profile&(Direction)>& profile,
-                                      bool forbid_only) {
+                                      TargetProfiles& profiles, bool forbid_only) {
     std::optional<Finding> maybe;
     const FindingBuilder builder(model_.inventory(), *rule.rule);
     for (const CompiledClause& cc : rule.clauses) {
       const Clause& clause = *cc.clause;
       if (forbid_only && clause.require) continue;
-      const Bounds& x = addresses(clause, target.vpc);
-      const Judge judge(clause, x);
-      const Profile& prof = profile(clause.direction);
+      const Judge& judge = judge_for(clause, target.vpc);
+      Profile& prof = profiles.profile[static_cast<int>(clause.direction)];
       const Hit hit = clause.every ? judge_every(prof, cc, judge) : judge_some(prof, cc, judge);
-      if (hit.verdict == Tri::yes) return builder.build(target, cc, x, hit);
-      if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, x, hit);
+      if (hit.verdict == Tri::yes) return builder.build(target, cc, judge.x, hit);
+      if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, judge.x, hit);
     }
     return maybe;
   }
 
-  void run_groups(const CompiledRule& rule, std::vector<bool>& fired, std::vector<Finding>& out) {
+  // Every rule on one group; records which fired for the classes of interfaces.
+  void judge_group(const std::vector<CompiledRule>& rules, std::size_t gi,
+                   std::vector<std::vector<Finding>>& found) {
     const Inventory& inv = model_.inventory();
-    for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
-      const Group& g = inv.groups[gi];
-      if (!targets_group(*rule.rule, g)) continue;
-      const TargetView target{g.id, {}, {}, g.vpc_id, inv.location(g.location)};
-      auto profile = [&](Direction d) -> const Profile& { return group_profile(gi, d); };
-      if (std::optional<Finding> f = judge_target(rule, target, profile, false)) {
-        fired[gi] = true;
-        out.push_back(std::move(*f));
+    const Group& g = inv.groups[gi];
+    std::optional<TargetProfiles> profiles;
+    std::optional<TargetView> target;
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      if (!targets_group(*rules[r].rule, g)) continue;
+      if (!profiles) {
+        profiles.emplace();
+        for (const Direction d : {Direction::ingress, Direction::egress}) {
+          Profile& p = profiles->profile[static_cast<int>(d)];
+          for (const Entry& e : model_.entries(gi, d)) p.add(e);
+          p.finish();
+        }
+        target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location)});
+      }
+      if (std::optional<Finding> f = judge_target(rules[r], *target, *profiles, false)) {
+        fired_[r][gi] = 1;
+        found[r].push_back(std::move(*f));
       }
     }
   }
 
   // Interfaces with two or more groups, grouped by VPC and groups: the union is judged once per
   // class and reported at each interface of a class that no targeted group of it already reports.
-  void run_interfaces(const CompiledRule& rule, const std::vector<bool>& fired,
-                      std::vector<Finding>& out) {
+  void judge_class(const std::vector<CompiledRule>& rules, const InterfaceClass& cls,
+                   std::vector<std::vector<Finding>>& found) {
     const Inventory& inv = model_.inventory();
-    const std::vector<InterfaceClass>& classes = interface_classes();
-    for (std::size_t ci = 0; ci < classes.size(); ++ci) {
-      const InterfaceClass& cls = classes[ci];
-      const Interface& first = inv.interfaces[cls.members.front()];
+    const Interface& first = inv.interfaces[cls.members.front()];
+    std::optional<TargetProfiles> profiles;
+    // Interfaces of a class have the same VPC and groups: judge once, report at each.
+    const TargetView view{{}, first.id, {}, first.vpc_id, inv.location(first.location)};
+    for (std::size_t r = 0; r < rules.size(); ++r) {
       bool targeted = false, reported = false;
       for (const std::int32_t gi : cls.groups) {
-        if (gi < 0 || !targets_group(*rule.rule, inv.groups[static_cast<std::size_t>(gi)]))
+        if (gi < 0 || !targets_group(*rules[r].rule, inv.groups[static_cast<std::size_t>(gi)]))
           continue;
         targeted = true;
-        reported = reported || fired[static_cast<std::size_t>(gi)];
+        reported = reported || fired_[r][static_cast<std::size_t>(gi)] != 0;
       }
       if (!targeted || reported) continue;
-      const Profile* profiles[2] = {&class_profile(ci, first, Direction::ingress),
-                                    &class_profile(ci, first, Direction::egress)};
-      auto profile = [&](Direction d) -> const Profile& { return *profiles[static_cast<int>(d)]; };
-      // Interfaces of a class have the same VPC and groups: judge once, report at each.
-      const TargetView view{{}, first.id, {}, first.vpc_id, inv.location(first.location)};
-      const std::optional<Finding> f = judge_target(rule, view, profile, true);
+      if (!profiles) {
+        profiles.emplace();
+        class_profile(first, Direction::ingress, *profiles);
+        class_profile(first, Direction::egress, *profiles);
+      }
+      const std::optional<Finding> f = judge_target(rules[r], view, *profiles, true);
       if (!f) continue;
+      const std::string where = view.location.to_string();
       for (const std::uint32_t i : cls.members) {
         const Interface& x = inv.interfaces[i];
         Finding copy = *f;
         copy.interface = x.id;
         copy.message =
             x.id + ", over the union of its groups " + join(x.groups, ", ") + ": " + f->message;
-        if (copy.location.to_string() == view.location.to_string())
-          copy.location = inv.location(x.location);
-        out.push_back(std::move(copy));
+        if (copy.location.to_string() == where) copy.location = inv.location(x.location);
+        found[r].push_back(std::move(copy));
       }
     }
   }
 
-  struct InterfaceClass {
-    std::vector<std::int32_t> groups;  // indexes into Inventory::groups, -1 when undefined
-    std::vector<std::uint32_t> members;
-  };
-
-  const std::vector<InterfaceClass>& interface_classes() {
-    if (classes_) return *classes_;
-    classes_.emplace();
-    const Inventory& inv = model_.inventory();
-    std::map<std::string, std::size_t> index;
-    for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
-      std::vector<std::string> groups = inv.interfaces[i].groups;
-      std::sort(groups.begin(), groups.end());
-      groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-      if (groups.size() < 2) continue;
-      auto [it, inserted] =
-          index.try_emplace(inv.interfaces[i].vpc_id + "|" + join(groups, ","), classes_->size());
-      if (inserted) {
-        InterfaceClass cls;
-        for (const std::string& g : groups) {
-          const Group* group = inv.find_group(g);
-          cls.groups.push_back(group ? static_cast<std::int32_t>(group - inv.groups.data()) : -1);
-        }
-        classes_->push_back(std::move(cls));
-      }
-      (*classes_)[it->second].members.push_back(i);
-    }
-    return *classes_;
-  }
-
-  const Profile& class_profile(std::size_t ci, const Interface& x, Direction d) {
-    auto cache_key = std::make_pair(ci, static_cast<int>(d));
-    auto it = class_profiles_.find(cache_key);
-    if (it != class_profiles_.end()) return it->second;
-    Profile p;
+  void class_profile(const Interface& x, Direction d, TargetProfiles& profiles) const {
+    Profile& p = profiles.profile[static_cast<int>(d)];
     const Inventory& inv = model_.inventory();
     for (const std::string& gid : x.groups) {
       const Group* g = inv.find_group(gid);
       if (g == nullptr) {
-        standins_.push_back(std::make_unique<Entry>(
-            Entry{ServiceMatch{},
-                  Bounds{PacketSet{},
-                         PacketSet::everything(),
-                         {x.id + " carries " + gid + ", which is not in the inventory"}},
-                  nullptr, gid}));
-        p.add(*standins_.back());
+        const Peer& peer = profiles.peers.emplace_back(
+            Bounds{PacketSet{},
+                   PacketSet::everything(),
+                   {x.id + " carries " + gid + ", which is not in the inventory"}});
+        p.add(profiles.standins.emplace_back(Entry{ServiceMatch{}, &peer, nullptr, gid}));
         continue;
       }
       for (const Entry& e : model_.entries(static_cast<std::size_t>(g - inv.groups.data()), d))
         p.add(e);
     }
-    return class_profiles_.emplace(cache_key, std::move(p)).first->second;
+    p.finish();
   }
 
   Model model_;
-  std::map<std::pair<std::size_t, int>, Profile> group_profiles_;
-  std::map<std::pair<std::size_t, int>, Profile> class_profiles_;
-  std::map<std::pair<const Clause*, std::string>, Bounds> address_cache_;
-  std::map<const Clause*, Bounds> plain_address_cache_;
+  std::mutex mutex_;  // guards the caches below
+  std::map<std::pair<std::string, std::string>, Bounds> address_cache_;
+  std::map<std::tuple<const Bounds*, bool, int, int>, std::unique_ptr<Judge>> judges_;
+  std::vector<std::vector<char>> fired_;  // [rule][group]: the group's own finding exists
   std::optional<std::vector<InterfaceClass>> classes_;
-  std::vector<std::unique_ptr<Entry>> standins_;
 };
 
 }  // namespace
@@ -924,9 +1122,9 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
 }
 
 void evaluate_rules(const std::vector<CompiledRule>& rules, const Inventory& inventory,
-                    std::vector<Finding>& out, Diagnostics& errors) {
+                    std::vector<Finding>& out, Diagnostics& errors, unsigned jobs) {
   Evaluator evaluator(inventory);
-  evaluator.run(rules, out, errors);
+  evaluator.run(rules, out, errors, jobs);
 }
 
 }  // namespace sgcheck::policy

@@ -29,8 +29,9 @@ struct CompiledRule {
 std::vector<CompiledRule> compile_rules(const PolicyFile& file);
 
 // Evaluates compiled rules on the inventory: findings to `out`; `on group NAME` targets that name
-// no group of the inventory (and hold no wildcard) to `errors`.
+// no group of the inventory (and hold no wildcard) to `errors`. `jobs` threads share the targets;
+// the findings and their order are the same for any `jobs`.
 void evaluate_rules(const std::vector<CompiledRule>& rules, const Inventory& inventory,
-                    std::vector<Finding>& out, Diagnostics& errors);
+                    std::vector<Finding>& out, Diagnostics& errors, unsigned jobs = 1);
 
 }  // namespace sgcheck::policy

@@ -81,6 +81,48 @@ PacketSet PacketSet::subtract(const PacketSet& o) const {
                    g.subtract(o.g)};
 }
 
+namespace {
+
+// Both walk the canonical intervals (sorted, disjoint, non-adjacent) without allocating: these are
+// the inner loop of the policy judges.
+template <typename T>
+bool covers(const IntervalSet<T>& big, const IntervalSet<T>& small) {
+  const auto& a = big.intervals();
+  std::size_t i = 0;
+  for (const auto& iv : small.intervals()) {
+    while (i < a.size() && a[i].hi < iv.lo) ++i;
+    if (i == a.size() || a[i].lo > iv.lo || a[i].hi < iv.hi) return false;
+  }
+  return true;
+}
+
+template <typename T>
+bool meets(const IntervalSet<T>& x, const IntervalSet<T>& y) {
+  const auto& a = x.intervals();
+  const auto& b = y.intervals();
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::max(a[i].lo, b[j].lo) <= std::min(a[i].hi, b[j].hi)) return true;
+    if (a[i].hi < b[j].hi)
+      ++i;
+    else
+      ++j;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PacketSet::contains(const PacketSet& o) const {
+  return covers(o4, o.o4) && covers(m4, o.m4) && covers(o6, o.o6) && covers(m6, o.m6) &&
+         (o.g.empty() || g.contains(o.g));
+}
+
+bool PacketSet::overlaps(const PacketSet& o) const {
+  return meets(o4, o.o4) || meets(m4, o.m4) || meets(o6, o.o6) || meets(m6, o.m6) ||
+         (!g.empty() && !o.g.empty() && !g.intersect(o.g).empty());
+}
+
 PacketSet PacketSet::family(Family f) const {
   if (f == Family::ipv4) return PacketSet{o4, m4, {}, {}, g};
   return PacketSet{{}, {}, o6, m6, g};

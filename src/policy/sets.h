@@ -51,7 +51,9 @@ struct PacketSet {
   // Only the given family's parts (tokens are in both).
   PacketSet family(Family f) const;
   bool empty() const;
-  bool contains(const PacketSet& o) const { return o.subtract(*this).empty(); }
+  // o ⊆ this, and this ∩ o ≠ ∅, without building the difference or the intersection.
+  bool contains(const PacketSet& o) const;
+  bool overlaps(const PacketSet& o) const;
   // The number of distinct addresses of one family (outside or member), saturating.
   u128 address_count(Family f) const;
 };
