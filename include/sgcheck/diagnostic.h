@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sgcheck {
@@ -30,9 +31,17 @@ struct Diagnostic {
   std::string check;
   std::string message;
   Location location;
-  // The text of the line at location.line, without its newline; empty when not known.
+  // The text of the line at location.line, without its newline; empty when not known. A long line
+  // (minified JSON, a Terraform plan on one line) holds only a window around the column, its cut
+  // ends marked "...": see quote_source_line().
   std::string source_line;
+  // The caret's column in source_line when it holds a window; 0: location.column.
+  std::uint32_t source_column = 0;
 };
+
+// Sets d.source_line to `line`, or to a window of about 200 bytes around d.location.column when the
+// line is longer than 240 bytes (each diagnostic would otherwise copy the whole line).
+void quote_source_line(Diagnostic& d, std::string_view line);
 
 // gcc style: "file:line:col: error: message", then, when the source line is known, the line and a
 // caret under the column. Ends with a newline.

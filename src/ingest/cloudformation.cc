@@ -75,6 +75,9 @@ class CfnReader {
   std::map<std::string, std::string, std::less<>> resource_types_;
   std::map<std::string, std::size_t, std::less<>> groups_;  // logical id or external id -> index
   std::vector<std::size_t> template_groups_;                // indices of declared groups
+  // GroupName -> logical id of the last declared group with that name (a map: aliases can declare
+  // thousands of groups, and every rule naming a group looks it up).
+  std::map<std::string, std::string, std::less<>> group_by_name_;
 };
 
 const TreeNode& CfnReader::expect(const TreeNode& node, TreeNode::Kind kind,
@@ -114,6 +117,7 @@ Value CfnReader::intrinsic(const std::string& fn, const TreeNode& arg, const Tre
       const TreeNode* def =
           p->second->kind == TreeNode::Kind::mapping ? p->second->find("Default") : nullptr;
       if (def != nullptr && def->is_scalar() && !def->is_null()) {
+        sink_.charge_copy(at, def->text.size());  // each Ref repeats the Default
         Value v;
         v.text = def->text;
         v.parameter = name;
@@ -256,11 +260,9 @@ void CfnReader::set_peer(std::string_view key, const TreeNode& node, const TreeN
     rule.peer.id = value.group;
   } else if (key == "SourceSecurityGroupName") {
     // A name in the default VPC: a group of this template when one has that GroupName.
-    rule.peer.id = unresolved_id("GroupName " + value.text);
-    for (std::size_t index : template_groups_) {
-      const Group& g = sink_.out().groups[index];
-      if (g.name == value.text) rule.peer.id = g.id;
-    }
+    const auto named = group_by_name_.find(value.text);
+    rule.peer.id =
+        named != group_by_name_.end() ? named->second : unresolved_id("GroupName " + value.text);
   } else {
     rule.peer.id = value.text;
   }
@@ -381,6 +383,7 @@ void CfnReader::read_group(const std::string& id, const TreeNode& resource) {
   }
   groups_[id] = sink_.out().groups.size();
   template_groups_.push_back(sink_.out().groups.size());
+  group_by_name_[group.name] = id;
   sink_.out().groups.push_back(std::move(group));
 }
 
@@ -403,8 +406,8 @@ void CfnReader::read_standalone(const std::string& id, const TreeNode& resource,
   const Value value = resolve(*target, by_name ? "GroupName" : "GroupId");
   std::string group_id = value.group;
   if (value.known && group_id.empty() && by_name) {
-    for (std::size_t index : template_groups_)
-      if (sink_.out().groups[index].name == value.text) group_id = sink_.out().groups[index].id;
+    if (const auto named = group_by_name_.find(value.text); named != group_by_name_.end())
+      group_id = named->second;
   }
   if (!value.known || (group_id.empty() && by_name)) {
     sink_.note(*target, "resource " + id + " adds a rule to a group outside this template (" +

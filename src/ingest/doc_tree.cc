@@ -3,9 +3,11 @@
 // json_tree(), yaml_tree().
 #include "ingest/doc_tree.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace sgcheck::detail {
 
@@ -226,6 +228,78 @@ std::size_t invalid_utf8_at(std::string_view text) {
   return 0;  // simdjson refused it; should not happen, but never accept it
 }
 
+// The first pass over a YAML stream: counts its documents without building them. yaml-cpp 0.7's
+// LoadAll() never ends on a ',' outside a flow collection at the top of a document (",", "- a\n,"):
+// the parser reports an empty document and leaves the ',' where it was, so the next call finds it
+// again, and LoadAll() keeps one more null document per round until memory runs out (found by
+// cfn_yaml_ingest_fuzzer). A document that starts where the previous one started has consumed
+// nothing: that is where the parser is stuck, and the input is refused there.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start_ = mark;
+    depth_ = 0;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+    ++depth_;
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+    ++depth_;
+  }
+  void OnMapEnd() override { --depth_; }
+
+  const YAML::Mark& start() const { return start_; }
+  const YAML::Mark& root() const { return root_; }
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (depth_ == 0) root_ = mark;
+  }
+  YAML::Mark start_;
+  YAML::Mark root_;  // the position of the document's top-level node
+  int depth_ = 0;
+};
+
+// Checks that `text` holds exactly one YAML document (the first pass, see DocumentCounter); throws
+// TreeError otherwise, and YAML::ParserException for invalid YAML.
+void expect_one_document(std::string_view text) {
+  std::istringstream stream{std::string(text)};
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  std::size_t documents = 0;
+  YAML::Mark second;  // the top-level node of the second document, for the message
+  int previous_start = -1;
+  while (parser.HandleNextDocument(counter)) {
+    const YAML::Mark& start = counter.start();
+    if (start.pos == previous_start) {
+      const std::size_t at = static_cast<std::size_t>(start.pos);
+      const bool comma = at < text.size() && text[at] == ',';
+      throw TreeError{static_cast<std::uint32_t>(start.line + 1),
+                      static_cast<std::uint32_t>(start.column + 1),
+                      comma ? "invalid YAML: ',' outside a flow collection ([...] or {...})"
+                            : "invalid YAML: the parser cannot go on here"};
+    }
+    previous_start = start.pos;
+    if (++documents == 2) second = counter.root();
+  }
+  if (documents != 1) {
+    throw TreeError{documents == 0 ? 1u : static_cast<std::uint32_t>(second.line + 1), 1,
+                    "expected one YAML document, found " + std::to_string(documents)};
+  }
+}
+
 }  // namespace
 
 TreeNode json_tree(JsonReader& reader, od::document& document) {
@@ -247,23 +321,20 @@ TreeNode yaml_tree(std::string_view text, const TreeLimits& limits) {
     const auto [line, column] = lines.locate(bad);
     throw TreeError{line, column, "invalid UTF-8"};
   }
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    // Counted first: LoadAll() itself may never return (see DocumentCounter).
+    expect_one_document(text);
+    document = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
                     static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
   } catch (const YAML::Exception& e) {
     throw TreeError{0, 0, std::string("invalid YAML: ") + e.what()};
   }
-  if (documents.size() != 1) {
-    throw TreeError{
-        documents.empty() ? 1u : static_cast<std::uint32_t>(documents[1].Mark().line + 1), 1,
-        "expected one YAML document, found " + std::to_string(documents.size())};
-  }
   TreeNode root;
   try {
-    YamlConverter(limits).convert(documents.front(), root, 1);
+    YamlConverter(limits).convert(document, root, 1);
   } catch (const YAML::Exception& e) {
     throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
                     static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};

@@ -53,8 +53,9 @@ TreeNode json_tree(JsonReader& reader, od::document& document);
 
 // A YAML document as a tree. `!Ref X` becomes {"Ref": X}, `!Condition X` {"Condition": X}, every
 // other local tag `!Name v` {"Fn::Name": v}; the mapping keeps the tagged node's position.
-// Throws TreeError for invalid YAML (yaml-cpp's message and mark), a document that is not one
-// mapping, nesting deeper than the limit, or more nodes than the limit.
+// Throws TreeError for invalid YAML (yaml-cpp's message and mark, or where yaml-cpp's parser stops
+// making progress), a stream that is not one document, nesting deeper than the limit, or more
+// nodes than the limit.
 TreeNode yaml_tree(std::string_view text, const TreeLimits& limits);
 
 // The text of 1-based line `line` of `text`, without its newline (empty when out of range).

@@ -38,7 +38,8 @@ void IacSink::add(Severity severity, const char* check, const TreeNode& at, std:
   d.check = check;
   d.message = std::move(message);
   d.location = {std::string(name_), at.line, at.column};
-  d.source_line = text_line(text_, at.line);
+  quote_source_line(d, text_line(text_, at.line));
+  charge_copy(at, d.message.size() + d.source_line.size());
   out_.diagnostics.push_back(std::move(d));
 }
 
@@ -52,6 +53,16 @@ void IacSink::note(const TreeNode& at, std::string message) {
 
 void IacSink::fail(const TreeNode& at, std::string message) const {
   throw TreeError{at.line, at.column, std::move(message)};
+}
+
+void IacSink::charge_copy(const TreeNode& at, std::uint64_t bytes) {
+  const std::uint64_t limit = std::max<std::uint64_t>(std::uint64_t{2} << 20, 64 * text_.size());
+  copied_ += bytes;
+  if (copied_ > limit) {
+    fail(at, "more than " + std::to_string(limit) +
+                 " bytes of warnings, notes and parameter values for this file (YAML aliases "
+                 "repeat them with every copy): the input is too large");
+  }
 }
 
 void IacSink::count_rule(const TreeNode& at) {

@@ -37,6 +37,11 @@ class IacSink {
   void note(const TreeNode& at, std::string message);
   [[noreturn]] void fail(const TreeNode& at, std::string message) const;
   void count_rule(const TreeNode& at);
+  // Counts bytes the reader copies out of the tree for every use: the texts of its diagnostics
+  // (with their source lines) and the parameter Defaults a Ref repeats. YAML aliases copy a rule
+  // with its positions, so a small file could otherwise fill gigabytes with the same long line or
+  // Default (found by cfn_yaml_ingest_fuzzer); fails at `at` beyond max(2 MiB, 64 x the file).
+  void charge_copy(const TreeNode& at, std::uint64_t bytes);
 
  private:
   void add(Severity severity, const char* check, const TreeNode& at, std::string message);
@@ -46,6 +51,7 @@ class IacSink {
   std::string_view name_;
   Inventory& out_;
   RuleBudget& budget_;
+  std::uint64_t copied_ = 0;  // see charge_copy()
 };
 
 // An integer field as a template may write it: a number or a string of digits ("443").

@@ -2,6 +2,7 @@
 // and the linter. Entry point: format_diagnostic().
 #include "sgcheck/diagnostic.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace sgcheck {
@@ -40,10 +41,41 @@ std::string format_diagnostic(const Diagnostic& d) {
     out += "  ";
     out += d.source_line;
     out += "\n  ";
-    out += caret_line(d.source_line, d.location.column);
+    out += caret_line(d.source_line, d.source_column != 0 ? d.source_column : d.location.column);
     out += '\n';
   }
   return out;
+}
+
+namespace {
+
+constexpr std::size_t kLongLine = 240;      // longer lines are quoted as a window
+constexpr std::size_t kWindowBefore = 100;  // bytes kept before the column
+constexpr std::size_t kWindow = 200;
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+void quote_source_line(Diagnostic& d, std::string_view line) {
+  d.source_column = 0;
+  if (line.size() <= kLongLine) {
+    d.source_line.assign(line);
+    return;
+  }
+  const std::size_t column = d.location.column == 0 ? 0 : d.location.column - 1;
+  std::size_t begin = column > kWindowBefore ? std::min(column, line.size()) - kWindowBefore : 0;
+  std::size_t end = std::min(line.size(), begin + kWindow);
+  // Whole UTF-8 characters only: the quote stays valid text.
+  while (begin > 0 && begin < line.size() && continuation_byte(line[begin])) --begin;
+  while (end < line.size() && continuation_byte(line[end])) ++end;
+  d.source_line.clear();
+  if (begin > 0) d.source_line = "...";
+  const std::size_t prefix = d.source_line.size();
+  d.source_line.append(line.substr(begin, end - begin));
+  if (end < line.size()) d.source_line += "...";
+  if (d.location.column != 0)
+    d.source_column = static_cast<std::uint32_t>(column - begin + prefix + 1);
 }
 
 std::string line_at(std::string_view text, std::size_t offset) {

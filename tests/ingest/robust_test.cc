@@ -199,5 +199,107 @@ TEST(IngestRobust, YamlAliasesOfALongScalarAreBoundedByTheBytesTheyCopy) {
       << r.errors[0].message;
 }
 
+// Regression (cfn_yaml_ingest_fuzzer, out of memory from the 3-byte input "\0,\1"): yaml-cpp's
+// LoadAll() never returned on a ',' outside a flow collection at the top of a document; it kept
+// adding empty documents until memory ran out. Corpus: regress-comma-outside-flow.yaml.
+TEST(IngestRobust, YamlCommaOutsideAFlowCollectionIsAnErrorNotAnEndlessLoop) {
+  const std::string message = "invalid YAML: ',' outside a flow collection ([...] or {...})";
+  for (const std::string yaml : {",", ", a: b", "\n  ,\n", "- a\n,", "--- ,"}) {
+    const LoadResult r = load_one("comma.yaml", yaml);
+    ASSERT_EQ(r.errors.size(), 1u) << yaml;
+    EXPECT_EQ(r.errors[0].message, message) << yaml;
+    EXPECT_EQ(r.errors[0].location.to_string(), test::where("comma.yaml", yaml, ",")) << yaml;
+  }
+  // A ',' inside a flow collection is fine, and the number of documents is still counted.
+  EXPECT_TRUE(load_one("c.yaml", "Resources: {}\nx: [a, b]\n").ok());
+  const LoadResult two = load_one("two.yaml", "Resources: {}\n---\nResources: {}\n");
+  ASSERT_EQ(two.errors.size(), 1u);
+  EXPECT_EQ(two.errors[0].message, "expected one YAML document, found 2");
+  EXPECT_EQ(two.errors[0].location.to_string(), "two.yaml:3:1");
+}
+
+// A template whose rule is aliased `copies` times in each of `groups` aliased groups; the rule's
+// peer is the parameter P, whose Default is `default_value`. `one_line` puts the resources on one
+// flow-style line, which every diagnostic of a copy quotes.
+std::string aliased_rules(const std::string& rule, const std::string& default_value, int copies,
+                          int groups, bool one_line) {
+  std::string yaml = "Parameters:\n  P:\n    Default: " + default_value + "\nResources:";
+  yaml += one_line ? " {" : "\n  ";
+  yaml += "G: &g {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [&r " + rule;
+  for (int i = 0; i < copies; ++i) yaml += ", *r";
+  yaml += "]}}";
+  for (int i = 0; i < groups; ++i)
+    yaml += (one_line ? ", G" : "\n  G") + std::to_string(i) + ": *g";
+  return yaml + (one_line ? "}\n" : "\n");
+}
+
+// Regression (cfn_yaml_ingest_fuzzer, out of memory): within the limit on YAML values, 4.6 KB of
+// aliases made 42,000 rules whose warnings and notes each quoted the 4 KB line of the anchor and
+// the 2 KB Default of the parameter the rule refers to: 270 MB of diagnostics (1.1 GB resident;
+// over 2 GB under ASan). What the reader copies per use is now bounded by the file's size. Corpus:
+// regress-alias-diagnostics-long-line.yaml.
+TEST(IngestRobust, YamlAliasesOfARuleWithDiagnosticsAreBoundedByTheBytesTheyCopy) {
+  const std::string yaml =
+      aliased_rules("{CidrIp: !Ref P}", std::string(2000, 'x'), 300, 140, /*one_line=*/true);
+  const LoadResult r = load_one("laughs.yaml", yaml);
+  expect_error(r, "aliases of a rule with diagnostics");
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].message,
+            "more than 2097152 bytes of warnings, notes and parameter values for this file (YAML "
+            "aliases repeat them with every copy): the input is too large");
+  EXPECT_EQ(r.errors[0].location.to_string(), test::where("laughs.yaml", yaml, "!Ref P"));
+  // The same rules without aliases load, with their warnings.
+  const LoadResult few =
+      load_one("few.yaml", aliased_rules("{CidrIp: !Ref P}", std::string(2000, 'x'), 3, 0, true));
+  ASSERT_TRUE(few.ok()) << all_errors(few);
+  // Per rule: "rule without IpProtocol", the note on the Default and "invalid CIDR".
+  EXPECT_EQ(few.inventory.diagnostics.size(), 12u);
+}
+
+// Regression (same finding, without any diagnostic): each Ref to a parameter copies its Default,
+// here 2 KB into the Description of 22,800 valid rules (45 MB) that the dumps then repeat. Corpus:
+// regress-alias-ref-long-default.yaml.
+TEST(IngestRobust, YamlAliasesOfARefToALongDefaultAreBoundedByTheBytesTheyCopy) {
+  const std::string rule = "{IpProtocol: -1, CidrIp: 10.0.0.0/8, Description: !Ref P}";
+  const std::string yaml = aliased_rules(rule, std::string(2000, 'x'), 300, 75, false);
+  const LoadResult r = load_one("refs.yaml", yaml);
+  expect_error(r, "aliases of a Ref to a long Default");
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_NE(r.errors[0].message.find("bytes of warnings, notes and parameter values"),
+            std::string::npos)
+      << r.errors[0].message;
+  EXPECT_EQ(r.errors[0].location.to_string(), test::where("refs.yaml", yaml, "!Ref P"));
+}
+
+// Regression: every diagnostic copied its whole source line, so a template or plan on one line (a
+// Terraform plan always is) with more than 64 warnings was refused as too large, and each warning
+// printed the whole file. A long line is quoted as a window with the caret on the same byte.
+TEST(IngestRobust, LongLinesAreQuotedAsAWindowAroundTheColumn) {
+  std::string rules;
+  for (int i = 0; i < 300; ++i) {
+    if (i != 0) rules += ',';
+    rules += R"({"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"10.0.0.)" +
+             std::to_string(300 + i) + R"(/32","Description":")" + std::string(100, 'd') + "\"}";
+  }
+  const std::string json = R"({"Resources":{"Sg":{"Type":"AWS::EC2::SecurityGroup","Properties":{)"
+                           R"("GroupDescription":"d","SecurityGroupIngress":[)" +
+                           rules + "]}}}}";
+  const LoadResult r = load_one("plan.json", json);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.diagnostics.size(), 300u);
+  for (const Diagnostic& d : r.inventory.diagnostics) {
+    ASSERT_LE(d.source_line.size(), 220u);
+    ASSERT_NE(d.source_column, 0u);
+    // The caret points at the byte the location names.
+    EXPECT_EQ(d.source_line.substr(d.source_column - 1, 12), json.substr(d.location.column - 1, 12));
+  }
+  const Diagnostic& last = r.inventory.diagnostics.back();
+  EXPECT_EQ(last.location.to_string(), test::where("plan.json", json, "\"10.0.0.599/32\""));
+  const std::string printed = format_diagnostic(last);
+  const std::size_t caret_line = printed.rfind('\n', printed.size() - 2) + 1;
+  EXPECT_EQ(printed.substr(caret_line), std::string(last.source_column + 1, ' ') + "^\n");
+  EXPECT_EQ(last.source_line.substr(0, 3), "...");
+}
+
 }  // namespace
 }  // namespace sgcheck
