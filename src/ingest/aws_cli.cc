@@ -4,6 +4,8 @@
 #include "ingest/aws_cli.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
 #include <unordered_map>
 
 namespace sgcheck::detail {
@@ -25,6 +27,20 @@ struct PortFields {
   std::size_t to_at = 0;
   std::size_t rule_at = 0;
 };
+
+// The service of a rule as apply_ports() checks it: the same members as Rule's.
+struct Service {
+  int protocol = kAllProtocols;
+  std::optional<std::int32_t> from_port;
+  std::optional<std::int32_t> to_port;
+};
+
+// A key against a literal: the length, then a memcmp of constant size that the compiler expands
+// inline (string_view's == calls compare() and memcmp for each of the dozen keys a reader tests).
+template <std::size_t N>
+bool is(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
 
 std::optional<std::int32_t> clamp32(std::optional<std::int64_t> v) {
   if (!v) return std::nullopt;
@@ -49,8 +65,9 @@ class AwsReader {
   // describe-security-groups
   void security_group(od::value& value);
   void permission(od::value& value, Direction direction, std::vector<Rule>& rules);
-  void peer_list(od::value& value, PeerKind kind, std::string_view list, const Rule& base,
-                 std::vector<Rule>& rules);
+  void peer_list(od::value& value, PeerKind kind, std::string_view list, Direction direction,
+                 const SourcePos& rule_location, std::vector<Rule>& rules);
+  void order_by_peer_kind(std::vector<Rule>& rules, std::size_t first);
   void peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule);
   // describe-security-group-rules
   void group_rule(od::value& value);
@@ -66,7 +83,7 @@ class AwsReader {
   template <typename F>
   void each(od::value& value, std::string_view key, F&& f);  // each element of an array member
   void tags(od::value& value, std::string_view key, std::vector<Tag>& out);
-  bool apply_ports(const PortFields& fields, Rule& rule);
+  bool apply_ports(const PortFields& fields, Service& rule);
   bool parse_cidr_value(od::value& value, std::string_view key, Family family, Cidr& out,
                         std::string* invalid_text = nullptr);
   std::optional<Address> address_value(od::value& value, std::string_view key);
@@ -80,6 +97,12 @@ class AwsReader {
   RuleBudget& budget_;
   std::unordered_map<std::string, std::size_t>
       rule_groups_;  // SGR: group id -> index in out_.groups
+  // Scratch space kept between elements, so that reading allocates only what the model keeps: one
+  // group's rules (copied to an exactly sized vector at its end), rules being put in peer-kind
+  // order, and an interface's addresses by kind.
+  std::vector<Rule> group_rules_;
+  std::vector<Rule> reorder_;
+  std::vector<Address> primary_, secondary_, ipv6_;
 };
 
 template <typename F>
@@ -107,9 +130,9 @@ void AwsReader::tags(od::value& value, std::string_view key, std::vector<Tag>& o
     if (!r_.object(element, {key, true}, object)) return;
     Tag tag;
     r_.for_each_field(object, [&](std::string_view k, od::value& v) {
-      if (k == "Key")
+      if (is(k, "Key"))
         tag.key = r_.copy_string(v, {k});
-      else if (k == "Value")
+      else if (is(k, "Value"))
         tag.value = r_.copy_string(v, {k});
     });
     out.push_back(std::move(tag));
@@ -153,7 +176,7 @@ std::optional<Address> AwsReader::address_value(od::value& value, std::string_vi
 
 // Protocol and ports of one rule, checked as aws-semantics.md §1.2-1.3 says. Returns false (after a
 // warning) when the rule is invalid.
-bool AwsReader::apply_ports(const PortFields& f, Rule& rule) {
+bool AwsReader::apply_ports(const PortFields& f, Service& rule) {
   rule.from_port = clamp32(f.from);
   rule.to_port = clamp32(f.to);
   if (!f.protocol) {
@@ -221,25 +244,29 @@ void AwsReader::security_group(od::value& value) {
   if (!r_.object(value, {"SecurityGroups", true}, object)) return;
   Group group;
   group.location = r_.pos(at);
+  group_rules_.clear();
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "GroupId")
+    if (is(key, "GroupId"))
       group.id = r_.copy_string(v, {key});
-    else if (key == "GroupName")
+    else if (is(key, "GroupName"))
       group.name = r_.copy_string(v, {key});
-    else if (key == "Description")
+    else if (is(key, "Description"))
       group.description = r_.copy_string(v, {key});
-    else if (key == "VpcId")
+    else if (is(key, "VpcId"))
       group.vpc_id = r_.copy_string(v, {key});
-    else if (key == "OwnerId")
+    else if (is(key, "OwnerId"))
       group.owner_id = r_.copy_string(v, {key});
-    else if (key == "Tags")
+    else if (is(key, "Tags"))
       tags(v, key, group.tags);
-    else if (key == "IpPermissions" || key == "IpPermissionsEgress") {
-      const Direction direction = key == "IpPermissions" ? Direction::ingress : Direction::egress;
-      each(v, key, [&](od::value& p) { permission(p, direction, group.rules); });
+    else if (is(key, "IpPermissions") || is(key, "IpPermissionsEgress")) {
+      const Direction direction = is(key, "IpPermissions") ? Direction::ingress : Direction::egress;
+      each(v, key, [&](od::value& p) { permission(p, direction, group_rules_); });
     }
   });
   if (group.id.empty()) r_.fail(at, "security group without GroupId");
+  group.rules.reserve(group_rules_.size());
+  std::move(group_rules_.begin(), group_rules_.end(), std::back_inserter(group.rules));
+  group_rules_.clear();
   out_.groups.push_back(std::move(group));
 }
 
@@ -255,32 +282,28 @@ void AwsReader::permission(od::value& value, Direction direction, std::vector<Ru
                  object)) {
     return;
   }
-  Rule base;
-  base.direction = direction;
-  base.rule_location = r_.pos(fields.rule_at);
+  const SourcePos rule_location = r_.pos(fields.rule_at);
   const std::size_t first = rules.size();
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "IpProtocol")
+    if (is(key, "IpProtocol"))
       fields.protocol = string_at(v, key, fields.protocol_at);
-    else if (key == "FromPort")
+    else if (is(key, "FromPort"))
       fields.from_at = r_.offset(v), fields.from = r_.integer(v, {key});
-    else if (key == "ToPort")
+    else if (is(key, "ToPort"))
       fields.to_at = r_.offset(v), fields.to = r_.integer(v, {key});
-    else if (key == "IpRanges")
-      peer_list(v, PeerKind::cidr4, key, base, rules);
-    else if (key == "Ipv6Ranges")
-      peer_list(v, PeerKind::cidr6, key, base, rules);
-    else if (key == "PrefixListIds")
-      peer_list(v, PeerKind::prefix_list, key, base, rules);
-    else if (key == "UserIdGroupPairs")
-      peer_list(v, PeerKind::group, key, base, rules);
+    else if (is(key, "IpRanges"))
+      peer_list(v, PeerKind::cidr4, key, direction, rule_location, rules);
+    else if (is(key, "Ipv6Ranges"))
+      peer_list(v, PeerKind::cidr6, key, direction, rule_location, rules);
+    else if (is(key, "PrefixListIds"))
+      peer_list(v, PeerKind::prefix_list, key, direction, rule_location, rules);
+    else if (is(key, "UserIdGroupPairs"))
+      peer_list(v, PeerKind::group, key, direction, rule_location, rules);
   });
-  const auto begin = rules.begin() + static_cast<std::ptrdiff_t>(first);
-  const auto by_kind = [](const Rule& a, const Rule& b) { return a.peer.kind < b.peer.kind; };
-  if (!std::is_sorted(begin, rules.end(), by_kind)) std::stable_sort(begin, rules.end(), by_kind);
-  Rule ports;
+  order_by_peer_kind(rules, first);
+  Service ports;
   const bool valid = apply_ports(fields, ports);
-  for (auto it = begin; it != rules.end(); ++it) {
+  for (auto it = rules.begin() + static_cast<std::ptrdiff_t>(first); it != rules.end(); ++it) {
     it->protocol = ports.protocol;
     it->from_port = ports.from_port;
     it->to_port = ports.to_port;
@@ -288,17 +311,38 @@ void AwsReader::permission(od::value& value, Direction direction, std::vector<Ru
   }
 }
 
-void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list, const Rule& base,
+// Each rule is built in place (a Rule is large: no copy of a template rule per peer).
+void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list,
+                          Direction direction, const SourcePos& rule_location,
                           std::vector<Rule>& rules) {
   each(value, list, [&](od::value& element) {
     const std::size_t at = r_.offset(element);
     count_rule(at);
-    Rule rule = base;
+    Rule& rule = rules.emplace_back();
+    rule.direction = direction;
+    rule.rule_location = rule_location;
     rule.peer.kind = kind;
     rule.location = r_.pos(at);
     peer_entry(element, kind, list, rule);
-    rules.push_back(std::move(rule));
   });
+}
+
+// The rules of one IpPermission from `first` on, stably in peer-kind order (the lists may come in
+// any key order; describe output puts UserIdGroupPairs first): a counting sort over the four kinds,
+// each rule moved twice, instead of std::stable_sort's merges.
+void AwsReader::order_by_peer_kind(std::vector<Rule>& rules, std::size_t first) {
+  const auto begin = rules.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto by_kind = [](const Rule& a, const Rule& b) { return a.peer.kind < b.peer.kind; };
+  if (std::is_sorted(begin, rules.end(), by_kind)) return;
+  reorder_.clear();
+  for (const PeerKind kind :
+       {PeerKind::cidr4, PeerKind::cidr6, PeerKind::prefix_list, PeerKind::group}) {
+    for (auto it = begin; it != rules.end(); ++it) {
+      if (it->peer.kind == kind) reorder_.push_back(std::move(*it));
+    }
+  }
+  std::move(reorder_.begin(), reorder_.end(), begin);
+  reorder_.clear();
 }
 
 // One element of IpRanges / Ipv6Ranges / PrefixListIds / UserIdGroupPairs.
@@ -313,14 +357,14 @@ void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view lis
   bool has_peer = false;
   std::string group_name;
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "Description") {
+    if (is(key, "Description")) {
       rule.description = r_.copy_string(v, {key});
-    } else if ((kind == PeerKind::cidr4 && key == "CidrIp") ||
-               (kind == PeerKind::cidr6 && key == "CidrIpv6")) {
+    } else if ((kind == PeerKind::cidr4 && is(key, "CidrIp")) ||
+               (kind == PeerKind::cidr6 && is(key, "CidrIpv6"))) {
       has_peer = true;
       const Family family = kind == PeerKind::cidr4 ? Family::ipv4 : Family::ipv6;
       if (!parse_cidr_value(v, key, family, rule.peer.cidr, &rule.peer.id)) rule.valid = false;
-    } else if (kind == PeerKind::prefix_list && key == "PrefixListId") {
+    } else if (kind == PeerKind::prefix_list && is(key, "PrefixListId")) {
       has_peer = true;
       std::size_t id_at = 0;
       rule.peer.id = std::string(string_at(v, key, id_at).value_or(""));
@@ -331,17 +375,17 @@ void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view lis
         rule.valid = false;
       }
     } else if (kind == PeerKind::group) {
-      if (key == "GroupId")
+      if (is(key, "GroupId"))
         rule.peer.id = r_.copy_string(v, {key});
-      else if (key == "GroupName")
+      else if (is(key, "GroupName"))
         group_name = r_.copy_string(v, {key});
-      else if (key == "UserId")
+      else if (is(key, "UserId"))
         rule.peer.user_id = r_.copy_string(v, {key});
-      else if (key == "VpcId")
+      else if (is(key, "VpcId"))
         rule.peer.vpc_id = r_.copy_string(v, {key});
-      else if (key == "VpcPeeringConnectionId")
+      else if (is(key, "VpcPeeringConnectionId"))
         rule.peer.peering_id = r_.copy_string(v, {key});
-      else if (key == "PeeringStatus")
+      else if (is(key, "PeeringStatus"))
         rule.peer.peering_status = r_.copy_string(v, {key});
     }
   });
@@ -372,35 +416,35 @@ void AwsReader::group_rule(od::value& value) {
   std::string owner_id;
   std::vector<std::string_view> peers;  // the peer keys present: exactly one is expected
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "SecurityGroupRuleId")
+    if (is(key, "SecurityGroupRuleId"))
       rule.id = r_.copy_string(v, {key});
-    else if (key == "GroupId")
+    else if (is(key, "GroupId"))
       group_id = r_.copy_string(v, {key});
-    else if (key == "GroupOwnerId")
+    else if (is(key, "GroupOwnerId"))
       owner_id = r_.copy_string(v, {key});
-    else if (key == "IsEgress") {
+    else if (is(key, "IsEgress")) {
       rule.direction =
           r_.boolean(v, {key}).value_or(false) ? Direction::egress : Direction::ingress;
-    } else if (key == "IpProtocol")
+    } else if (is(key, "IpProtocol"))
       fields.protocol = string_at(v, key, fields.protocol_at);
-    else if (key == "FromPort")
+    else if (is(key, "FromPort"))
       fields.from_at = r_.offset(v), fields.from = r_.integer(v, {key});
-    else if (key == "ToPort")
+    else if (is(key, "ToPort"))
       fields.to_at = r_.offset(v), fields.to = r_.integer(v, {key});
-    else if (key == "Description")
+    else if (is(key, "Description"))
       rule.description = r_.copy_string(v, {key});
-    else if (key == "Tags")
+    else if (is(key, "Tags"))
       tags(v, key, rule.tags);
-    else if (key == "CidrIpv4" || key == "CidrIpv6" || key == "PrefixListId" ||
-             key == "ReferencedGroupInfo") {
+    else if (is(key, "CidrIpv4") || is(key, "CidrIpv6") || is(key, "PrefixListId") ||
+             is(key, "ReferencedGroupInfo")) {
       if (r_.is_null(v)) return;
       peers.push_back(key);
       if (peers.size() > 1) return;  // the first peer is kept; SG404 below
-      if (key == "CidrIpv4" || key == "CidrIpv6") {
-        rule.peer.kind = key == "CidrIpv4" ? PeerKind::cidr4 : PeerKind::cidr6;
-        const Family family = key == "CidrIpv4" ? Family::ipv4 : Family::ipv6;
+      if (is(key, "CidrIpv4") || is(key, "CidrIpv6")) {
+        rule.peer.kind = is(key, "CidrIpv4") ? PeerKind::cidr4 : PeerKind::cidr6;
+        const Family family = is(key, "CidrIpv4") ? Family::ipv4 : Family::ipv6;
         if (!parse_cidr_value(v, key, family, rule.peer.cidr, &rule.peer.id)) rule.valid = false;
-      } else if (key == "PrefixListId") {
+      } else if (is(key, "PrefixListId")) {
         rule.peer.kind = PeerKind::prefix_list;
         std::size_t id_at = 0;
         rule.peer.id = std::string(string_at(v, key, id_at).value_or(""));
@@ -416,15 +460,15 @@ void AwsReader::group_rule(od::value& value) {
         od::object info;
         if (!r_.object(v, {key}, info)) return;
         r_.for_each_field(info, [&](std::string_view k, od::value& iv) {
-          if (k == "GroupId")
+          if (is(k, "GroupId"))
             rule.peer.id = r_.copy_string(iv, {k});
-          else if (k == "UserId")
+          else if (is(k, "UserId"))
             rule.peer.user_id = r_.copy_string(iv, {k});
-          else if (k == "VpcId")
+          else if (is(k, "VpcId"))
             rule.peer.vpc_id = r_.copy_string(iv, {k});
-          else if (k == "VpcPeeringConnectionId")
+          else if (is(k, "VpcPeeringConnectionId"))
             rule.peer.peering_id = r_.copy_string(iv, {k});
-          else if (k == "PeeringStatus")
+          else if (is(k, "PeeringStatus"))
             rule.peer.peering_status = r_.copy_string(iv, {k});
         });
         if (rule.peer.id.empty()) {
@@ -447,7 +491,7 @@ void AwsReader::group_rule(od::value& value) {
             "rule with several peers (" + names + "): expected exactly one");
     rule.valid = false;
   }
-  Rule ports;
+  Service ports;
   const bool valid = apply_ports(fields, ports);
   rule.protocol = ports.protocol;
   rule.from_port = ports.from_port;
@@ -477,7 +521,12 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
   od::object object;
   if (!r_.object(value, what, object)) return;
   eni.location = r_.pos(at);
-  std::vector<Address> primary, secondary, ipv6;
+  std::vector<Address>& primary = primary_;
+  std::vector<Address>& secondary = secondary_;
+  std::vector<Address>& ipv6 = ipv6_;
+  primary.clear();
+  secondary.clear();
+  ipv6.clear();
   std::optional<Address> top_private;
   const auto add_public = [&](const std::optional<Address>& a) {
     if (a && std::find(eni.public_ips.begin(), eni.public_ips.end(), *a) == eni.public_ips.end()) {
@@ -489,62 +538,62 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
     od::object assoc;
     if (!r_.object(v, {"Association"}, assoc)) return;
     r_.for_each_field(assoc, [&](std::string_view k, od::value& av) {
-      if (k == "PublicIp") add_public(address_value(av, k));
+      if (is(k, "PublicIp")) add_public(address_value(av, k));
     });
   };
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "NetworkInterfaceId")
+    if (is(key, "NetworkInterfaceId"))
       eni.id = r_.copy_string(v, {key});
-    else if (key == "VpcId")
+    else if (is(key, "VpcId"))
       eni.vpc_id = r_.copy_string(v, {key});
-    else if (key == "SubnetId")
+    else if (is(key, "SubnetId"))
       eni.subnet_id = r_.copy_string(v, {key});
-    else if (key == "Status")
+    else if (is(key, "Status"))
       eni.status = r_.copy_string(v, {key});
-    else if (key == "InterfaceType")
+    else if (is(key, "InterfaceType"))
       eni.type = r_.copy_string(v, {key});
-    else if (key == "TagSet" || key == "Tags")
+    else if (is(key, "TagSet") || is(key, "Tags"))
       tags(v, key, eni.tags);
-    else if (key == "PrivateIpAddress")
+    else if (is(key, "PrivateIpAddress"))
       top_private = address_value(v, key);
-    else if (key == "Association")
+    else if (is(key, "Association"))
       association(v);
-    else if (key == "Groups") {
+    else if (is(key, "Groups")) {
       each(v, key, [&](od::value& g) {
         od::object group;
         if (!r_.object(g, {key, true}, group)) return;
         r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
-          if (k == "GroupId") eni.groups.push_back(r_.copy_string(gv, {k}));
+          if (is(k, "GroupId")) eni.groups.push_back(r_.copy_string(gv, {k}));
         });
       });
-    } else if (key == "PrivateIpAddresses") {
+    } else if (is(key, "PrivateIpAddresses")) {
       each(v, key, [&](od::value& p) {
         od::object entry;
         if (!r_.object(p, {key, true}, entry)) return;
         std::optional<Address> address;
         bool is_primary = false;
         r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
-          if (k == "PrivateIpAddress")
+          if (is(k, "PrivateIpAddress"))
             address = address_value(pv, k);
-          else if (k == "Primary")
+          else if (is(k, "Primary"))
             is_primary = r_.boolean(pv, {k}).value_or(false);
-          else if (k == "Association")
+          else if (is(k, "Association"))
             association(pv);
         });
         if (address) (is_primary ? primary : secondary).push_back(*address);
       });
-    } else if (key == "Ipv6Addresses") {
+    } else if (is(key, "Ipv6Addresses")) {
       each(v, key, [&](od::value& p) {
         od::object entry;
         if (!r_.object(p, {key, true}, entry)) return;
         r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
-          if (k == "Ipv6Address") {
+          if (is(k, "Ipv6Address")) {
             if (auto a = address_value(pv, k)) ipv6.push_back(*a);
           }
         });
       });
-    } else if (key == "Ipv4Prefixes" || key == "Ipv6Prefixes") {
-      const bool v4 = key == "Ipv4Prefixes";
+    } else if (is(key, "Ipv4Prefixes") || is(key, "Ipv6Prefixes")) {
+      const bool v4 = is(key, "Ipv4Prefixes");
       each(v, key, [&](od::value& p) {
         od::object entry;
         if (!r_.object(p, {key, true}, entry)) return;
@@ -557,13 +606,13 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
           }
         });
       });
-    } else if (key == "Attachment") {
+    } else if (is(key, "Attachment")) {
       od::object attachment;
       if (!r_.object(v, {key}, attachment)) return;
       r_.for_each_field(attachment, [&](std::string_view k, od::value& av) {
-        if (k == "InstanceId")
+        if (is(k, "InstanceId"))
           eni.instance_id = r_.copy_string(av, {k});
-        else if (k == "DeviceIndex")
+        else if (is(k, "DeviceIndex"))
           device_index = r_.integer(av, {k}).value_or(-1);
       });
     }
@@ -572,6 +621,7 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
   if (top_private && std::find(primary.begin(), primary.end(), *top_private) == primary.end()) {
     primary.insert(primary.begin(), *top_private);
   }
+  eni.private_ips.reserve(primary.size() + secondary.size() + ipv6.size());
   for (const auto* list : {&primary, &secondary, &ipv6}) {
     for (const Address& a : *list) {
       if (std::find(eni.private_ips.begin(), eni.private_ips.end(), a) == eni.private_ips.end()) {
@@ -596,36 +646,36 @@ void AwsReader::instance(od::value& value) {
   fallback.type = "instance";
   std::optional<Address> public_ip, private_ip;
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "InstanceId")
+    if (is(key, "InstanceId"))
       fallback.instance_id = r_.copy_string(v, {key});
-    else if (key == "VpcId")
+    else if (is(key, "VpcId"))
       fallback.vpc_id = r_.copy_string(v, {key});
-    else if (key == "SubnetId")
+    else if (is(key, "SubnetId"))
       fallback.subnet_id = r_.copy_string(v, {key});
-    else if (key == "Tags")
+    else if (is(key, "Tags"))
       tags(v, key, fallback.tags);
-    else if (key == "PrivateIpAddress")
+    else if (is(key, "PrivateIpAddress"))
       private_ip = address_value(v, key);
-    else if (key == "PublicIpAddress")
+    else if (is(key, "PublicIpAddress"))
       public_ip = address_value(v, key);
-    else if (key == "SecurityGroups") {
+    else if (is(key, "SecurityGroups")) {
       each(v, key, [&](od::value& g) {
         od::object group;
         if (!r_.object(g, {key, true}, group)) return;
         r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
-          if (k == "GroupId") fallback.groups.push_back(r_.copy_string(gv, {k}));
+          if (is(k, "GroupId")) fallback.groups.push_back(r_.copy_string(gv, {k}));
         });
       });
-    } else if (key == "NetworkInterfaces") {
+    } else if (is(key, "NetworkInterfaces")) {
       each(v, key, [&](od::value& e) {
         enis.emplace_back(Interface{}, -1);
         network_interface(e, {key, true}, enis.back().first, enis.back().second);
       });
-    } else if (key == "State") {
+    } else if (is(key, "State")) {
       od::object state;
       if (!r_.object(v, {key}, state)) return;
       r_.for_each_field(state, [&](std::string_view k, od::value& sv) {
-        if (k == "Name") fallback.status = r_.copy_string(sv, {k});
+        if (is(k, "Name")) fallback.status = r_.copy_string(sv, {k});
       });
     }
   });
@@ -660,20 +710,20 @@ void AwsReader::prefix_list(od::value& value) {
   PrefixList list;
   list.location = r_.pos(at);
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "PrefixListId")
+    if (is(key, "PrefixListId"))
       list.id = r_.copy_string(v, {key});
-    else if (key == "PrefixListName")
+    else if (is(key, "PrefixListName"))
       list.name = r_.copy_string(v, {key});
-    else if (key == "MaxEntries") {
+    else if (is(key, "MaxEntries")) {
       if (auto n = r_.integer(v, {key}))
         list.max_entries = static_cast<int>(std::clamp<std::int64_t>(*n, 0, INT32_MAX));
-    } else if (key == "AddressFamily") {
+    } else if (is(key, "AddressFamily")) {
       const auto family = r_.string(v, {key});
       if (family == "IPv4")
         list.family = Family::ipv4;
       else if (family == "IPv6")
         list.family = Family::ipv6;
-    } else if (key == "Cidrs") {
+    } else if (is(key, "Cidrs")) {
       list.entries_known = true;
       each(v, key, [&](od::value& c) {
         std::size_t cidr_at = 0;
@@ -698,7 +748,7 @@ void AwsReader::entries_wrapper(od::value& value, std::vector<Cidr>& entries) {
     od::object entry;
     if (!r_.object(e, {"Entries", true}, entry)) return;
     r_.for_each_field(entry, [&](std::string_view k, od::value& v) {
-      if (k != "Cidr") return;
+      if (!is(k, "Cidr")) return;
       std::size_t cidr_at = 0;
       const auto text = string_at(v, k, cidr_at);
       if (!text) return;
@@ -737,15 +787,15 @@ void AwsReader::vpc(od::value& value) {
     });
   };
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "VpcId")
+    if (is(key, "VpcId"))
       vpc.id = r_.copy_string(v, {key});
-    else if (key == "CidrBlock")
+    else if (is(key, "CidrBlock"))
       add(v, key, Family::ipv4);
-    else if (key == "IsDefault")
+    else if (is(key, "IsDefault"))
       vpc.is_default = r_.boolean(v, {key}).value_or(false);
-    else if (key == "CidrBlockAssociationSet")
+    else if (is(key, "CidrBlockAssociationSet"))
       set(v, key, "CidrBlock", Family::ipv4);
-    else if (key == "Ipv6CidrBlockAssociationSet")
+    else if (is(key, "Ipv6CidrBlockAssociationSet"))
       set(v, key, "Ipv6CidrBlock", Family::ipv6);
   });
   if (vpc.id.empty()) r_.fail(at, "VPC without VpcId");
@@ -768,13 +818,13 @@ void AwsReader::peering(od::value& value) {
     });
   };
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
-    if (key == "VpcPeeringConnectionId")
+    if (is(key, "VpcPeeringConnectionId"))
       peering.id = r_.copy_string(v, {key});
-    else if (key == "RequesterVpcInfo")
+    else if (is(key, "RequesterVpcInfo"))
       member(v, key, "VpcId", peering.requester_vpc);
-    else if (key == "AccepterVpcInfo")
+    else if (is(key, "AccepterVpcInfo"))
       member(v, key, "VpcId", peering.accepter_vpc);
-    else if (key == "Status")
+    else if (is(key, "Status"))
       member(v, key, "Code", peering.status);
   });
   if (peering.id.empty()) r_.fail(at, "VPC peering connection without VpcPeeringConnectionId");
@@ -812,40 +862,38 @@ DocumentInfo AwsReader::read(od::document& document) {
     std::string_view key;
     JsonReader::check(field.unescaped_key().get(key));
     od::value& v = field.value();
-    if (key == "SecurityGroups")
+    if (is(key, "SecurityGroups"))
       each_of(v, key, [&](od::value& e) { security_group(e); });
-    else if (key == "SecurityGroupRules")
+    else if (is(key, "SecurityGroupRules"))
       each_of(v, key, [&](od::value& e) { group_rule(e); });
-    else if (key == "NetworkInterfaces") {
+    else if (is(key, "NetworkInterfaces")) {
       each_of(v, key, [&](od::value& e) {
-        Interface eni;
         std::int64_t device_index = -1;
-        network_interface(e, {key, true}, eni, device_index);
-        out_.interfaces.push_back(std::move(eni));
+        network_interface(e, {key, true}, out_.interfaces.emplace_back(), device_index);
       });
-    } else if (key == "Reservations") {
+    } else if (is(key, "Reservations")) {
       each_of(v, key, [&](od::value& reservation) {
         od::object object;
         if (!r_.object(reservation, {key, true}, object)) return;
         r_.for_each_field(object, [&](std::string_view k, od::value& rv) {
-          if (k == "Instances") each(rv, k, [&](od::value& i) { instance(i); });
+          if (is(k, "Instances")) each(rv, k, [&](od::value& i) { instance(i); });
         });
       });
-    } else if (key == "PrefixLists")
+    } else if (is(key, "PrefixLists"))
       each_of(v, key, [&](od::value& e) { prefix_list(e); });
-    else if (key == "Vpcs")
+    else if (is(key, "Vpcs"))
       each_of(v, key, [&](od::value& e) { vpc(e); });
-    else if (key == "VpcPeeringConnections")
+    else if (is(key, "VpcPeeringConnections"))
       each_of(v, key, [&](od::value& e) { peering(e); });
-    else if (key == "PrefixListId")
+    else if (is(key, "PrefixListId"))
       entries_id = r_.copy_string(v, {key});
-    else if (key == "Entries") {
+    else if (is(key, "Entries")) {
       entries_at = r_.offset(v);
       entries_wrapper(v, entries);
-    } else if (key == "Resources" || key == "AWSTemplateFormatVersion") {
+    } else if (is(key, "Resources") || is(key, "AWSTemplateFormatVersion")) {
       info.kind = DocumentKind::cloudformation;
       return info;
-    } else if (key == "format_version") {
+    } else if (is(key, "format_version")) {
       info.kind = DocumentKind::terraform;
       return info;
     }

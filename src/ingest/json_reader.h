@@ -62,9 +62,17 @@ struct SyntaxProblem {
 // only run when simdjson failed, to turn its late, positionless error into file:line:col.
 std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth);
 
-// The offset of the first '{' or '[' nested deeper than max_depth, or nullopt. A cheap pass run on
-// every document: on-demand skips the values we do not read without looking at their depth.
+// The offset of the first '{' or '[' nested deeper than max_depth, or nullopt: a pass over the
+// bytes, for text simdjson has not indexed (configuration files, documents it refused).
 std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_t max_depth);
+
+// The same for a document simdjson has just indexed (parser.iterate() succeeded), from its
+// structural indexes instead of its bytes: stage 1 already found every bracket outside strings, so
+// the check of every input costs a walk over about one token in eight bytes. On-demand skips the
+// values we do not read without looking at their depth, hence the check before reading. `begin` is
+// the start of the buffer given to iterate(); the offset is counted from it.
+std::optional<std::size_t> find_excess_depth(od::document& document, const char* begin,
+                                             std::uint32_t max_depth);
 
 std::string depth_message(std::uint32_t max_depth);  // "nesting deeper than 64 levels"
 
@@ -117,9 +125,7 @@ class JsonReader {
     for (auto member : object) {
       od::field field;
       check(std::move(member).get(field));
-      std::string_view key;
-      check(field.unescaped_key().get(key));
-      f(key, field.value());
+      f(key_of(field), field.value());
     }
   }
   template <typename F>
@@ -133,6 +139,17 @@ class JsonReader {
 
  private:
   [[noreturn]] void type_error(od::value& value, const char* expected, What what);
+  // A key without escapes is viewed in place; unescaped_key() would copy it into the parser's
+  // string buffer first.
+  static std::string_view key_of(od::field& field) {
+    const char* const begin = field.key().raw();  // after the opening quote; the key is terminated
+    const char* end = begin;
+    while (*end != '"' && *end != '\\') ++end;
+    if (*end == '"') return {begin, static_cast<std::size_t>(end - begin)};
+    std::string_view key;
+    check(field.unescaped_key().get(key));
+    return key;
+  }
 
   std::string_view text_;
   LineIndex lines_;

@@ -1,10 +1,13 @@
 // The model's lookups and the normalisation every consumer shares (ports as AWS reads them).
 // Entry points: Inventory::find_*(), normalised_ports().
 #include <algorithm>
+#include <ostream>
 
 #include "sgcheck/inventory.h"
 
 namespace sgcheck {
+
+std::ostream& operator<<(std::ostream& out, const RareString& text) { return out << text.str(); }
 
 const char* direction_name(Direction direction) {
   return direction == Direction::ingress ? "ingress" : "egress";
