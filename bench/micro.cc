@@ -1,6 +1,7 @@
 // Google Benchmark micro-benchmarks of the hot paths (issue 8): value parsing (X3), interval-set
-// operations, one flow parse (PEGTL), one decision (verdict and full explanation) and one group's
-// exposure, on an inventory generated in memory with `sgcheck gen`'s generator (preset S).
+// operations, one flow parse (PEGTL), one decision (verdict and full explanation), a batch of
+// verdicts, and one group's exposure, on an inventory generated in memory with `sgcheck gen`'s
+// generator (preset S).
 // Run: build-perf/bench/sgcheck_micro [--benchmark_filter=Verdict]. Never part of `meson test`.
 #include <benchmark/benchmark.h>
 
@@ -112,6 +113,18 @@ void BM_Verdict(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Verdict);
+
+// Engine::verdicts() over the 1,024 flows at once (the batch path of query --format count).
+void BM_VerdictBatch(benchmark::State& state) {
+  const Fixture& f = Fixture::get();
+  std::vector<Verdict> out(f.flows.size());
+  for (auto _ : state) {
+    f.engine->verdicts(f.flows.data(), f.flows.size(), out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(f.flows.size()));
+}
+BENCHMARK(BM_VerdictBatch);
 
 void BM_Decide(benchmark::State& state) {
   const Fixture& f = Fixture::get();

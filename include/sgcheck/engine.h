@@ -158,8 +158,13 @@ class Engine {
 
   // The full answer: verdicts, allowing rules, reasons, and for set questions the parts.
   Decision decide(const Flow& flow) const;
+  // decide() of each of `count` flows into out[0..count): the same answers, faster for many flows.
+  void decide(const Flow* flows, std::size_t count, Decision* out) const;
   // The verdict alone; for point flows it allocates nothing.
   Verdict verdict(const Flow& flow) const;
+  // verdict() of each of `count` flows into out[0..count): the same answers, faster for many flows
+  // (the lookups of several flows overlap in memory).
+  void verdicts(const Flow* flows, std::size_t count, Verdict* out) const;
 
   const Inventory& inventory() const;
   // The compiled tables, for the engine's own modules (src/engine/compiled.h; e.g. the matrix).

@@ -17,7 +17,8 @@ struct DumpOptions {
 };
 
 int run_dump(const DumpOptions& options) {
-  std::optional<LoadResult> loaded = load_or_report(options.inputs);
+  const std::optional<LoadResult>& loaded =
+      keep_until_exit([&] { return load_or_report(options.inputs); });
   if (!loaded) return kExitError;
   if (options.stats) {
     std::cout << dump_stats(loaded->inventory, loaded->stats);

@@ -1,8 +1,10 @@
 // Compiling an inventory for the engine: group ids interned to tokens, each group's valid rules
 // turned into per-direction tables (CIDR and known prefix-list rules merged into one address set
-// per service, references with their target token, unresolvable prefix lists), and the address and
-// instance indexes. Entry point: compile_inventory().
+// per service, references with their target token, unresolvable prefix lists), the address and
+// instance indexes, and the decision tables of compiled.h (interface records, group blocks, slot
+// tables, ExplainRule arrays, deny-reason group text). Entry point: compile_inventory().
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <tuple>
 
@@ -43,14 +45,6 @@ bool vpcs_linked(const CompiledInventory& c, std::string_view a, std::string_vie
   return std::binary_search(c.linked_vpcs.begin(), c.linked_vpcs.end(), std::pair{a, b});
 }
 
-void link_vpcs(CompiledInventory& c) {
-  for (const Peering& p : c.inventory->peerings) {
-    if (!is_active(p.status)) continue;
-    c.linked_vpcs.emplace_back(p.requester_vpc, p.accepter_vpc);
-    c.linked_vpcs.emplace_back(p.accepter_vpc, p.requester_vpc);
-  }
-  std::sort(c.linked_vpcs.begin(), c.linked_vpcs.end());
-}
 
 using CidrKey = std::tuple<int, int, int, int>;  // protocol, lo, hi, families
 using CidrParts = std::map<CidrKey, std::vector<Ipv6Set::Interval>>;
@@ -82,6 +76,13 @@ void add_unknown_addresses(SideTable& table, const ServiceMatch& s,
 // allow: a flow it might match is unknown, never denied on its account.
 void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, SideTable& table,
                   CidrParts (&parts)[2], RuleInfo& info) {
+  info.valid = rule.valid;
+  info.direction = rule.direction;
+  info.peer_kind = rule.peer.kind;
+  info.cidr = rule.peer.cidr;
+  if (rule.peer.kind == PeerKind::prefix_list) {
+    info.prefix_list = c.inventory->find_prefix_list(rule.peer.id);
+  }
   if (!rule.valid) return;
   const bool open = service_unresolved(rule);
   ServiceMatch s;
@@ -101,7 +102,7 @@ void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, Si
       add_addresses({rule.peer.cidr});
       return;
     case PeerKind::prefix_list: {
-      const PrefixList* pl = c.inventory->find_prefix_list(rule.peer.id);
+      const PrefixList* pl = info.prefix_list;
       if (pl != nullptr && pl->entries_known) {
         add_addresses(pl->entries);
         return;
@@ -167,12 +168,28 @@ void compile_groups(CompiledInventory& c) {
   }
 }
 
+std::size_t table_size(std::size_t entries) {
+  std::size_t slots = 16;
+  while (slots < 2 * entries) slots *= 2;
+  return slots;
+}
+
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+std::uint64_t address_hash(u128 bits) {
+  return mix64(static_cast<std::uint64_t>(bits) ^
+               mix64(static_cast<std::uint64_t>(bits >> 64) + 0x9e3779b97f4a7c15ull));
+}
+
 void index_interfaces(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
   c.interfaces.resize(inv.interfaces.size());
-  std::size_t slots = 16;
-  while (slots < 2 * inv.interfaces.size()) slots *= 2;
-  c.interface_slots.assign(slots, CompiledInventory::IdSlot{});
+  c.interface_slots.assign(table_size(inv.interfaces.size()), CompiledInventory::IdSlot{});
   std::vector<bool> incomplete(c.groups.size(), false);
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& x = inv.interfaces[i];
@@ -205,13 +222,189 @@ void index_interfaces(CompiledInventory& c) {
               return std::tie(a.family, a.bits, a.is_public, a.iface) <
                      std::tie(b.family, b.bits, b.is_public, b.iface);
             });
-  c.address_index.reserve(c.addresses.size());
-  for (std::size_t i = 0; i < c.addresses.size(); ++i) {
-    c.address_index.try_emplace({c.addresses[i].family, c.addresses[i].bits},
-                                static_cast<std::uint32_t>(i));  // the first entry wins
-  }
   std::stable_sort(c.instances.begin(), c.instances.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+// ---- The decision tables ----------------------------------------------------------------------
+
+// Addresses into the two slot tables, in `addresses` order so that the first entry of an address
+// (its private interface before a public one, the lowest interface) is the one kept.
+void index_addresses(CompiledInventory& c) {
+  std::size_t count[2] = {0, 0};
+  for (const AddressEntry& a : c.addresses) ++count[family_index(a.family)];
+  c.address_slots4.assign(table_size(count[0]), AddressSlot4{0, kEmptySlot});
+  c.address_slots6.assign(table_size(count[1]), AddressSlot6{0, kEmptySlot, {}});
+  for (const AddressEntry& a : c.addresses) {
+    const std::uint32_t value = a.iface | (a.is_public ? kPublicBit : 0);
+    if (a.family == Family::ipv4) {
+      const std::size_t mask = c.address_slots4.size() - 1;
+      const auto bits = static_cast<std::uint32_t>(a.bits);
+      for (std::size_t i = address_hash(bits) & mask;; i = (i + 1) & mask) {
+        AddressSlot4& slot = c.address_slots4[i];
+        if (slot.iface == kEmptySlot) slot = {bits, value};
+        if (slot.bits == bits) break;
+      }
+    } else {
+      const std::size_t mask = c.address_slots6.size() - 1;
+      for (std::size_t i = address_hash(a.bits) & mask;; i = (i + 1) & mask) {
+        AddressSlot6& slot = c.address_slots6[i];
+        if (slot.iface == kEmptySlot) slot = {a.bits, value, {}};
+        if (slot.bits == a.bits) break;
+      }
+    }
+  }
+}
+
+// One record per interface: first private and public address of each family, group tokens.
+void build_points(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  c.points.assign(inv.interfaces.size(), PointInterface{});
+  for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
+    const Interface& x = inv.interfaces[i];
+    const InterfaceInfo& info = c.interfaces[i];
+    PointInterface& p = c.points[i];
+    for (const Address& a : x.private_ips) {
+      if (a.family == Family::ipv4 && !(p.flags & kHasPrimary4)) {
+        p.primary4 = static_cast<std::uint32_t>(a.bits);
+        p.flags |= kHasPrimary4;
+      } else if (a.family == Family::ipv6 && !(p.flags & kHasPrimary6)) {
+        p.primary6 = a.bits;
+        p.flags |= kHasPrimary6;
+      }
+    }
+    for (const Address& a : x.public_ips) {
+      if (a.family == Family::ipv4 && !(p.flags & kHasPublic4)) {
+        p.public4 = static_cast<std::uint32_t>(a.bits);
+        p.flags |= kHasPublic4;
+      } else if (a.family == Family::ipv6 && !(p.flags & kHasPublic6)) {
+        p.public6 = a.bits;
+        p.flags |= kHasPublic6;
+      }
+    }
+    if (info.undefined_group) p.flags |= kUndefinedGroup;
+    p.group_count = static_cast<std::uint8_t>(std::min<std::size_t>(info.groups.size(), 255));
+    if (info.groups.size() <= kInlineGroups) {
+      std::copy(info.groups.begin(), info.groups.end(), p.inline_groups);
+    }
+  }
+}
+
+template <typename T>
+void append_bytes(std::vector<unsigned char>& out, const T& value) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+  out.insert(out.end(), bytes, bytes + sizeof(T));
+}
+
+void align16(std::vector<unsigned char>& out) {
+  out.resize((out.size() + 15) & ~std::size_t{15}, 0);
+}
+
+// One group's side table as a block: header, CIDR entries of both families, references, then the
+// intervals the CIDR entries point to.
+std::uint32_t write_block(std::vector<unsigned char>& out, const SideTable& table) {
+  align16(out);
+  const std::size_t start = out.size();
+  BlockHeader h;
+  h.cidr_count[0] = static_cast<std::uint32_t>(table.cidr[0].size());
+  h.cidr_count[1] = static_cast<std::uint32_t>(table.cidr[1].size());
+  h.ref_count = static_cast<std::uint32_t>(table.refs.size());
+  h.unknown_count = static_cast<std::uint32_t>(table.unknowns.size());
+  append_bytes(out, h);
+  const std::size_t entries = h.cidr_count[0] + h.cidr_count[1] + h.ref_count;
+  std::size_t v4 = 0;  // the IPv6 intervals come last: only the IPv4 count places them
+  for (const CidrEntry& e : table.cidr[0]) v4 += e.addresses.intervals().size();
+  const std::size_t v4_at = sizeof(BlockHeader) + entries * sizeof(BlockEntry);
+  const std::size_t v6_at = (v4_at + v4 * 8 + 15) & ~std::size_t{15};
+  std::size_t next[2] = {v4_at, v6_at};
+  for (int f = 0; f < 2; ++f) {
+    for (const CidrEntry& e : table.cidr[f]) {
+      const auto n = static_cast<std::uint32_t>(e.addresses.intervals().size());
+      append_bytes(out, BlockEntry{e.service, static_cast<std::uint32_t>(next[f]), n});
+      next[f] += n * (f == 0 ? 8 : 32);
+    }
+  }
+  for (const RefEntry& e : table.refs) append_bytes(out, BlockEntry{e.service, e.target, 0});
+  for (const CidrEntry& e : table.cidr[0]) {
+    for (const auto& iv : e.addresses.intervals()) {
+      append_bytes(out, static_cast<std::uint32_t>(iv.lo));
+      append_bytes(out, static_cast<std::uint32_t>(iv.hi));
+    }
+  }
+  align16(out);
+  for (const CidrEntry& e : table.cidr[1]) {
+    for (const auto& iv : e.addresses.intervals()) {
+      append_bytes(out, iv.lo);
+      append_bytes(out, iv.hi);
+    }
+  }
+  return static_cast<std::uint32_t>(start);
+}
+
+void build_explain_rules(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  c.explain_of.reserve(2 * inv.groups.size() + 1);
+  for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
+    for (const Direction d : {Direction::ingress, Direction::egress}) {
+      c.explain_of.push_back(static_cast<std::uint32_t>(c.explain_rules.size()));
+      const std::uint32_t base = c.rule_base[gi];
+      for (std::uint32_t ri = 0; ri < inv.groups[gi].rules.size(); ++ri) {
+        const RuleInfo& info = c.rules[base + ri];
+        if (info.direction != d || !info.valid) continue;
+        ExplainRule e;
+        const Cidr& cidr = info.cidr;
+        const int width = cidr.family == Family::ipv4 ? 32 : 128;
+        e.base = cidr.base;
+        // Cidr::contains()'s mask (src/atoms/bits.h, private to the atoms stage).
+        e.host_mask = cidr.prefix >= width ? 0 : (~u128{0} >> (128 - width)) >> cidr.prefix;
+        e.service = info.service;
+        e.rule = ri;
+        e.reference = info.reference;
+        e.peer_kind = info.peer_kind;
+        e.cidr_family = cidr.family;
+        e.has_service = info.has_service;
+        e.service_unresolved = info.service_unresolved;
+        e.prefix_list = info.prefix_list;
+        c.explain_rules.push_back(e);
+      }
+    }
+  }
+  c.explain_of.push_back(static_cast<std::uint32_t>(c.explain_rules.size()));
+}
+
+void build_group_text(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  c.group_text_of.reserve(inv.interfaces.size() + 1);
+  for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
+    c.group_text_of.push_back(static_cast<std::uint32_t>(c.group_text.size()));
+    const Interface& x = inv.interfaces[i];
+    const std::vector<std::int32_t>& indices = c.interfaces[i].group_indices;
+    for (std::size_t k = 0; k < x.groups.size(); ++k) {
+      const Group* g =
+          indices[k] >= 0 ? &inv.groups[static_cast<std::size_t>(indices[k])] : nullptr;
+      if (k > 0) c.group_text += ", ";
+      c.group_text += x.groups[k];
+      if (g != nullptr && !g->name.empty()) {
+        c.group_text += " (";
+        c.group_text += g->name;
+        c.group_text += ')';
+      }
+    }
+  }
+  c.group_text_of.push_back(static_cast<std::uint32_t>(c.group_text.size()));
+}
+
+void build_blocks(CompiledInventory& c) {
+  c.block_of.assign(2 * c.groups.size(), 0);
+  c.complete.assign(c.groups.size(), 0);
+  write_block(c.blocks, SideTable{});  // offset 0: the empty block of undefined groups
+  for (GroupToken t = 0; t < c.groups.size(); ++t) {
+    const GroupInfo& g = c.groups[t];
+    c.complete[t] = g.members_complete ? 1 : 0;
+    if (g.index < 0) continue;
+    for (int d = 0; d < 2; ++d) c.block_of[2 * t + d] = write_block(c.blocks, g.tables[d]);
+  }
+  c.blocks.shrink_to_fit();
 }
 
 }  // namespace
@@ -270,6 +463,15 @@ bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, con
   return true;
 }
 
+void link_vpcs(CompiledInventory& c) {
+  for (const Peering& p : c.inventory->peerings) {
+    if (!is_active(p.status)) continue;
+    c.linked_vpcs.emplace_back(p.requester_vpc, p.accepter_vpc);
+    c.linked_vpcs.emplace_back(p.accepter_vpc, p.requester_vpc);
+  }
+  std::sort(c.linked_vpcs.begin(), c.linked_vpcs.end());
+}
+
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule) {
   const Inventory& inv = *c.inventory;
   const Group* target = inv.find_group(rule.peer.id);
@@ -284,31 +486,47 @@ bool InterfaceInfo::carries(GroupToken g) const {
 }
 
 const AddressEntry* CompiledInventory::find_address(Family family, u128 bits) const {
-  auto it = address_index.find(AddressKey{family, bits});
-  return it == address_index.end() ? nullptr : &addresses[it->second];
+  auto it = std::lower_bound(addresses.begin(), addresses.end(), std::pair{family, bits},
+                             [](const AddressEntry& a, const std::pair<Family, u128>& k) {
+                               return std::tie(a.family, a.bits) < std::tie(k.first, k.second);
+                             });
+  return (it != addresses.end() && it->family == family && it->bits == bits) ? &*it : nullptr;
 }
 
 namespace {
 
-// FNV-1a: ids are short, and the table only needs the low bits well mixed.
+// Eight bytes at a time (ids are about 20 bytes): the table only needs the low bits well mixed,
+// and a byte-at-a-time FNV showed on the hot path.
 std::uint64_t id_hash(std::string_view id) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char ch : id) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
-  return h ^ (h >> 29);
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ id.size();
+  std::size_t i = 0;
+  for (; i + 8 <= id.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, id.data() + i, 8);
+    h = mix64(h ^ word) * 0x9e3779b97f4a7c15ull;
+  }
+  std::uint64_t tail = 0;
+  if (i < id.size()) std::memcpy(&tail, id.data() + i, id.size() - i);
+  return mix64(h ^ tail);
 }
 
+// Which id a slot whose id does not fit stands for: the interface's id or its instance's.
+enum class IdKind : std::uint8_t { interface, instance };
+
 bool slot_holds(const CompiledInventory& c, const CompiledInventory::IdSlot& slot,
-                std::string_view id) {
-  if (slot.size == 255) return c.inventory->interfaces[slot.iface].id == id;
+                std::string_view id, IdKind kind) {
+  if (slot.size == 255) {
+    const Interface& x = c.inventory->interfaces[slot.iface];
+    return (kind == IdKind::interface ? x.id : x.instance_id) == id;
+  }
   return slot.size == id.size() && std::string_view(slot.text, slot.size) == id;
 }
 
-}  // namespace
-
-void CompiledInventory::index_interface(std::string_view id, std::uint32_t iface) {
-  const std::size_t mask = interface_slots.size() - 1;
+void index_id(const CompiledInventory& c, std::vector<CompiledInventory::IdSlot>& table,
+              std::string_view id, std::uint32_t iface, IdKind kind) {
+  const std::size_t mask = table.size() - 1;
   for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    IdSlot& slot = interface_slots[i];
+    CompiledInventory::IdSlot& slot = table[i];
     if (slot.size == 0) {
       const bool fits = !id.empty() && id.size() <= sizeof(slot.text);
       if (fits) std::copy(id.begin(), id.end(), slot.text);
@@ -316,24 +534,89 @@ void CompiledInventory::index_interface(std::string_view id, std::uint32_t iface
       slot.iface = iface;
       return;
     }
-    if (slot_holds(*this, slot, id)) return;  // the first interface with the id wins
+    if (slot_holds(c, slot, id, kind)) return;  // the first interface with the id wins
   }
+}
+
+std::int32_t find_id(const CompiledInventory& c,
+                     const std::vector<CompiledInventory::IdSlot>& table, std::string_view id,
+                     IdKind kind) {
+  if (table.empty()) return -1;
+  const std::size_t mask = table.size() - 1;
+  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+    const CompiledInventory::IdSlot& slot = table[i];
+    if (slot.size == 0) return -1;
+    if (slot_holds(c, slot, id, kind)) return static_cast<std::int32_t>(slot.iface);
+  }
+}
+
+}  // namespace
+
+void CompiledInventory::index_interface(std::string_view id, std::uint32_t iface) {
+  index_id(*this, interface_slots, id, iface, IdKind::interface);
 }
 
 std::int32_t CompiledInventory::find_interface(std::string_view id) const {
-  if (interface_slots.empty()) return -1;
-  const std::size_t mask = interface_slots.size() - 1;
-  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    const IdSlot& slot = interface_slots[i];
-    if (slot.size == 0) return -1;
-    if (slot_holds(*this, slot, id)) return static_cast<std::int32_t>(slot.iface);
-  }
+  return find_id(*this, interface_slots, id, IdKind::interface);
 }
 
 std::int32_t CompiledInventory::find_instance(std::string_view id) const {
-  auto it = std::lower_bound(instances.begin(), instances.end(), id,
-                             [](const auto& e, std::string_view key) { return e.first < key; });
-  return (it != instances.end() && it->first == id) ? static_cast<std::int32_t>(it->second) : -1;
+  return find_id(*this, instance_slots, id, IdKind::instance);
+}
+
+void CompiledInventory::prefetch_lookup(const Endpoint& e, Family family) const {
+  switch (e.kind) {
+    case EndpointKind::address:
+      if (family == Family::ipv4) {
+        const auto b = static_cast<std::uint32_t>(e.cidr.base);
+        __builtin_prefetch(&address_slots4[address_hash(b) & (address_slots4.size() - 1)]);
+      } else {
+        __builtin_prefetch(
+            &address_slots6[address_hash(e.cidr.base) & (address_slots6.size() - 1)]);
+      }
+      return;
+    case EndpointKind::interface:
+      if (!interface_slots.empty()) {
+        __builtin_prefetch(&interface_slots[id_hash(e.id) & (interface_slots.size() - 1)]);
+      }
+      return;
+    case EndpointKind::instance:
+      if (!instance_slots.empty()) {
+        __builtin_prefetch(&instance_slots[id_hash(e.id) & (instance_slots.size() - 1)]);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+std::int32_t CompiledInventory::find_point_address(Family family, u128 bits,
+                                                   bool& is_public) const {
+  std::uint32_t value = kEmptySlot;
+  if (family == Family::ipv4) {
+    if (bits > 0xffffffffu) return -1;
+    const auto b = static_cast<std::uint32_t>(bits);
+    const std::size_t mask = address_slots4.size() - 1;
+    for (std::size_t i = address_hash(b) & mask;; i = (i + 1) & mask) {
+      const AddressSlot4& slot = address_slots4[i];
+      if (slot.iface == kEmptySlot || slot.bits == b) {
+        value = slot.iface;
+        break;
+      }
+    }
+  } else {
+    const std::size_t mask = address_slots6.size() - 1;
+    for (std::size_t i = address_hash(bits) & mask;; i = (i + 1) & mask) {
+      const AddressSlot6& slot = address_slots6[i];
+      if (slot.iface == kEmptySlot || slot.bits == bits) {
+        value = slot.iface;
+        break;
+      }
+    }
+  }
+  if (value == kEmptySlot) return -1;
+  is_public = (value & kPublicBit) != 0;
+  return static_cast<std::int32_t>(value & ~kPublicBit);
 }
 
 std::int32_t CompiledInventory::find_token(std::string_view id) const {
@@ -347,6 +630,15 @@ CompiledInventory compile_inventory(const Inventory& inventory) {
   link_vpcs(c);
   compile_groups(c);
   index_interfaces(c);
+  c.instance_slots.assign(table_size(c.instances.size()), CompiledInventory::IdSlot{});
+  for (const auto& [id, iface] : c.instances) {
+    index_id(c, c.instance_slots, id, iface, IdKind::instance);
+  }
+  index_addresses(c);
+  build_points(c);
+  build_blocks(c);
+  build_explain_rules(c);
+  build_group_text(c);
   return c;
 }
 

@@ -1,8 +1,9 @@
 // The engine's compiled form of an inventory (private to src/engine/): per group and direction, the
 // rules as tables over (protocol, port-or-ICMP key, address), with group ids interned to tokens,
-// plus indexes from address to interface and from instance to interface. Built by
-// compile_inventory() (compile.cc); read by the decisions (decide.cc) and explanations
-// (explain.cc).
+// plus indexes from address to interface and from instance to interface, and the same laid out for
+// few cache misses per decision (the decision tables: interface records, group blocks, slot
+// tables, ExplainRule arrays). Built by compile_inventory() (compile.cc); read by the decisions
+// (decide.cc) and explanations (explain.cc).
 #pragma once
 
 #include <cstdint>
@@ -128,13 +129,97 @@ struct AddressEntry {
 // nothing) and, for a group reference, the target's token or that the reference is unusable.
 inline constexpr std::int32_t kNotReference = -1;
 inline constexpr std::int32_t kUnusableReference = -2;
+//
+// It also carries what the explanations read of the rule itself (direction, validity, peer), so
+// that walking an interface's rules per flow reads this compact array instead of the model's Rule
+// structs (a cache miss or more each on a large inventory).
 struct RuleInfo {
   ServiceMatch service;
   bool has_service = false;
   // The rule's protocol or ports are unresolved: `service` is what it might allow (has_service
   // stays false, the rule never allows), and a match of it is unknown.
   bool service_unresolved = false;
-  std::int32_t reference = kNotReference;  // a GroupToken, or one of the two constants above
+  bool valid = false;  // Rule::valid
+  Direction direction = Direction::ingress;
+  PeerKind peer_kind = PeerKind::cidr4;
+  std::int32_t reference = kNotReference;   // a GroupToken, or one of the two constants above
+  Cidr cidr;                                // cidr4 / cidr6 peers
+  const PrefixList* prefix_list = nullptr;  // prefix-list peers the inventory defines
+};
+
+// ---- The decision tables (compile.cc builds them, decide.cc reads them) ----------------------
+//
+// A decision on a large inventory is bound by memory latency, not arithmetic: each flow touches
+// two interfaces and their groups at random. So what one decision reads is laid out to cost few
+// cache misses: one record per interface (its addresses and group tokens), one contiguous block
+// per group and direction (header, entries, address intervals) in a shared byte arena, and
+// address and id hash tables whose slots hold the key and the answer.
+
+inline constexpr std::size_t kInlineGroups = 5;
+inline constexpr std::uint8_t kHasPrimary4 = 1;  // PointInterface::flags
+inline constexpr std::uint8_t kHasPrimary6 = 2;
+inline constexpr std::uint8_t kHasPublic4 = 4;
+inline constexpr std::uint8_t kHasPublic6 = 8;
+inline constexpr std::uint8_t kUndefinedGroup = 16;
+
+// What a point decision reads of one interface, in one cache line.
+struct alignas(64) PointInterface {
+  u128 primary6 = 0;  // first private IPv6 address (the interface's address in an IPv6 flow)
+  u128 public6 = 0;   // first public IPv6 address (seen on a translated path)
+  std::uint32_t primary4 = 0;
+  std::uint32_t public4 = 0;
+  // Sorted distinct group tokens; when there are more than kInlineGroups, they are
+  // InterfaceInfo::groups instead.
+  GroupToken inline_groups[kInlineGroups] = {};
+  std::uint8_t flags = 0;
+  std::uint8_t group_count = 0;  // distinct groups (0xff: more than 255, see InterfaceInfo)
+};
+
+// The header of a group's block for one direction in CompiledInventory::blocks: counts of the
+// entries that follow it (each a BlockEntry), then the IPv4 intervals (8 bytes each), then, at a
+// 16-byte boundary, the IPv6 intervals (32 bytes each).
+struct BlockHeader {
+  std::uint32_t cidr_count[2] = {};  // CIDR entries per family, IPv4's first
+  std::uint32_t ref_count = 0;
+  std::uint32_t unknown_count = 0;  // the group's SideTable::unknowns (read from there: rare)
+};
+// A CIDR entry (`first` = byte offset of its intervals from the block start, `count` of them) or a
+// reference (`first` = the target token).
+struct BlockEntry {
+  ServiceMatch service;
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+static_assert(sizeof(BlockHeader) == 16 && sizeof(BlockEntry) == 16);
+
+// Open addressing over the inventory's addresses, one table per family; a slot holds the address
+// and its first AddressEntry's interface (the same entry find_address() answers).
+struct AddressSlot4 {
+  std::uint32_t bits = 0;
+  std::uint32_t iface = 0;  // kEmptySlot: empty; top bit: a public address
+};
+struct AddressSlot6 {
+  u128 bits = 0;
+  std::uint32_t iface = 0;
+  std::uint32_t reserved[3] = {};
+};
+inline constexpr std::uint32_t kEmptySlot = 0xffffffffu;
+inline constexpr std::uint32_t kPublicBit = 0x80000000u;
+
+// A valid rule as the explanations walk it: RuleInfo's fields without the direction, in one array
+// per group and direction (CompiledInventory::explain_rules), about a third of the bytes of the
+// RuleInfo array they come from.
+struct alignas(16) ExplainRule {
+  u128 base = 0;  // cidr4 / cidr6 peers: Cidr::contains() as (bits & ~host_mask) == base
+  u128 host_mask = 0;
+  ServiceMatch service;
+  std::uint32_t rule = 0;  // index in its group's rules
+  std::int32_t reference = kNotReference;
+  PeerKind peer_kind = PeerKind::cidr4;
+  Family cidr_family = Family::ipv4;
+  bool has_service = false;
+  bool service_unresolved = false;
+  const PrefixList* prefix_list = nullptr;
 };
 
 struct CompiledInventory {
@@ -150,6 +235,15 @@ struct CompiledInventory {
     return rule_info(RuleRef{static_cast<std::uint32_t>(&group - inventory->groups.data()),
                              static_cast<std::uint32_t>(&rule - group.rules.data())});
   }
+  // The valid rules of Inventory::groups[g] in direction d: explain_rules[explain_of[2g + d] ..
+  // explain_of[2g + d + 1]).
+  std::vector<ExplainRule> explain_rules;
+  std::vector<std::uint32_t> explain_of;
+  // Per interface, its groups as a deny's reason names them: "sg-0aa (app), sg-0bb" (the
+  // interface's order; a name in parentheses when the group is defined and named), at
+  // group_text[group_text_of[i] .. group_text_of[i + 1]).
+  std::string group_text;
+  std::vector<std::uint32_t> group_text_of;
   std::vector<GroupInfo> groups;  // by token
   std::unordered_map<std::string_view, GroupToken> token_of;
   std::vector<InterfaceInfo> interfaces;  // parallel to Inventory::interfaces
@@ -157,23 +251,6 @@ struct CompiledInventory {
   // private address wins over the same address seen as public, and the lowest interface id over the
   // others.
   std::vector<AddressEntry> addresses;
-  // (family, address) → index of its first entry in `addresses`: one or two cache misses on the
-  // hot path of every decision, where the binary search over an L inventory's 150,000 entries
-  // took about 17.
-  struct AddressKey {
-    Family family;
-    u128 bits;
-    bool operator==(const AddressKey&) const = default;
-  };
-  struct AddressHash {
-    std::size_t operator()(const AddressKey& k) const {
-      const auto lo = static_cast<std::uint64_t>(k.bits);
-      const auto hi = static_cast<std::uint64_t>(k.bits >> 64);
-      return std::hash<std::uint64_t>()(lo * 0x9e3779b97f4a7c15ull ^
-                                        (hi + static_cast<int>(k.family)));
-    }
-  };
-  std::unordered_map<AddressKey, std::uint32_t, AddressHash> address_index;
   std::vector<std::pair<std::string_view, std::uint32_t>>
       instances;  // (instance id, iface), sorted
   // eni-… → iface, an open-addressing table whose slots hold the id itself (ids are 21 bytes), so
@@ -185,8 +262,36 @@ struct CompiledInventory {
     std::uint32_t iface = 0;
   };
   std::vector<IdSlot> interface_slots;  // size a power of two, at most half full
+  std::vector<IdSlot> instance_slots;   // i-… → its first interface (in `instances` order)
   void index_interface(std::string_view id, std::uint32_t iface);
 
+  // The decision tables (see above).
+  std::vector<PointInterface> points;   // parallel to Inventory::interfaces
+  std::vector<unsigned char> blocks;    // the groups' blocks, each at a 16-byte boundary
+  std::vector<std::uint32_t> block_of;  // byte offset of token t's block of direction d at 2t + d
+  std::vector<std::uint8_t> complete;   // GroupInfo::members_complete by token
+  std::vector<AddressSlot4> address_slots4;  // size a power of two, at most half full
+  std::vector<AddressSlot6> address_slots6;
+  // The interface's sorted distinct group tokens.
+  std::pair<const GroupToken*, std::size_t> point_groups(std::uint32_t iface) const {
+    const PointInterface& p = points[iface];
+    if (p.group_count <= kInlineGroups) return {p.inline_groups, p.group_count};
+    return {interfaces[iface].groups.data(), interfaces[iface].groups.size()};
+  }
+  bool point_carries(std::uint32_t iface, GroupToken g) const {
+    const auto [tokens, n] = point_groups(iface);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (tokens[i] == g) return true;
+    }
+    return false;
+  }
+  // The interface with the address, or -1; `is_public` says which kind of address it is. The same
+  // answer as find_address(), from one slot.
+  std::int32_t find_point_address(Family family, u128 bits, bool& is_public) const;
+  // Prefetches the slot a lookup of the single endpoint (address, eni-…, i-…) reads first.
+  void prefetch_lookup(const Endpoint& e, Family family) const;
+
+  // The first entry of the address in `addresses` (a binary search; decisions use the slots).
   const AddressEntry* find_address(Family family, u128 bits) const;
   std::int32_t find_interface(std::string_view id) const;
   std::int32_t find_instance(std::string_view id) const;
@@ -213,6 +318,8 @@ bool possible_service(const Rule& rule, ServiceMatch& out);
 // Whether an unknown entry's peer matches the remote (its service aside).
 bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote);
 
+// Fills c.linked_vpcs from the inventory's active peerings (c.inventory set).
+void link_vpcs(CompiledInventory& c);
 // False for a reference across VPCs with no active peering (stale or illegal): it matches nothing.
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule);
 
@@ -223,6 +330,11 @@ Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rul
                  const Remote& remote);
 Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
                  const Packet& packet, const Remote& remote);
+// The same from the rule's compiled RuleInfo (no access to the model's Rule).
+Tri peer_matches(const CompiledInventory& c, const RuleInfo& info, Family family,
+                 const Remote& remote);
+Tri rule_matches(const CompiledInventory& c, const RuleInfo& info, const Packet& packet,
+                 const Remote& remote);
 
 // ---- Set questions and explanations (decide.cc, explain.cc) -----------------------------------
 
