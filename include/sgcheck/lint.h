@@ -103,5 +103,8 @@ std::vector<CheckInfo> check_catalogue();
 
 // Runs every enabled check (and the policies of options.policy_files) on the inventory.
 LintResult run_lint(const Inventory& inventory, const Engine& engine, const LintOptions& options);
+// The same, compiling the engine from the inventory only if a check asks for it (the graph
+// family's samples), on the thread that asks: with jobs >= 2 that overlaps the policy checks.
+LintResult run_lint(const Inventory& inventory, const LintOptions& options);
 
 }  // namespace sgcheck

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/lint_config.h"
@@ -120,15 +121,17 @@ int run_lint_command(const LintCommandOptions& command) {
   LintOptions options;
   if (!build_options(command, options)) return kExitError;
   options.jobs = command.jobs;
-  std::optional<LoadResult> loaded = load_or_report(command.inputs);
+  const std::optional<LoadResult>& loaded =
+      keep_until_exit([&] { return load_or_report(command.inputs); });
   if (!loaded) return kExitError;
-  const Engine engine(loaded->inventory);
-  LintResult result = run_lint(loaded->inventory, engine, options);
+  const Inventory& inventory = loaded->inventory;
+  // The engine is compiled inside, when a check first needs it (beside the policies with --jobs 2).
+  LintResult& result = keep_until_exit([&] { return run_lint(inventory, options); });
   if (!result.errors.empty()) {
     print_errors(result.errors);
     return kExitError;
   }
-  if (!command.quiet) print_other_diagnostics(loaded->inventory);
+  if (!command.quiet) print_other_diagnostics(inventory);
   if (!command.write_baseline.empty() && !write_baseline(command.write_baseline, result))
     return kExitError;
   const bool failed = fails(result, options.fail_on);

@@ -12,14 +12,20 @@
 namespace sgcheck::detail {
 namespace {
 
+// What to do about a template value left to deployment (SG301, SG305).
+constexpr const char* kOpenValueAdvice =
+    "give the value a default, or lint the deployed groups' describe output";
+
 // One group id as the interfaces and rules see it (defined or not).
 struct Node {
-  std::int32_t group = -1;                // index into Inventory::groups; -1 when not defined
-  std::vector<std::uint32_t> members;     // interfaces carrying it
-  std::vector<std::string_view> carried;  // every group one of its members carries, sorted
-  std::vector<u128> addresses[2];         // its members' private addresses, sorted, per family
-  std::uint8_t families = 0;              // kFamily4 | kFamily6 of those addresses
-  bool referenced = false;                // by a rule of another group
+  std::int32_t group = -1;                    // index into Inventory::groups; -1 when not defined
+  std::vector<std::uint32_t> members;         // interfaces carrying it
+  std::vector<std::string_view> carried;      // every group one of its members carries, sorted
+  std::vector<std::uint32_t> carried_groups;  // their indexes into Inventory::groups, in order
+  bool carries_undefined = false;             // some of them are not defined
+  std::vector<u128> addresses[2];             // its members' private addresses, sorted, per family
+  std::uint8_t families = 0;                  // kFamily4 | kFamily6 of those addresses
+  bool referenced = false;                    // by a rule of another group
 };
 
 // A valid egress rule with its service, ready for SG304.
@@ -84,6 +90,16 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
     n.carried.erase(std::unique(n.carried.begin(), n.carried.end()), n.carried.end());
     for (auto& list : n.addresses) std::sort(list.begin(), list.end());
   }
+  // Resolved once per node rather than once per rule that references the group (SG304).
+  for (auto& [id, n] : x.nodes) {
+    for (const std::string_view k : n.carried) {
+      const Node* kn = x.node(k);
+      if (kn == nullptr || kn->group < 0)
+        n.carries_undefined = true;
+      else
+        n.carried_groups.push_back(static_cast<std::uint32_t>(kn->group));
+    }
+  }
   return x;
 }
 
@@ -110,8 +126,8 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
           inv, "SG301",
           open ? rule_text(r) + ": the referenced group is " + r.peer.id +
                      ", decided only at deployment, so answers that depend on its members are "
-                     "unknown; give the value a default, or lint the deployed groups' describe "
-                     "output"
+                     "unknown; " +
+                     kOpenValueAdvice
                : rule_text(r) + ": " + r.peer.id +
                      " is not in the inventory, so answers that depend on its members are "
                      "unknown; add its describe output, or remove the rule if the group is gone",
@@ -324,15 +340,8 @@ void check_one_sided(const CheckContext& context, const GraphIndex& x, const Gro
       to.node = x.node(h.id);
       // Dormant rules (G has no members, or H none to receive) are not one-sided.
       if (gn->members.empty() || to.node == nullptr || to.node->members.empty()) continue;
-      bool undefined = false;
-      for (const std::string_view k : gn->carried) {
-        const Node* kn = x.node(k);
-        if (kn == nullptr || kn->group < 0)
-          undefined = true;
-        else
-          senders.push_back(static_cast<std::size_t>(kn->group));
-      }
-      if (undefined) continue;  // a member's rules are unknown
+      if (gn->carries_undefined) continue;  // a member's rules are unknown
+      senders.assign(gn->carried_groups.begin(), gn->carried_groups.end());
       // Only the families both sides have addresses in can carry the service at all (icmpv6
       // between IPv4-only members is dormant, not one-sided).
       service.families &= gn->families & to.node->families;
@@ -381,8 +390,8 @@ void check_prefix_lists(const Inventory& inv, const Group& g, std::vector<Findin
     Finding f = rule_finding(
         inv, "SG305",
         open ? rule_text(r) + ": the addresses of this rule are " + r.peer.id +
-                   ", decided only at deployment, so answers that depend on them are unknown; "
-                   "give the value a default, or lint the deployed groups' describe output"
+                   ", decided only at deployment, so answers that depend on them are unknown; " +
+                   kOpenValueAdvice
              : rule_text(r) + ": the entries of " + r.peer.id +
                    " were not supplied, so answers that depend on it are unknown; add `aws ec2 "
                    "get-managed-prefix-list-entries --prefix-list-id " +

@@ -2,6 +2,7 @@
 // than how it is written: redundancy (SG202) is set containment against the union of the group's
 // other rules, "never matches" (SG205) follows the engine's family and reference semantics.
 // Entry point: run_hygiene_checks(); each check is one function over one group's rules.
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -24,17 +25,26 @@ bool is_self_reference(const Group& g, const Rule& r) {
 
 // ---- SG201 -------------------------------------------------------------------------------------
 
-std::string trimmed(std::string_view text) {
+// A view, not a copy: every rule's description is looked at.
+std::string_view trimmed(std::string_view text) {
   const auto b = text.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
   const auto e = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(b, e - b + 1));
+  return text.substr(b, e - b + 1);
+}
+
+// `text` lower-cased is `lower` (ASCII), as ascii_lower(text) == lower, without the copy.
+bool lower_equals(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
+  return true;
 }
 
 // Text a tool fills in when the author gave none.
 bool is_placeholder(std::string_view description) {
-  const std::string d = ascii_lower(trimmed(description));
-  return d == "managed by terraform" || d == "managed by pulumi";
+  const std::string_view d = trimmed(description);
+  return lower_equals(d, "managed by terraform") || lower_equals(d, "managed by pulumi");
 }
 
 // The rules AWS itself creates: in a default group all from the group, and in every group read from
@@ -54,7 +64,7 @@ bool is_synthesized(const Group& g, const Rule& r) {
 
 std::string missing_description(std::string_view description) {
   if (trimmed(description).empty()) return "has no description";
-  return "has only the placeholder description \"" + trimmed(description) + "\"";
+  return "has only the placeholder description \"" + std::string(trimmed(description)) + "\"";
 }
 
 void check_descriptions(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
@@ -150,9 +160,10 @@ RuleBox make_box(const Inventory& inv, const ReferenceIndex& refs, const Group& 
 }
 
 // AWS's identity of a rule (aws-semantics.md §5.8): exact duplicates are SG401's, never SG202's.
-bool same_rule(const Rule& a, const Rule& b) {
-  if (a.protocol != b.protocol || normalised_ports(a) != normalised_ports(b) ||
-      a.peer.kind != b.peer.kind) {
+// `ports_a`/`ports_b` are normalised_ports() of each, computed once per rule by the caller.
+using Ports = std::optional<std::pair<int, int>>;
+bool same_rule(const Rule& a, const Ports& ports_a, const Rule& b, const Ports& ports_b) {
+  if (a.protocol != b.protocol || ports_a != ports_b || a.peer.kind != b.peer.kind) {
     return false;
   }
   if (a.peer.kind == PeerKind::cidr4 || a.peer.kind == PeerKind::cidr6)
@@ -257,10 +268,13 @@ void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Gr
   for (const Direction d : {Direction::ingress, Direction::egress}) {
     std::vector<std::uint32_t> order;
     std::vector<RuleBox> boxes(g.rules.size());
+    std::vector<Ports> ports(g.rules.size());
     for (std::uint32_t i = 0; i < g.rules.size(); ++i) {
       if (g.rules[i].direction != d) continue;
       boxes[i] = make_box(inv, refs, g, g.rules[i]);
-      if (boxes[i].live) order.push_back(i);
+      if (!boxes[i].live) continue;
+      order.push_back(i);
+      ports[i] = normalised_ports(g.rules[i]);
     }
     if (order.size() < 2) continue;
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -272,8 +286,9 @@ void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Gr
       std::vector<const RuleBox*> containers;
       std::vector<std::uint32_t> covering;
       for (const std::uint32_t j : order) {
-        if (j == i || removed[j] || same_rule(g.rules[i], g.rules[j])) continue;
-        if (!boxes_overlap(boxes[i], boxes[j])) continue;
+        // Cheapest test first: most pairs of a group do not even overlap.
+        if (j == i || removed[j] || !boxes_overlap(boxes[i], boxes[j])) continue;
+        if (same_rule(g.rules[i], ports[i], g.rules[j], ports[j])) continue;
         containers.push_back(&boxes[j]);
         covering.push_back(j);
       }

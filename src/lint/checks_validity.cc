@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "lint/check.h"
 #include "model/merge.h"
@@ -253,14 +254,28 @@ void group_quota_findings(const Inventory& inventory, const LintOptions& options
   }
 }
 
-std::optional<std::size_t> group_index(const Inventory& inventory, const std::string& id) {
-  const Group* g = inventory.find_group(id);
-  if (g == nullptr) return std::nullopt;
-  return static_cast<std::size_t>(g - inventory.groups.data());
-}
+// Group ids to indexes, hashed: every group of every interface is looked up. The first of equal
+// ids wins, as Inventory::find_group() finds it.
+class GroupIndex {
+ public:
+  explicit GroupIndex(const Inventory& inventory) {
+    index_.reserve(inventory.groups.size());
+    for (std::size_t i = 0; i < inventory.groups.size(); ++i)
+      index_.try_emplace(inventory.groups[i].id, i);
+  }
+  std::optional<std::size_t> operator()(std::string_view id) const {
+    const auto it = index_.find(id);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> index_;
+};
 
 void interface_quota_findings(const Inventory& inventory, const LintOptions& options,
                               const std::vector<Counts>& counts, std::vector<Finding>& out) {
+  const GroupIndex group_index(inventory);
   for (const Interface& eni : inventory.interfaces) {
     std::vector<std::string> groups = eni.groups;
     std::sort(groups.begin(), groups.end());
@@ -280,7 +295,7 @@ void interface_quota_findings(const Inventory& inventory, const LintOptions& opt
     // The rules of all its groups, per direction and family, against the product quota.
     Counts total{};
     for (const std::string& id : groups) {
-      if (const auto g = group_index(inventory, id)) {
+      if (const auto g = group_index(id)) {
         for (int d = 0; d < 2; ++d)
           for (int fam = 0; fam < 2; ++fam) total[d][fam] += counts[*g][d][fam];
       }

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "lint/check.h"
 #include "policy/policy.h"
@@ -181,35 +182,72 @@ std::string without_places(std::string_view message, const std::vector<std::stri
 }
 
 // Finds the atomic rule a finding points at (its peer entry's position), to fingerprint by content
-// and to read its tags. Built on first use: a clean inventory never pays for it.
+// and to read its tags. Built on first use: a clean inventory never pays for it. Positions are one
+// sorted array (binary search, no node per rule); at a position several rules share, the first
+// in the inventory wins.
 class RuleIndex {
  public:
   explicit RuleIndex(const Inventory& inventory) : inventory_(inventory) {}
 
   const Rule* at(const Location& location) {
     if (location.line == 0) return nullptr;
-    if (files_.empty()) build();
+    if (!built_) build();
     const auto file = files_.find(location.file);
     if (file == files_.end()) return nullptr;
-    const auto it = by_position_.find({file->second, location.line, location.column});
-    return it == by_position_.end() ? nullptr : it->second;
+    const Key key{file->second, location.line, location.column};
+    const auto it = std::lower_bound(
+        by_position_.begin(), by_position_.end(), key,
+        [](const std::pair<Key, const Rule*>& entry, const Key& k) { return entry.first < k; });
+    return it != by_position_.end() && it->first == key ? it->second : nullptr;
   }
 
  private:
   using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>;
 
   void build() {
+    built_ = true;
     for (std::uint32_t i = 0; i < inventory_.files.size(); ++i)
-      files_.emplace(inventory_.files[i], i);
+      files_.try_emplace(inventory_.files[i], i);
+    by_position_.reserve(inventory_.rule_count());
     for (const Group& group : inventory_.groups)
       for (const Rule& rule : group.rules)
-        by_position_.emplace(Key{rule.location.file, rule.location.line, rule.location.column},
-                             &rule);
+        by_position_.emplace_back(Key{rule.location.file, rule.location.line, rule.location.column},
+                                  &rule);
+    std::stable_sort(by_position_.begin(), by_position_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
   }
 
   const Inventory& inventory_;
-  std::map<std::string, std::uint32_t> files_;
-  std::map<Key, const Rule*> by_position_;
+  bool built_ = false;
+  std::unordered_map<std::string_view, std::uint32_t> files_;
+  std::vector<std::pair<Key, const Rule*>> by_position_;
+};
+
+// Groups (by id, else by template name) and interfaces by id, hashed: every finding asks for its
+// subject's tags. The first of equal ids wins, as Inventory::find_group()'s search over the sorted
+// vector does.
+class SubjectIndex {
+ public:
+  explicit SubjectIndex(const Inventory& inventory) {
+    for (const Group& g : inventory.groups) groups_.try_emplace(g.id, &g);
+    for (const Group& g : inventory.groups) templates_.try_emplace(g.template_name, &g);
+    for (const Interface& x : inventory.interfaces) interfaces_.try_emplace(x.id, &x);
+  }
+
+  const Group* group(const std::string& id) const {
+    if (id.empty()) return nullptr;
+    if (const auto it = groups_.find(id); it != groups_.end()) return it->second;
+    const auto it = templates_.find(id);
+    return it == templates_.end() ? nullptr : it->second;
+  }
+  const Interface* interface(const std::string& id) const {
+    const auto it = interfaces_.find(id);
+    return it == interfaces_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const Group*> groups_, templates_;
+  std::unordered_map<std::string_view, const Interface*> interfaces_;
 };
 
 // check id + group/interface + identity: the check's own key when it gave one (in `fingerprint`),
@@ -283,57 +321,99 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
   return false;
 }
 
-const Group* group_of(const Inventory& inventory, const std::string& id) {
-  if (id.empty()) return nullptr;
-  if (const Group* g = inventory.find_group(id)) return g;
-  for (const Group& g : inventory.groups)
-    if (g.template_name == id) return &g;
-  return nullptr;
-}
-
-bool suppressed_by_tag(const Finding& f, const Inventory& inventory, RuleIndex& rules) {
-  if (const Group* g = group_of(inventory, f.group); g != nullptr && tag_ignores(g->tags, f.id))
+bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, RuleIndex& rules) {
+  if (const Group* g = subjects.group(f.group); g != nullptr && tag_ignores(g->tags, f.id))
     return true;
-  if (const Interface* eni = inventory.find_interface(f.interface);
+  if (const Interface* eni = subjects.interface(f.interface);
       eni != nullptr && tag_ignores(eni->tags, f.id))
     return true;
   const Rule* rule = rules.at(f.location);
   return rule != nullptr && tag_ignores(rule->tags, f.id);
 }
 
-bool finding_less(const Finding& a, const Finding& b) {
-  return std::tie(a.location.file, a.location.line, a.location.column, a.id, a.message) <
-         std::tie(b.location.file, b.location.line, b.location.column, b.id, b.message);
+// found[kept[0]], found[kept[1]]… moved out sorted by file, line, column, id and message. The
+// file names are ranked once, so a comparison is integers first; the keys sorted are small, and
+// std::sort makes exactly the comparisons and moves it would make on the kept findings in that
+// order (the comparator answers alike), so ties end where they always did.
+std::vector<Finding> sorted_findings(std::vector<Finding>& found,
+                                     const std::vector<std::uint32_t>& kept) {
+  std::vector<std::string_view> files;
+  for (const std::uint32_t i : kept) files.push_back(found[i].location.file);
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  struct Key {
+    std::uint32_t file, line, column, index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(kept.size());
+  std::string_view previous;
+  std::uint32_t rank = 0;
+  for (const std::uint32_t i : kept) {
+    const Location& at = found[i].location;
+    if (keys.empty() || at.file != previous) {
+      previous = at.file;
+      rank = static_cast<std::uint32_t>(std::lower_bound(files.begin(), files.end(), previous) -
+                                        files.begin());
+    }
+    keys.push_back({rank, at.line, at.column, i});
+  }
+  std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+    if (a.file != b.file) return a.file < b.file;
+    if (a.line != b.line) return a.line < b.line;
+    if (a.column != b.column) return a.column < b.column;
+    const Finding& x = found[a.index];
+    const Finding& y = found[b.index];
+    return std::tie(x.id, x.message) < std::tie(y.id, y.message);
+  });
+  std::vector<Finding> sorted;
+  sorted.reserve(keys.size());
+  for (const Key& k : keys) sorted.push_back(std::move(found[k.index]));
+  return sorted;
 }
 
-}  // namespace
-
-LintResult run_lint(const Inventory& inventory, const Engine& engine, const LintOptions& options) {
+// The driver's work on one context: the families, then severities, fingerprints, suppression
+// and the order.
+LintResult run_checks(const CheckContext& context) {
+  const Inventory& inventory = context.inventory;
+  const LintOptions& options = context.options;
   LintResult result;
-  const CheckContext context{inventory, engine, options};
   std::vector<Finding> found;
   run_families(context, found, result.errors);
 
   RuleIndex rules(inventory);
+  const SubjectIndex subjects(inventory);
   const std::set<std::string> baseline(options.baseline.begin(), options.baseline.end());
-  for (Finding& f : found) {
+  std::vector<std::uint32_t> kept;  // indexes into `found`: each finding is moved once, sorted
+  kept.reserve(found.size());
+  for (std::uint32_t i = 0; i < found.size(); ++i) {
+    Finding& f = found[i];
     if (const auto it = options.severities.find(f.id); it != options.severities.end())
       f.severity = it->second;
     f.fingerprint = fingerprint_of(f, inventory, rules);
-    if (is_disabled(options, f.id) || suppressed_by_tag(f, inventory, rules) ||
+    if (is_disabled(options, f.id) || suppressed_by_tag(f, subjects, rules) ||
         baseline.count(f.fingerprint) != 0) {
       ++result.summary.suppressed;
       continue;
     }
-    result.findings.push_back(std::move(f));
+    kept.push_back(i);
   }
-  std::sort(result.findings.begin(), result.findings.end(), finding_less);
+  result.findings = sorted_findings(found, kept);
 
   result.summary.files = inventory.files.size();
   result.summary.groups = inventory.groups.size();
   result.summary.rules = inventory.rule_count();
   result.summary.findings = result.findings.size();
   return result;
+}
+
+}  // namespace
+
+LintResult run_lint(const Inventory& inventory, const Engine& engine, const LintOptions& options) {
+  return run_checks(CheckContext{inventory, engine, options});
+}
+
+LintResult run_lint(const Inventory& inventory, const LintOptions& options) {
+  return run_checks(CheckContext{inventory, detail::EngineRef(inventory), options});
 }
 
 }  // namespace sgcheck

@@ -69,16 +69,39 @@ struct Entry {
   std::string standin;         // a stand-in's group id
 };
 
+u128 saturating_add(u128 a, u128 b) {
+  return a > ~u128{0} - b ? ~u128{0} : a + b;
+}
+
+// Sizes of the upper bounds of a set of entries, outside and member addresses per family (0 IPv4,
+// 1 IPv6), over the entries that can carry that family; saturating, so that sums of sums are
+// the sum.
+struct UpperSums {
+  u128 outside[2] = {0, 0};
+  u128 members[2] = {0, 0};
+
+  void add(const Entry& e) {
+    for (const Family f : kFamilies) {
+      if ((e.service.families & detail::family_bit(f)) == 0) continue;
+      const int i = f == Family::ipv4 ? 0 : 1;
+      outside[i] = saturating_add(outside[i], e.peer->hi_outside[i]);
+      members[i] = saturating_add(members[i], e.peer->hi_members[i]);
+    }
+  }
+  void add(const UpperSums& o) {
+    for (int i = 0; i < 2; ++i) {
+      outside[i] = saturating_add(outside[i], o.outside[i]);
+      members[i] = saturating_add(members[i], o.members[i]);
+    }
+  }
+};
+
 // The peer as findings name it.
 std::string peer_text(const Entry& e) {
   if (e.rule == nullptr) return e.standin;
   const PeerKind kind = e.rule->peer.kind;
   return kind == PeerKind::cidr4 || kind == PeerKind::cidr6 ? to_string(e.rule->peer.cidr)
                                                             : e.rule->peer.id;
-}
-
-u128 saturating_add(u128 a, u128 b) {
-  return a > ~u128{0} - b ? ~u128{0} : a + b;
 }
 
 // Members of every group may be anything: what an undefined group's members could be.
@@ -104,16 +127,35 @@ class Model {
  public:
   explicit Model(const Inventory& inventory) : inventory_(inventory) {
     compiled_.inventory = &inventory;
+    group_index_.reserve(inventory.groups.size());
+    for (std::size_t gi = 0; gi < inventory.groups.size(); ++gi)
+      group_index_.emplace(inventory.groups[gi].id, static_cast<std::int32_t>(gi));
     for (std::uint32_t i = 0; i < inventory.interfaces.size(); ++i) {
       for (const std::string& g : inventory.interfaces[i].groups) members_of_[g].push_back(i);
     }
     entries_.resize(inventory.groups.size());
-    for (std::size_t gi = 0; gi < inventory.groups.size(); ++gi) build_entries(gi);
+    sums_.resize(inventory.groups.size());
+    for (std::size_t gi = 0; gi < inventory.groups.size(); ++gi) {
+      build_entries(gi);
+      for (const Direction d : {Direction::ingress, Direction::egress})
+        for (const Entry& e : entries(gi, d)) sums_[gi][static_cast<int>(d)].add(e);
+    }
   }
 
   const Inventory& inventory() const { return inventory_; }
   const std::vector<Entry>& entries(std::size_t group, Direction d) const {
     return entries_[group][static_cast<int>(d)];
+  }
+  // The sizes of the upper bounds of a group's entries in one direction, summed per family (as
+  // Judge::certainly_no() sums them): a target's sums are its groups' sums.
+  const UpperSums& sums(std::size_t group, Direction d) const {
+    return sums_[group][static_cast<int>(d)];
+  }
+  // The index of the group of that id in Inventory::groups, or -1: hashed, as every interface
+  // and reference asks.
+  std::int32_t group_index(std::string_view id) const {
+    const auto it = group_index_.find(id);
+    return it == group_index_.end() ? -1 : it->second;
   }
 
   // The members of a group: their addresses, a token when the inventory has no interfaces, or
@@ -140,7 +182,7 @@ class Model {
 
  private:
   Bounds compute_members(const std::string& id) const {
-    if (inventory_.find_group(id) == nullptr) {
+    if (group_index(id) < 0) {
       return Bounds{PacketSet{}, any_member(), {id + " is not in the inventory"}};
     }
     if (inventory_.interfaces.empty())
@@ -203,10 +245,22 @@ class Model {
         return &it->second;
       }
       case PeerKind::group:
-        if (!detail::reference_usable(compiled_, group, rule)) return nullptr;
+        if (!reference_usable(group, rule)) return nullptr;
         return &members(rule.peer.id);
     }
     return nullptr;
+  }
+
+  // detail::reference_usable() on a CompiledInventory without linked VPCs (as this model has
+  // always judged references), with the target found by hash rather than by binary search.
+  bool reference_usable(const Group& owner, const Rule& rule) const {
+    const std::int32_t t = group_index(rule.peer.id);
+    const std::string_view target_vpc =
+        t >= 0 ? std::string_view(inventory_.groups[static_cast<std::size_t>(t)].vpc_id)
+               : std::string_view(rule.peer.vpc_id);
+    const std::string_view own_vpc = owner.vpc_id;
+    if (own_vpc.empty() || target_vpc.empty() || own_vpc == target_vpc) return true;
+    return detail::reference_usable(compiled_, owner, rule);
   }
 
   void build_entries(std::size_t gi) {
@@ -260,6 +314,8 @@ class Model {
   detail::CompiledInventory compiled_;
   std::unordered_map<std::string_view, std::vector<std::uint32_t>> members_of_;
   std::vector<std::array<std::vector<Entry>, 2>> entries_;
+  std::vector<std::array<UpperSums, 2>> sums_;
+  std::unordered_map<std::string_view, std::int32_t> group_index_;
   std::unordered_map<std::string, Peer> member_cache_;  // node-based: references stay valid
   std::unordered_map<std::string, Peer> prefix_list_cache_;
   std::map<std::tuple<int, u128, int>, Peer> cidr_cache_;  // by family, base, prefix
@@ -320,19 +376,24 @@ struct Judge {
   // `yes` tests need A(s).lo ⊆ A(s).hi and X.lo ⊆ X.hi to reach further), so skipping A(s) changes
   // no verdict; most targets of a realistic inventory are decided here.
   bool certainly_no(const std::vector<const Entry*>& entries, Family f) const {
-    if (require) return false;
+    if (!sums_can_decide()) return false;
+    UpperSums sums;
+    for (const Entry* e : entries) sums.add(*e);
+    return certainly_no(sums, f);
+  }
+  bool sums_can_decide() const {
+    return !require &&
+           (condition == ConditionKind::covering || condition == ConditionKind::more_than ||
+            condition == ConditionKind::more_than_not_all);
+  }
+  // The same from the sums alone. The sums of all a target's entries in the direction bound those
+  // of each of its segments, so `no` here is `no` on every segment of the target.
+  bool certainly_no(const UpperSums& sums, Family f) const {
+    if (!sums_can_decide()) return false;
     const int i = index(f);
     const bool covering = condition == ConditionKind::covering;
-    const bool counting =
-        condition == ConditionKind::more_than || condition == ConditionKind::more_than_not_all;
-    if (!covering && !counting) return false;
     if (covering && xhi[i].empty()) return true;
-    u128 outside = 0, members = 0;
-    for (const Entry* e : entries) {
-      if ((e->service.families & detail::family_bit(f)) == 0) continue;
-      outside = saturating_add(outside, e->peer->hi_outside[i]);
-      members = saturating_add(members, e->peer->hi_members[i]);
-    }
+    const u128 outside = sums.outside[i], members = sums.members[i];
     const PacketSet& lo = xlo[i];
     if (covering) {
       if (!lo.g.empty()) return false;
@@ -345,6 +406,30 @@ struct Judge {
     if (prefix > width) return true;
     const u128 limit = prefix == 0 && width == 128 ? ~u128{0} : u128{1} << (width - prefix);
     return saturating_add(outside, members) <= limit;
+  }
+
+  // `no` known for every segment of a target whose entries' upper bounds unite to `upper` in
+  // family f: a segment's A(s).hi is a subset of `upper`, and judge() says no whenever A(s).hi
+  // falls short of X as tested here (A(s).lo ⊆ A(s).hi and X.lo ⊆ X.hi keep the `yes` tests
+  // from reaching further). Exact where certainly_no() only counts: a /16 of private addresses
+  // is no public address at all.
+  bool certainly_no_within(const PacketSet& upper, Family f) const {
+    if (require) return false;
+    const int i = index(f);
+    switch (condition) {
+      case ConditionKind::overlap:
+        return !upper.overlaps(xhi[i]);
+      case ConditionKind::covering:
+        return xhi[i].empty() || !upper.contains(xlo[i]);
+      case ConditionKind::more_than:
+      case ConditionKind::more_than_not_all: {
+        const int width = f == Family::ipv4 ? 32 : 128;
+        if (prefix > width) return true;
+        const u128 limit = prefix == 0 && width == 128 ? ~u128{0} : u128{1} << (width - prefix);
+        return upper.intersect(xhi[i]).address_count(f) <= limit;
+      }
+    }
+    return false;
   }
 
   Tri judge(const Bounds& a, Family f) const {
@@ -482,6 +567,32 @@ struct Profile {
   }
 };
 
+// The union of the upper bounds of a profile's entries in family f (A(s).hi of allowed() over
+// every entry, whatever its service): a bound on A(s).hi of each of the profile's segments.
+PacketSet upper_union(const Profile& profile, Family f) {
+  std::vector<Ipv4Set::Interval> o4, m4;
+  std::vector<Ipv6Set::Interval> o6, m6;
+  TokenSet g;
+  const auto add = [&](const Entry* e) {
+    if ((e->service.families & detail::family_bit(f)) == 0) return;
+    const PacketSet& hi = e->peer->b.hi;
+    if (f == Family::ipv4) {
+      o4.insert(o4.end(), hi.o4.intervals().begin(), hi.o4.intervals().end());
+      m4.insert(m4.end(), hi.m4.intervals().begin(), hi.m4.intervals().end());
+    } else {
+      o6.insert(o6.end(), hi.o6.intervals().begin(), hi.o6.intervals().end());
+      m6.insert(m6.end(), hi.m6.intervals().begin(), hi.m6.intervals().end());
+    }
+    if (!hi.g.empty()) g = g.unite(hi.g);
+  };
+  for (const Entry* e : profile.generic) add(e);
+  for (const auto& [protocol, entries] : profile.by_protocol)
+    for (const Entry* e : entries) add(e);
+  return PacketSet{Ipv4Set::from_unsorted(std::move(o4)), Ipv4Set::from_unsorted(std::move(m4)),
+                   Ipv6Set::from_unsorted(std::move(o6)), Ipv6Set::from_unsorted(std::move(m6)),
+                   std::move(g)};
+}
+
 // A class of service points alike under the profile: one protocol and a key range inside one
 // segment, or (for protocols no rule names) every such protocol of the clause's services at once.
 struct Piece {
@@ -551,12 +662,14 @@ struct Hit {
   std::vector<const Entry*> every_entries;
 };
 
-// Some point of the services meets the condition.
-Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge) {
+// Some point of the services meets the condition. `no[f]`: the target's sums already say no in
+// family f (Judge::certainly_no on UpperSums), so its segments need no look.
+Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge,
+               const bool (&no)[2]) {
   Hit hit;
   for_each_piece(profile, cc.services, [&](const Piece& piece) {
     for (const Family f : kFamilies) {
-      if (!piece.has_family(f)) continue;
+      if (!piece.has_family(f) || no[Judge::index(f)]) continue;
       const Tri t = piece.segment->verdict(judge, f);
       if (t == Tri::no || (t == Tri::unknown && hit.verdict == Tri::unknown)) continue;
       hit = Hit{t, piece, f, {}};
@@ -568,10 +681,12 @@ Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge) {
 }
 
 // `every`: in one family, every point of the services (of that family) meets the condition.
-Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge) {
+Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
+                const bool (&no)[2]) {
   Hit best;
   for (const Family f : kFamilies) {
-    if (judge.xhi[Judge::index(f)].empty()) continue;
+    // Every piece of a family the sums rule out says no, and so would the family.
+    if (judge.xhi[Judge::index(f)].empty() || no[Judge::index(f)]) continue;
     Hit hit{Tri::yes, {}, f, {}};
     bool first = true;
     for_each_piece(profile, cc.services, [&](const Piece& piece) {
@@ -818,6 +933,13 @@ class Evaluator {
   void run(const std::vector<CompiledRule>& rules, std::vector<Finding>& out, Diagnostics& errors,
            unsigned jobs) {
     for (const CompiledRule& rule : rules) report_unmatched_targets(*rule.rule, errors);
+    judges_by_clause_.assign(rules.size(), {});
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      for (const CompiledClause& cc : rules[r].clauses) {
+        const bool per_vpc = uses(*cc.clause, AddressKind::vpc);
+        judges_by_clause_[r].push_back(per_vpc ? nullptr : &judge_for(*cc.clause, {}));
+      }
+    }
     const Inventory& inv = model_.inventory();
     fired_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
     const std::vector<InterfaceClass>& classes = interface_classes();
@@ -857,10 +979,7 @@ class Evaluator {
           index.try_emplace(inv.interfaces[i].vpc_id + "|" + join(groups, ","), classes_->size());
       if (inserted) {
         InterfaceClass cls;
-        for (const std::string& g : groups) {
-          const Group* group = inv.find_group(g);
-          cls.groups.push_back(group ? static_cast<std::int32_t>(group - inv.groups.data()) : -1);
-        }
+        for (const std::string& g : groups) cls.groups.push_back(model_.group_index(g));
         classes_->push_back(std::move(cls));
       }
       (*classes_)[it->second].members.push_back(i);
@@ -908,6 +1027,18 @@ class Evaluator {
     Profile profile[2];
     std::deque<Peer> peers;
     std::deque<Entry> standins;
+    std::optional<PacketSet> upper_sets[2][2];  // [direction][family], see upper()
+
+    // The union of the upper bounds of every entry of the direction in family f: a bound on
+    // A(s).hi of each of the target's segments (Judge::certainly_no_within()).
+    const PacketSet& upper(int d, Family f) {
+      std::optional<PacketSet>& u = upper_sets[d][Judge::index(f)];
+      if (!u) {
+        const Profile& p = profile[d];
+        u = upper_union(p, f);
+      }
+      return *u;
+    }
   };
 
   // ADDRESSES of a clause as a set, per VPC when it names the VPC. Keyed by the text as written
@@ -997,17 +1128,49 @@ class Evaluator {
     return Bounds::exact(s);
   }
 
+  // The judge of clause c of rule r: made before the threads start unless it depends on the
+  // target's VPC.
+  const Judge& judge_of(std::size_t r, std::size_t c, const Clause& clause,
+                        const std::string& vpc) {
+    const Judge* judge = judges_by_clause_[r][c];
+    return judge != nullptr ? *judge : judge_for(clause, vpc);
+  }
+
   // The first clause that fires, else the first that may: the rule's verdict on one target.
-  std::optional<Finding> judge_target(const CompiledRule& rule, const TargetView& target,
-                                      TargetProfiles& profiles, bool forbid_only) {
+  // `sums` (per direction, nullptr when unknown) bound every segment of the target: a clause they
+  // rule out in both families is skipped without building the target's profiles (`profiles()`
+  // builds them on first call), which is most clauses on most targets.
+  template <typename GetProfiles>
+  std::optional<Finding> judge_target(std::size_t r, const CompiledRule& rule,
+                                      const TargetView& target, const UpperSums* sums,
+                                      GetProfiles&& profiles, bool forbid_only) {
     std::optional<Finding> maybe;
     const FindingBuilder builder(model_.inventory(), *rule.rule);
-    for (const CompiledClause& cc : rule.clauses) {
+    for (std::size_t c = 0; c < rule.clauses.size(); ++c) {
+      const CompiledClause& cc = rule.clauses[c];
       const Clause& clause = *cc.clause;
       if (forbid_only && clause.require) continue;
-      const Judge& judge = judge_for(clause, target.vpc);
-      Profile& prof = profiles.profile[static_cast<int>(clause.direction)];
-      const Hit hit = clause.every ? judge_every(prof, cc, judge) : judge_some(prof, cc, judge);
+      const Judge& judge = judge_of(r, c, clause, target.vpc);
+      const int d = static_cast<int>(clause.direction);
+      bool no[2] = {false, false};
+      if (sums != nullptr) {
+        for (const Family f : kFamilies) no[Judge::index(f)] = judge.certainly_no(sums[d], f);
+        if (no[0] && no[1]) continue;
+      }
+      TargetProfiles& target_profiles = profiles();
+      // Only counting clauses (SG105) gain: for them the sums count private ranges that X
+      // excludes; covering clauses that the sums leave open mostly have the whole range.
+      if (!clause.require && (clause.condition == ConditionKind::more_than ||
+                              clause.condition == ConditionKind::more_than_not_all)) {
+        for (const Family f : kFamilies) {
+          bool& family_no = no[Judge::index(f)];
+          if (!family_no) family_no = judge.certainly_no_within(target_profiles.upper(d, f), f);
+        }
+        if (no[0] && no[1]) continue;
+      }
+      Profile& prof = target_profiles.profile[d];
+      const Hit hit =
+          clause.every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
       if (hit.verdict == Tri::yes) return builder.build(target, cc, judge.x, hit);
       if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, judge.x, hit);
     }
@@ -1021,8 +1184,9 @@ class Evaluator {
     const Group& g = inv.groups[gi];
     std::optional<TargetProfiles> profiles;
     std::optional<TargetView> target;
-    for (std::size_t r = 0; r < rules.size(); ++r) {
-      if (!targets_group(*rules[r].rule, g)) continue;
+    const UpperSums sums[2] = {model_.sums(gi, Direction::ingress),
+                               model_.sums(gi, Direction::egress)};
+    const auto get_profiles = [&]() -> TargetProfiles& {
       if (!profiles) {
         profiles.emplace();
         for (const Direction d : {Direction::ingress, Direction::egress}) {
@@ -1030,9 +1194,14 @@ class Evaluator {
           for (const Entry& e : model_.entries(gi, d)) p.add(e);
           p.finish();
         }
-        target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location)});
       }
-      if (std::optional<Finding> f = judge_target(rules[r], *target, *profiles, false)) {
+      return *profiles;
+    };
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      if (!targets_group(*rules[r].rule, g)) continue;
+      if (!target) target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location)});
+      if (std::optional<Finding> f =
+              judge_target(r, rules[r], *target, sums, get_profiles, false)) {
         fired_[r][gi] = 1;
         found[r].push_back(std::move(*f));
       }
@@ -1046,6 +1215,25 @@ class Evaluator {
     const Inventory& inv = model_.inventory();
     const Interface& first = inv.interfaces[cls.members.front()];
     std::optional<TargetProfiles> profiles;
+    const auto get_profiles = [&]() -> TargetProfiles& {
+      if (!profiles) {
+        profiles.emplace();
+        class_profile(first, Direction::ingress, *profiles);
+        class_profile(first, Direction::egress, *profiles);
+      }
+      return *profiles;
+    };
+    // The class's sums are its groups' (unknown when it carries an undefined group).
+    UpperSums sums[2];
+    bool sums_known = true;
+    for (const std::int32_t gi : cls.groups) {
+      if (gi < 0) {
+        sums_known = false;
+        continue;
+      }
+      for (const Direction d : {Direction::ingress, Direction::egress})
+        sums[static_cast<int>(d)].add(model_.sums(static_cast<std::size_t>(gi), d));
+    }
     // Interfaces of a class have the same VPC and groups: judge once, report at each.
     const TargetView view{{}, first.id, {}, first.vpc_id, inv.location(first.location)};
     for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -1057,12 +1245,8 @@ class Evaluator {
         reported = reported || fired_[r][static_cast<std::size_t>(gi)] != 0;
       }
       if (!targeted || reported) continue;
-      if (!profiles) {
-        profiles.emplace();
-        class_profile(first, Direction::ingress, *profiles);
-        class_profile(first, Direction::egress, *profiles);
-      }
-      const std::optional<Finding> f = judge_target(rules[r], view, *profiles, true);
+      const std::optional<Finding> f =
+          judge_target(r, rules[r], view, sums_known ? sums : nullptr, get_profiles, true);
       if (!f) continue;
       const std::string where = view.location.to_string();
       for (const std::uint32_t i : cls.members) {
@@ -1079,10 +1263,9 @@ class Evaluator {
 
   void class_profile(const Interface& x, Direction d, TargetProfiles& profiles) const {
     Profile& p = profiles.profile[static_cast<int>(d)];
-    const Inventory& inv = model_.inventory();
     for (const std::string& gid : x.groups) {
-      const Group* g = inv.find_group(gid);
-      if (g == nullptr) {
+      const std::int32_t gi = model_.group_index(gid);
+      if (gi < 0) {
         const Peer& peer = profiles.peers.emplace_back(
             Bounds{PacketSet{},
                    PacketSet::everything(),
@@ -1090,8 +1273,7 @@ class Evaluator {
         p.add(profiles.standins.emplace_back(Entry{ServiceMatch{}, &peer, nullptr, gid}));
         continue;
       }
-      for (const Entry& e : model_.entries(static_cast<std::size_t>(g - inv.groups.data()), d))
-        p.add(e);
+      for (const Entry& e : model_.entries(static_cast<std::size_t>(gi), d)) p.add(e);
     }
     p.finish();
   }
@@ -1101,6 +1283,7 @@ class Evaluator {
   std::map<std::pair<std::string, std::string>, Bounds> address_cache_;
   std::map<std::tuple<const Bounds*, bool, int, int>, std::unique_ptr<Judge>> judges_;
   std::vector<std::vector<char>> fired_;  // [rule][group]: the group's own finding exists
+  std::vector<std::vector<const Judge*>> judges_by_clause_;  // [rule][clause], null: per VPC
   std::optional<std::vector<InterfaceClass>> classes_;
 };
 

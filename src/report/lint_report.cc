@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -37,29 +40,76 @@ const char* severity_color(FindingSeverity severity) {
   return "";
 }
 
-// The lines the findings point at, read once per file ("-" and unreadable files give none).
-using SourceLines = std::map<std::pair<std::string, std::uint32_t>, std::string>;
+// The lines of one source file, read forward only in blocks (the findings are sorted by file and
+// line, so each file is read once, and only up to its last finding; no copy of the file is held).
+// "-" and unreadable files give no lines.
+class SourceReader {
+ public:
+  explicit SourceReader(const std::string& file)
+      : in_(file == "-" ? nullptr : std::fopen(file.c_str(), "rb")) {}
+  ~SourceReader() {
+    if (in_ != nullptr) std::fclose(in_);
+  }
+  SourceReader(const SourceReader&) = delete;
+  SourceReader& operator=(const SourceReader&) = delete;
 
-SourceLines read_source_lines(const std::vector<Finding>& findings) {
-  std::map<std::string, std::set<std::uint32_t>> wanted;
-  for (const Finding& f : findings)
-    if (f.location.line != 0 && f.location.file != "-")
-      wanted[f.location.file].insert(f.location.line);
-  SourceLines out;
-  for (const auto& [file, lines] : wanted) {
-    std::ifstream in(file, std::ios::binary);
-    std::string text;
-    std::uint32_t number = 0;
-    auto next = lines.begin();
-    while (next != lines.end() && std::getline(in, text)) {
-      if (++number != *next) continue;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-      out[{file, number}] = text;
-      ++next;
+  // Line `number` (1-based, not before the last one asked) without its '\n' and a final '\r',
+  // or nullptr past the end of the file: what std::getline gave, line by line.
+  const std::string* line(std::uint32_t number) {
+    if (number == current_number_ && have_current_) return &current_;
+    while (current_number_ < number) {
+      if (!next_line(number == current_number_ + 1)) return nullptr;
+    }
+    if (!current_.empty() && current_.back() == '\r') current_.pop_back();
+    have_current_ = true;
+    return &current_;
+  }
+
+ private:
+  // Advances to the next line, keeping its text only when `keep`. False at the end of the file
+  // (a last line without '\n' still counts, as getline reads it).
+  bool next_line(bool keep) {
+    current_.clear();
+    have_current_ = false;
+    bool any = false;
+    for (;;) {
+      if (at_ == size_) {
+        if (in_ == nullptr) return any;
+        size_ = std::fread(buffer_, 1, sizeof buffer_, in_);
+        at_ = 0;
+        if (size_ == 0) {
+          if (any) ++current_number_;  // the last line, without '\n', ended with a block
+          return any;
+        }
+      }
+      any = true;
+      const char* start = buffer_ + at_;
+      const void* newline = std::memchr(start, '\n', size_ - at_);
+      const std::size_t length =
+          newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
+                             : size_ - at_;
+      if (keep) current_.append(start, length);
+      at_ += length;
+      if (newline != nullptr) {
+        ++at_;
+        ++current_number_;
+        return true;
+      }
+      if (std::feof(in_) || std::ferror(in_)) {
+        at_ = size_;
+        ++current_number_;
+        return true;  // the last line, without '\n'
+      }
     }
   }
-  return out;
-}
+
+  std::FILE* in_;
+  char buffer_[1 << 16];
+  std::size_t size_ = 0, at_ = 0;
+  std::uint32_t current_number_ = 0;
+  std::string current_;
+  bool have_current_ = false;
+};
 
 // Tabs in the source line are kept in the caret line so that the caret lines up.
 std::string caret_line(std::string_view source, std::uint32_t column) {
@@ -82,25 +132,48 @@ std::pair<std::string, std::uint32_t> excerpt_of(const std::string& line, std::u
   return {excerpt, static_cast<std::uint32_t>(at - begin + prefix + 1)};
 }
 
-void append_finding(std::string& out, const Finding& f, const SourceLines& lines, bool color) {
-  const auto paint = [&](const char* code, const std::string& text) {
-    return color ? code + text + kReset : text;
-  };
-  out += paint(kBold, f.location.to_string() + ":");
+void append_number(std::string& out, std::uint32_t n) {
+  char digits[16];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+// Appended in place, without a temporary per part: the report of L is 280,000 lines.
+void append_finding(std::string& out, const Finding& f, const std::string* source, bool color) {
+  if (color) out += kBold;
+  out += f.location.file;  // Location::to_string(), then ":"
+  if (f.location.line != 0) {
+    out += ':';
+    append_number(out, f.location.line);
+    out += ':';
+    append_number(out, f.location.column);
+  }
+  out += ':';
+  if (color) {
+    out += kReset;
+    out += ' ';
+    out += severity_color(f.severity);
+  } else {
+    out += ' ';
+  }
+  out += finding_severity_name(f.severity);
+  out += ':';
+  if (color) out += kReset;
   out += ' ';
-  out += paint(severity_color(f.severity), std::string(finding_severity_name(f.severity)) + ":");
-  out += ' ';
-  out += paint(kBold, f.id);
+  if (color) out += kBold;
+  out += f.id;
+  if (color) out += kReset;
   out += ' ';
   out += f.message;
   out += '\n';
-  const auto line = lines.find({f.location.file, f.location.line});
-  if (line == lines.end()) return;
-  const auto [excerpt, column] = excerpt_of(line->second, f.location.column);
+  if (source == nullptr) return;
+  const auto [excerpt, column] = excerpt_of(*source, f.location.column);
   out += "  ";
   out += excerpt;
   out += "\n  ";
-  out += paint("\033[1;32m", caret_line(excerpt, column));
+  if (color) out += "\033[1;32m";
+  out += caret_line(excerpt, column);
+  if (color) out += kReset;
   out += '\n';
 }
 
@@ -310,10 +383,25 @@ std::string lint_summary_line(const LintResult& result) {
 }
 
 std::string lint_text(const LintResult& result, const TextReportOptions& options) {
-  const SourceLines lines =
-      options.source_lines ? read_source_lines(result.findings) : SourceLines{};
   std::string out;
-  for (const Finding& f : result.findings) append_finding(out, f, lines, options.color);
+  // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
+  // a file come back after another (findings not sorted), it is read again from the start.
+  std::unique_ptr<SourceReader> reader;
+  const std::string* reader_file = nullptr;
+  std::uint32_t last_line = 0;
+  for (const Finding& f : result.findings) {
+    const std::string* source = nullptr;
+    if (options.source_lines && f.location.line != 0 && f.location.file != "-") {
+      if (reader_file == nullptr || *reader_file != f.location.file ||
+          f.location.line < last_line) {
+        reader = std::make_unique<SourceReader>(f.location.file);
+        reader_file = &f.location.file;
+      }
+      last_line = f.location.line;
+      source = reader->line(f.location.line);
+    }
+    append_finding(out, f, source, options.color);
+  }
   out += lint_summary_line(result);
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "cli/lint_config.h"
 
@@ -20,7 +21,7 @@ const std::string kBaseline =
  "group": "sg-0c1", "message": "m\u00e9"}, {"id": "SG406", "fingerprint": "13164fbc48812a6c", "group": null}]})";
 
 std::string write(const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / "sgcheck-lint-robust.json";
+  const auto path = std::filesystem::temp_directory_path() / ("sgcheck-lint-robust-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <unistd.h>
 
 #include "cli/lint_config.h"
 #include "lint/check.h"
@@ -507,7 +508,7 @@ TEST(Driver, BaselineSurvivesReformattingAndReordering) {
   EXPECT_NE(before.findings[0].location.line, after.findings[0].location.line);
 
   // Through the baseline file and back.
-  const auto path = std::filesystem::temp_directory_path() / "sgcheck-lint-test-baseline.json";
+  const auto path = std::filesystem::temp_directory_path() / ("sgcheck-lint-test-baseline-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << lint_baseline(before.findings);
   Diagnostics errors;
   const auto baseline = cli::read_baseline(path.string(), errors);
@@ -527,7 +528,7 @@ TEST(Driver, BaselineSurvivesReformattingAndReordering) {
 // ---- Config and baseline files
 
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "sgcheck-lint-test";
+  const auto dir = std::filesystem::temp_directory_path() / ("sgcheck-lint-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path) << text;
@@ -587,7 +588,7 @@ TEST(Config, MistakesAreReportedAtTheirPosition) {
 }
 
 TEST(Config, FoundFromTheCurrentDirectoryUpward) {
-  const auto root = std::filesystem::temp_directory_path() / "sgcheck-lint-test-find";
+  const auto root = std::filesystem::temp_directory_path() / ("sgcheck-lint-test-find-" + std::to_string(::getpid()));
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root / "a" / "b");
   EXPECT_EQ(cli::find_lint_config(root / "a" / "b"), "");
