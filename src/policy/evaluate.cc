@@ -127,6 +127,9 @@ class Model {
  public:
   explicit Model(const Inventory& inventory) : inventory_(inventory) {
     compiled_.inventory = &inventory;
+    // References across an active peering are usable, as in the engine (not only when the rule
+    // itself carries PeeringStatus "active").
+    detail::link_vpcs(compiled_);
     group_index_.reserve(inventory.groups.size());
     for (std::size_t gi = 0; gi < inventory.groups.size(); ++gi)
       group_index_.emplace(inventory.groups[gi].id, static_cast<std::int32_t>(gi));
@@ -251,8 +254,7 @@ class Model {
     return nullptr;
   }
 
-  // detail::reference_usable() on a CompiledInventory without linked VPCs (as this model has
-  // always judged references), with the target found by hash rather than by binary search.
+  // detail::reference_usable(), with the target found by hash rather than by binary search.
   bool reference_usable(const Group& owner, const Rule& rule) const {
     const std::int32_t t = group_index(rule.peer.id);
     const std::string_view target_vpc =

@@ -305,6 +305,37 @@ TEST(PolicySemantics, AnyExceptGroupWithInterfaces) {
   EXPECT_EQ(user(host, "on group db\n" + rule).size(), 1u);
 }
 
+// Regression: the policy model judged a reference across VPCs usable only when the rule itself said
+// PeeringStatus "active", ignoring the inventory's peering connections that the engine consults, so
+// a peered member's addresses were missing from the sources and a forbid passed silently.
+TEST(PolicySemantics, ReferenceAcrossAnActivePeeringAdmitsThePeeredMembers) {
+  const auto inventory = [](const std::string& peering_status) {
+    const std::string groups =
+        R"({"SecurityGroups":[{"GroupId":"sg-0d","GroupName":"db","VpcId":"vpc-0aaa",
+ "Description":"d","IpPermissions":[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,
+ "UserIdGroupPairs":[{"GroupId":"sg-0b","VpcId":"vpc-0bbb"}]}],"IpPermissionsEgress":[]},
+ {"GroupId":"sg-0b","GroupName":"app","VpcId":"vpc-0bbb","Description":"d","IpPermissions":[],
+ "IpPermissionsEgress":[]}]})";
+    const std::string interfaces =
+        R"({"NetworkInterfaces":[{"NetworkInterfaceId":"eni-01","VpcId":"vpc-0bbb",
+ "Groups":[{"GroupId":"sg-0b"}],"PrivateIpAddresses":[{"Primary":true,"PrivateIpAddress":"10.1.0.5"}]}]})";
+    const std::string peerings =
+        R"({"VpcPeeringConnections":[{"VpcPeeringConnectionId":"pcx-01",
+ "RequesterVpcInfo":{"VpcId":"vpc-0aaa"},"AccepterVpcInfo":{"VpcId":"vpc-0bbb"},
+ "Status":{"Code":")" + peering_status + R"("}}]})";
+    LoadResult r = load_inventory_from_buffers(
+        {{"sgs.json", groups}, {"enis.json", interfaces}, {"pcx.json", peerings}});
+    EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : format_diagnostic(r.errors.front()));
+    return std::move(r.inventory);
+  };
+  const std::string rule = "on group db\nforbid ingress tcp/5432 from 10.1.0.0/16";
+  const std::vector<Finding> peered = user(inventory("active"), rule);
+  ASSERT_EQ(peered.size(), 1u);
+  EXPECT_EQ(peered[0].witness->peer, "10.1.0.5/32");  // the peered member
+  // Without an active peering the reference is stale: it admits nothing.
+  EXPECT_TRUE(user(inventory("deleted"), rule).empty());
+}
+
 TEST(PolicyUnknown, UnresolvableSetsGiveUnknownNeverSilence) {
   // A prefix list without entries.
   const Inventory pl = load({{group("sg-01", "x", {perm("tcp", 22, 22, {{}, {}, {"pl-09"}})})}});
