@@ -879,6 +879,46 @@ void prefetch_rules(const CompiledInventory& c, std::int32_t iface, Direction d)
   }
 }
 
+
+constexpr std::size_t kWindow = 16;  // flows whose cache misses are overlapped
+
+// A window of up to kWindow flows of a batch and what its passes found.
+struct FlowWindow {
+  const Flow* flows = nullptr;
+  std::size_t n = 0;
+  PointEnds ends[kWindow];
+  bool point[kWindow];
+};
+
+// The passes both batch entry points share, each prefetching what the next reads: id and address
+// slots, then interface records (and the model's interfaces, for explanations), then group blocks
+// (and the interfaces' model data).
+void prefetch_window(const CompiledInventory& c, FlowWindow& w, bool explain) {
+  for (std::size_t i = 0; i < w.n; ++i) {
+    w.point[i] = w.flows[i].is_point();
+    if (!w.point[i]) continue;
+    const Family family = flow_family(w.flows[i]);
+    c.prefetch_lookup(w.flows[i].source, family);
+    c.prefetch_lookup(w.flows[i].destination, family);
+  }
+  for (std::size_t i = 0; i < w.n; ++i) {
+    if (!w.point[i]) continue;
+    w.ends[i] = point_ends(c, w.flows[i]);
+    for (const std::int32_t x : {w.ends[i].src, w.ends[i].dst}) {
+      if (x >= 0) __builtin_prefetch(&c.points[static_cast<std::size_t>(x)]);
+      if (explain) prefetch_model(c, x);
+    }
+  }
+  for (std::size_t i = 0; i < w.n; ++i) {
+    if (!w.point[i]) continue;
+    prefetch_blocks(c, w.ends[i].src, Direction::egress);
+    prefetch_blocks(c, w.ends[i].dst, Direction::ingress);
+    if (!explain) continue;
+    prefetch_model_data(c, w.ends[i].src);
+    prefetch_model_data(c, w.ends[i].dst);
+  }
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -886,46 +926,23 @@ void prefetch_rules(const CompiledInventory& c, std::int32_t iface, Direction d)
 // as in verdicts(), deeper: the explanation also reads the model's interface, its groups' rules
 // and their text.
 void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
-  constexpr std::size_t kWindow = 16;
   const CompiledInventory& c = *impl_;
-  PointEnds ends[kWindow];
-  bool point[kWindow];
+  FlowWindow w;
   for (std::size_t base = 0; base < count; base += kWindow) {
-    const std::size_t n = std::min(kWindow, count - base);
-    const Flow* f = flows + base;
-    for (std::size_t i = 0; i < n; ++i) {
-      point[i] = f[i].is_point();
-      if (!point[i]) continue;
-      const Family family = flow_family(f[i]);
-      c.prefetch_lookup(f[i].source, family);
-      c.prefetch_lookup(f[i].destination, family);
+    w.flows = flows + base;
+    w.n = std::min(kWindow, count - base);
+    prefetch_window(c, w, /*explain=*/true);
+    for (std::size_t i = 0; i < w.n; ++i) {
+      if (!w.point[i]) continue;
+      prefetch_rule_ranges(c, w.ends[i].src, Direction::egress);
+      prefetch_rule_ranges(c, w.ends[i].dst, Direction::ingress);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      ends[i] = point_ends(c, f[i]);
-      for (const std::int32_t x : {ends[i].src, ends[i].dst}) {
-        if (x >= 0) __builtin_prefetch(&c.points[static_cast<std::size_t>(x)]);
-        prefetch_model(c, x);
-      }
+    for (std::size_t i = 0; i < w.n; ++i) {
+      if (!w.point[i]) continue;
+      prefetch_rules(c, w.ends[i].src, Direction::egress);
+      prefetch_rules(c, w.ends[i].dst, Direction::ingress);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      prefetch_blocks(c, ends[i].src, Direction::egress);
-      prefetch_blocks(c, ends[i].dst, Direction::ingress);
-      prefetch_model_data(c, ends[i].src);
-      prefetch_model_data(c, ends[i].dst);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      prefetch_rule_ranges(c, ends[i].src, Direction::egress);
-      prefetch_rule_ranges(c, ends[i].dst, Direction::ingress);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      prefetch_rules(c, ends[i].src, Direction::egress);
-      prefetch_rules(c, ends[i].dst, Direction::ingress);
-    }
-    for (std::size_t i = 0; i < n; ++i) out[base + i] = decide(f[i]);
+    for (std::size_t i = 0; i < w.n; ++i) out[base + i] = decide(w.flows[i]);
   }
 }
 
@@ -939,33 +956,15 @@ Verdict Engine::verdict(const Flow& flow) const {
 // records, group blocks), so the cache misses of sixteen flows are waited for together instead
 // of one after the other.
 void Engine::verdicts(const Flow* flows, std::size_t count, Verdict* out) const {
-  constexpr std::size_t kWindow = 16;
   const CompiledInventory& c = *impl_;
-  PointEnds ends[kWindow];
-  bool point[kWindow];
+  FlowWindow w;
   for (std::size_t base = 0; base < count; base += kWindow) {
-    const std::size_t n = std::min(kWindow, count - base);
-    const Flow* f = flows + base;
-    for (std::size_t i = 0; i < n; ++i) {
-      point[i] = f[i].is_point();
-      if (!point[i]) continue;
-      const Family family = flow_family(f[i]);
-      c.prefetch_lookup(f[i].source, family);
-      c.prefetch_lookup(f[i].destination, family);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      ends[i] = point_ends(c, f[i]);
-      if (ends[i].src >= 0) __builtin_prefetch(&c.points[static_cast<std::size_t>(ends[i].src)]);
-      if (ends[i].dst >= 0) __builtin_prefetch(&c.points[static_cast<std::size_t>(ends[i].dst)]);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!point[i]) continue;
-      prefetch_blocks(c, ends[i].src, Direction::egress);
-      prefetch_blocks(c, ends[i].dst, Direction::ingress);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      out[base + i] = point[i] ? point_verdict(c, f[i], ends[i]) : verdict(f[i]);
+    w.flows = flows + base;
+    w.n = std::min(kWindow, count - base);
+    prefetch_window(c, w, /*explain=*/false);
+    for (std::size_t i = 0; i < w.n; ++i) {
+      out[base + i] =
+          w.point[i] ? point_verdict(c, w.flows[i], w.ends[i]) : verdict(w.flows[i]);
     }
   }
 }
