@@ -213,14 +213,15 @@ void location_text(std::string& out, const Inventory& inv, const SourcePos& pos)
   out += std::to_string(pos.column);
 }
 
-void append_side(std::string& out, const Inventory& inv, const SideDecision& side) {
+void append_side(std::string& out, const Inventory& inv, Verdict verdict,
+                 const std::vector<RuleRef>& rules) {
   out += "{\"verdict\":\"";
-  out += verdict_name(side.verdict);  // a fixed word: nothing to escape
+  out += verdict_name(verdict);  // a fixed word: nothing to escape
   out += "\",\"rules\":[";
   thread_local std::string location;
-  for (std::size_t i = 0; i < side.rules.size(); ++i) {
-    const Group& g = inv.groups[side.rules[i].group];
-    const Rule& r = g.rules[side.rules[i].rule];
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const Group& g = inv.groups[rules[i].group];
+    const Rule& r = g.rules[rules[i].rule];
     out += i > 0 ? ",{\"group\":" : "{\"group\":";
     append_json_string(out, g.id);
     out += ",\"rule\":";
@@ -244,9 +245,9 @@ void append_decision(std::string& out, const Inventory& inv, const Flow& flow, c
   out += ",\"verdict\":\"";
   out += verdict_name(d.verdict);
   out += "\",\"egress\":";
-  append_side(out, inv, d.egress);
+  append_side(out, inv, d.egress.verdict, d.egress.rules);
   out += ",\"ingress\":";
-  append_side(out, inv, d.ingress);
+  append_side(out, inv, d.ingress.verdict, d.ingress.rules);
   out += ",\"reasons\":";
   append_string_array(out, d.reasons);
   if (d.set_question) {
@@ -258,6 +259,79 @@ void append_decision(std::string& out, const Inventory& inv, const Flow& flow, c
     append_string_array(out, d.unknown);
   }
   out += "}\n";
+}
+
+// Endpoint::to_string() appended to `out`, without its temporary strings for the endpoints of a
+// point flow (the id as it is, an address's text).
+void append_endpoint(std::string& out, const Endpoint& e) {
+  switch (e.kind) {
+    case EndpointKind::interface:
+    case EndpointKind::instance:
+      out += e.id;
+      return;
+    case EndpointKind::address:
+      out += to_string(Address{e.cidr.family, e.cidr.base});
+      return;
+    default:
+      out += e.to_string();
+  }
+}
+
+// Flow::to_string() into `out` (cleared first), a buffer reused from one flow to the next.
+void flow_text(std::string& out, const Flow& flow) {
+  out = flow.service.to_string();
+  out += " from ";
+  append_endpoint(out, flow.source);
+  out += " to ";
+  append_endpoint(out, flow.destination);
+}
+
+// The same line from a point flow's PointDecision: the rules by reference, the reasons from their
+// shared text, nothing copied into strings of their own.
+void append_decision(std::string& out, const Inventory& inv, const Flow& flow,
+                     const PointDecision& d) {
+  thread_local std::string text;
+  flow_text(text, flow);
+  out += "{\"flow\":";
+  append_json_string(out, text);
+  out += ",\"verdict\":\"";
+  out += verdict_name(d.verdict);
+  out += "\",\"egress\":";
+  append_side(out, inv, d.egress, d.egress_rules);
+  out += ",\"ingress\":";
+  append_side(out, inv, d.ingress, d.ingress_rules);
+  out += ",\"reasons\":[";
+  for (std::size_t i = 0; i < d.reason_count(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, d.reason(i));
+  }
+  out += "]}\n";
+}
+
+// The model's records that append_decision() reads for the allowing rules of `count` decisions
+// (the group, its id, the rule), in two passes so that their cache misses overlap instead of
+// coming one after the other.
+void prefetch_rule_records(const Inventory& inv, const PointDecision* ds, std::size_t count) {
+  for (std::size_t k = 0; k < count; ++k) {
+    for (const auto* rules : {&ds[k].egress_rules, &ds[k].ingress_rules}) {
+      for (const RuleRef& ref : *rules) {
+        const Group& g = inv.groups[ref.group];
+        __builtin_prefetch(&g.id);
+        __builtin_prefetch(&g.rules);
+      }
+    }
+  }
+  for (std::size_t k = 0; k < count; ++k) {
+    for (const auto* rules : {&ds[k].egress_rules, &ds[k].ingress_rules}) {
+      for (const RuleRef& ref : *rules) {
+        const Group& g = inv.groups[ref.group];
+        const Rule& r = g.rules[ref.rule];
+        __builtin_prefetch(g.id.data());
+        __builtin_prefetch(&r.location);
+        __builtin_prefetch(&r.id);
+      }
+    }
+  }
 }
 
 struct BatchLine {
@@ -360,7 +434,7 @@ Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool js
   std::vector<std::string> buffers(jobs);
   std::vector<Tally> tallies(jobs);
   std::vector<std::vector<Verdict>> verdicts(jobs);
-  std::vector<std::vector<Decision>> decisions(jobs);
+  std::vector<std::vector<PointDecision>> decisions(jobs);
   for (std::size_t start = 0; start < flows.size(); start += kBlock) {
     const std::size_t n = std::min(kBlock, flows.size() - start);
     run_parts(n, jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
@@ -373,15 +447,24 @@ Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool js
         for (const Verdict x : v) tallies[part].add(x);
         return;
       }
-      constexpr std::size_t kWindow = 64;  // decided together (Engine::decide over a range)
-      std::vector<Decision>& ds = decisions[part];
+      // Point flows are decided together into reused PointDecisions (Engine::decide_points),
+      // set questions one by one (decide()).
+      constexpr std::size_t kWindow = 64;
+      std::vector<PointDecision>& ds = decisions[part];
       ds.resize(kWindow);
       for (std::size_t i = start + begin; i < start + end; i += kWindow) {
         const std::size_t m = std::min(kWindow, start + end - i);
-        engine.decide(flows.data() + i, m, ds.data());
+        engine.decide_points(flows.data() + i, m, ds.data());
+        prefetch_rule_records(inv, ds.data(), m);
         for (std::size_t k = 0; k < m; ++k) {
-          tallies[part].add(ds[k].verdict);
-          append_decision(out, inv, flows[i + k], ds[k]);
+          if (ds[k].point) {
+            tallies[part].add(ds[k].verdict);
+            append_decision(out, inv, flows[i + k], ds[k]);
+          } else {
+            const Decision d = engine.decide(flows[i + k]);
+            tallies[part].add(d.verdict);
+            append_decision(out, inv, flows[i + k], d);
+          }
         }
       }
     });

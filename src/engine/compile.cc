@@ -1,8 +1,8 @@
-// Compiling an inventory for the engine: group ids interned to tokens, each group's valid rules
-// turned into per-direction tables (CIDR and known prefix-list rules merged into one address set
-// per service, references with their target token, unresolvable prefix lists), the address and
-// instance indexes, and the decision tables of compiled.h (interface records, group blocks, slot
-// tables, ExplainRule arrays, deny-reason group text). Entry point: compile_inventory().
+// Compiling an inventory for the engine: group ids interned to tokens (IdIndex), each group's valid
+// rules as per-direction tables (CIDR and known prefix-list rules merged per service, references
+// with their target token, unresolvable prefix lists), the address and instance indexes and the
+// decision tables of compiled.h. Entry points: compile_inventory(); model_point_allows() answers a
+// few point questions from the model without compiling (lint's SG304).
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -31,12 +31,48 @@ std::uint8_t protocol_families(int protocol) {
 }
 
 GroupToken intern(CompiledInventory& c, std::string_view id) {
-  auto [it, inserted] = c.token_of.try_emplace(id, static_cast<GroupToken>(c.groups.size()));
+  bool inserted = false;
+  const GroupToken token =
+      c.token_of.insert(id, static_cast<GroupToken>(c.groups.size()), inserted);
   if (inserted) {
     c.groups.emplace_back();
     c.groups.back().id = id;
   }
-  return it->second;
+  return token;
+}
+
+// Group ids to their first index, when the groups are sorted by id (load_inventory() sorts them):
+// then the same answers as Inventory::find_group()'s binary search, from one hashed slot.
+void index_group_ids(CompiledInventory& c) {
+  const std::vector<Group>& groups = c.inventory->groups;
+  const bool sorted = std::is_sorted(groups.begin(), groups.end(),
+                                     [](const Group& a, const Group& b) { return a.id < b.id; });
+  if (!sorted) return;
+  c.group_at.reserve(groups.size());
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    c.group_at.insert(groups[gi].id, static_cast<std::uint32_t>(gi));  // the first one stays
+  }
+}
+
+// Each group's VPC as a number (IdIndex::kAbsent for none), by index into Inventory::groups.
+std::vector<std::uint32_t> number_vpcs(const Inventory& inv) {
+  IdIndex numbers;
+  std::vector<std::uint32_t> out;
+  out.reserve(inv.groups.size());
+  for (const Group& g : inv.groups) {
+    out.push_back(g.vpc_id.empty()
+                      ? IdIndex::kAbsent
+                      : numbers.insert(g.vpc_id, static_cast<std::uint32_t>(numbers.size())));
+  }
+  return out;
+}
+
+// Inventory::find_group(id), through c.group_at when it is built.
+const Group* find_group(const CompiledInventory& c, std::string_view id) {
+  const Inventory& inv = *c.inventory;
+  if (c.group_at.empty()) return inv.find_group(id);
+  const std::uint32_t gi = c.group_at.find(id);
+  return gi == IdIndex::kAbsent ? nullptr : &inv.groups[gi];
 }
 
 // True when the two VPCs may reference each other's groups: the same VPC, or an active peering.
@@ -44,7 +80,6 @@ bool vpcs_linked(const CompiledInventory& c, std::string_view a, std::string_vie
   if (a.empty() || b.empty() || a == b) return true;
   return std::binary_search(c.linked_vpcs.begin(), c.linked_vpcs.end(), std::pair{a, b});
 }
-
 
 using CidrKey = std::tuple<int, int, int, int>;  // protocol, lo, hi, families
 using CidrParts = std::map<CidrKey, std::vector<Ipv6Set::Interval>>;
@@ -71,11 +106,27 @@ void add_unknown_addresses(SideTable& table, const ServiceMatch& s,
   }
 }
 
+// reference_usable() with the VPCs of the owner and a defined target compared as numbers: most
+// references stay in their VPC, and the numbers spare reading the target's vpc_id (a cache miss or
+// two each on an L inventory). The same answer: equal numbers are equal ids.
+bool usable_reference(const CompiledInventory& c, const std::vector<std::uint32_t>& group_vpc,
+                      const Group& owner, const Rule& rule) {
+  const Group* target = find_group(c, rule.peer.id);
+  if (target != nullptr && !group_vpc.empty()) {
+    const Group* groups = c.inventory->groups.data();
+    const std::uint32_t a = group_vpc[static_cast<std::size_t>(&owner - groups)];
+    const std::uint32_t b = group_vpc[static_cast<std::size_t>(target - groups)];
+    if (a == IdIndex::kAbsent || b == IdIndex::kAbsent || a == b) return true;
+  }
+  return reference_usable(c, owner, rule, target);
+}
+
 // One atomic rule into its side's tables. A rule whose service is open until deployment
 // (Rule::unresolved) goes in as an unknown entry with its own peer, over every service it might
 // allow: a flow it might match is unknown, never denied on its account.
-void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, SideTable& table,
-                  CidrParts (&parts)[2], RuleInfo& info) {
+void compile_rule(CompiledInventory& c, const std::vector<std::uint32_t>& group_vpc,
+                  const Group& group, const Rule& rule, SideTable& table, CidrParts (&parts)[2],
+                  RuleInfo& info) {
   info.valid = rule.valid;
   info.direction = rule.direction;
   info.peer_kind = rule.peer.kind;
@@ -113,7 +164,7 @@ void compile_rule(CompiledInventory& c, const Group& group, const Rule& rule, Si
       return;
     }
     case PeerKind::group: {
-      if (!reference_usable(c, group, rule)) {
+      if (!usable_reference(c, group_vpc, group, rule)) {
         info.reference = kUnusableReference;
         return;
       }
@@ -144,11 +195,16 @@ void finish_cidrs(SideTable& table, CidrParts (&parts)[2]) {
 
 void compile_groups(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
+  index_group_ids(c);
+  c.token_of.reserve(inv.groups.size());
   c.rule_base.reserve(inv.groups.size());
+  std::size_t rules = 0;
   for (const Group& group : inv.groups) {
-    c.rule_base.push_back(static_cast<std::uint32_t>(c.rules.size()));
-    c.rules.resize(c.rules.size() + group.rules.size());
+    c.rule_base.push_back(static_cast<std::uint32_t>(rules));
+    rules += group.rules.size();
   }
+  c.rules.resize(rules);  // once: RuleInfo is large, and growing copied it over and over
+  const std::vector<std::uint32_t> group_vpc = number_vpcs(inv);
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& group = inv.groups[gi];
     const GroupToken token = intern(c, group.id);
@@ -159,7 +215,7 @@ void compile_groups(CompiledInventory& c) {
       for (std::size_t ri = 0; ri < group.rules.size(); ++ri) {
         const Rule& rule = group.rules[ri];
         if (rule.direction == d) {
-          compile_rule(c, group, rule, table, parts, c.rules[c.rule_base[gi] + ri]);
+          compile_rule(c, group_vpc, group, rule, table, parts, c.rules[c.rule_base[gi] + ri]);
         }
       }
       finish_cidrs(table, parts);
@@ -174,22 +230,50 @@ std::size_t table_size(std::size_t entries) {
   return slots;
 }
 
-std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  return x;
-}
-
 std::uint64_t address_hash(u128 bits) {
   return mix64(static_cast<std::uint64_t>(bits) ^
                mix64(static_cast<std::uint64_t>(bits >> 64) + 0x9e3779b97f4a7c15ull));
 }
 
+// (instance id, iface) pairs by id, equal ids in interface order (as a stable sort by id leaves
+// them). Ids share a long prefix ("i-0"), so each is keyed by the 8 bytes after it, big-endian and
+// zero-padded, as the merge does (model/merge.cc): a smaller key is a smaller id, and most
+// comparisons are one integer comparison instead of a memcmp call.
+void sort_instances(std::vector<std::pair<std::string_view, std::uint32_t>>& instances) {
+  if (instances.empty()) return;
+  std::size_t shared = instances.front().first.size();
+  for (const auto& [id, iface] : instances) {
+    const std::string_view first = instances.front().first;
+    std::size_t n = 0;
+    while (n < shared && n < id.size() && id[n] == first[n]) ++n;
+    shared = n;
+  }
+  struct Keyed {
+    std::uint64_t key;
+    std::string_view id;
+    std::uint32_t iface;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(instances.size());
+  for (const auto& [id, iface] : instances) {
+    std::uint64_t key = 0;
+    for (std::size_t k = 0; k < 8; ++k) {
+      const std::size_t at = shared + k;
+      key = (key << 8) | (at < id.size() ? static_cast<unsigned char>(id[at]) : 0u);
+    }
+    keyed.push_back({key, id, iface});
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.key != b.key) return a.key < b.key;
+    return std::tie(a.id, a.iface) < std::tie(b.id, b.iface);
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) instances[i] = {keyed[i].id, keyed[i].iface};
+}
+
 void index_interfaces(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
   c.interfaces.resize(inv.interfaces.size());
-  c.interface_slots.assign(table_size(inv.interfaces.size()), CompiledInventory::IdSlot{});
+  c.interface_ids.reserve(inv.interfaces.size());
   std::vector<bool> incomplete(c.groups.size(), false);
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& x = inv.interfaces[i];
@@ -210,7 +294,7 @@ void index_interfaces(CompiledInventory& c) {
     for (const Address& a : x.private_ips) c.addresses.push_back({a.family, a.bits, idx, false});
     for (const Address& a : x.public_ips) c.addresses.push_back({a.family, a.bits, idx, true});
     if (!x.instance_id.empty()) c.instances.emplace_back(x.instance_id, idx);
-    c.index_interface(x.id, idx);
+    c.interface_ids.insert(x.id, idx);  // the first interface with the id wins
   }
   incomplete.resize(c.groups.size(), false);
   for (GroupToken t = 0; t < c.groups.size(); ++t) {
@@ -222,8 +306,7 @@ void index_interfaces(CompiledInventory& c) {
               return std::tie(a.family, a.bits, a.is_public, a.iface) <
                      std::tie(b.family, b.bits, b.is_public, b.iface);
             });
-  std::stable_sort(c.instances.begin(), c.instances.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  sort_instances(c.instances);
 }
 
 // ---- The decision tables ----------------------------------------------------------------------
@@ -344,6 +427,7 @@ std::uint32_t write_block(std::vector<unsigned char>& out, const SideTable& tabl
 void build_explain_rules(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
   c.explain_of.reserve(2 * inv.groups.size() + 1);
+  c.explain_rules.reserve(c.rules.size());
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     for (const Direction d : {Direction::ingress, Direction::egress}) {
       c.explain_of.push_back(static_cast<std::uint32_t>(c.explain_rules.size()));
@@ -473,12 +557,100 @@ void link_vpcs(CompiledInventory& c) {
 }
 
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule) {
-  const Inventory& inv = *c.inventory;
-  const Group* target = inv.find_group(rule.peer.id);
+  return reference_usable(c, owner, rule, find_group(c, rule.peer.id));
+}
+
+bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule,
+                      const Group* target) {
   const std::string_view target_vpc =
       target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
   if (vpcs_linked(c, owner.vpc_id, target_vpc)) return true;
   return is_active(rule.peer.peering_status);
+}
+
+namespace {
+
+// The group of that id whose rules the engine compiles: the last of equal ids (compile_groups()
+// gives the token each one's tables in turn).
+const Group* compiled_group(const Inventory& inv, std::string_view id) {
+  const Group* g = inv.find_group(id);
+  if (g == nullptr) return nullptr;
+  const Group* end = inv.groups.data() + inv.groups.size();
+  while (g + 1 != end && g[1].id == id) ++g;
+  return g;
+}
+
+// Whether one valid rule of `group` allows the packet from or to `remote` (an interface reached at
+// its private address), as its entry in the group's block would (decide.cc: block_allows()):
+// CIDR and known prefix-list entries by address, usable references by the remote's groups.
+bool model_rule_allows(const CompiledInventory& links, const Group& group, const Rule& rule,
+                       const Packet& packet, const Remote& remote) {
+  ServiceMatch s;
+  if (!rule.valid || !rule_service(rule, s) || !s.matches(packet)) return false;
+  const auto hits = [&](const Cidr& cidr) {
+    return cidr.family == packet.family && cidr.first() <= remote.bits &&
+           remote.bits <= cidr.last();
+  };
+  switch (rule.peer.kind) {
+    case PeerKind::cidr4:
+    case PeerKind::cidr6:
+      return hits(rule.peer.cidr);
+    case PeerKind::prefix_list: {
+      const PrefixList* pl = links.inventory->find_prefix_list(rule.peer.id);
+      if (pl == nullptr || !pl->entries_known) return false;
+      return std::any_of(pl->entries.begin(), pl->entries.end(), hits);
+    }
+    case PeerKind::group: {
+      if (remote.translated || remote.iface < 0) return false;
+      if (!reference_usable(links, group, rule)) return false;
+      const Interface& x = links.inventory->interfaces[static_cast<std::size_t>(remote.iface)];
+      return std::find(x.groups.begin(), x.groups.end(), rule.peer.id) != x.groups.end();
+    }
+  }
+  return false;
+}
+
+// evaluate_side() == Tri::allow, from the model: some rule of one of the interface's groups allows.
+bool model_side_allows(const CompiledInventory& links, std::uint32_t iface, Direction direction,
+                       const Packet& packet, const Remote& remote) {
+  const Inventory& inv = *links.inventory;
+  for (const std::string& id : inv.interfaces[iface].groups) {
+    const Group* g = compiled_group(inv, id);
+    if (g == nullptr) continue;  // an undefined group allows nothing
+    for (const Rule& rule : g->rules) {
+      if (rule.direction == direction && model_rule_allows(links, *g, rule, packet, remote))
+        return true;
+    }
+  }
+  return false;
+}
+
+// The interface's first private address of the family (its address in a flow naming it by id).
+bool primary_address(const Interface& x, Family family, u128& bits) {
+  for (const Address& a : x.private_ips) {
+    if (a.family == family) {
+      bits = a.bits;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool model_point_allows(const CompiledInventory& links, std::uint32_t src, std::uint32_t dst,
+                        const Packet& packet) {
+  const Inventory& inv = *links.inventory;
+  u128 src_bits = 0;
+  u128 dst_bits = 0;
+  if (!primary_address(inv.interfaces[src], packet.family, src_bits) ||
+      !primary_address(inv.interfaces[dst], packet.family, dst_bits)) {
+    return false;  // the engine cannot place the flow: unknown
+  }
+  const Remote to_destination{dst_bits, static_cast<std::int32_t>(dst), false};
+  const Remote to_source{src_bits, static_cast<std::int32_t>(src), false};
+  return model_side_allows(links, src, Direction::egress, packet, to_destination) &&
+         model_side_allows(links, dst, Direction::ingress, packet, to_source);
 }
 
 bool InterfaceInfo::carries(GroupToken g) const {
@@ -495,73 +667,20 @@ const AddressEntry* CompiledInventory::find_address(Family family, u128 bits) co
 
 namespace {
 
-// Eight bytes at a time (ids are about 20 bytes): the table only needs the low bits well mixed,
-// and a byte-at-a-time FNV showed on the hot path.
-std::uint64_t id_hash(std::string_view id) {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ id.size();
-  std::size_t i = 0;
-  for (; i + 8 <= id.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, id.data() + i, 8);
-    h = mix64(h ^ word) * 0x9e3779b97f4a7c15ull;
-  }
-  std::uint64_t tail = 0;
-  if (i < id.size()) std::memcpy(&tail, id.data() + i, id.size() - i);
-  return mix64(h ^ tail);
-}
-
-// Which id a slot whose id does not fit stands for: the interface's id or its instance's.
-enum class IdKind : std::uint8_t { interface, instance };
-
-bool slot_holds(const CompiledInventory& c, const CompiledInventory::IdSlot& slot,
-                std::string_view id, IdKind kind) {
-  if (slot.size == 255) {
-    const Interface& x = c.inventory->interfaces[slot.iface];
-    return (kind == IdKind::interface ? x.id : x.instance_id) == id;
-  }
-  return slot.size == id.size() && std::string_view(slot.text, slot.size) == id;
-}
-
-void index_id(const CompiledInventory& c, std::vector<CompiledInventory::IdSlot>& table,
-              std::string_view id, std::uint32_t iface, IdKind kind) {
-  const std::size_t mask = table.size() - 1;
-  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    CompiledInventory::IdSlot& slot = table[i];
-    if (slot.size == 0) {
-      const bool fits = !id.empty() && id.size() <= sizeof(slot.text);
-      if (fits) std::copy(id.begin(), id.end(), slot.text);
-      slot.size = fits ? static_cast<std::uint8_t>(id.size()) : 255;
-      slot.iface = iface;
-      return;
-    }
-    if (slot_holds(c, slot, id, kind)) return;  // the first interface with the id wins
-  }
-}
-
-std::int32_t find_id(const CompiledInventory& c,
-                     const std::vector<CompiledInventory::IdSlot>& table, std::string_view id,
-                     IdKind kind) {
-  if (table.empty()) return -1;
-  const std::size_t mask = table.size() - 1;
-  for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    const CompiledInventory::IdSlot& slot = table[i];
-    if (slot.size == 0) return -1;
-    if (slot_holds(c, slot, id, kind)) return static_cast<std::int32_t>(slot.iface);
-  }
+// The value of `id` in an id table, or -1.
+std::int32_t find_id(const IdIndex& table, std::string_view id) {
+  const std::uint32_t found = table.find(id);
+  return found == IdIndex::kAbsent ? -1 : static_cast<std::int32_t>(found);
 }
 
 }  // namespace
 
-void CompiledInventory::index_interface(std::string_view id, std::uint32_t iface) {
-  index_id(*this, interface_slots, id, iface, IdKind::interface);
-}
-
 std::int32_t CompiledInventory::find_interface(std::string_view id) const {
-  return find_id(*this, interface_slots, id, IdKind::interface);
+  return find_id(interface_ids, id);
 }
 
 std::int32_t CompiledInventory::find_instance(std::string_view id) const {
-  return find_id(*this, instance_slots, id, IdKind::instance);
+  return find_id(instance_ids, id);
 }
 
 void CompiledInventory::prefetch_lookup(const Endpoint& e, Family family) const {
@@ -576,14 +695,10 @@ void CompiledInventory::prefetch_lookup(const Endpoint& e, Family family) const 
       }
       return;
     case EndpointKind::interface:
-      if (!interface_slots.empty()) {
-        __builtin_prefetch(&interface_slots[id_hash(e.id) & (interface_slots.size() - 1)]);
-      }
+      interface_ids.prefetch(e.id);
       return;
     case EndpointKind::instance:
-      if (!instance_slots.empty()) {
-        __builtin_prefetch(&instance_slots[id_hash(e.id) & (instance_slots.size() - 1)]);
-      }
+      instance_ids.prefetch(e.id);
       return;
     default:
       return;
@@ -620,8 +735,7 @@ std::int32_t CompiledInventory::find_point_address(Family family, u128 bits,
 }
 
 std::int32_t CompiledInventory::find_token(std::string_view id) const {
-  auto it = token_of.find(id);
-  return it == token_of.end() ? -1 : static_cast<std::int32_t>(it->second);
+  return find_id(token_of, id);
 }
 
 CompiledInventory compile_inventory(const Inventory& inventory) {
@@ -630,10 +744,8 @@ CompiledInventory compile_inventory(const Inventory& inventory) {
   link_vpcs(c);
   compile_groups(c);
   index_interfaces(c);
-  c.instance_slots.assign(table_size(c.instances.size()), CompiledInventory::IdSlot{});
-  for (const auto& [id, iface] : c.instances) {
-    index_id(c, c.instance_slots, id, iface, IdKind::instance);
-  }
+  c.instance_ids.reserve(c.instances.size());
+  for (const auto& [id, iface] : c.instances) c.instance_ids.insert(id, iface);
   index_addresses(c);
   build_points(c);
   build_blocks(c);

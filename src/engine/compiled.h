@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <set>
 #include <string>
 #include <string_view>
@@ -25,6 +26,145 @@ inline void append_number(std::string& out, char sep, long long number) {
   out += sep;
   out += std::to_string(number);
 }
+
+// A 64-bit mix (the murmur3 finaliser's first half): enough for open addressing on the low bits.
+inline std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+// Eight bytes at a time (ids are about 20 bytes): the tables only need the low bits well mixed,
+// and a byte-at-a-time FNV showed on the hot path.
+inline std::uint64_t id_hash(std::string_view id) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ id.size();
+  std::size_t i = 0;
+  for (; i + 8 <= id.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, id.data() + i, 8);
+    h = mix64(h ^ word) * 0x9e3779b97f4a7c15ull;
+  }
+  std::uint64_t tail = 0;
+  if (i < id.size()) std::memcpy(&tail, id.data() + i, id.size() - i);
+  return mix64(h ^ tail);
+}
+
+// Ids (any strings: sg-…, CloudFormation logical ids, …) to numbers, by open addressing. A slot
+// holds 32 bits of the id's hash and the id itself when it fits (22 bytes: sg- and eni- ids do),
+// else a view of the caller's string, which must then outlive the index: a lookup reads one slot
+// and no other memory. std::unordered_map<std::string_view, …> cost a bucket, a node and the
+// id's heap string (a cache miss each) per lookup on an L inventory.
+class IdIndex {
+ public:
+  static constexpr std::uint32_t kAbsent = 0xffffffffu;
+  IdIndex() = default;
+  void reserve(std::size_t expected) {
+    std::size_t n = 16;
+    while (n < 2 * expected) n *= 2;
+    if (n > slots_.size()) rehash(n);
+  }
+  // The value of `id`, inserting `value` for it when absent; `inserted` says which.
+  std::uint32_t insert(std::string_view id, std::uint32_t value, bool& inserted) {
+    if (2 * (count_ + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    const std::uint64_t h = id_hash(id);
+    const std::uint32_t tag = tag_of(h);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.tag == 0) {
+        slot.set(id, tag, value);
+        ++count_;
+        inserted = true;
+        return value;
+      }
+      if (slot.tag == tag && slot.holds(id)) {
+        inserted = false;
+        return slot.value;
+      }
+    }
+  }
+  std::uint32_t insert(std::string_view id, std::uint32_t value) {
+    bool inserted = false;
+    return insert(id, value, inserted);
+  }
+  // The value of `id`, or kAbsent.
+  std::uint32_t find(std::string_view id) const {
+    if (slots_.empty()) return kAbsent;
+    const std::uint64_t h = id_hash(id);
+    const std::uint32_t tag = tag_of(h);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.tag == 0) return kAbsent;
+      if (slot.tag == tag && slot.holds(id)) return slot.value;
+    }
+  }
+  // Starts loading the slot where a lookup of `id` begins (batch lookups prefetch ahead).
+  void prefetch(std::string_view id) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[id_hash(id) & (slots_.size() - 1)]);
+  }
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+
+ private:
+  static constexpr std::uint8_t kLong = 0xff;  // Slot::size: the id is the view in `text`
+  struct Slot {
+    char text[22] = {};     // the id, or (kLong) its data pointer and size
+    std::uint8_t size = 0;  // of the id in `text`, or kLong
+    std::uint32_t tag = 0;  // 0: empty; else the hash's top bits with the top bit set
+    std::uint32_t value = 0;
+
+    void set(std::string_view id, std::uint32_t t, std::uint32_t v) {
+      if (id.size() <= sizeof(text)) {
+        if (!id.empty()) std::memcpy(text, id.data(), id.size());
+        size = static_cast<std::uint8_t>(id.size());
+      } else {
+        const char* data = id.data();
+        const std::size_t n = id.size();
+        std::memcpy(text, &data, sizeof data);
+        std::memcpy(text + sizeof data, &n, sizeof n);
+        size = kLong;
+      }
+      tag = t;
+      value = v;
+    }
+    std::string_view view() const {
+      if (size != kLong) return {text, size};
+      const char* data;
+      std::size_t n;
+      std::memcpy(&data, text, sizeof data);
+      std::memcpy(&n, text + sizeof data, sizeof n);
+      return {data, n};
+    }
+    bool holds(std::string_view id) const {
+      if (size != kLong) {
+        return id.size() == size && (size == 0 || std::memcmp(text, id.data(), size) == 0);
+      }
+      return view() == id;
+    }
+  };
+  static_assert(sizeof(Slot) == 32);
+  static std::uint32_t tag_of(std::uint64_t h) {
+    return static_cast<std::uint32_t>(h >> 32) | 0x80000000u;
+  }
+  void rehash(std::size_t n) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(n, Slot{});
+    const std::size_t mask = n - 1;
+    for (const Slot& s : old) {
+      if (s.tag == 0) continue;
+      for (std::size_t i = id_hash(s.view()) & mask;; i = (i + 1) & mask) {
+        if (slots_[i].tag == 0) {
+          slots_[i] = s;
+          break;
+        }
+      }
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t count_ = 0;
+};
 
 // Family masks for entries: bit 0 IPv4, bit 1 IPv6.
 inline constexpr std::uint8_t kFamily4 = 1;
@@ -245,7 +385,11 @@ struct CompiledInventory {
   std::string group_text;
   std::vector<std::uint32_t> group_text_of;
   std::vector<GroupInfo> groups;  // by token
-  std::unordered_map<std::string_view, GroupToken> token_of;
+  IdIndex token_of;
+  // Group id → its first index in Inventory::groups (what Inventory::find_group() answers), for
+  // the references compile_groups() resolves; empty when the groups are not sorted by id (then
+  // find_group() is asked).
+  IdIndex group_at;
   std::vector<InterfaceInfo> interfaces;  // parallel to Inventory::interfaces
   // Sorted by (family, bits, is_public, iface): an address resolves to its first entry, so a
   // private address wins over the same address seen as public, and the lowest interface id over the
@@ -253,17 +397,11 @@ struct CompiledInventory {
   std::vector<AddressEntry> addresses;
   std::vector<std::pair<std::string_view, std::uint32_t>>
       instances;  // (instance id, iface), sorted
-  // eni-… → iface, an open-addressing table whose slots hold the id itself (ids are 21 bytes), so
-  // that a lookup on the hot path costs one cache miss: std::unordered_map took three or four on
-  // an L inventory (bucket, node, the id's heap string), a binary search about seventeen.
-  struct IdSlot {
-    char text[23] = {};
-    std::uint8_t size = 0;  // 0: empty; 255: the id is longer than `text` (compare in the model)
-    std::uint32_t iface = 0;
-  };
-  std::vector<IdSlot> interface_slots;  // size a power of two, at most half full
-  std::vector<IdSlot> instance_slots;   // i-… → its first interface (in `instances` order)
-  void index_interface(std::string_view id, std::uint32_t iface);
+  // eni-… → iface and i-… → its first interface (in `instances` order): IdIndex slots hold the id
+  // itself, so a lookup on the hot path costs one cache miss (std::unordered_map took three or four
+  // on an L inventory, a binary search about seventeen).
+  IdIndex interface_ids;
+  IdIndex instance_ids;
 
   // The decision tables (see above).
   std::vector<PointInterface> points;   // parallel to Inventory::interfaces
@@ -322,6 +460,18 @@ bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, con
 void link_vpcs(CompiledInventory& c);
 // False for a reference across VPCs with no active peering (stale or illegal): it matches nothing.
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule);
+// The same with the target already looked up (Inventory::find_group(rule.peer.id)).
+bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule,
+                      const Group* target);
+
+// Whether Engine::verdict() answers allow for the point flow of `packet` from interface `src` to
+// interface `dst` (indexes into Inventory::interfaces, each named by its id in the flow, which the
+// inventory's unique ids make the same interface), judged from the model's rules directly: for
+// callers that ask a handful of such questions and must not compile the inventory for them
+// (lint's SG304). `links` needs only `inventory` and link_vpcs(). The packet's family is the
+// flow's: IPv6 for icmpv6, else IPv4.
+bool model_point_allows(const CompiledInventory& links, std::uint32_t src, std::uint32_t dst,
+                        const Packet& packet);
 
 // Whether one rule's peer matches `remote` (ignoring its service), and whether the whole rule
 // allows the packet, judged directly from the model (for explanations): allow, deny (no match) or
@@ -355,15 +505,29 @@ u128 seen_address(const CompiledInventory& c, const Atom& atom, Family family, b
 void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                       const Packet& packet, const Remote& remote, std::vector<RuleRef>& out);
 // What makes the side unknown (undefined groups, prefix lists without entries, references whose
-// members are not known), as sentences.
+// members are not known), as sentences. Both collectors append each reason to out.reason_text /
+// reason_ends unless `out` already holds it (Decision::reasons are distinct), allocating nothing
+// once the buffers have grown.
 void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                             const Packet& packet, const Remote& remote,
-                             std::vector<std::string>& out);
+                             const Packet& packet, const Remote& remote, PointDecision& out);
 // Why the side denies: the groups consulted, and the nearest rule (right peer, wrong port; or right
-// port, wrong peer).
+// port, wrong peer). `what` is the packet's text ("tcp/22 from 10.0.0.5 to 10.0.1.5").
 void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                          const Packet& packet, const Remote& remote, const std::string& what,
-                          std::vector<std::string>& out);
+                          const Packet& packet, const Remote& remote, std::string_view what,
+                          PointDecision& out);
+// collect_deny_reasons() in two steps, so that a batch can prefetch the nearest rule's model
+// records (prefetch_nearest()) between finding it and writing its text.
+struct NearestRule {
+  enum Kind : std::uint8_t { none, right_peer, right_port };
+  RuleRef rule;
+  Kind kind = none;
+};
+NearestRule find_nearest(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                         const Packet& packet, const Remote& remote);
+void prefetch_nearest(const CompiledInventory& c, const NearestRule& nearest);
+void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                        const Packet& packet, const Remote& remote, std::string_view what,
+                        const NearestRule& nearest, PointDecision& out);
 // "sg-0aa (app)", or the id alone when the group is unnamed or not in the inventory.
 std::string group_label(const Inventory& inventory, std::string_view id);
 // "tcp/22", "icmp/8:0", "proto/50", "all" for a packet.

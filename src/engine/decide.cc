@@ -2,9 +2,11 @@
 // point flow and combines its two sides without allocating; Engine::decide() also answers set
 // questions by cutting the flow into cells (service pieces × source atoms × destination atoms)
 // inside which every rule behaves alike, deciding one representative packet per cell, and merging
-// the cells back into readable parts; a point flow takes decide_point(), its one cell. The batch
-// forms (Engine::verdicts(), Engine::decide() over an array) prefetch a window of flows' data in
-// passes. Entry points: Engine::decide(), Engine::verdict(), Engine::verdicts().
+// the cells back into readable parts; a point flow takes decide_point_cell() and
+// write_point_reasons(), its one cell into a PointDecision's reused buffers. The batch forms
+// (Engine::verdicts(), Engine::decide() over an array, Engine::decide_points()) prefetch a window
+// of flows' data in passes. Entry points: Engine::decide(), Engine::decide_points(),
+// Engine::verdict(), Engine::verdicts().
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -660,10 +662,11 @@ Verdict combine(const std::set<Side>& seen) {
   return applicable.count(Side::allow) ? Verdict::partial : Verdict::unknown;
 }
 
-// Moves the strings of `more` not yet in `out` to its end.
-void add_unique(std::vector<std::string>& out, std::vector<std::string>&& more) {
-  for (std::string& s : more) {
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+// Appends the reasons of `more` not yet in `out` to its end.
+void add_unique(std::vector<std::string>& out, const PointDecision& more) {
+  for (std::size_t i = 0; i < more.reason_count(); ++i) {
+    const std::string_view s = more.reason(i);
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.emplace_back(s);
   }
 }
 
@@ -699,7 +702,7 @@ void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom
   };
   const SideInfo sides[] = {{v.egress, src, Direction::egress, ctx.to_destination, d.egress},
                             {v.ingress, dst, Direction::ingress, ctx.to_source, d.ingress}};
-  std::vector<std::string> reasons;
+  PointDecision reasons;  // the collectors' buffers; only the reasons are used
   for (const SideInfo& s : sides) {
     if (s.atom.iface < 0) continue;
     const auto iface = static_cast<std::uint32_t>(s.atom.iface);
@@ -711,15 +714,25 @@ void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom
     } else if (deny_details) {
       collect_deny_reasons(c, iface, s.direction, ctx.packet, s.remote, what(), reasons);
     }
-    add_unique(d.reasons, std::move(reasons));
+    add_unique(d.reasons, reasons);
   }
 }
 
-// "tcp/22 from 10.0.0.5 to 10.0.1.5": the packet of a point cell as a deny's reason quotes it.
-std::string cell_text(const CellContext& ctx) {
+// "tcp/22 from 10.0.0.5 to 10.0.1.5": the packet of a point cell as a deny's reason quotes it,
+// written into `out` (reused: the addresses' text fits std::string's inline buffer).
+void cell_text(const CellContext& ctx, std::string& out) {
   const Family family = ctx.packet.family;
-  return packet_text(ctx.packet) + " from " + to_string(Address{family, ctx.to_source.bits}) +
-         " to " + to_string(Address{family, ctx.to_destination.bits});
+  out = packet_text(ctx.packet);
+  out += " from ";
+  out += to_string(Address{family, ctx.to_source.bits});
+  out += " to ";
+  out += to_string(Address{family, ctx.to_destination.bits});
+}
+
+std::string cell_text(const CellContext& ctx) {
+  std::string out;
+  cell_text(ctx, out);
+  return out;
 }
 
 void sort_rules(SideDecision& side) {
@@ -731,43 +744,164 @@ constexpr const char* kNoSides =
     "neither endpoint is an interface of the inventory, so no security group of the inventory "
     "decides the flow";
 
-// decide() of a point flow: the one cell of the general path below, without its sets, vectors of
-// atoms and cells, and without formatting the packet's text unless a side denies. The same
-// Decision (tests/engine: engine = reference evaluator; cmp of query --batch output).
-Decision decide_point(const CompiledInventory& c, const Flow& flow) {
-  Decision d;
-  const Family family = flow_family(flow);
+void sort_rules(std::vector<RuleRef>& rules) {
+  std::sort(rules.begin(), rules.end());
+  rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+}
+
+void add_reason(PointDecision& out, std::string_view reason) {
+  out.reason_text += reason;
+  out.reason_ends.push_back(static_cast<std::uint32_t>(out.reason_text.size()));
+}
+
+// Where a point flow's endpoints resolved (the batch pipeline's state between its passes).
+struct PointEnds {
+  Family family = Family::ipv4;
+  std::int32_t src = -1;
+  std::int32_t dst = -1;
+  bool src_public = false;
+  bool dst_public = false;
+};
+
+PointEnds point_ends(const CompiledInventory& c, const Flow& flow) {
+  PointEnds p;
+  p.family = flow_family(flow);
+  p.src = endpoint_iface(c, flow.source, p.family, p.src_public);
+  p.dst = endpoint_iface(c, flow.destination, p.family, p.dst_public);
+  return p;
+}
+
+// decide() of a point flow, into `out`'s reused buffers: the one cell of the general path below,
+// without its sets, vectors of atoms and cells, without formatting the packet's text unless a
+// side denies, and with the reasons written in place (explain.cc). The same answer as the general
+// path (tests/engine: engine = reference evaluator; cmp of query --batch output).
+//
+// In two steps, so that a batch can prefetch between them what the reasons' text reads of the
+// model (the nearest rules' records): decide_point_cell() settles the verdicts, the allowing
+// rules and the nearest rules; write_point_reasons() writes the reasons in the order of the sides.
+struct PendingPoint {
+  bool resolved = false;  // both endpoints resolved: the rest is set
   Atom src, dst;
+  CellContext ctx;
+  CellVerdict v;
+  NearestRule nearest[2];  // of each denying side: egress, ingress
+};
+
+void decide_point_cell(const CompiledInventory& c, const Flow& flow, const PointEnds& ends,
+                       PointDecision& out, PendingPoint& p) {
+  out.clear();
+  out.point = true;
   std::string problem;
-  if (!resolve_single(c, flow.source, family, src, &problem)) d.reasons.push_back(problem);
+  p.resolved = true;
+  if (!endpoint_atom(c, flow.source, ends.family, ends.src, ends.src_public, p.src, &problem)) {
+    add_reason(out, problem);
+    p.resolved = false;
+  }
   problem.clear();
-  if (!resolve_single(c, flow.destination, family, dst, &problem)) d.reasons.push_back(problem);
-  if (!d.reasons.empty()) {
-    d.verdict = Verdict::unknown;
-    return d;
+  if (!endpoint_atom(c, flow.destination, ends.family, ends.dst, ends.dst_public, p.dst,
+                     &problem)) {
+    add_reason(out, problem);
+    p.resolved = false;
+  }
+  if (!p.resolved) {
+    out.verdict = Verdict::unknown;
+    return;
   }
   const auto key = service_keys(flow.service).first;
-  const Packet packet{flow.service.protocol, static_cast<std::uint16_t>(key), family};
-  describe_atom(c, src, d.egress);
-  describe_atom(c, dst, d.ingress);
-  const CellContext ctx = cell_context(c, packet, src, dst);
-  const CellVerdict v = decide_cell(c, ctx, src, dst);
-  std::string what;
-  explain_cell(
-      c, ctx, src, dst, v,
-      [&]() -> const std::string& {
-        if (what.empty()) what = cell_text(ctx);
-        return what;
-      },
-      d, true);
-  d.verdict = to_verdict(v.overall);
-  d.egress.verdict = to_verdict(v.egress);
-  d.ingress.verdict = to_verdict(v.ingress);
-  sort_rules(d.egress);
-  sort_rules(d.ingress);
-  if (v.egress == Side::not_applicable && v.ingress == Side::not_applicable) {
-    d.reasons.push_back(kNoSides);
+  const Packet packet{flow.service.protocol, static_cast<std::uint16_t>(key), ends.family};
+  p.ctx = cell_context(c, packet, p.src, p.dst);
+  p.v = decide_cell(c, p.ctx, p.src, p.dst);
+  const Side verdicts[] = {p.v.egress, p.v.ingress};
+  const Atom* atoms[] = {&p.src, &p.dst};
+  const Remote* remotes[] = {&p.ctx.to_destination, &p.ctx.to_source};
+  std::vector<RuleRef>* rules[] = {&out.egress_rules, &out.ingress_rules};
+  for (int s = 0; s < 2; ++s) {
+    p.nearest[s] = NearestRule{};
+    if (atoms[s]->iface < 0) continue;
+    const auto iface = static_cast<std::uint32_t>(atoms[s]->iface);
+    const Direction direction = s == 0 ? Direction::egress : Direction::ingress;
+    if (verdicts[s] == Side::allow) {
+      collect_allowing(c, iface, direction, packet, *remotes[s], *rules[s]);
+    } else if (verdicts[s] == Side::deny) {
+      p.nearest[s] = find_nearest(c, iface, direction, packet, *remotes[s]);
+      prefetch_nearest(c, p.nearest[s]);
+    }
   }
+  out.verdict = to_verdict(p.v.overall);
+  out.egress = to_verdict(p.v.egress);
+  out.ingress = to_verdict(p.v.ingress);
+  sort_rules(out.egress_rules);
+  sort_rules(out.ingress_rules);
+}
+
+void write_point_reasons(const CompiledInventory& c, const PendingPoint& p, PointDecision& out) {
+  if (!p.resolved) return;
+  thread_local std::string what;  // the packet's text, once a side denies
+  bool have_what = false;
+  const Side verdicts[] = {p.v.egress, p.v.ingress};
+  const Atom* atoms[] = {&p.src, &p.dst};
+  const Remote* remotes[] = {&p.ctx.to_destination, &p.ctx.to_source};
+  for (int s = 0; s < 2; ++s) {
+    if (atoms[s]->iface < 0) continue;
+    const auto iface = static_cast<std::uint32_t>(atoms[s]->iface);
+    const Direction direction = s == 0 ? Direction::egress : Direction::ingress;
+    if (verdicts[s] == Side::unknown) {
+      collect_unknown_reasons(c, iface, direction, p.ctx.packet, *remotes[s], out);
+    } else if (verdicts[s] == Side::deny) {
+      if (!have_what) cell_text(p.ctx, what);
+      have_what = true;
+      write_deny_reasons(c, iface, direction, p.ctx.packet, *remotes[s], what, p.nearest[s], out);
+    }
+  }
+  if (p.v.egress == Side::not_applicable && p.v.ingress == Side::not_applicable) {
+    add_reason(out, kNoSides);
+  }
+}
+
+// What write_point_reasons() reads of a denying side: the interface's id and its groups' text,
+// and the records of the nearest rule, once prefetch_nearest() has brought its group in.
+void prefetch_nearest_records(const CompiledInventory& c, const PendingPoint& p) {
+  if (!p.resolved) return;
+  const Side verdicts[] = {p.v.egress, p.v.ingress};
+  const Atom* atoms[] = {&p.src, &p.dst};
+  for (int s = 0; s < 2; ++s) {
+    if (verdicts[s] != Side::deny || atoms[s]->iface < 0) continue;
+    const auto i = static_cast<std::size_t>(atoms[s]->iface);
+    __builtin_prefetch(c.inventory->interfaces[i].id.data());
+    const char* text = c.group_text.data();
+    for (std::uint32_t at = c.group_text_of[i]; at < c.group_text_of[i + 1]; at += 64) {
+      __builtin_prefetch(text + at);
+    }
+  }
+  for (const NearestRule& n : p.nearest) {
+    if (n.kind == NearestRule::none) continue;
+    const Group& g = c.inventory->groups[n.rule.group];
+    const Rule& r = g.rules[n.rule.rule];
+    __builtin_prefetch(g.id.data());
+    __builtin_prefetch(&r.location);
+    __builtin_prefetch(&r.id);
+  }
+}
+
+// decide() of a point flow as a Decision: decide_point_cell() and write_point_reasons() above,
+// with the sides' interfaces and groups.
+Decision decide_point(const CompiledInventory& c, const Flow& flow) {
+  PointDecision p;
+  PendingPoint pending;
+  decide_point_cell(c, flow, point_ends(c, flow), p, pending);
+  write_point_reasons(c, pending, p);
+  Decision d;
+  if (pending.resolved) {
+    describe_atom(c, pending.src, d.egress);
+    describe_atom(c, pending.dst, d.ingress);
+  }
+  d.verdict = p.verdict;
+  d.egress.verdict = p.egress;
+  d.ingress.verdict = p.ingress;
+  d.egress.rules = std::move(p.egress_rules);
+  d.ingress.rules = std::move(p.ingress_rules);
+  d.reasons.reserve(p.reason_count());
+  for (std::size_t i = 0; i < p.reason_count(); ++i) d.reasons.emplace_back(p.reason(i));
   return d;
 }
 
@@ -792,23 +926,6 @@ const CompiledInventory& Engine::compiled() const {
 
 namespace detail {
 namespace {
-
-// Where a point flow's endpoints resolved (the batch pipeline's state between its passes).
-struct PointEnds {
-  Family family = Family::ipv4;
-  std::int32_t src = -1;
-  std::int32_t dst = -1;
-  bool src_public = false;
-  bool dst_public = false;
-};
-
-PointEnds point_ends(const CompiledInventory& c, const Flow& flow) {
-  PointEnds p;
-  p.family = flow_family(flow);
-  p.src = endpoint_iface(c, flow.source, p.family, p.src_public);
-  p.dst = endpoint_iface(c, flow.destination, p.family, p.dst_public);
-  return p;
-}
 
 Verdict point_verdict(const CompiledInventory& c, const Flow& flow, const PointEnds& p) {
   Atom src, dst;
@@ -866,6 +983,9 @@ void prefetch_rule_ranges(const CompiledInventory& c, std::int32_t iface, Direct
   }
 }
 
+// The first lines of each group's rules: the rest streams in behind them.
+constexpr std::size_t kRulePrefetchBytes = 256;
+
 void prefetch_rules(const CompiledInventory& c, std::int32_t iface, Direction d) {
   if (iface < 0) return;
   for (const std::int32_t g : c.interfaces[static_cast<std::size_t>(iface)].group_indices) {
@@ -873,12 +993,11 @@ void prefetch_rules(const CompiledInventory& c, std::int32_t iface, Direction d)
     const std::size_t at = 2 * static_cast<std::size_t>(g) + static_cast<int>(d);
     const auto* first = reinterpret_cast<const char*>(c.explain_rules.data() + c.explain_of[at]);
     const std::size_t bytes = (c.explain_of[at + 1] - c.explain_of[at]) * sizeof(ExplainRule);
-    for (std::size_t at_byte = 0; at_byte < bytes && at_byte < 256; at_byte += 64) {
+    for (std::size_t at_byte = 0; at_byte < bytes && at_byte < kRulePrefetchBytes; at_byte += 64) {
       __builtin_prefetch(first + at_byte);
     }
   }
 }
-
 
 constexpr std::size_t kWindow = 16;  // flows whose cache misses are overlapped
 
@@ -919,6 +1038,22 @@ void prefetch_window(const CompiledInventory& c, FlowWindow& w, bool explain) {
   }
 }
 
+// prefetch_window() for flows that are explained, then the rule ranges and rules the explanation
+// reads, each pass over the whole window so that its loads overlap.
+void prefetch_explained_window(const CompiledInventory& c, FlowWindow& w) {
+  prefetch_window(c, w, /*explain=*/true);
+  for (std::size_t i = 0; i < w.n; ++i) {
+    if (!w.point[i]) continue;
+    prefetch_rule_ranges(c, w.ends[i].src, Direction::egress);
+    prefetch_rule_ranges(c, w.ends[i].dst, Direction::ingress);
+  }
+  for (std::size_t i = 0; i < w.n; ++i) {
+    if (!w.point[i]) continue;
+    prefetch_rules(c, w.ends[i].src, Direction::egress);
+    prefetch_rules(c, w.ends[i].dst, Direction::ingress);
+  }
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -931,18 +1066,35 @@ void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
   for (std::size_t base = 0; base < count; base += kWindow) {
     w.flows = flows + base;
     w.n = std::min(kWindow, count - base);
-    prefetch_window(c, w, /*explain=*/true);
-    for (std::size_t i = 0; i < w.n; ++i) {
-      if (!w.point[i]) continue;
-      prefetch_rule_ranges(c, w.ends[i].src, Direction::egress);
-      prefetch_rule_ranges(c, w.ends[i].dst, Direction::ingress);
-    }
-    for (std::size_t i = 0; i < w.n; ++i) {
-      if (!w.point[i]) continue;
-      prefetch_rules(c, w.ends[i].src, Direction::egress);
-      prefetch_rules(c, w.ends[i].dst, Direction::ingress);
-    }
+    prefetch_explained_window(c, w);
     for (std::size_t i = 0; i < w.n; ++i) out[base + i] = decide(w.flows[i]);
+  }
+}
+
+// The same decisions as decide() over an array, for point flows into reused PointDecisions: the
+// same passes, then decide_point_cell() from the endpoints the passes resolved, a pass that
+// prefetches the nearest rules' records, and write_point_reasons().
+void Engine::decide_points(const Flow* flows, std::size_t count, PointDecision* out) const {
+  const CompiledInventory& c = *impl_;
+  FlowWindow w;
+  for (std::size_t base = 0; base < count; base += kWindow) {
+    w.flows = flows + base;
+    w.n = std::min(kWindow, count - base);
+    prefetch_explained_window(c, w);
+    PendingPoint pending[kWindow];
+    for (std::size_t i = 0; i < w.n; ++i) {
+      if (w.point[i]) {
+        decide_point_cell(c, w.flows[i], w.ends[i], out[base + i], pending[i]);
+      } else {
+        out[base + i].clear();
+      }
+    }
+    for (std::size_t i = 0; i < w.n; ++i) {
+      if (w.point[i]) prefetch_nearest_records(c, pending[i]);
+    }
+    for (std::size_t i = 0; i < w.n; ++i) {
+      if (w.point[i]) write_point_reasons(c, pending[i], out[base + i]);
+    }
   }
 }
 
@@ -963,8 +1115,7 @@ void Engine::verdicts(const Flow* flows, std::size_t count, Verdict* out) const 
     w.n = std::min(kWindow, count - base);
     prefetch_window(c, w, /*explain=*/false);
     for (std::size_t i = 0; i < w.n; ++i) {
-      out[base + i] =
-          w.point[i] ? point_verdict(c, w.flows[i], w.ends[i]) : verdict(w.flows[i]);
+      out[base + i] = w.point[i] ? point_verdict(c, w.flows[i], w.ends[i]) : verdict(w.flows[i]);
     }
   }
 }

@@ -1,8 +1,9 @@
 // Explanations, computed after the verdict and only when asked for: which rules allow a packet (a
 // direct scan of the interface's rules, not the compiled tables), why a side is unknown, and for a
-// deny the groups consulted and the nearest rule. Also describe_rule(), the one-line rule text.
-// Entry points: collect_allowing(), collect_unknown_reasons(), collect_deny_reasons(),
-// describe_rule().
+// deny the groups consulted and the nearest rule; the reasons are written piece by piece into a
+// PointDecision's one text buffer. Also describe_rule(), the one-line rule text.
+// Entry points: collect_allowing(), collect_unknown_reasons(), collect_deny_reasons() (or
+// find_nearest() then write_deny_reasons()), describe_rule().
 #include <algorithm>
 
 #include "engine/compiled.h"
@@ -32,30 +33,88 @@ std::string rule_service_text(const Rule& rule) {
   return out;
 }
 
-std::string peer_text(const Inventory& inv, const Peer& peer) {
-  switch (peer.kind) {
-    case PeerKind::cidr4:
-    case PeerKind::cidr6:
-      return to_string(peer.cidr);
-    case PeerKind::prefix_list:
-      return peer.id;
-    case PeerKind::group:
-      return group_label(inv, peer.id);
-  }
-  return peer.id;
+// group_label() appended to `out`, of a group found already (or nullptr).
+void append_group_label(std::string& out, std::string_view id, const Group* g) {
+  out += id;
+  if (g == nullptr || g->name.empty()) return;
+  out += " (";
+  out += g->name;
+  out += ')';
 }
 
-std::string rule_label(const Inventory& inv, RuleRef ref) {
+// The group a rule's reference names: from its token when compiled (no id lookup), else by id.
+const Group* referenced_group(const Inventory& inv, const CompiledInventory* c, RuleRef ref,
+                              const Peer& peer) {
+  if (c != nullptr) {
+    const std::int32_t token = c->rule_info(ref).reference;
+    if (token >= 0) {
+      const std::int32_t index = c->groups[static_cast<std::size_t>(token)].index;
+      return index >= 0 ? &inv.groups[static_cast<std::size_t>(index)] : nullptr;
+    }
+  }
+  return inv.find_group(peer.id);
+}
+
+// describe_rule() appended to `out`; `c` (optional) spares the lookup of a referenced group.
+void append_rule_description(std::string& out, const Inventory& inv, const CompiledInventory* c,
+                             RuleRef ref) {
+  const Rule& r = inv.groups[ref.group].rules[ref.rule];
+  out += rule_service_text(r);
+  out += r.direction == Direction::ingress ? " from " : " to ";
+  switch (r.peer.kind) {
+    case PeerKind::cidr4:
+    case PeerKind::cidr6:
+      out += to_string(r.peer.cidr);
+      return;
+    case PeerKind::prefix_list:
+      out += r.peer.id;
+      return;
+    case PeerKind::group:
+      append_group_label(out, r.peer.id, referenced_group(inv, c, ref, r.peer));
+      return;
+  }
+  out += r.peer.id;
+}
+
+// Location::to_string() of a place in the inventory, appended to `out`.
+void append_location(std::string& out, const Inventory& inv, const SourcePos& pos) {
+  if (pos.file < inv.files.size()) out += inv.files[pos.file];
+  if (pos.line == 0) return;
+  append_number(out, ':', pos.line);
+  append_number(out, ':', pos.column);
+}
+
+// "sg-0aa rule sgr-1 allows tcp/22 from 10.0.0.0/8 (file:line:col)", appended to `out`.
+void append_rule_label(std::string& out, const CompiledInventory& c, RuleRef ref) {
+  const Inventory& inv = *c.inventory;
   const Group& g = inv.groups[ref.group];
   const Rule& r = g.rules[ref.rule];
-  std::string out = g.id;
-  if (!r.id.empty()) out += " rule " + r.id;
-  out += " allows " + describe_rule(inv, ref) + " (" + inv.location(r.location).to_string() + ")";
-  return out;
+  out += g.id;
+  if (!r.id.empty()) {
+    out += " rule ";
+    out += r.id;
+  }
+  out += " allows ";
+  append_rule_description(out, inv, &c, ref);
+  out += " (";
+  append_location(out, inv, r.location);
+  out += ')';
+}
+
+// Ends the reason written at out.reason_text[start..): kept unless `out` holds the same text.
+void finish_reason(PointDecision& out, std::size_t start) {
+  const std::string_view text = std::string_view(out.reason_text).substr(start);
+  for (std::size_t i = 0; i < out.reason_count(); ++i) {
+    if (out.reason(i) == text) {
+      out.reason_text.resize(start);
+      return;
+    }
+  }
+  out.reason_ends.push_back(static_cast<std::uint32_t>(out.reason_text.size()));
 }
 
 // Why a rule whose service matches does not match the peer, in the words a user checks first.
-std::string why_wrong_peer(const RuleInfo& info, Family family, const Remote& remote) {
+const char* why_wrong_peer(const RuleInfo& info, Family family, const Remote& remote) {
   if (info.peer_kind == PeerKind::group && remote.translated) {
     return "but the path goes through a public address, where group references never match";
   }
@@ -73,18 +132,28 @@ std::string why_wrong_peer(const RuleInfo& info, Family family, const Remote& re
 
 // The valid rules of the interface's defined groups in one direction, in the interface's order of
 // groups (indexes resolved at compile time), as their ExplainRule: one small contiguous array per
-// group and direction instead of the model's rules.
+// group and direction instead of the model's rules. f(rule, ref) is called on each in turn until
+// it returns true (found what it looked for).
 template <typename F>
-void for_each_rule(const CompiledInventory& c, std::uint32_t iface, Direction d, F&& f) {
+void find_rule(const CompiledInventory& c, std::uint32_t iface, Direction d, F&& f) {
   for (const std::int32_t index : c.interfaces[iface].group_indices) {
     if (index < 0) continue;
     const auto gi = static_cast<std::uint32_t>(index);
     const std::size_t at = 2 * gi + static_cast<std::size_t>(d);
     for (std::uint32_t k = c.explain_of[at]; k < c.explain_of[at + 1]; ++k) {
       const ExplainRule& e = c.explain_rules[k];
-      f(e, RuleRef{gi, e.rule});
+      if (f(e, RuleRef{gi, e.rule})) return;
     }
   }
+}
+
+// Every rule: find_rule() that never stops.
+template <typename F>
+void for_each_rule(const CompiledInventory& c, std::uint32_t iface, Direction d, F&& f) {
+  find_rule(c, iface, d, [&f](const ExplainRule& e, RuleRef ref) {
+    f(e, ref);
+    return false;
+  });
 }
 
 bool cidr_contains(const RuleInfo& info, Family family, u128 bits) {
@@ -144,9 +213,9 @@ Tri rule_matches_of(const CompiledInventory& c, const Info& info, const Packet& 
 }  // namespace
 
 std::string group_label(const Inventory& inventory, std::string_view id) {
-  const Group* g = inventory.find_group(id);
-  if (g == nullptr || g->name.empty()) return std::string(id);
-  return std::string(id) + " (" + g->name + ")";
+  std::string out;
+  append_group_label(out, id, inventory.find_group(id));
+  return out;
 }
 
 std::string packet_text(const Packet& p) {
@@ -199,82 +268,143 @@ void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction
   });
 }
 
+// The reasons are written straight into out.reason_text, piece by piece, and kept by
+// finish_reason() unless already there: no string per reason or per piece.
 void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                             const Packet& packet, const Remote& remote,
-                             std::vector<std::string>& out) {
+                             const Packet& packet, const Remote& remote, PointDecision& out) {
   const Inventory& inv = *c.inventory;
   const Interface& x = inv.interfaces[iface];
+  std::string& text = out.reason_text;
   for (const std::string& gid : x.groups) {
     if (inv.find_group(gid) == nullptr) {
-      out.push_back(x.id + " carries " + gid + ", whose rules are not in the inventory");
+      const std::size_t start = text.size();
+      text += x.id;
+      text += " carries ";
+      text += gid;
+      text += ", whose rules are not in the inventory";
+      finish_reason(out, start);
     }
   }
   for_each_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {
     if (rule_matches_of(c, info, packet, remote) != Tri::unknown) return;
     const Group& g = inv.groups[ref.group];
     const Rule& r = g.rules[ref.rule];
-    const std::string where = " (" + g.id + ", " + inv.location(r.location).to_string() + ")";
+    const auto where = [&] {  // " (sg-…, file:line:col)"
+      text += " (";
+      text += g.id;
+      text += ", ";
+      append_location(text, inv, r.location);
+      text += ')';
+    };
+    std::size_t start = text.size();
     if (info.service_unresolved) {
       const SourcePos at = r.unresolved.location.line != 0 ? r.unresolved.location : r.location;
-      out.push_back("the rule " + describe_rule(inv, ref) + " might allow it: its " +
-                    unresolved_service_text(r) + " is not known before deployment (" + g.id + ", " +
-                    inv.location(at).to_string() + ")");
+      text += "the rule ";
+      append_rule_description(text, inv, &c, ref);
+      text += " might allow it: its ";
+      text += unresolved_service_text(r);
+      text += " is not known before deployment (";
+      text += g.id;
+      text += ", ";
+      append_location(text, inv, at);
+      text += ')';
+      finish_reason(out, start);
       if (peer_matches_of(c, info, packet.family, remote) == Tri::allow) return;
+      start = text.size();
     }
     if (r.peer.kind == PeerKind::prefix_list) {
-      out.push_back("the entries of prefix list " + r.peer.id + " are not in the inventory" +
-                    where);
+      text += "the entries of prefix list ";
+      text += r.peer.id;
+      text += " are not in the inventory";
     } else if (inv.find_group(r.peer.id) == nullptr) {
-      out.push_back("group " + r.peer.id + " is not in the inventory, so its members are unknown" +
-                    where);
+      text += "group ";
+      text += r.peer.id;
+      text += " is not in the inventory, so its members are unknown";
     } else if (inv.interfaces.empty()) {
-      out.push_back("the inventory has no interfaces, so the members of " + r.peer.id +
-                    " are unknown" + where);
+      text += "the inventory has no interfaces, so the members of ";
+      text += r.peer.id;
+      text += " are unknown";
     } else {
-      out.push_back("some members of " + r.peer.id + " have no known addresses" + where);
+      text += "some members of ";
+      text += r.peer.id;
+      text += " have no known addresses";
     }
+    where();
+    finish_reason(out, start);
   });
 }
 
-void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                          const Packet& packet, const Remote& remote, const std::string& what,
-                          std::vector<std::string>& out) {
+NearestRule find_nearest(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                         const Packet& packet, const Remote& remote) {
+  // The first rule with the right peer is the answer when there is one (the scan stops there);
+  // else the first with the right port.
+  NearestRule nearest;
+  find_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {
+    if (!info.has_service) return false;
+    const bool service_ok = info.service.matches(packet);
+    if (service_ok && nearest.kind == NearestRule::right_port) return false;
+    const Tri peer_ok = peer_matches_of(c, info, packet.family, remote);
+    if (!service_ok && peer_ok == Tri::allow) {
+      nearest = {ref, NearestRule::right_peer};
+      return true;
+    }
+    if (service_ok && peer_ok == Tri::deny) nearest = {ref, NearestRule::right_port};
+    return false;
+  });
+  return nearest;
+}
+
+void prefetch_nearest(const CompiledInventory& c, const NearestRule& nearest) {
+  if (nearest.kind == NearestRule::none) return;
+  const Group& g = c.inventory->groups[nearest.rule.group];
+  __builtin_prefetch(&g.id);
+  __builtin_prefetch(&g.rules);
+}
+
+void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                        const Packet& packet, const Remote& remote, std::string_view what,
+                        const NearestRule& nearest, PointDecision& out) {
   const Inventory& inv = *c.inventory;
   const Interface& x = inv.interfaces[iface];
   // The groups' text was composed at compile time (group_text).
   const std::string_view groups(c.group_text.data() + c.group_text_of[iface],
                                 c.group_text_of[iface + 1] - c.group_text_of[iface]);
-  std::string reason = direction_name(direction);
-  reason += " of ";
-  reason += x.id;
-  reason += ": no rule of ";
-  reason += groups.empty() ? std::string_view("its groups (none)") : groups;
-  reason += " allows ";
-  reason += what;
-  out.push_back(std::move(reason));
-  std::optional<RuleRef> right_peer, right_port;
-  for_each_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {
-    if (!info.has_service || (right_peer && right_port)) return;
-    const bool service_ok = info.service.matches(packet);
-    const Tri peer_ok = peer_matches_of(c, info, packet.family, remote);
-    if (!service_ok && peer_ok == Tri::allow && !right_peer) right_peer = ref;
-    if (service_ok && peer_ok == Tri::deny && !right_port) right_port = ref;
-  });
-  if (right_peer) {
-    out.push_back("nearest: " + rule_label(inv, *right_peer) + ": right peer, wrong port");
-  } else if (right_port) {
-    out.push_back("nearest: " + rule_label(inv, *right_port) + ": right port, " +
-                  why_wrong_peer(c.rule_info(*right_port), packet.family, remote));
+  std::string& text = out.reason_text;
+  std::size_t start = text.size();
+  text += direction_name(direction);
+  text += " of ";
+  text += x.id;
+  text += ": no rule of ";
+  text += groups.empty() ? std::string_view("its groups (none)") : groups;
+  text += " allows ";
+  text += what;
+  finish_reason(out, start);
+  if (nearest.kind == NearestRule::none) return;
+  start = text.size();
+  text += "nearest: ";
+  append_rule_label(text, c, nearest.rule);
+  if (nearest.kind == NearestRule::right_peer) {
+    text += ": right peer, wrong port";
+  } else {
+    text += ": right port, ";
+    text += why_wrong_peer(c.rule_info(nearest.rule), packet.family, remote);
   }
+  finish_reason(out, start);
+}
+
+void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
+                          const Packet& packet, const Remote& remote, std::string_view what,
+                          PointDecision& out) {
+  write_deny_reasons(c, iface, direction, packet, remote, what,
+                     find_nearest(c, iface, direction, packet, remote), out);
 }
 
 }  // namespace detail
 
 std::string describe_rule(const Inventory& inventory, RuleRef ref) {
-  const Group& g = inventory.groups[ref.group];
-  const Rule& r = g.rules[ref.rule];
-  return detail::rule_service_text(r) + (r.direction == Direction::ingress ? " from " : " to ") +
-         detail::peer_text(inventory, r.peer);
+  std::string out;
+  detail::append_rule_description(out, inventory, nullptr, ref);
+  return out;
 }
 
 }  // namespace sgcheck
