@@ -105,13 +105,13 @@ bool fails(const LintResult& result, FindingSeverity fail_on) {
 
 void print_report(const LintCommandOptions& command, const LintResult& result, bool failed) {
   if (command.format == "json") {
-    std::cout << lint_json(result);
+    write_lint_json(std::cout, result);
   } else if (command.format == "sarif") {
-    std::cout << lint_sarif(result, SGCHECK_VERSION);
+    write_lint_sarif(std::cout, result, SGCHECK_VERSION);
   } else if (!command.quiet) {
     TextReportOptions text;
     text.color = use_color(command.no_color);
-    std::cout << lint_text(result, text);
+    write_lint_text(std::cout, result, text);
   } else if (failed) {
     std::cout << lint_summary_line(result);
   }

@@ -137,16 +137,40 @@ const CheckInfo* find_builtin_check(std::string_view id) {
   return nullptr;
 }
 
+namespace {
+
+// The catalogue's title and refs of each built-in check, made once and shared by its findings.
+struct SharedMetadata {
+  Shared<std::string> title;
+  Shared<std::vector<std::string>> refs;
+};
+
+const std::vector<SharedMetadata>& shared_metadata() {
+  static const std::vector<SharedMetadata> shared = [] {
+    std::vector<SharedMetadata> out;
+    for (const CheckInfo& info : builtin_checks()) out.push_back({info.title, info.refs});
+    return out;
+  }();
+  return shared;
+}
+
+}  // namespace
+
 Finding make_finding(std::string_view id, std::string message, Location location) {
-  const CheckInfo* info = find_builtin_check(id);
+  const std::vector<CheckInfo>& checks = builtin_checks();
   Finding f;
   f.id = std::string(id);
   f.message = std::move(message);
+  // A message built with operator+ chains keeps the capacity its last append doubled to: up to
+  // twice its length, for as long as the finding lives (94,000 of them on a large inventory).
+  if (f.message.capacity() > f.message.size() + f.message.size() / 8) f.message.shrink_to_fit();
   f.location = std::move(location);
-  if (info != nullptr) {
-    f.title = info->title;
-    f.severity = info->severity;
-    f.refs = info->refs;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (checks[i].id != id) continue;
+    f.title = shared_metadata()[i].title;
+    f.severity = checks[i].severity;
+    f.refs = shared_metadata()[i].refs;
+    break;
   }
   return f;
 }

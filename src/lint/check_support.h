@@ -79,25 +79,40 @@ inline std::string rule_with_place(const Inventory& inv, const Group& group, con
   return rule_text(rule) + " (" + finding_location(inv, group, rule).to_string() + ")";
 }
 
+// FNV-1a, 64 bits: stable across platforms and releases, which std::hash is not. Fed in parts:
+// hashing "a" then "b" is hashing "ab".
+class Fnv1a {
+ public:
+  void add(std::string_view text) {
+    for (const char c : text) {
+      hash_ ^= static_cast<unsigned char>(c);
+      hash_ *= 0x100000001b3ULL;
+    }
+  }
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+// 16 lower-case hex digits, as "%016llx" prints them.
+inline std::string hex16(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[static_cast<std::size_t>(i)] = kDigits[value & 15];
+  return out;
+}
+
 // Stable across reformatting and reordering: the check, the subject (group or interface) and the
 // canonical rule text, hashed (FNV-1a, 64 bits) to 16 hex digits.
 inline std::string fingerprint(std::string_view id, std::string_view subject,
                                std::string_view text) {
-  std::uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](std::string_view part) {
-    for (const char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ULL;
-    }
-    h ^= 0x1f;  // a separator no text contains
-    h *= 1099511628211ULL;
-  };
-  mix(id);
-  mix(subject);
-  mix(text);
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-  return out;
+  Fnv1a hash;
+  for (const std::string_view part : {id, subject, text}) {
+    hash.add(part);
+    hash.add("\x1f");  // a separator no text contains
+  }
+  return hex16(hash.value());
 }
 
 // The witness of a rule: its first packet (lowest port, the ICMP type/code as written) and peer.
@@ -115,15 +130,23 @@ inline Witness rule_witness(const Rule& rule) {
   return w;
 }
 
-// A finding about one rule of a group, with location, group, rule id and fingerprint filled.
+// A finding about one rule of a group, with location, group, rule id and fingerprint filled;
+// `text` is rule_text(rule), when the caller has it already.
 inline Finding rule_finding(const Inventory& inv, std::string_view id, std::string message,
-                            const Group& group, const Rule& rule) {
+                            const Group& group, const Rule& rule, std::string_view text) {
   Finding f = make_finding(id, std::move(message), finding_location(inv, group, rule));
   f.group = group.id;
   f.rule = rule.id;
-  f.fingerprint = fingerprint(id, group.id,
-                              std::string(direction_name(rule.direction)) + " " + rule_text(rule));
+  std::string key = direction_name(rule.direction);
+  key += ' ';
+  key += text;
+  f.fingerprint = fingerprint(id, group.id, key);
   return f;
+}
+
+inline Finding rule_finding(const Inventory& inv, std::string_view id, std::string message,
+                            const Group& group, const Rule& rule) {
+  return rule_finding(inv, id, std::move(message), group, rule, rule_text(rule));
 }
 
 // How a group reference stands, decided once for every check that reads references.
@@ -167,10 +190,10 @@ class ReferenceIndex {
     const std::string_view target_vpc =
         target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
     const std::string_view own_vpc = owner.vpc_id;
-    const std::string status = ascii_lower(rule.peer.peering_status);
+    const std::string_view status = rule.peer.peering_status;
     if (!own_vpc.empty() && !target_vpc.empty() && own_vpc != target_vpc) {
       auto it = links_.find(key(own_vpc, target_vpc));
-      const bool active = (it != links_.end() && it->second.active) || status == "active";
+      const bool active = (it != links_.end() && it->second.active) || is_active(status);
       if (!active) {
         const bool dead = (it != links_.end() && it->second.dead) || is_dead(status);
         return dead ? RefState::stale : RefState::unpeered;
@@ -186,10 +209,18 @@ class ReferenceIndex {
   }
 
   // The two VPCs may reference each other's groups (same VPC, unknown, or an active peering).
-  static bool is_active(std::string_view status) { return ascii_lower(status) == "active"; }
+  static bool is_active(std::string_view status) { return lower_is(status, "active"); }
   static bool is_dead(std::string_view status) {
-    const std::string s = ascii_lower(status);
-    return s == "deleted" || s == "deleting" || s == "rejected" || s == "expired" || s == "failed";
+    return lower_is(status, "deleted") || lower_is(status, "deleting") ||
+           lower_is(status, "rejected") || lower_is(status, "expired") ||
+           lower_is(status, "failed");
+  }
+  // ascii_lower(text) == lower, without the copy: every group reference asks.
+  static bool lower_is(std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
+    return true;
   }
 
  private:

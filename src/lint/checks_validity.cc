@@ -95,17 +95,63 @@ bool same_rule_listed_twice(const Rule& a, const Rule& b) {
   return !a.id.empty() && a.id == b.id;
 }
 
-void duplicate_findings(const Inventory& inventory, std::vector<Finding>& out) {
+// For every rule of the inventory (group by group, `offset[g] + r`): the first valid rule of its
+// group with the same identity, which SG405 counts once, and the first rule of the same identity
+// that can be a duplicate at all (valid, with a resolved service: the identity has no room for
+// open template values), which SG401 names. kNone where the rule takes no part. The same answers
+// as inserting the identities into a map in rule order, computed once for both checks and without
+// a node per rule: each group's pairs are sorted in one reused buffer.
+constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
+struct IdentityClasses {
+  std::vector<std::size_t> offset;  // per group, then the total
+  std::vector<std::uint32_t> first_valid;
+  std::vector<std::uint32_t> first_eligible;
+};
+
+IdentityClasses identity_classes(const Inventory& inventory) {
+  IdentityClasses c;
+  c.offset.reserve(inventory.groups.size() + 1);
+  std::size_t total = 0;
+  for (const Group& group : inventory.groups) {
+    c.offset.push_back(total);
+    total += group.rules.size();
+  }
+  c.offset.push_back(total);
+  c.first_valid.assign(total, kNone);
+  c.first_eligible.assign(total, kNone);
+  std::vector<std::pair<RuleKey, std::uint32_t>> scratch;
+  for (std::size_t g = 0; g < inventory.groups.size(); ++g) {
+    const Group& group = inventory.groups[g];
+    scratch.clear();
+    for (std::uint32_t r = 0; r < group.rules.size(); ++r)
+      if (group.rules[r].valid) scratch.emplace_back(rule_identity(group.rules[r]), r);
+    std::sort(scratch.begin(), scratch.end());  // by identity, then rule order
+    std::uint32_t first = kNone, eligible = kNone;
+    for (std::size_t i = 0; i < scratch.size(); ++i) {
+      const std::uint32_t r = scratch[i].second;
+      if (i == 0 || !(scratch[i].first == scratch[i - 1].first)) {  // a new identity
+        first = r;
+        eligible = kNone;
+      }
+      c.first_valid[c.offset[g] + r] = first;
+      if (service_unresolved(group.rules[r])) continue;
+      if (eligible == kNone) eligible = r;
+      c.first_eligible[c.offset[g] + r] = eligible;
+    }
+  }
+  return c;
+}
+
+void duplicate_findings(const Inventory& inventory, const IdentityClasses& classes,
+                        std::vector<Finding>& out) {
   for (std::uint32_t g = 0; g < inventory.groups.size(); ++g) {
     const Group& group = inventory.groups[g];
-    std::map<RuleKey, std::uint32_t> first;
+    const std::uint32_t* first = classes.first_eligible.data() + classes.offset[g];
     for (std::uint32_t r = 0; r < group.rules.size(); ++r) {
+      if (first[r] == kNone || first[r] == r) continue;
       const Rule& rule = group.rules[r];
-      // The identity has no room for open values (templates): such a rule is nobody's duplicate.
-      if (!rule.valid || service_unresolved(rule)) continue;
-      const auto [it, inserted] = first.emplace(rule_identity(rule), r);
-      if (inserted) continue;
-      const Rule& original = group.rules[it->second];
+      const Rule& original = group.rules[first[r]];
       if (same_rule_listed_twice(original, rule)) continue;
       const std::string text = describe_rule(inventory, RuleRef{g, r});
       Finding f = make_finding("SG401",
@@ -211,11 +257,12 @@ Weight weight_of(const Inventory& inventory, const Rule& rule) {
 // a duplicate) and invalid rules not at all (AWS would not have them).
 using Counts = std::array<std::array<long, 2>, 2>;
 
-Counts count_rules(const Inventory& inventory, const Group& group) {
+// `first` = the group's slice of IdentityClasses::first_valid.
+Counts count_rules(const Inventory& inventory, const Group& group, const std::uint32_t* first) {
   Counts counts{};
-  std::map<RuleKey, bool> seen;
-  for (const Rule& rule : group.rules) {
-    if (!rule.valid || !seen.emplace(rule_identity(rule), true).second) continue;
+  for (std::uint32_t r = 0; r < group.rules.size(); ++r) {
+    if (first[r] != r) continue;  // invalid, or a later copy
+    const Rule& rule = group.rules[r];
     const Weight w = weight_of(inventory, rule);
     auto& row = counts[rule.direction == Direction::ingress ? 0 : 1];
     if (w.ipv4) row[0] += w.amount;
@@ -276,8 +323,9 @@ class GroupIndex {
 void interface_quota_findings(const Inventory& inventory, const LintOptions& options,
                               const std::vector<Counts>& counts, std::vector<Finding>& out) {
   const GroupIndex group_index(inventory);
+  std::vector<std::string_view> groups;  // the interface's distinct group ids, reused
   for (const Interface& eni : inventory.interfaces) {
-    std::vector<std::string> groups = eni.groups;
+    groups.assign(eni.groups.begin(), eni.groups.end());
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
     const auto finding = [&](std::string message, std::string key) {
@@ -294,7 +342,7 @@ void interface_quota_findings(const Inventory& inventory, const LintOptions& opt
     }
     // The rules of all its groups, per direction and family, against the product quota.
     Counts total{};
-    for (const std::string& id : groups) {
+    for (const std::string_view id : groups) {
       if (const auto g = group_index(id)) {
         for (int d = 0; d < 2; ++d)
           for (int fam = 0; fam < 2; ++fam) total[d][fam] += counts[*g][d][fam];
@@ -315,10 +363,13 @@ void interface_quota_findings(const Inventory& inventory, const LintOptions& opt
 }
 
 void quota_findings(const Inventory& inventory, const LintOptions& options,
-                    std::vector<Finding>& out) {
+                    const IdentityClasses& classes, std::vector<Finding>& out) {
   std::vector<Counts> counts;
   counts.reserve(inventory.groups.size());
-  for (const Group& group : inventory.groups) counts.push_back(count_rules(inventory, group));
+  for (std::size_t g = 0; g < inventory.groups.size(); ++g) {
+    counts.push_back(count_rules(inventory, inventory.groups[g],
+                                 classes.first_valid.data() + classes.offset[g]));
+  }
   group_quota_findings(inventory, options, counts, out);
   interface_quota_findings(inventory, options, counts, out);
 }
@@ -330,13 +381,21 @@ constexpr std::size_t kMaxText = 255;
 // letters, digits and space; `&` only for CIDR rules' descriptions and group names/descriptions.
 constexpr std::string_view kAllowedPunctuation = "._-:/()#,@[]+=;{}!$*";
 
+// Which bytes the set holds (without `&`), one lookup per character of every description.
+constexpr std::array<bool, 256> kAllowedBytes = [] {
+  std::array<bool, 256> allowed{};
+  for (int c = '0'; c <= '9'; ++c) allowed[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) allowed[c] = allowed[c - 'a' + 'A'] = true;
+  allowed[' '] = true;
+  for (const char c : kAllowedPunctuation) allowed[static_cast<unsigned char>(c)] = true;
+  return allowed;
+}();
+
 // The first character outside the set (with or without `&`), as text for a message.
 std::optional<std::string> bad_character(std::string_view text, bool ampersand) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (std::isalnum(c) || c == ' ' ||
-        kAllowedPunctuation.find(text[i]) != std::string_view::npos || (ampersand && c == '&'))
-      continue;
+    if (kAllowedBytes[c] || (ampersand && c == '&')) continue;
     if (c < 0x20 || c >= 0x7f) {
       char buffer[8];
       std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
@@ -479,10 +538,11 @@ void egress_findings(const Inventory& inventory, std::vector<Finding>& out) {
 
 void run_validity_checks(const CheckContext& context, std::vector<Finding>& out) {
   const Inventory& inventory = context.inventory;
-  duplicate_findings(inventory, out);
+  const IdentityClasses classes = identity_classes(inventory);
+  duplicate_findings(inventory, classes, out);
   value_findings(inventory, out);
   port_findings(inventory, out);
-  quota_findings(inventory, context.options, out);
+  quota_findings(inventory, context.options, classes, out);
   text_findings(inventory, out);
   egress_findings(inventory, out);
 }

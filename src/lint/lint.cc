@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "lint/check.h"
+#include "lint/check_support.h"
 #include "policy/policy.h"
 
 namespace sgcheck {
@@ -97,22 +98,6 @@ void run_families(const CheckContext& context, std::vector<Finding>& out, Diagno
 }
 
 // ---- Fingerprints
-
-// FNV-1a, 64 bits: stable across platforms and releases, which std::hash is not.
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-std::string hex16(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 // What an atomic rule allows, as AWS identifies it: never its position, id or description.
 std::string rule_content(const Rule& rule) {
@@ -253,8 +238,8 @@ class SubjectIndex {
 // check id + group/interface + identity: the check's own key when it gave one (in `fingerprint`),
 // else the content of the rule at the finding's position and the witness, else the message
 // without file names and positions.
-std::string fingerprint_of(const Finding& f, const Inventory& inventory, RuleIndex& rules) {
-  std::string identity = f.fingerprint;
+std::string fingerprint_of(Finding& f, const Inventory& inventory, RuleIndex& rules) {
+  std::string identity = std::move(f.fingerprint);
   if (identity.empty()) {
     if (const Rule* rule = rules.at(f.location)) identity = rule_content(*rule);
     if (f.witness) {
@@ -263,13 +248,14 @@ std::string fingerprint_of(const Finding& f, const Inventory& inventory, RuleInd
     }
     if (identity.empty()) identity = without_places(f.message, inventory.files);
   }
-  std::string text = f.id;
-  const std::string* parts[] = {&f.group, &f.interface, &identity};
-  for (const std::string* part : parts) {
-    text += '\n';
-    text += *part;
+  // The hash of id "\n" group "\n" interface "\n" identity, without building that text.
+  detail::Fnv1a hash;
+  hash.add(f.id);
+  for (const std::string* part : {&f.group, &f.interface, &identity}) {
+    hash.add("\n");
+    hash.add(*part);
   }
-  return hex16(fnv1a(text));
+  return detail::hex16(hash.value());
 }
 
 // ---- Suppression by tag
@@ -331,24 +317,29 @@ bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, RuleIndex
   return rule != nullptr && tag_ignores(rule->tags, f.id);
 }
 
-// found[kept[0]], found[kept[1]]… moved out sorted by file, line, column, id and message. The
-// file names are ranked once, so a comparison is integers first; the keys sorted are small, and
-// std::sort makes exactly the comparisons and moves it would make on the kept findings in that
-// order (the comparator answers alike), so ties end where they always did.
-std::vector<Finding> sorted_findings(std::vector<Finding>& found,
-                                     const std::vector<std::uint32_t>& kept) {
-  std::vector<std::string_view> files;
-  for (const std::uint32_t i : kept) files.push_back(found[i].location.file);
+// Keeps found[kept[0]], found[kept[1]]… (kept ascending) and sorts them in place by file, line,
+// column, id and message: no second vector of findings. The file names are ranked once, so a
+// comparison is integers first; the keys sorted are small, and std::sort makes exactly the
+// comparisons and moves it would make on the kept findings in that order (the comparator answers
+// alike), so ties end where they always did. The order found is then applied by following its
+// cycles, a move per finding.
+void sort_findings(std::vector<Finding>& found, const std::vector<std::uint32_t>& kept) {
+  for (std::uint32_t j = 0; j < kept.size(); ++j)
+    if (kept[j] != j) found[j] = std::move(found[kept[j]]);
+  found.erase(found.begin() + static_cast<std::ptrdiff_t>(kept.size()), found.end());
+  std::vector<std::string_view> files;  // runs of one file are common: each run once
+  for (const Finding& f : found)
+    if (files.empty() || files.back() != f.location.file) files.push_back(f.location.file);
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   struct Key {
     std::uint32_t file, line, column, index;
   };
   std::vector<Key> keys;
-  keys.reserve(kept.size());
+  keys.reserve(found.size());
   std::string_view previous;
   std::uint32_t rank = 0;
-  for (const std::uint32_t i : kept) {
+  for (std::uint32_t i = 0; i < found.size(); ++i) {
     const Location& at = found[i].location;
     if (keys.empty() || at.file != previous) {
       previous = at.file;
@@ -365,10 +356,22 @@ std::vector<Finding> sorted_findings(std::vector<Finding>& found,
     const Finding& y = found[b.index];
     return std::tie(x.id, x.message) < std::tie(y.id, y.message);
   });
-  std::vector<Finding> sorted;
-  sorted.reserve(keys.size());
-  for (const Key& k : keys) sorted.push_back(std::move(found[k.index]));
-  return sorted;
+  // Position p takes the finding at keys[p].index; `index` is reset to p once p is filled.
+  for (std::uint32_t start = 0; start < keys.size(); ++start) {
+    if (keys[start].index == start) continue;
+    Finding held = std::move(found[start]);
+    std::uint32_t p = start;
+    for (;;) {
+      const std::uint32_t from = keys[p].index;
+      keys[p].index = p;
+      if (from == start) {
+        found[p] = std::move(held);
+        break;
+      }
+      found[p] = std::move(found[from]);
+      p = from;
+    }
+  }
 }
 
 // The driver's work on one context: the families, then severities, fingerprints, suppression
@@ -397,7 +400,8 @@ LintResult run_checks(const CheckContext& context) {
     }
     kept.push_back(i);
   }
-  result.findings = sorted_findings(found, kept);
+  sort_findings(found, kept);
+  result.findings = std::move(found);
 
   result.summary.files = inventory.files.size();
   result.summary.groups = inventory.groups.size();

@@ -11,7 +11,9 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <set>
+#include <sstream>
 
 namespace sgcheck {
 
@@ -111,25 +113,26 @@ class SourceReader {
   bool have_current_ = false;
 };
 
-// Tabs in the source line are kept in the caret line so that the caret lines up.
-std::string caret_line(std::string_view source, std::uint32_t column) {
-  std::string caret;
+// The caret line, appended: tabs in the source line are kept so that the caret lines up.
+void append_caret(std::string& out, std::string_view source, std::uint32_t column) {
   for (std::uint32_t i = 1; i < column; ++i)
-    caret += (i - 1 < source.size() && source[i - 1] == '\t') ? '\t' : ' ';
-  return caret + '^';
+    out += (i - 1 < source.size() && source[i - 1] == '\t') ? '\t' : ' ';
+  out += '^';
 }
 
-// A long line (minified JSON) is cut to a window around the column, marked with "...".
-std::pair<std::string, std::uint32_t> excerpt_of(const std::string& line, std::uint32_t column) {
+// A long line (minified JSON) is cut to a window around the column, marked with "..."; a short
+// one is shown whole (`window` is then unused).
+std::pair<std::string_view, std::uint32_t> excerpt_of(const std::string& line, std::uint32_t column,
+                                                      std::string& window) {
   constexpr std::size_t kMaxWidth = 120, kBefore = 60;
   if (line.size() <= kMaxWidth) return {line, column};
   const std::size_t at = column == 0 ? 0 : std::min<std::size_t>(column - 1, line.size());
   const std::size_t begin = at > kBefore ? at - kBefore : 0;
-  std::string excerpt = begin > 0 ? "..." : "";
-  const std::size_t prefix = excerpt.size();
-  excerpt += line.substr(begin, kMaxWidth - prefix);
-  if (begin + kMaxWidth - prefix < line.size()) excerpt += "...";
-  return {excerpt, static_cast<std::uint32_t>(at - begin + prefix + 1)};
+  window = begin > 0 ? "..." : "";
+  const std::size_t prefix = window.size();
+  window += line.substr(begin, kMaxWidth - prefix);
+  if (begin + kMaxWidth - prefix < line.size()) window += "...";
+  return {window, static_cast<std::uint32_t>(at - begin + prefix + 1)};
 }
 
 void append_number(std::string& out, std::uint32_t n) {
@@ -167,12 +170,13 @@ void append_finding(std::string& out, const Finding& f, const std::string* sourc
   out += f.message;
   out += '\n';
   if (source == nullptr) return;
-  const auto [excerpt, column] = excerpt_of(*source, f.location.column);
+  std::string window;
+  const auto [excerpt, column] = excerpt_of(*source, f.location.column, window);
   out += "  ";
   out += excerpt;
   out += "\n  ";
   if (color) out += "\033[1;32m";
-  out += caret_line(excerpt, column);
+  append_caret(out, excerpt, column);
   if (color) out += kReset;
   out += '\n';
 }
@@ -287,9 +291,9 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     if (by_id.count(f.id) != 0) continue;
     const auto known = catalogue.find(f.id);
-    by_id.emplace(f.id, known != catalogue.end()
-                            ? known->second
-                            : CheckInfo{f.id, f.title, f.severity, f.title, f.refs});
+    by_id.emplace(f.id, known != catalogue.end() ? known->second
+                                                 : CheckInfo{f.id, f.title.get(), f.severity,
+                                                             f.title.get(), f.refs.get()});
   }
   std::vector<CheckInfo> checks;
   for (auto& [id, info] : by_id) checks.push_back(std::move(info));
@@ -345,14 +349,14 @@ Json finding_json(const Finding& f) {
   return Json{
       {"id", f.id},
       {"severity", finding_severity_name(f.severity)},
-      {"title", f.title},
+      {"title", f.title.get()},
       {"message", f.message},
       {"location",
        {{"file", f.location.file}, {"line", f.location.line}, {"column", f.location.column}}},
       {"group", json_or_null(f.group)},
       {"rule", json_or_null(f.rule)},
       {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
-      {"refs", f.refs}};
+      {"refs", f.refs.get()}};
 }
 
 }  // namespace
@@ -382,7 +386,14 @@ std::string lint_summary_line(const LintResult& result) {
   return out;
 }
 
-std::string lint_text(const LintResult& result, const TextReportOptions& options) {
+namespace {
+
+// Output is written in blocks of about this size: the report of L is 24 MB, never held whole.
+constexpr std::size_t kBlock = 1 << 20;
+
+// The text report, handed to `flush` block by block.
+template <class Flush>
+void render_text(const LintResult& result, const TextReportOptions& options, Flush&& flush) {
   std::string out;
   // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
   // a file come back after another (findings not sorted), it is read again from the start.
@@ -401,41 +412,128 @@ std::string lint_text(const LintResult& result, const TextReportOptions& options
       source = reader->line(f.location.line);
     }
     append_finding(out, f, source, options.color);
+    if (out.size() >= kBlock) {
+      flush(out);
+      out.clear();
+    }
   }
   out += lint_summary_line(result);
+  flush(out);
+}
+
+// `text` with every line but empty ones indented by `indent` more spaces.
+void append_indented(std::string& out, std::string_view text, std::size_t indent) {
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    if (!line.empty()) out.append(indent, ' ');
+    out += line;
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    text.remove_prefix(end + 1);
+  }
+}
+
+// A document whose array at `marker` (`"key": []`, once in `skeleton`) holds one element per
+// finding: each element is dumped alone and indented to its depth, which gives exactly the bytes
+// of dumping the whole tree, without building it (the JSON of L would take 350 MB as a tree).
+template <class Element>
+void write_with_array(std::ostream& out, const std::string& skeleton, std::string_view marker,
+                      std::size_t depth, const std::vector<Finding>& findings, Element&& element) {
+  const std::size_t at = skeleton.find(marker);
+  if (findings.empty() || at == std::string::npos) {
+    out << skeleton;
+    return;
+  }
+  const std::size_t open = at + marker.size() - 1;  // the ']' of "[]"
+  out.write(skeleton.data(), static_cast<std::streamsize>(open));
+  std::string block = "\n";
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const std::string item =
+        element(findings[i], i).dump(2, ' ', false, Json::error_handler_t::replace);
+    append_indented(block, item, depth);
+    block += i + 1 < findings.size() ? ",\n" : "\n";
+    if (block.size() >= kBlock) {
+      out << block;
+      block.clear();
+    }
+  }
+  block.append(depth - 2, ' ');
+  out << block;
+  out.write(skeleton.data() + open, static_cast<std::streamsize>(skeleton.size() - open));
+}
+
+Json json_summary(const LintSummary& s) {
+  return Json{{"files", s.files},
+              {"groups", s.groups},
+              {"rules", s.rules},
+              {"findings", s.findings},
+              {"suppressed", s.suppressed}};
+}
+
+}  // namespace
+
+std::string lint_text(const LintResult& result, const TextReportOptions& options) {
+  std::string out;
+  render_text(result, options, [&](const std::string& block) { out += block; });
   return out;
 }
 
-std::string lint_json(const LintResult& result) {
-  Json findings = Json::array();
-  for (const Finding& f : result.findings) findings.push_back(finding_json(f));
-  const LintSummary& s = result.summary;
-  const Json out{{"findings", std::move(findings)},
-                 {"summary",
-                  {{"files", s.files},
-                   {"groups", s.groups},
-                   {"rules", s.rules},
-                   {"findings", s.findings},
-                   {"suppressed", s.suppressed}}}};
-  return dump(out);
+void write_lint_text(std::ostream& out, const LintResult& result,
+                     const TextReportOptions& options) {
+  render_text(result, options, [&](const std::string& block) { out << block; });
 }
 
-std::string lint_sarif(const LintResult& result, const std::string& tool_version) {
-  const std::vector<CheckInfo> checks = sarif_checks(result.findings);
-  std::map<std::string, std::size_t> index;
+std::string lint_json(const LintResult& result) {
+  std::ostringstream out;
+  write_lint_json(out, result);
+  return std::move(out).str();
+}
+
+void write_lint_json(std::ostream& out, const LintResult& result) {
+  const Json skeleton{{"findings", Json::array()}, {"summary", json_summary(result.summary)}};
+  write_with_array(out, dump(skeleton), "\n  \"findings\": []", 4, result.findings,
+                   [](const Finding& f, std::size_t) { return finding_json(f); });
+}
+
+namespace {
+
+// The SARIF log with `results` as given (the whole array, or empty to be streamed).
+Json sarif_log(const std::vector<Json>& rules_in, Json results, const std::string& tool_version) {
   Json rules = Json::array();
-  for (const CheckInfo& info : checks) {
+  for (const Json& rule : rules_in) rules.push_back(rule);
+  Json driver{{"name", "sgcheck"}, {"version", tool_version}, {"rules", std::move(rules)}};
+  return Json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
+                                     {"results", std::move(results)}}})}};
+}
+
+// The rules of the findings' checks and each id's index among them.
+std::vector<Json> sarif_rules(const LintResult& result, std::map<std::string, std::size_t>& index) {
+  std::vector<Json> rules;
+  for (const CheckInfo& info : sarif_checks(result.findings)) {
     index[info.id] = rules.size();
     rules.push_back(sarif_rule(info));
   }
-  Json results = Json::array();
-  for (const Finding& f : result.findings) results.push_back(sarif_result(f, index[f.id]));
-  Json driver{{"name", "sgcheck"}, {"version", tool_version}, {"rules", std::move(rules)}};
-  const Json log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                 {"version", "2.1.0"},
-                 {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
-                                        {"results", std::move(results)}}})}};
-  return dump(log);
+  return rules;
+}
+
+}  // namespace
+
+std::string lint_sarif(const LintResult& result, const std::string& tool_version) {
+  std::ostringstream out;
+  write_lint_sarif(out, result, tool_version);
+  return std::move(out).str();
+}
+
+void write_lint_sarif(std::ostream& out, const LintResult& result,
+                      const std::string& tool_version) {
+  std::map<std::string, std::size_t> index;
+  const std::vector<Json> rules = sarif_rules(result, index);
+  const std::string skeleton = dump(sarif_log(rules, Json::array(), tool_version));
+  write_with_array(out, skeleton, "\n      \"results\": []", 8, result.findings,
+                   [&](const Finding& f, std::size_t) { return sarif_result(f, index[f.id]); });
 }
 
 std::string lint_baseline(const std::vector<Finding>& findings) {
