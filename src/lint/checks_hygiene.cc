@@ -84,11 +84,12 @@ void check_descriptions(const Inventory& inv, const Group& g, std::vector<Findin
   for (const Rule& r : g.rules) {
     if (is_aws_default_rule(g, r) || is_synthesized(g, r)) continue;
     if (!trimmed(r.description).empty() && !is_placeholder(r.description)) continue;
+    const std::string text = rule_text(r);
     out.push_back(rule_finding(inv, "SG201",
-                               std::string(direction_name(r.direction)) + " rule " + rule_text(r) +
-                                   " " + missing_description(r.description) +
+                               std::string(direction_name(r.direction)) + " rule " + text + " " +
+                                   missing_description(r.description) +
                                    "; say what the rule is for",
-                               g, r));
+                               g, r, text));
   }
 }
 
@@ -114,7 +115,7 @@ struct RuleBox {
   double size = 0;  // log2 of the box's volume: the narrowest rules are judged first
 };
 
-RuleBox make_box(const Inventory& inv, const ReferenceIndex& refs, const Group& g, const Rule& r) {
+RuleBox make_box(const Inventory& inv, RefState ref_state, const Rule& r) {
   RuleBox box;
   if (!r.valid || !rule_service(r, box.service)) return box;
   const std::uint8_t fams = box.service.families;
@@ -122,7 +123,8 @@ RuleBox make_box(const Inventory& inv, const ReferenceIndex& refs, const Group& 
     // icmp with an IPv6 range, or an IPv4-mapped range, matches nothing (SG205's).
     if ((fams & family_bit(c.family)) == 0 || inside_ipv4_mapped(c)) return;
     Ipv6Set& set = box.addresses[family_index(c.family)];
-    set = set.unite(Ipv6Set::of(c.first(), c.last()));
+    set = set.empty() ? Ipv6Set::of(c.first(), c.last())
+                      : set.unite(Ipv6Set::of(c.first(), c.last()));
   };
   switch (r.peer.kind) {
     case PeerKind::cidr4:
@@ -142,8 +144,7 @@ RuleBox make_box(const Inventory& inv, const ReferenceIndex& refs, const Group& 
       break;
     }
     case PeerKind::group: {
-      const RefState state = refs.classify(g, r);
-      if (state == RefState::stale || state == RefState::unpeered) return box;
+      if (ref_state == RefState::stale || ref_state == RefState::unpeered) return box;
       box.token_kind = PeerKind::group;
       box.token = r.peer.id;
       box.token_families = fams;
@@ -179,7 +180,8 @@ bool protocol_applies(const ServiceMatch& container, int protocol) {
 // box's peer part in family `family` (address peers) or its token.
 bool covers_piece(const RuleBox& box, const std::vector<const RuleBox*>& containers, int protocol,
                   std::uint32_t lo, std::uint32_t hi, int family, bool token) {
-  std::set<std::uint32_t> cuts{lo, hi + 1};
+  // The distinct cuts, sorted (a small vector: a std::set would allocate a node per cut).
+  std::vector<std::uint32_t> cuts{lo, hi + 1};
   std::vector<const RuleBox*> useful;
   const std::uint8_t bit = token ? box.token_families : (family == 0 ? kFamily4 : kFamily6);
   for (const RuleBox* c : containers) {
@@ -194,9 +196,11 @@ bool covers_piece(const RuleBox& box, const std::vector<const RuleBox*>& contain
       continue;
     }
     useful.push_back(c);
-    if (c->service.lo > lo) cuts.insert(c->service.lo);
-    if (c->service.hi < hi) cuts.insert(static_cast<std::uint32_t>(c->service.hi) + 1);
+    if (c->service.lo > lo) cuts.push_back(c->service.lo);
+    if (c->service.hi < hi) cuts.push_back(static_cast<std::uint32_t>(c->service.hi) + 1);
   }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
     const std::uint32_t key = *it;
     Ipv6Set addresses;
@@ -204,7 +208,10 @@ bool covers_piece(const RuleBox& box, const std::vector<const RuleBox*>& contain
     for (const RuleBox* c : useful) {
       if (c->service.lo > key || c->service.hi < key) continue;
       any = true;
-      if (!token) addresses = addresses.unite(c->addresses[family]);
+      if (!token) {
+        addresses =
+            addresses.empty() ? c->addresses[family] : addresses.unite(c->addresses[family]);
+      }
     }
     if (token ? !any : !addresses.contains(box.addresses[family])) return false;
   }
@@ -263,34 +270,100 @@ bool boxes_overlap(const RuleBox& a, const RuleBox& b) {
 // Greedy and deterministic: narrowest rules first (ties: the later one in the input), each judged
 // against the rules still kept, so every reported rule is covered by rules that are not reported
 // and all of them can be removed together.
-void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Group& g,
-                      std::vector<Finding>& out) {
+// The buffers of check_redundancy, kept from group to group so that a group allocates only what
+// its boxes hold.
+struct RedundancyScratch {
+  std::vector<std::uint32_t> order;
+  std::vector<RuleBox> boxes;
+  std::vector<Ports> ports;
+  std::vector<bool> removed;
+  std::vector<const RuleBox*> containers;
+  std::vector<std::uint32_t> covering;
+  std::vector<std::uint32_t> by_identity;  // the live rules sorted by AWS identity
+  std::vector<std::uint32_t> class_of;     // rule -> its identity class
+  std::vector<std::uint32_t> class_start;  // class c's rules: by_identity[start[c], start[c+1])
+};
+
+// A total order on AWS's identity of a rule whose equivalence is exactly same_rule().
+bool identity_less(const Rule& a, const Ports& ports_a, const Rule& b, const Ports& ports_b) {
+  if (a.protocol != b.protocol) return a.protocol < b.protocol;
+  if (ports_a != ports_b) return ports_a < ports_b;
+  if (a.peer.kind != b.peer.kind) return a.peer.kind < b.peer.kind;
+  if (a.peer.kind == PeerKind::cidr4 || a.peer.kind == PeerKind::cidr6) {
+    const Cidr &x = a.peer.cidr, &y = b.peer.cidr;
+    if (x.family != y.family) return x.family < y.family;
+    if (x.base != y.base) return x.base < y.base;
+    return x.prefix < y.prefix;
+  }
+  return a.peer.id < b.peer.id;
+}
+
+// Groups the live rules of `order` into classes of same_rule(): exact copies never cover each
+// other (SG401 reports them), so the pair loop skips a rule's whole class at once. Without this a
+// group holding one rule pasted 40,000 times took 100 s of pairwise tests.
+void classify_identities(const Group& g, RedundancyScratch& scratch) {
+  std::vector<std::uint32_t>& by_identity = scratch.by_identity;
+  by_identity.assign(scratch.order.begin(), scratch.order.end());
+  const std::vector<Ports>& ports = scratch.ports;
+  std::sort(by_identity.begin(), by_identity.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return identity_less(g.rules[a], ports[a], g.rules[b], ports[b]);
+  });
+  scratch.class_of.resize(g.rules.size());
+  scratch.class_start.clear();
+  for (std::size_t k = 0; k < by_identity.size(); ++k) {
+    const std::uint32_t r = by_identity[k];
+    if (k == 0 || !same_rule(g.rules[by_identity[k - 1]], ports[by_identity[k - 1]], g.rules[r],
+                             ports[r])) {
+      scratch.class_start.push_back(static_cast<std::uint32_t>(k));
+    }
+    scratch.class_of[r] = static_cast<std::uint32_t>(scratch.class_start.size() - 1);
+  }
+  scratch.class_start.push_back(static_cast<std::uint32_t>(by_identity.size()));
+}
+
+void check_redundancy(const Inventory& inv, const std::vector<RefState>& states, const Group& g,
+                      RedundancyScratch& scratch, std::vector<Finding>& out) {
   for (const Direction d : {Direction::ingress, Direction::egress}) {
-    std::vector<std::uint32_t> order;
-    std::vector<RuleBox> boxes(g.rules.size());
-    std::vector<Ports> ports(g.rules.size());
+    std::vector<std::uint32_t>& order = scratch.order;
+    std::vector<RuleBox>& boxes = scratch.boxes;
+    std::vector<Ports>& ports = scratch.ports;
+    order.clear();
+    boxes.clear();
+    boxes.resize(g.rules.size());
+    ports.assign(g.rules.size(), std::nullopt);
     for (std::uint32_t i = 0; i < g.rules.size(); ++i) {
       if (g.rules[i].direction != d) continue;
-      boxes[i] = make_box(inv, refs, g, g.rules[i]);
+      boxes[i] = make_box(inv, states[i], g.rules[i]);
       if (!boxes[i].live) continue;
       order.push_back(i);
       ports[i] = normalised_ports(g.rules[i]);
     }
     if (order.size() < 2) continue;
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    // A total order (the index breaks every tie), so std::sort gives what a stable sort gives,
+    // without the buffer std::stable_sort allocates on every call.
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       if (boxes[a].size != boxes[b].size) return boxes[a].size < boxes[b].size;
       return a > b;
     });
-    std::vector<bool> removed(g.rules.size(), false);
+    std::vector<bool>& removed = scratch.removed;
+    removed.assign(g.rules.size(), false);
+    classify_identities(g, scratch);
+    const std::size_t classes = scratch.class_start.size() - 1;
     for (const std::uint32_t i : order) {
-      std::vector<const RuleBox*> containers;
-      std::vector<std::uint32_t> covering;
-      for (const std::uint32_t j : order) {
-        // Cheapest test first: most pairs of a group do not even overlap.
-        if (j == i || removed[j] || !boxes_overlap(boxes[i], boxes[j])) continue;
-        if (same_rule(g.rules[i], ports[i], g.rules[j], ports[j])) continue;
-        containers.push_back(&boxes[j]);
-        covering.push_back(j);
+      std::vector<const RuleBox*>& containers = scratch.containers;
+      std::vector<std::uint32_t>& covering = scratch.covering;
+      containers.clear();
+      covering.clear();
+      // Every live rule outside i's class that is still kept and overlaps it (the containers'
+      // order does not matter: covered() takes their union, and `covering` is sorted below).
+      for (std::size_t c = 0; c < classes; ++c) {
+        if (c == scratch.class_of[i]) continue;
+        for (std::uint32_t k = scratch.class_start[c]; k < scratch.class_start[c + 1]; ++k) {
+          const std::uint32_t j = scratch.by_identity[k];
+          if (removed[j] || !boxes_overlap(boxes[i], boxes[j])) continue;
+          containers.push_back(&boxes[j]);
+          covering.push_back(j);
+        }
       }
       if (containers.empty() || !covered(boxes[i], containers)) continue;
       removed[i] = true;
@@ -306,10 +379,11 @@ void check_redundancy(const Inventory& inv, const ReferenceIndex& refs, const Gr
         by += " and " + std::to_string(covering.size() - kMaxNamedCovers) + " more";
       }
       const Rule& r = g.rules[i];
-      Finding f = rule_finding(inv, "SG202",
-                               rule_text(r) + " is already allowed by " + by +
-                                   "; remove it or narrow the rules that cover it",
-                               g, r);
+      const std::string text = rule_text(r);
+      Finding f = rule_finding(
+          inv, "SG202",
+          text + " is already allowed by " + by + "; remove it or narrow the rules that cover it",
+          g, r, text);
       for (const std::uint32_t j : covering)
         f.related.push_back(finding_location(inv, g, g.rules[j]));
       out.push_back(std::move(f));
@@ -399,12 +473,13 @@ std::string stale_reason(const Inventory& inv, const Group& g, const Rule& r) {
          "the rule never matches; remove it";
 }
 
-void check_never_matches(const Inventory& inv, const ReferenceIndex& refs, const Group& g,
+void check_never_matches(const Inventory& inv, const std::vector<RefState>& states, const Group& g,
                          std::vector<Finding>& out) {
-  for (const Rule& r : g.rules) {
+  for (std::size_t i = 0; i < g.rules.size(); ++i) {
+    const Rule& r = g.rules[i];
     if (!r.valid) continue;
     std::string why = address_mismatch(inv, r);
-    if (why.empty() && r.peer.kind == PeerKind::group && refs.classify(g, r) == RefState::stale) {
+    if (why.empty() && r.peer.kind == PeerKind::group && states[i] == RefState::stale) {
       why = stale_reason(inv, g, r);
     }
     if (why.empty()) continue;
@@ -487,11 +562,20 @@ void check_launch_wizard(const Inventory& inv, const Group& g, std::vector<Findi
 void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out) {
   const Inventory& inv = context.inventory;
   const ReferenceIndex refs(inv);
+  RedundancyScratch scratch;
+  // How each rule's group reference stands (usable for other peers), classified once for SG202
+  // and SG205.
+  std::vector<RefState> states;
   for (const Group& g : inv.groups) {
+    states.assign(g.rules.size(), RefState::usable);
+    for (std::size_t i = 0; i < g.rules.size(); ++i) {
+      const Rule& r = g.rules[i];
+      if (r.valid && r.peer.kind == PeerKind::group) states[i] = refs.classify(g, r);
+    }
     check_descriptions(inv, g, out);
-    check_redundancy(inv, refs, g, out);
+    check_redundancy(inv, states, g, scratch, out);
     check_wide(inv, g, out);
-    check_never_matches(inv, refs, g, out);
+    check_never_matches(inv, states, g, out);
     check_ignored_ports(inv, g, out);
     check_host_bits(inv, g, out);
     check_launch_wizard(inv, g, out);

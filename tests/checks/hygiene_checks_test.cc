@@ -186,6 +186,25 @@ TEST(Sg202, DirectionsAndIcmpFamiliesAreSeparate) {
   EXPECT_NE(f[0].message.find("icmp/8:0 from 10.0.0.0/8"), std::string::npos);
 }
 
+// Regression: the pair loop compared every copy of a rule with every other copy (a group holding
+// one rule pasted 40,000 times took 100 s). Copies never cover each other, but each is still
+// judged against the other rules: here all of them are inside the wide rule.
+TEST(Sg202, RulePastedManyTimesIsJudgedAgainstTheOtherRulesOnly) {
+  constexpr std::size_t kCopies = 40000;
+  SgSpec g{"sg-1"};
+  g.ingress.assign(kCopies, perm("tcp", ports(22, 22), cidr("10.0.0.0/24")));
+  g.ingress.push_back(perm("tcp", ports(0, 1023), cidr("10.0.0.0/8")));
+  const Linted l = lint_groups({g});
+  const auto f = l.of("SG202");
+  ASSERT_EQ(f.size(), kCopies);
+  for (const Finding& finding : f) {
+    ASSERT_EQ(finding.related.size(), 1u);
+    EXPECT_EQ(finding.related[0].line, f.back().related[0].line);
+  }
+  g.ingress.pop_back();
+  EXPECT_TRUE(lint_groups({g}).of("SG202").empty());
+}
+
 // ---- SG203, SG204 ----
 
 TEST(Sg203, WidePortRangeFromAnotherSource) {
