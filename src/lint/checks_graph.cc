@@ -1,11 +1,8 @@
-// The built-in reference and graph checks SG301–SG306 (product.md §7): references to groups the
-// inventory lacks or cannot reach, unused groups, one-sided pairs, prefix lists without entries and
-// interfaces carrying another VPC's group. The inventory is indexed once (members and co-carried
-// groups per group, member addresses), so each check costs in proportion to the rules it reads.
-// Entry point: run_graph_checks().
-#include <unordered_map>
-#include <unordered_set>
-
+// The built-in reference and graph checks SG301–SG306 (product.md §7): undefined, unreachable and
+// unused groups, one-sided pairs, prefix lists without entries, interfaces carrying another VPC's
+// group. The inventory is indexed once (ids to node numbers, members, co-carried groups, addresses,
+// the rules each check reads); SG304's cross-check asks model_point_allows() (compile.cc), so lint
+// never compiles the engine. Entry point: run_graph_checks().
 #include "engine/compiled.h"
 #include "lint/check_support.h"
 
@@ -16,12 +13,12 @@ namespace {
 constexpr const char* kOpenValueAdvice =
     "give the value a default, or lint the deployed groups' describe output";
 
-// One group id as the interfaces and rules see it (defined or not).
+// One group id as the interfaces and rules see it (defined or not), numbered by GraphIndex::ids.
 struct Node {
   std::int32_t group = -1;                    // index into Inventory::groups; -1 when not defined
   std::vector<std::uint32_t> members;         // interfaces carrying it
-  std::vector<std::string_view> carried;      // every group one of its members carries, sorted
-  std::vector<std::uint32_t> carried_groups;  // their indexes into Inventory::groups, in order
+  std::vector<std::uint32_t> carried;         // nodes of every group one of its members carries
+  std::vector<std::uint32_t> carried_groups;  // their indexes into Inventory::groups
   bool carries_undefined = false;             // some of them are not defined
   std::vector<u128> addresses[2];             // its members' private addresses, sorted, per family
   std::uint8_t families = 0;                  // kFamily4 | kFamily6 of those addresses
@@ -33,71 +30,154 @@ struct EgressEntry {
   ServiceMatch service;
   const Rule* rule = nullptr;
   RefState state = RefState::usable;
+  std::uint32_t target = 0;          // the node of a group peer
+  const PrefixList* list = nullptr;  // a prefix-list peer, when the inventory defines it
 };
 
 // Built once: a node per group id, every reference classified, egress rules compiled per group.
+// Ids are resolved to node numbers once, here; the checks compare numbers.
 struct GraphIndex {
-  std::unordered_map<std::string_view, Node> nodes;
-  std::vector<std::vector<RefState>> ref_state;  // [group][rule]
+  IdIndex ids;  // group id → node
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> group_node;         // [group]
+  std::vector<std::uint32_t> rule_base;          // [group]: its rules' first slot in the two below
+  std::vector<RefState> ref_state;               // [rule_base[group] + rule]
+  std::vector<std::uint32_t> peer_node;          // [rule_base[group] + rule]: a group peer's node
   std::vector<std::vector<EgressEntry>> egress;  // [group]
-  std::unordered_set<std::string_view> vpcs_with_interfaces;
+  std::vector<std::uint32_t> interface_nodes;    // each interface's groups' nodes, in order
+  // VPC ids as numbers (IdIndex::kAbsent for none), so that SG303 and SG306 compare numbers
+  // instead of reading each group's vpc_id string (a cache miss per interface and group).
+  IdIndex vpc_numbers;
+  std::vector<std::uint32_t> group_vpc;      // [group]
+  std::vector<std::uint32_t> interface_vpc;  // [interface]
+  std::vector<bool> vpc_has_interfaces;      // [VPC number]
+  // The rules each check reports on or judges, as slots in group and rule order, found in the one
+  // pass over the rules here so that the checks do not read every rule again: valid references
+  // to an undefined or unpeered target (SG301, SG302), valid usable ingress references with a
+  // service (SG304), valid prefix-list peers without known entries (SG305).
+  std::vector<std::uint32_t> bad_references;
+  std::vector<std::uint32_t> one_sided_candidates;
+  std::vector<std::uint32_t> open_prefix_lists;
 
-  const Node* node(std::string_view id) const {
-    auto it = nodes.find(id);
-    return it == nodes.end() ? nullptr : &it->second;
+  std::uint32_t vpc_of(std::string_view id) {
+    if (id.empty()) return IdIndex::kAbsent;
+    const auto n = vpc_numbers.insert(id, static_cast<std::uint32_t>(vpc_numbers.size()));
+    if (n >= vpc_has_interfaces.size()) vpc_has_interfaces.resize(n + 1, false);
+    return n;
+  }
+  std::uint32_t node_of(std::string_view id) {
+    bool inserted = false;
+    const std::uint32_t n = ids.insert(id, static_cast<std::uint32_t>(nodes.size()), inserted);
+    if (inserted) nodes.emplace_back();
+    return n;
+  }
+  std::size_t slot(const Inventory& inv, const Group& g, const Rule& r) const {
+    return rule_base[static_cast<std::size_t>(&g - inv.groups.data())] +
+           static_cast<std::size_t>(&r - g.rules.data());
   }
   RefState state(const Inventory& inv, const Group& g, const Rule& r) const {
-    return ref_state[static_cast<std::size_t>(&g - inv.groups.data())]
-                    [static_cast<std::size_t>(&r - g.rules.data())];
+    return ref_state[slot(inv, g, r)];
+  }
+  // The rules of group `g` in one of the lists above, by index into its rules.
+  template <typename F>
+  void each_rule(const std::vector<std::uint32_t>& list, const Inventory& inv, const Group& g,
+                 F&& f) const {
+    const auto gi = static_cast<std::size_t>(&g - inv.groups.data());
+    const std::uint32_t base = rule_base[gi];
+    const auto end = static_cast<std::uint32_t>(base + g.rules.size());
+    for (auto it = std::lower_bound(list.begin(), list.end(), base); it != list.end() && *it < end;
+         ++it) {
+      f(g.rules[*it - base]);
+    }
   }
 };
 
 GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
   GraphIndex x;
-  x.ref_state.resize(inv.groups.size());
+  x.ids.reserve(inv.groups.size());
+  x.nodes.reserve(inv.groups.size());
+  x.group_node.resize(inv.groups.size());
+  x.rule_base.resize(inv.groups.size());
   x.egress.resize(inv.groups.size());
+  std::size_t rules = 0;
+  for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
+    x.rule_base[gi] = static_cast<std::uint32_t>(rules);
+    rules += inv.groups[gi].rules.size();
+  }
+  x.ref_state.assign(rules, RefState::usable);
+  x.peer_node.assign(rules, 0);
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& g = inv.groups[gi];
-    x.nodes[g.id].group = static_cast<std::int32_t>(gi);
-    x.ref_state[gi].resize(g.rules.size(), RefState::usable);
+    const std::uint32_t own = x.node_of(g.id);
+    x.group_node[gi] = own;
+    x.nodes[own].group = static_cast<std::int32_t>(gi);  // the last of equal ids
+    x.group_vpc.push_back(x.vpc_of(g.vpc_id));
+  }
+  for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
+    const Group& g = inv.groups[gi];
     for (std::size_t ri = 0; ri < g.rules.size(); ++ri) {
       const Rule& r = g.rules[ri];
+      const std::size_t at = x.rule_base[gi] + ri;
+      const auto slot = static_cast<std::uint32_t>(at);
       if (r.peer.kind == PeerKind::group) {
-        x.ref_state[gi][ri] = refs.classify(g, r);
-        if (r.peer.id != g.id) x.nodes[r.peer.id].referenced = true;
+        x.ref_state[at] = refs.classify(g, r);
+        x.peer_node[at] = x.node_of(r.peer.id);
+        if (x.peer_node[at] != x.group_node[gi]) x.nodes[x.peer_node[at]].referenced = true;
       }
+      if (!r.valid) continue;
+      const PrefixList* list =
+          r.peer.kind == PeerKind::prefix_list ? inv.find_prefix_list(r.peer.id) : nullptr;
       ServiceMatch s;
-      if (r.valid && r.direction == Direction::egress && rule_service(r, s)) {
-        x.egress[gi].push_back({s, &r, x.ref_state[gi][ri]});
+      if (r.direction == Direction::egress && rule_service(r, s)) {
+        x.egress[gi].push_back({s, &r, x.ref_state[at], x.peer_node[at], list});
+      }
+      if (r.peer.kind == PeerKind::group) {
+        const RefState state = x.ref_state[at];
+        if (state == RefState::undefined || state == RefState::unpeered) {
+          x.bad_references.push_back(slot);
+        }
+        if (r.direction == Direction::ingress && state == RefState::usable && rule_service(r, s)) {
+          x.one_sided_candidates.push_back(slot);
+        }
+      } else if (r.peer.kind == PeerKind::prefix_list) {
+        if (list == nullptr || !list->entries_known) x.open_prefix_lists.push_back(slot);
       }
     }
   }
+  x.interface_vpc.reserve(inv.interfaces.size());
   for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& e = inv.interfaces[i];
-    if (!e.vpc_id.empty()) x.vpcs_with_interfaces.insert(e.vpc_id);
-    for (const std::string& g : e.groups) {
-      Node& n = x.nodes[g];
+    x.interface_vpc.push_back(x.vpc_of(e.vpc_id));
+    if (x.interface_vpc.back() != IdIndex::kAbsent)
+      x.vpc_has_interfaces[x.interface_vpc.back()] = true;
+    const std::size_t first = x.interface_nodes.size();
+    for (const std::string& g : e.groups) x.interface_nodes.push_back(x.node_of(g));
+    const std::size_t last = x.interface_nodes.size();
+    for (std::size_t k = first; k < last; ++k) {
+      Node& n = x.nodes[x.interface_nodes[k]];
       n.members.push_back(i);
-      for (const std::string& other : e.groups) n.carried.push_back(other);
+      n.carried.insert(n.carried.end(),
+                       x.interface_nodes.begin() + static_cast<std::ptrdiff_t>(first),
+                       x.interface_nodes.begin() + static_cast<std::ptrdiff_t>(last));
       for (const Address& a : e.private_ips) {
         n.addresses[family_index(a.family)].push_back(a.bits);
         n.families |= family_bit(a.family);
       }
     }
   }
-  for (auto& [id, n] : x.nodes) {
+  for (Node& n : x.nodes) {
     std::sort(n.carried.begin(), n.carried.end());
     n.carried.erase(std::unique(n.carried.begin(), n.carried.end()), n.carried.end());
     for (auto& list : n.addresses) std::sort(list.begin(), list.end());
   }
   // Resolved once per node rather than once per rule that references the group (SG304).
-  for (auto& [id, n] : x.nodes) {
-    for (const std::string_view k : n.carried) {
-      const Node* kn = x.node(k);
-      if (kn == nullptr || kn->group < 0)
+  for (Node& n : x.nodes) {
+    for (const std::uint32_t k : n.carried) {
+      const std::int32_t group = x.nodes[k].group;
+      if (group < 0)
         n.carries_undefined = true;
       else
-        n.carried_groups.push_back(static_cast<std::uint32_t>(kn->group));
+        n.carried_groups.push_back(static_cast<std::uint32_t>(group));
     }
   }
   return x;
@@ -115,8 +195,7 @@ bool is_unresolved(const std::string& id) {
 // matches nothing, so the answer is not unknown), and an undefined target otherwise is SG301.
 void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
                       std::vector<Finding>& out) {
-  for (const Rule& r : g.rules) {
-    if (!r.valid || r.peer.kind != PeerKind::group) continue;
+  x.each_rule(x.bad_references, inv, g, [&](const Rule& r) {
     const RefState state = x.state(inv, g, r);
     if (state == RefState::undefined) {
       // A template value the deployment decides (unresolved(Ref DbSourceSG)) is no missing
@@ -149,16 +228,19 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
       f.witness = rule_witness(r);
       out.push_back(std::move(f));
     }
-  }
+  });
 }
 
 // Interfaces that carry a group the inventory does not define: answers about them are unknown.
 void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vector<Finding>& out) {
-  for (const Interface& e : inv.interfaces) {
+  std::size_t at = 0;  // the interface's first node in x.interface_nodes
+  for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
+    const Interface& e = inv.interfaces[i];
     for (const std::string& gid : e.groups) {
-      const Node* n = x.node(gid);
-      const Group* g =
-          n != nullptr && n->group >= 0 ? &inv.groups[static_cast<std::size_t>(n->group)] : nullptr;
+      const Node& n = x.nodes[x.interface_nodes[at++]];
+      const Group* g = n.group >= 0 ? &inv.groups[static_cast<std::size_t>(n.group)] : nullptr;
+      const std::uint32_t group_vpc =
+          g != nullptr ? x.group_vpc[static_cast<std::size_t>(n.group)] : IdIndex::kAbsent;
       if (g == nullptr) {
         if (inv.groups.empty()) continue;  // interfaces alone: nothing was meant to be checked
         Finding f = make_finding("SG301",
@@ -171,7 +253,8 @@ void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vect
         f.unknown = true;
         f.fingerprint = fingerprint("SG301", e.id, gid);
         out.push_back(std::move(f));
-      } else if (!g->vpc_id.empty() && !e.vpc_id.empty() && g->vpc_id != e.vpc_id) {
+      } else if (group_vpc != IdIndex::kAbsent && x.interface_vpc[i] != IdIndex::kAbsent &&
+                 group_vpc != x.interface_vpc[i]) {
         // SG306
         Finding f = make_finding("SG306",
                                  "interface " + e.id + " in " + e.vpc_id + " carries " + gid +
@@ -197,9 +280,10 @@ void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vect
 void check_unused(const Inventory& inv, const GraphIndex& x, const Group& g,
                   std::vector<Finding>& out) {
   if (inv.interfaces.empty() || g.origin != GroupOrigin::aws_api || g.name == "default") return;
-  if (!g.vpc_id.empty() && !x.vpcs_with_interfaces.count(g.vpc_id)) return;
-  const Node* n = x.node(g.id);
-  if (n != nullptr && (!n->members.empty() || n->referenced)) return;
+  const auto gi = static_cast<std::size_t>(&g - inv.groups.data());
+  if (x.group_vpc[gi] != IdIndex::kAbsent && !x.vpc_has_interfaces[x.group_vpc[gi]]) return;
+  const Node& n = x.nodes[x.group_node[gi]];
+  if (!n.members.empty() || n.referenced) return;
   Finding f = make_finding("SG303",
                            "group " + g.id + (g.name.empty() ? "" : " (" + g.name + ")") +
                                " is attached to no interface and referenced by no other group; "
@@ -226,12 +310,12 @@ enum class Send : std::uint8_t { no, yes, unknown };
 
 // Where the service must arrive: H's members, looked up once per ingress rule.
 struct Receiver {
-  const Group* group = nullptr;
+  std::uint32_t group_node = 0;  // H's node
   bool known_members = false;
   const Node* node = nullptr;  // with interfaces
   const Vpc* vpc = nullptr;    // without
-  bool carries(std::string_view id) const {
-    return node != nullptr && std::binary_search(node->carried.begin(), node->carried.end(), id);
+  bool carries(std::uint32_t group) const {
+    return node != nullptr && std::binary_search(node->carried.begin(), node->carried.end(), group);
   }
 };
 
@@ -239,8 +323,7 @@ struct Receiver {
 // of H. With interfaces: against H's members' addresses and the groups they carry. Without: the
 // addresses H's members may have (its VPC's blocks, or any) and only a reference to H itself is
 // sure; a reference to another group might match (H's members could carry it) and counts as yes.
-Send egress_sends(const Inventory& inv, const EgressEntry& entry, const ServiceMatch& service,
-                  const Receiver& to) {
+Send egress_sends(const EgressEntry& entry, const ServiceMatch& service, const Receiver& to) {
   if (!services_overlap(entry.service, service)) return Send::no;
   const Rule& e = *entry.rule;
   const std::uint8_t fams = entry.service.families & service.families;
@@ -262,7 +345,7 @@ Send egress_sends(const Inventory& inv, const EgressEntry& entry, const ServiceM
     case PeerKind::cidr6:
       return hits(e.peer.cidr) ? Send::yes : Send::no;
     case PeerKind::prefix_list: {
-      const PrefixList* pl = inv.find_prefix_list(e.peer.id);
+      const PrefixList* pl = entry.list;
       if (pl == nullptr || !pl->entries_known) return Send::unknown;
       for (const Cidr& c : pl->entries)
         if (hits(c)) return Send::yes;
@@ -272,43 +355,37 @@ Send egress_sends(const Inventory& inv, const EgressEntry& entry, const ServiceM
       const RefState state = entry.state;
       if (state == RefState::stale || state == RefState::unpeered) return Send::no;
       if (state == RefState::undefined) return Send::unknown;
-      if (e.peer.id == to.group->id || !to.known_members) return Send::yes;
-      return to.carries(e.peer.id) ? Send::yes : Send::no;
+      if (entry.target == to.group_node || !to.known_members) return Send::yes;
+      return to.carries(entry.target) ? Send::yes : Send::no;
     }
   }
   return Send::unknown;
 }
 
 // One packet of the rule's service (its lowest port or ICMP type:code; tcp for `all`) from one
-// interface to another, as a point flow: the engine answers it without allocating.
-Flow pair_flow(const ServiceMatch& s, const Interface& from, const Interface& to) {
-  Flow flow;
-  flow.service.protocol = s.protocol == kAllProtocols ? kTcp : s.protocol;
-  if (flow.service.protocol == kTcp || flow.service.protocol == kUdp) {
-    flow.service.ports = {s.lo, s.lo};
-  } else if (flow.service.protocol == kIcmp || flow.service.protocol == kIcmpv6) {
-    flow.service.icmp = {s.lo / 256, s.lo % 256};
-  }
-  flow.source.kind = EndpointKind::interface;
-  flow.source.id = from.id;
-  flow.destination.kind = EndpointKind::interface;
-  flow.destination.id = to.id;
-  return flow;
+// interface to another, as the point flow a caller of the engine would ask about.
+Packet pair_packet(const ServiceMatch& s) {
+  Packet p;
+  p.protocol = s.protocol == kAllProtocols ? kTcp : s.protocol;
+  const bool keyed =
+      p.protocol == kTcp || p.protocol == kUdp || p.protocol == kIcmp || p.protocol == kIcmpv6;
+  p.key = keyed ? s.lo : 0;
+  p.family = p.protocol == kIcmpv6 ? Family::ipv6 : Family::ipv4;
+  return p;
 }
 
 // The engine's word on a few member pairs: none of them may be allowed. (The index above decides;
-// this keeps the check honest against the engine at the cost of a handful of point decisions.)
-bool engine_denies_samples(const CheckContext& context, const GraphIndex& x, const ServiceMatch& s,
-                           const Group& g, const Group& h) {
+// this keeps the check honest at the cost of a handful of point decisions: references the index
+// counts as stale may still match for the engine.) model_point_allows() answers as
+// Engine::verdict() would, from the rules of the pair's groups, so the inventory is not compiled.
+bool engine_denies_samples(const CompiledInventory& links, const ServiceMatch& s, const Node& g,
+                           const Node& h) {
   constexpr std::size_t kSamples = 3;
-  const Inventory& inv = context.inventory;
-  const std::vector<std::uint32_t>& senders = x.node(g.id)->members;
-  const std::vector<std::uint32_t>& receivers = x.node(h.id)->members;
-  for (std::size_t i = 0; i < senders.size() && i < kSamples; ++i) {
-    for (std::size_t j = 0; j < receivers.size() && j < kSamples; ++j) {
-      if (senders[i] == receivers[j]) continue;
-      const Flow flow = pair_flow(s, inv.interfaces[senders[i]], inv.interfaces[receivers[j]]);
-      if (context.engine.verdict(flow) == Verdict::allow) return false;
+  const Packet packet = pair_packet(s);
+  for (std::size_t i = 0; i < g.members.size() && i < kSamples; ++i) {
+    for (std::size_t j = 0; j < h.members.size() && j < kSamples; ++j) {
+      if (g.members[i] == h.members[j]) continue;
+      if (model_point_allows(links, g.members[i], h.members[j], packet)) return false;
     }
   }
   return true;
@@ -319,48 +396,47 @@ bool engine_denies_samples(const CheckContext& context, const GraphIndex& x, con
 // sample of member pairs (a whole set question per rule costs far too much at scale). Without
 // interfaces, G's own egress rules are judged and the finding is marked unknown (members may
 // carry other groups).
-void check_one_sided(const CheckContext& context, const GraphIndex& x, const Group& h,
-                     std::vector<Finding>& out) {
-  const Inventory& inv = context.inventory;
+void check_one_sided(const Inventory& inv, const CompiledInventory& links, const GraphIndex& x,
+                     const Group& h, std::vector<Finding>& out) {
   const bool known_members = !inv.interfaces.empty();
-  for (const Rule& r : h.rules) {
+  x.each_rule(x.one_sided_candidates, inv, h, [&](const Rule& r) {
     ServiceMatch service;
-    if (!r.valid || r.direction != Direction::ingress || r.peer.kind != PeerKind::group ||
-        x.state(inv, h, r) != RefState::usable || !rule_service(r, service)) {
-      continue;
-    }
-    const Node* gn = x.node(r.peer.id);
-    if (gn == nullptr || gn->group < 0) continue;
+    rule_service(r, service);  // a candidate has one
+    const Node* gn = &x.nodes[x.peer_node[x.slot(inv, h, r)]];
+    if (gn->group < 0) return;
     const Group* g = &inv.groups[static_cast<std::size_t>(gn->group)];
     Receiver to;
-    to.group = &h;
+    to.group_node = x.group_node[static_cast<std::size_t>(&h - inv.groups.data())];
     to.known_members = known_members;
-    std::vector<std::size_t> senders;
+    // The groups whose egress rules may send: every group a member of G carries, or G's own.
+    const std::uint32_t own = static_cast<std::uint32_t>(gn->group);
+    const std::uint32_t* senders = &own;
+    std::size_t sender_count = 1;
     if (known_members) {
-      to.node = x.node(h.id);
+      to.node = &x.nodes[to.group_node];
       // Dormant rules (G has no members, or H none to receive) are not one-sided.
-      if (gn->members.empty() || to.node == nullptr || to.node->members.empty()) continue;
-      if (gn->carries_undefined) continue;  // a member's rules are unknown
-      senders.assign(gn->carried_groups.begin(), gn->carried_groups.end());
+      if (gn->members.empty() || to.node->members.empty()) return;
+      if (gn->carries_undefined) return;  // a member's rules are unknown
+      senders = gn->carried_groups.data();
+      sender_count = gn->carried_groups.size();
       // Only the families both sides have addresses in can carry the service at all (icmpv6
       // between IPv4-only members is dormant, not one-sided).
       service.families &= gn->families & to.node->families;
-      if (service.families == 0) continue;
+      if (service.families == 0) return;
     } else {
       to.vpc = inv.find_vpc(h.vpc_id);
-      senders.push_back(static_cast<std::size_t>(gn->group));
     }
     Send verdict = Send::no;
-    for (const std::size_t k : senders) {
-      for (const EgressEntry& e : x.egress[k]) {
-        const Send s = egress_sends(inv, e, service, to);
+    for (std::size_t i = 0; i < sender_count; ++i) {
+      for (const EgressEntry& e : x.egress[senders[i]]) {
+        const Send s = egress_sends(e, service, to);
         if (s != Send::no) verdict = s;
         if (verdict == Send::yes) break;
       }
       if (verdict == Send::yes) break;
     }
-    if (verdict != Send::no) continue;
-    if (known_members && !engine_denies_samples(context, x, service, *g, h)) continue;
+    if (verdict != Send::no) return;
+    if (known_members && !engine_denies_samples(links, service, *gn, *to.node)) return;
     const std::string service_name = service_text(r);
     std::string message = "ingress " + rule_text(r) + " is one-sided: ";
     message += known_members
@@ -376,16 +452,14 @@ void check_one_sided(const CheckContext& context, const GraphIndex& x, const Gro
     f.witness = rule_witness(r);
     f.related.push_back(inv.location(g->location));
     out.push_back(std::move(f));
-  }
+  });
 }
 
 // ---- SG305 -------------------------------------------------------------------------------------
 
-void check_prefix_lists(const Inventory& inv, const Group& g, std::vector<Finding>& out) {
-  for (const Rule& r : g.rules) {
-    if (!r.valid || r.peer.kind != PeerKind::prefix_list) continue;
-    const PrefixList* pl = inv.find_prefix_list(r.peer.id);
-    if (pl != nullptr && pl->entries_known) continue;
+void check_prefix_lists(const Inventory& inv, const GraphIndex& x, const Group& g,
+                        std::vector<Finding>& out) {
+  x.each_rule(x.open_prefix_lists, inv, g, [&](const Rule& r) {
     const bool open = is_unresolved(r.peer.id);
     Finding f = rule_finding(
         inv, "SG305",
@@ -400,7 +474,7 @@ void check_prefix_lists(const Inventory& inv, const Group& g, std::vector<Findin
     f.unknown = true;
     f.witness = rule_witness(r);
     out.push_back(std::move(f));
-  }
+  });
 }
 
 }  // namespace
@@ -409,11 +483,14 @@ void run_graph_checks(const CheckContext& context, std::vector<Finding>& out) {
   const Inventory& inv = context.inventory;
   const ReferenceIndex refs(inv);
   const GraphIndex index = build_index(inv, refs);
+  CompiledInventory links;  // the peerings alone: what model_point_allows() needs
+  links.inventory = &inv;
+  link_vpcs(links);
   for (const Group& g : inv.groups) {
     check_references(inv, index, g, out);
     check_unused(inv, index, g, out);
-    check_one_sided(context, index, g, out);
-    check_prefix_lists(inv, g, out);
+    check_one_sided(inv, links, index, g, out);
+    check_prefix_lists(inv, index, g, out);
   }
   check_interface_groups(inv, index, out);
 }
