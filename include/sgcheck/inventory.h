@@ -227,6 +227,9 @@ struct LoadLimits {
   std::uint64_t max_file_bytes = std::uint64_t{1} << 30;  // 1 GiB per file
   std::uint32_t max_depth = 64;                           // JSON/YAML nesting
   std::uint64_t max_rules = 10'000'000;                   // atomic rules in all
+  // Threads that parse files (not a limit, but how much of the machine the load may use): with
+  // more than one, files are parsed side by side; the inventory and diagnostics are the same.
+  unsigned jobs = 1;
 };
 
 struct LoadStats {

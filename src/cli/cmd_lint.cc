@@ -122,7 +122,7 @@ int run_lint_command(const LintCommandOptions& command) {
   if (!build_options(command, options)) return kExitError;
   options.jobs = command.jobs;
   const std::optional<LoadResult>& loaded =
-      keep_until_exit([&] { return load_or_report(command.inputs); });
+      keep_until_exit([&] { return load_or_report(command.inputs, command.jobs); });
   if (!loaded) return kExitError;
   const Inventory& inventory = loaded->inventory;
   // The engine is compiled inside, when a check first needs it (beside the policies with --jobs 2).

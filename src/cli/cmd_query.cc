@@ -502,7 +502,7 @@ int run_batch(const QueryOptions& options) {
   std::optional<std::vector<Flow>> flows = parse_batch(lines, options.batch, jobs);
   if (!flows) return kExitError;
   const auto t1 = Clock::now();
-  std::optional<LoadResult> loaded = load_or_report(options.args);
+  std::optional<LoadResult> loaded = load_or_report(options.args, jobs);
   if (!loaded) return kExitError;
   // Groups written by name (AppSG, aws_security_group.web) need the inventory: every unknown name
   // is an input error, like a bad flow.
@@ -606,7 +606,8 @@ void add_query_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json", "count"}))
       ->default_str("text");
   sub->add_option("--jobs", options->jobs,
-                  "--batch: decide on N threads (the output is the same for every N)")
+                  "threads: parse the input files and (--batch) decide on N threads (the output is "
+                  "the same for every N)")
       ->check(CLI::Range(1u, 256u))
       ->type_name("N");
   sub->add_flag("--stats", options->stats,

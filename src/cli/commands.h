@@ -26,8 +26,9 @@ void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 
-// Loads the inputs; on input errors prints them (stderr) and returns nullopt (exit status 2).
-std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs);
+// Loads the inputs (files parsed on `jobs` threads); on input errors prints them (stderr) and
+// returns nullopt (exit status 2).
+std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs, unsigned jobs = 1);
 
 // Constructs `make()`'s result in place (no move: an engine points into its inventory) and keeps it
 // until the process ends. A command's model, engine and results are left for exit to reclaim:

@@ -10,8 +10,10 @@
 
 namespace sgcheck::cli {
 
-std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs) {
-  LoadResult result = load_inventory(inputs);
+std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs, unsigned jobs) {
+  LoadLimits limits;
+  limits.jobs = jobs;
+  LoadResult result = load_inventory(inputs, limits);
   if (result.ok()) return result;
   for (const Diagnostic& d : result.errors) std::cerr << format_diagnostic(d);
   return std::nullopt;

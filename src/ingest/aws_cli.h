@@ -4,6 +4,7 @@
 // read_aws_document().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "ingest/json_reader.h"
@@ -28,7 +29,7 @@ struct DocumentInfo {
 
 // Counts atomic rules over all files of one load, against LoadLimits::max_rules.
 struct RuleBudget {
-  std::uint64_t used = 0;
+  std::atomic<std::uint64_t> used{0};  // shared by the threads that parse files side by side
   std::uint64_t limit = 0;
 };
 

@@ -3,12 +3,14 @@
 // file:line:col diagnostics, then the merge and the timings. Entry points: load_inventory(),
 // load_inventory_from_buffers().
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <new>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #if __has_include(<sys/mman.h>)
@@ -491,20 +493,65 @@ void add_source_lines(const std::vector<LoadedFile>& files, Diagnostics& conflic
 }
 
 // Parses every loaded file (already in name order) and merges them into result.inventory.
+// What parse_files() gives for each file: its part of the inventory, its errors, its size.
+struct ParsedFiles {
+  explicit ParsedFiles(std::size_t n) : parts(n), errors(n), bytes(n, 0) {}
+  std::vector<Inventory> parts;
+  std::vector<Diagnostics> errors;
+  std::vector<std::uint64_t> bytes;
+};
+
+// Reads (when on disk) and parses files[i] into out's i-th entries; files on disk are released
+// after.
+void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t i,
+                ParsedFiles& out) {
+  const bool on_disk = !files[i].path.empty();
+  if (on_disk && !read_content(files[i], out.errors[i])) return;
+  out.bytes[i] = files[i].text().size();
+  parser.parse(files[i], static_cast<std::uint32_t>(i), out.parts[i], out.errors[i]);
+  if (on_disk) files[i].release();
+}
+
+// Every file parsed, on `jobs` threads taking the next unparsed file (file sizes vary widely).
+// Each file's part and errors are its own, so the result does not depend on which thread parsed
+// it, except where the shared rule budget ran out: that error names the rule at which the
+// running total passed the limit, so it is found again by parsing in order on one thread.
+void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, ParsedFiles& out) {
+  const auto in_order = [&] {
+    detail::RuleBudget budget{0, limits.max_rules};
+    FileParser parser(limits, budget);
+    for (std::size_t i = 0; i < files.size(); ++i) parse_file(parser, files, i, out);
+  };
+  const unsigned jobs = static_cast<unsigned>(
+      std::min<std::size_t>(std::max(limits.jobs, 1u), files.size()));
+  if (jobs <= 1) return in_order();
+  detail::RuleBudget budget{0, limits.max_rules};
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    FileParser parser(limits, budget);
+    for (std::size_t i = next++; i < files.size(); i = next++) parse_file(parser, files, i, out);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  if (budget.used <= budget.limit) return;
+  // Files on disk were released and are read again; stdin and buffers keep their bytes.
+  out = ParsedFiles(files.size());
+  in_order();
+}
+
 void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, LoadResult& result) {
   Inventory& inventory = result.inventory;
   const Clock::time_point parse_start = Clock::now();
-  std::vector<Inventory> parts(files.size());
-  detail::RuleBudget budget{0, limits.max_rules};
-  FileParser parser(limits, budget);
+  for (const LoadedFile& f : files) inventory.files.push_back(f.name);
+  ParsedFiles parsed(files.size());
+  parse_files(files, limits, parsed);
   for (std::size_t i = 0; i < files.size(); ++i) {
-    inventory.files.push_back(files[i].name);
-    const bool on_disk = !files[i].path.empty();
-    if (on_disk && !read_content(files[i], result.errors)) continue;
-    result.stats.bytes += files[i].text().size();
-    parser.parse(files[i], static_cast<std::uint32_t>(i), parts[i], result.errors);
-    if (on_disk) files[i].release();
+    result.stats.bytes += parsed.bytes[i];
+    for (Diagnostic& d : parsed.errors[i]) result.errors.push_back(std::move(d));
   }
+  std::vector<Inventory>& parts = parsed.parts;
   result.stats.files = files.size();
   result.stats.parse_seconds = seconds_since(parse_start);
 

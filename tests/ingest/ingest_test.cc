@@ -725,6 +725,73 @@ TEST(IngestLimits, RuleAndSizeLimits) {
                                        " bytes (the limit is 100 bytes)");
 }
 
+// Files parsed on two threads (--jobs 2) give the inventory, warnings and errors of one thread,
+// in file order; when the rule budget runs out, its error names the same rule as in order.
+std::vector<NamedBuffer> numbered_group_files(std::size_t files, std::size_t rules) {
+  std::vector<NamedBuffer> out;
+  for (std::size_t k = 0; k < files; ++k) {
+    std::string perms;
+    for (std::size_t r = 0; r < rules + k % 5; ++r) {
+      perms += std::string(r ? ", " : "") + R"({"IpProtocol": "tcp", "FromPort": )" +
+               std::to_string(r) + R"(, "ToPort": )" + std::to_string(r) +
+               R"(, "IpRanges": [{"CidrIp": "10.0.)" + std::to_string(k) + R"(.0/24"}]})";
+    }
+    const std::string name = "g" + std::to_string(100 + k) + ".json";
+    std::string doc = R"({"SecurityGroups": [{"GroupId": "sg-)" + std::to_string(100 + k) +
+                      R"(", "GroupName": "g", "VpcId": "vpc-1", "IpPermissions": [)" + perms +
+                      "]}]}";
+    if (k == 7) doc = R"({"SecurityGroups": [{"GroupId": 7}]})";  // an error in the middle
+    if (k == 9) doc = R"({"SecurityGroups": [{"GroupId": "sg-9", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 99999, "ToPort": 1, "IpRanges": []}]}]})";
+    out.push_back({name, doc});
+  }
+  return out;
+}
+
+std::string outcome(const LoadResult& r) {
+  std::string out = all_errors(r) + "\n--\n" + dump_text(r.inventory);
+  for (const Diagnostic& d : r.inventory.diagnostics) out += format_diagnostic(d);
+  return out + "\nbytes " + std::to_string(r.stats.bytes);
+}
+
+TEST(IngestLimits, FilesParsedOnTwoThreadsGiveWhatOneThreadGives) {
+  // Big enough files that both threads parse at once, and a budget that runs out in the middle.
+  const std::vector<NamedBuffer> files = numbered_group_files(16, 3000);
+  for (const std::uint64_t max_rules : {std::uint64_t{10'000'000}, std::uint64_t{20'000}}) {
+    LoadLimits one;
+    one.max_rules = max_rules;
+    LoadLimits two = one;
+    two.jobs = 2;
+    const LoadResult a = load_inventory_from_buffers(files, one);
+    const LoadResult b = load_inventory_from_buffers(files, two);
+    EXPECT_FALSE(a.ok());
+    EXPECT_EQ(outcome(a), outcome(b)) << "max_rules " << max_rules;
+    if (max_rules == 20'000) {
+      EXPECT_NE(all_errors(b).find("more than 20000 atomic rules (the rule limit)"),
+                std::string::npos);
+    }
+  }
+}
+
+TEST(IngestLimits, FilesOnDiskParsedOnTwoThreadsAreReadAgainWhenTheBudgetRunsOut) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("sgcheck-ingest-jobs-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const NamedBuffer& f : numbered_group_files(16, 3000)) {
+    std::ofstream(dir / f.name) << f.content;
+  }
+  for (const std::uint64_t max_rules : {std::uint64_t{10'000'000}, std::uint64_t{20'000}}) {
+    LoadLimits one;
+    one.max_rules = max_rules;
+    LoadLimits two = one;
+    two.jobs = 2;
+    EXPECT_EQ(outcome(load_inventory({dir.string()}, one)),
+              outcome(load_inventory({dir.string()}, two)));
+  }
+  fs::remove_all(dir);
+}
+
 TEST(IngestLimits, Stats) {
   const LoadResult r = load_inventory_from_buffers({{"a.json", kGroups}, {"b.json", kEnis}});
   EXPECT_EQ(r.stats.files, 2u);
