@@ -347,24 +347,21 @@ void build_points(CompiledInventory& c) {
     const Interface& x = inv.interfaces[i];
     const InterfaceInfo& info = c.interfaces[i];
     PointInterface& p = c.points[i];
-    for (const Address& a : x.private_ips) {
-      if (a.family == Family::ipv4 && !(p.flags & kHasPrimary4)) {
-        p.primary4 = static_cast<std::uint32_t>(a.bits);
-        p.flags |= kHasPrimary4;
-      } else if (a.family == Family::ipv6 && !(p.flags & kHasPrimary6)) {
-        p.primary6 = a.bits;
-        p.flags |= kHasPrimary6;
+    // The first address of each family, and its flag.
+    const auto take_first = [&p](const std::vector<Address>& addresses, std::uint32_t& v4,
+                                 std::uint8_t has4, u128& v6, std::uint8_t has6) {
+      for (const Address& a : addresses) {
+        if (a.family == Family::ipv4 && !(p.flags & has4)) {
+          v4 = static_cast<std::uint32_t>(a.bits);
+          p.flags |= has4;
+        } else if (a.family == Family::ipv6 && !(p.flags & has6)) {
+          v6 = a.bits;
+          p.flags |= has6;
+        }
       }
-    }
-    for (const Address& a : x.public_ips) {
-      if (a.family == Family::ipv4 && !(p.flags & kHasPublic4)) {
-        p.public4 = static_cast<std::uint32_t>(a.bits);
-        p.flags |= kHasPublic4;
-      } else if (a.family == Family::ipv6 && !(p.flags & kHasPublic6)) {
-        p.public6 = a.bits;
-        p.flags |= kHasPublic6;
-      }
-    }
+    };
+    take_first(x.private_ips, p.primary4, kHasPrimary4, p.primary6, kHasPrimary6);
+    take_first(x.public_ips, p.public4, kHasPublic4, p.public6, kHasPublic6);
     if (info.undefined_group) p.flags |= kUndefinedGroup;
     p.group_count = static_cast<std::uint8_t>(std::min<std::size_t>(info.groups.size(), 255));
     if (info.groups.size() <= kInlineGroups) {

@@ -1009,6 +1009,18 @@ struct FlowWindow {
   bool point[kWindow];
 };
 
+// Calls f(w, base) for each window of up to kWindow flows of flows[0..count), base being the
+// index of the window's first flow.
+template <typename F>
+void for_each_window(const Flow* flows, std::size_t count, F&& f) {
+  FlowWindow w;
+  for (std::size_t base = 0; base < count; base += kWindow) {
+    w.flows = flows + base;
+    w.n = std::min(kWindow, count - base);
+    f(w, base);
+  }
+}
+
 // The passes both batch entry points share, each prefetching what the next reads: id and address
 // slots, then interface records (and the model's interfaces, for explanations), then group blocks
 // (and the interfaces' model data).
@@ -1062,13 +1074,10 @@ void prefetch_explained_window(const CompiledInventory& c, FlowWindow& w) {
 // and their text.
 void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
   const CompiledInventory& c = *impl_;
-  FlowWindow w;
-  for (std::size_t base = 0; base < count; base += kWindow) {
-    w.flows = flows + base;
-    w.n = std::min(kWindow, count - base);
+  for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
     prefetch_explained_window(c, w);
     for (std::size_t i = 0; i < w.n; ++i) out[base + i] = decide(w.flows[i]);
-  }
+  });
 }
 
 // The same decisions as decide() over an array, for point flows into reused PointDecisions: the
@@ -1076,10 +1085,7 @@ void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
 // prefetches the nearest rules' records, and write_point_reasons().
 void Engine::decide_points(const Flow* flows, std::size_t count, PointDecision* out) const {
   const CompiledInventory& c = *impl_;
-  FlowWindow w;
-  for (std::size_t base = 0; base < count; base += kWindow) {
-    w.flows = flows + base;
-    w.n = std::min(kWindow, count - base);
+  for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
     prefetch_explained_window(c, w);
     PendingPoint pending[kWindow];
     for (std::size_t i = 0; i < w.n; ++i) {
@@ -1095,7 +1101,7 @@ void Engine::decide_points(const Flow* flows, std::size_t count, PointDecision* 
     for (std::size_t i = 0; i < w.n; ++i) {
       if (w.point[i]) write_point_reasons(c, pending[i], out[base + i]);
     }
-  }
+  });
 }
 
 Verdict Engine::verdict(const Flow& flow) const {
@@ -1109,15 +1115,12 @@ Verdict Engine::verdict(const Flow& flow) const {
 // of one after the other.
 void Engine::verdicts(const Flow* flows, std::size_t count, Verdict* out) const {
   const CompiledInventory& c = *impl_;
-  FlowWindow w;
-  for (std::size_t base = 0; base < count; base += kWindow) {
-    w.flows = flows + base;
-    w.n = std::min(kWindow, count - base);
+  for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
     prefetch_window(c, w, /*explain=*/false);
     for (std::size_t i = 0; i < w.n; ++i) {
       out[base + i] = w.point[i] ? point_verdict(c, w.flows[i], w.ends[i]) : verdict(w.flows[i]);
     }
-  }
+  });
 }
 
 Decision Engine::decide(const Flow& flow) const {
