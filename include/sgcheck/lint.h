@@ -138,9 +138,10 @@ struct LintOptions {
   int max_rules_per_group_direction_family = 60;
   int max_groups_per_interface = 5;
   int max_rules_times_groups = 1000;
-  // Threads (--jobs): 1 runs everything on the calling thread; 2 or more run the policy checks
-  // (split by target over jobs - 1 threads) beside the other families. The findings and their
-  // order are the same for every value.
+  // Threads (--jobs): 1 runs everything on the calling thread; 2 or more run the families of
+  // checks (validity, hygiene, graph, policies) on two threads, each family's findings triaged
+  // and sorted on its thread, the policy checks split by target over jobs - 1 threads. The
+  // findings and their order are the same for every value.
   unsigned jobs = 1;
 };
 

@@ -3,12 +3,17 @@
 // the config, the `sgcheck:ignore` tag, the baseline) while counting it, and sorts what is left.
 // Entry point: run_lint().
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -52,85 +57,48 @@ std::vector<std::string> ids_with_prefix(std::string_view prefix) {
   return ids;
 }
 
-// Runs each family unless every one of its checks is disabled (then it costs nothing). Findings of
-// a disabled check that a running family still produces are counted as suppressed later.
-// With options.jobs >= 2 the built-in families (SG4, SG2, SG3) run on a second thread while this
-// one runs the policy checks (themselves split over jobs - 1 threads): the two halves take about
-// as long on L. Each half appends to its own vector and they are joined in the serial order, so
-// the findings are the same for every jobs value.
-void run_families(const CheckContext& context, std::vector<Finding>& out, Diagnostics& errors) {
-  const LintOptions& options = context.options;
-  const auto builtin_families = [&](std::vector<Finding>& found) {
-    if (!all_disabled(options, ids_with_prefix("SG4"))) detail::run_validity_checks(context, found);
-    if (!all_disabled(options, ids_with_prefix("SG2"))) detail::run_hygiene_checks(context, found);
-    if (!all_disabled(options, ids_with_prefix("SG3"))) detail::run_graph_checks(context, found);
-  };
-  std::vector<std::string> policy_ids;
-  for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
-  const bool policies = !options.policy_files.empty() || !all_disabled(options, policy_ids);
-  if (options.jobs <= 1 || !policies) {
-    builtin_families(out);
-    if (policies) detail::run_policy_checks(context, out, errors);
-    return;
-  }
-  LintOptions policy_options = options;
-  policy_options.jobs = options.jobs - 1;
-  const CheckContext policy_context{context.inventory, context.engine, policy_options};
-  std::vector<Finding> policy_found;
-  std::exception_ptr failure;
-  std::thread other([&] {
-    try {
-      builtin_families(out);
-    } catch (...) {  // rethrown on this thread, as the serial run would throw it
-      failure = std::current_exception();
-    }
-  });
-  try {
-    detail::run_policy_checks(policy_context, policy_found, errors);
-  } catch (...) {
-    other.join();
-    throw;
-  }
-  other.join();
-  if (failure) std::rethrow_exception(failure);
-  out.insert(out.end(), std::make_move_iterator(policy_found.begin()),
-             std::make_move_iterator(policy_found.end()));
-}
-
 // ---- Fingerprints
 
-// What an atomic rule allows, as AWS identifies it: never its position, id or description.
-std::string rule_content(const Rule& rule) {
-  std::string out = direction_name(rule.direction);
-  out += '|';
-  out += std::to_string(rule.protocol);
-  out += '|';
-  if (const auto ports = normalised_ports(rule)) {
-    out += std::to_string(ports->first);
-    out += '-';
-    out += std::to_string(ports->second);
-  }
-  out += '|';
-  out += peer_kind_name(rule.peer.kind);
-  out += '|';
-  const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
-  out += cidr && rule.valid ? to_string(rule.peer.cidr) : rule.peer.id;
-  return out;
+// Fingerprints hash their parts as they come: the text hashed is never built.
+void add_number(detail::Fnv1a& hash, long long number) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  hash.add(std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
-std::string witness_content(const Witness& w) {
-  std::string out = w.protocol;
-  out += '|';
-  if (w.port) out += std::to_string(*w.port);
-  out += '|';
-  if (w.type) out += std::to_string(*w.type);
-  out += '|';
-  if (w.code) out += std::to_string(*w.code);
-  out += '|';
-  out += direction_name(w.direction);
-  out += '|';
-  out += w.peer;
-  return out;
+// What an atomic rule allows, as AWS identifies it: never its position, id or description.
+// Hashes "direction|protocol|from-to|peer kind|peer".
+void add_rule_content(detail::Fnv1a& hash, const Rule& rule) {
+  hash.add(direction_name(rule.direction));
+  hash.add("|");
+  add_number(hash, rule.protocol);
+  hash.add("|");
+  if (const auto ports = normalised_ports(rule)) {
+    add_number(hash, ports->first);
+    hash.add("-");
+    add_number(hash, ports->second);
+  }
+  hash.add("|");
+  hash.add(peer_kind_name(rule.peer.kind));
+  hash.add("|");
+  const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
+  if (cidr && rule.valid)
+    hash.add(to_string(rule.peer.cidr));
+  else
+    hash.add(rule.peer.id);
+}
+
+// Hashes "protocol|port|type|code|direction|peer", a part empty when the witness has none.
+void add_witness_content(detail::Fnv1a& hash, const Witness& w) {
+  hash.add(w.protocol);
+  for (const std::optional<int>* part : {&w.port, &w.type, &w.code}) {
+    hash.add("|");
+    if (*part) add_number(hash, **part);
+  }
+  hash.add("|");
+  hash.add(direction_name(w.direction));
+  hash.add("|");
+  hash.add(w.peer);
 }
 
 // A message without the positions it may quote ("first copy at a.json:12:9" → "first copy at
@@ -167,16 +135,25 @@ std::string without_places(std::string_view message, const std::vector<std::stri
 }
 
 // Finds the atomic rule a finding points at (its peer entry's position), to fingerprint by content
-// and to read its tags. Built on first use: a clean inventory never pays for it. Positions are one
-// sorted array (binary search, no node per rule); at a position several rules share, the first
-// in the inventory wins.
+// and to read its tags. Positions are one sorted array (binary search, no node per rule); at a
+// position several rules share, the first in the inventory wins. Read-only once built, so the
+// threads of the families share one.
 class RuleIndex {
  public:
-  explicit RuleIndex(const Inventory& inventory) : inventory_(inventory) {}
+  explicit RuleIndex(const Inventory& inventory) {
+    for (std::uint32_t i = 0; i < inventory.files.size(); ++i)
+      files_.try_emplace(inventory.files[i], i);
+    by_position_.reserve(inventory.rule_count());
+    for (const Group& group : inventory.groups)
+      for (const Rule& rule : group.rules)
+        by_position_.emplace_back(Key{rule.location.file, rule.location.line, rule.location.column},
+                                  &rule);
+    std::stable_sort(by_position_.begin(), by_position_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
 
-  const Rule* at(const Location& location) {
+  const Rule* at(const Location& location) const {
     if (location.line == 0) return nullptr;
-    if (!built_) build();
     const auto file = files_.find(location.file);
     if (file == files_.end()) return nullptr;
     const Key key{file->second, location.line, location.column};
@@ -189,21 +166,6 @@ class RuleIndex {
  private:
   using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>;
 
-  void build() {
-    built_ = true;
-    for (std::uint32_t i = 0; i < inventory_.files.size(); ++i)
-      files_.try_emplace(inventory_.files[i], i);
-    by_position_.reserve(inventory_.rule_count());
-    for (const Group& group : inventory_.groups)
-      for (const Rule& rule : group.rules)
-        by_position_.emplace_back(Key{rule.location.file, rule.location.line, rule.location.column},
-                                  &rule);
-    std::stable_sort(by_position_.begin(), by_position_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-  }
-
-  const Inventory& inventory_;
-  bool built_ = false;
   std::unordered_map<std::string_view, std::uint32_t> files_;
   std::vector<std::pair<Key, const Rule*>> by_position_;
 };
@@ -235,26 +197,28 @@ class SubjectIndex {
   std::unordered_map<std::string_view, const Interface*> interfaces_;
 };
 
-// check id + group/interface + identity: the check's own key when it gave one (in `fingerprint`),
-// else the content of the rule at the finding's position and the witness, else the message
-// without file names and positions.
-std::string fingerprint_of(Finding& f, const Inventory& inventory, RuleIndex& rules) {
-  std::string identity = std::move(f.fingerprint);
-  if (identity.empty()) {
-    if (const Rule* rule = rules.at(f.location)) identity = rule_content(*rule);
-    if (f.witness) {
-      identity += '#';
-      identity += witness_content(*f.witness);
-    }
-    if (identity.empty()) identity = without_places(f.message, inventory.files);
-  }
-  // The hash of id "\n" group "\n" interface "\n" identity, without building that text.
+// The hash of id "\n" group "\n" interface "\n" identity. The identity is the check's own key
+// when it gave one (in `fingerprint`), else the content of the rule at the finding's position and
+// "#" and the witness (either may be missing), else the message without file names and positions.
+std::string fingerprint_of(const Finding& f, const Inventory& inventory, const RuleIndex& rules) {
   detail::Fnv1a hash;
   hash.add(f.id);
-  for (const std::string* part : {&f.group, &f.interface, &identity}) {
-    hash.add("\n");
-    hash.add(*part);
+  hash.add("\n");
+  hash.add(f.group);
+  hash.add("\n");
+  hash.add(f.interface);
+  hash.add("\n");
+  if (!f.fingerprint.empty()) {
+    hash.add(f.fingerprint);
+    return detail::hex16(hash.value());
   }
+  const Rule* rule = rules.at(f.location);
+  if (rule != nullptr) add_rule_content(hash, *rule);
+  if (f.witness) {
+    hash.add("#");
+    add_witness_content(hash, *f.witness);
+  }
+  if (rule == nullptr && !f.witness) hash.add(without_places(f.message, inventory.files));
   return detail::hex16(hash.value());
 }
 
@@ -307,7 +271,7 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
   return false;
 }
 
-bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, RuleIndex& rules) {
+bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, const RuleIndex& rules) {
   if (const Group* g = subjects.group(f.group); g != nullptr && tag_ignores(g->tags, f.id))
     return true;
   if (const Interface* eni = subjects.interface(f.interface);
@@ -317,16 +281,21 @@ bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, RuleIndex
   return rule != nullptr && tag_ignores(rule->tags, f.id);
 }
 
-// Keeps found[kept[0]], found[kept[1]]… (kept ascending) and sorts them in place by file, line,
-// column, id and message: no second vector of findings. The file names are ranked once, so a
-// comparison is integers first; the keys sorted are small, and std::sort makes exactly the
-// comparisons and moves it would make on the kept findings in that order (the comparator answers
-// alike), so ties end where they always did. The order found is then applied by following its
-// cycles, a move per finding.
-void sort_findings(std::vector<Finding>& found, const std::vector<std::uint32_t>& kept) {
-  for (std::uint32_t j = 0; j < kept.size(); ++j)
-    if (kept[j] != j) found[j] = std::move(found[kept[j]]);
-  found.erase(found.begin() + static_cast<std::ptrdiff_t>(kept.size()), found.end());
+// ---- The order
+
+// By file, line, column, id and message: the order of the report.
+bool comes_before(const Finding& x, const Finding& y) {
+  if (const int c = x.location.file.compare(y.location.file); c != 0) return c < 0;
+  if (x.location.line != y.location.line) return x.location.line < y.location.line;
+  if (x.location.column != y.location.column) return x.location.column < y.location.column;
+  if (const int c = x.id.compare(y.id); c != 0) return c < 0;
+  return x.message < y.message;
+}
+
+// Sorts one family's findings in place in the report's order, equal ones in the order found. The
+// file names are ranked once, so a comparison is integers first; the keys are sorted, and the order
+// is then applied by following its cycles, a move per finding: no second vector of findings.
+void sort_findings(std::vector<Finding>& found) {
   std::vector<std::string_view> files;  // runs of one file are common: each run once
   for (const Finding& f : found)
     if (files.empty() || files.back() != f.location.file) files.push_back(f.location.file);
@@ -354,7 +323,9 @@ void sort_findings(std::vector<Finding>& found, const std::vector<std::uint32_t>
     if (a.column != b.column) return a.column < b.column;
     const Finding& x = found[a.index];
     const Finding& y = found[b.index];
-    return std::tie(x.id, x.message) < std::tie(y.id, y.message);
+    if (const int c = x.id.compare(y.id); c != 0) return c < 0;
+    if (const int c = x.message.compare(y.message); c != 0) return c < 0;
+    return a.index < b.index;
   });
   // Position p takes the finding at keys[p].index; `index` is reset to p once p is filled.
   for (std::uint32_t start = 0; start < keys.size(); ++start) {
@@ -374,35 +345,171 @@ void sort_findings(std::vector<Finding>& found, const std::vector<std::uint32_t>
   }
 }
 
-// The driver's work on one context: the families, then severities, fingerprints, suppression
-// and the order.
+// ---- Running the families
+
+// What the driver does to each finding once its family has found it: the severity override, the
+// fingerprint, and suppression (--disable and the config, the tag, the baseline). The indexes it
+// reads are built on first use, once, by whichever thread needs them first: a clean inventory
+// never pays for them.
+class Triage {
+ public:
+  Triage(const Inventory& inventory, const LintOptions& options)
+      : inventory_(inventory),
+        options_(options),
+        baseline_(options.baseline.begin(), options.baseline.end()) {}
+
+  // Triages `found` in place: the kept findings stay, in their order; returns how many were
+  // suppressed.
+  std::size_t apply(std::vector<Finding>& found) {
+    if (found.empty()) return 0;
+    std::call_once(built_, [this] {
+      rules_.emplace(inventory_);
+      subjects_.emplace(inventory_);
+    });
+    std::size_t kept = 0;
+    for (Finding& f : found) {
+      if (const auto it = options_.severities.find(f.id); it != options_.severities.end())
+        f.severity = it->second;
+      f.fingerprint = fingerprint_of(f, inventory_, *rules_);
+      if (is_disabled(options_, f.id) || suppressed_by_tag(f, *subjects_, *rules_) ||
+          baseline_.count(f.fingerprint) != 0)
+        continue;
+      if (&f != &found[kept]) found[kept] = std::move(f);
+      ++kept;
+    }
+    const std::size_t suppressed = found.size() - kept;
+    found.erase(found.begin() + static_cast<std::ptrdiff_t>(kept), found.end());
+    return suppressed;
+  }
+
+ private:
+  const Inventory& inventory_;
+  const LintOptions& options_;
+  const std::set<std::string> baseline_;
+  std::once_flag built_;
+  std::optional<RuleIndex> rules_;
+  std::optional<SubjectIndex> subjects_;
+};
+
+// One family of checks (SG4, SG2, SG3, the policies) and what it left: its triaged findings, the
+// policy files' errors, and what it threw. `cost` is what it took on L, in tens of milliseconds:
+// the threads take the longest first.
+struct Family {
+  int cost;
+  std::function<void(std::vector<Finding>&, Diagnostics&)> run;
+  std::vector<Finding> kept{};
+  std::size_t suppressed = 0;
+  Diagnostics errors{};
+  std::exception_ptr failure{};
+};
+
+// The families in the serial order (validity, hygiene, graph, policies), each unless every one of
+// its checks is disabled (then it costs nothing). Findings of a disabled check that a running
+// family still produces are counted as suppressed by Triage.
+std::vector<Family> families_to_run(const CheckContext& context,
+                                    const CheckContext& policy_context) {
+  const LintOptions& options = context.options;
+  std::vector<Family> families;
+  using Builtin = void (*)(const CheckContext&, std::vector<Finding>&);
+  const std::tuple<std::string_view, int, Builtin> builtins[] = {
+      {"SG4", 15, detail::run_validity_checks},
+      {"SG2", 50, detail::run_hygiene_checks},
+      {"SG3", 20, detail::run_graph_checks}};
+  for (const auto& [prefix, cost, run] : builtins) {
+    if (all_disabled(options, ids_with_prefix(prefix))) continue;
+    families.push_back({cost, [&context, run = run](std::vector<Finding>& out, Diagnostics&) {
+                          run(context, out);
+                        }});
+  }
+  std::vector<std::string> policy_ids;
+  for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
+  if (!options.policy_files.empty() || !all_disabled(options, policy_ids)) {
+    families.push_back({60, [&policy_context](std::vector<Finding>& out, Diagnostics& errors) {
+                          detail::run_policy_checks(policy_context, out, errors);
+                        }});
+  }
+  return families;
+}
+
+// Runs, triages and sorts every family. With jobs >= 2, two threads take the families longest first
+// (the policies, hygiene, graph, validity), so that they end close together and the triage of one
+// family overlaps the checks of another; the policy checks themselves split over jobs - 1 threads.
+// Each family keeps its own findings, so the result is the same for every jobs value; what a family
+// threw is rethrown here, the first in the serial order.
+void run_families(std::vector<Family>& families, Triage& triage, unsigned jobs) {
+  const auto run_one = [&](Family& family) {
+    try {
+      family.run(family.kept, family.errors);
+      family.suppressed = triage.apply(family.kept);
+      sort_findings(family.kept);
+    } catch (...) {
+      family.failure = std::current_exception();
+    }
+  };
+  if (jobs <= 1 || families.size() <= 1) {
+    for (Family& family : families) {
+      run_one(family);
+      if (family.failure) std::rethrow_exception(family.failure);
+    }
+    return;
+  }
+  std::vector<Family*> longest_first;
+  for (Family& family : families) longest_first.push_back(&family);
+  std::stable_sort(longest_first.begin(), longest_first.end(),
+                   [](const Family* a, const Family* b) { return a->cost > b->cost; });
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    for (std::size_t k; (k = next++) < longest_first.size();) run_one(*longest_first[k]);
+  };
+  std::thread other(worker);
+  worker();
+  other.join();
+  for (const Family& family : families)
+    if (family.failure) std::rethrow_exception(family.failure);
+}
+
+// The families' sorted findings merged into one vector in the report's order; equal findings of
+// two families in the serial order of the families. Each finding is moved once, reading each
+// family front to back.
+std::vector<Finding> merged_findings(std::vector<Family>& families) {
+  std::size_t total = 0;
+  for (const Family& family : families) total += family.kept.size();
+  std::vector<Finding> merged;
+  merged.reserve(total);
+  std::vector<std::size_t> next(families.size(), 0);
+  for (;;) {
+    Family* first = nullptr;
+    std::size_t* first_next = nullptr;
+    for (std::size_t k = 0; k < families.size(); ++k) {
+      if (next[k] == families[k].kept.size()) continue;
+      if (first == nullptr || comes_before(families[k].kept[next[k]], first->kept[*first_next])) {
+        first = &families[k];
+        first_next = &next[k];
+      }
+    }
+    if (first == nullptr) break;
+    merged.push_back(std::move(first->kept[(*first_next)++]));
+  }
+  return merged;
+}
+
+// The driver's work on one context: the families with their triage and order, then one list.
 LintResult run_checks(const CheckContext& context) {
   const Inventory& inventory = context.inventory;
   const LintOptions& options = context.options;
+  LintOptions policy_options = options;
+  policy_options.jobs = std::max(1u, options.jobs - 1);
+  const CheckContext policy_context{inventory, context.engine, policy_options};
+  std::vector<Family> families = families_to_run(context, policy_context);
+  Triage triage(inventory, options);
+  run_families(families, triage, options.jobs);
+
   LintResult result;
-  std::vector<Finding> found;
-  run_families(context, found, result.errors);
-
-  RuleIndex rules(inventory);
-  const SubjectIndex subjects(inventory);
-  const std::set<std::string> baseline(options.baseline.begin(), options.baseline.end());
-  std::vector<std::uint32_t> kept;  // indexes into `found`: each finding is moved once, sorted
-  kept.reserve(found.size());
-  for (std::uint32_t i = 0; i < found.size(); ++i) {
-    Finding& f = found[i];
-    if (const auto it = options.severities.find(f.id); it != options.severities.end())
-      f.severity = it->second;
-    f.fingerprint = fingerprint_of(f, inventory, rules);
-    if (is_disabled(options, f.id) || suppressed_by_tag(f, subjects, rules) ||
-        baseline.count(f.fingerprint) != 0) {
-      ++result.summary.suppressed;
-      continue;
-    }
-    kept.push_back(i);
+  for (Family& family : families) {
+    result.summary.suppressed += family.suppressed;
+    std::move(family.errors.begin(), family.errors.end(), std::back_inserter(result.errors));
   }
-  sort_findings(found, kept);
-  result.findings = std::move(found);
-
+  result.findings = merged_findings(families);
   result.summary.files = inventory.files.size();
   result.summary.groups = inventory.groups.size();
   result.summary.rules = inventory.rule_count();
