@@ -64,10 +64,10 @@ class AwsReader {
  private:
   // describe-security-groups
   void security_group(od::value& value);
-  void permission(od::value& value, Direction direction, std::vector<Rule>& rules);
+  void permission(od::value& value, Direction direction);  // into group_rules_
   void peer_list(od::value& value, PeerKind kind, std::string_view list, Direction direction,
                  const SourcePos& rule_location, std::vector<Rule>& rules);
-  void order_by_peer_kind(std::vector<Rule>& rules, std::size_t first);
+  void move_by_peer_kind(std::size_t first, std::size_t end, std::vector<Rule>& out);
   void peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule);
   // describe-security-group-rules
   void group_rule(od::value& value);
@@ -98,10 +98,11 @@ class AwsReader {
   std::unordered_map<std::string, std::size_t>
       rule_groups_;  // SGR: group id -> index in out_.groups
   // Scratch space kept between elements, so that reading allocates only what the model keeps: one
-  // group's rules (copied to an exactly sized vector at its end), rules being put in peer-kind
-  // order, and an interface's addresses by kind.
+  // group's rules (moved to an exactly sized vector at its end, in peer-kind order within each
+  // IpPermission), where each IpPermission's rules end among them, and an interface's addresses
+  // by kind.
   std::vector<Rule> group_rules_;
-  std::vector<Rule> reorder_;
+  std::vector<std::size_t> permission_ends_;
   std::vector<Address> primary_, secondary_, ipv6_;
 };
 
@@ -245,6 +246,7 @@ void AwsReader::security_group(od::value& value) {
   Group group;
   group.location = r_.pos(at);
   group_rules_.clear();
+  permission_ends_.clear();
   r_.for_each_field(object, [&](std::string_view key, od::value& v) {
     if (is(key, "GroupId"))
       group.id = r_.copy_string(v, {key});
@@ -260,20 +262,26 @@ void AwsReader::security_group(od::value& value) {
       tags(v, key, group.tags);
     else if (is(key, "IpPermissions") || is(key, "IpPermissionsEgress")) {
       const Direction direction = is(key, "IpPermissions") ? Direction::ingress : Direction::egress;
-      each(v, key, [&](od::value& p) { permission(p, direction, group_rules_); });
+      each(v, key, [&](od::value& p) { permission(p, direction); });
     }
   });
   if (group.id.empty()) r_.fail(at, "security group without GroupId");
   group.rules.reserve(group_rules_.size());
-  std::move(group_rules_.begin(), group_rules_.end(), std::back_inserter(group.rules));
+  std::size_t first = 0;
+  for (const std::size_t end : permission_ends_) {
+    move_by_peer_kind(first, end, group.rules);
+    first = end;
+  }
   group_rules_.clear();
+  permission_ends_.clear();
   out_.groups.push_back(std::move(group));
 }
 
-// One IpPermission: N peers -> N atomic rules, in the order IpRanges, Ipv6Ranges, PrefixListIds,
-// UserIdGroupPairs whatever the key order; protocol and ports are applied once the object has
-// ended.
-void AwsReader::permission(od::value& value, Direction direction, std::vector<Rule>& rules) {
+// One IpPermission: N peers -> N atomic rules (put in the order IpRanges, Ipv6Ranges,
+// PrefixListIds, UserIdGroupPairs whatever the key order when they move to the group, see
+// move_by_peer_kind()); protocol and ports are applied once the object has ended.
+void AwsReader::permission(od::value& value, Direction direction) {
+  std::vector<Rule>& rules = group_rules_;
   PortFields fields;
   fields.rule_at = r_.offset(value);
   od::object object;
@@ -300,7 +308,7 @@ void AwsReader::permission(od::value& value, Direction direction, std::vector<Ru
     else if (is(key, "UserIdGroupPairs"))
       peer_list(v, PeerKind::group, key, direction, rule_location, rules);
   });
-  order_by_peer_kind(rules, first);
+  permission_ends_.push_back(rules.size());
   Service ports;
   const bool valid = apply_ports(fields, ports);
   for (auto it = rules.begin() + static_cast<std::ptrdiff_t>(first); it != rules.end(); ++it) {
@@ -327,22 +335,24 @@ void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list
   });
 }
 
-// The rules of one IpPermission from `first` on, stably in peer-kind order (the lists may come in
-// any key order; describe output puts UserIdGroupPairs first): a counting sort over the four kinds,
-// each rule moved twice, instead of std::stable_sort's merges.
-void AwsReader::order_by_peer_kind(std::vector<Rule>& rules, std::size_t first) {
-  const auto begin = rules.begin() + static_cast<std::ptrdiff_t>(first);
+// Moves the rules of one IpPermission, group_rules_[first, end), to the end of `out`, stably in
+// peer-kind order (the lists may come in any key order; describe output puts UserIdGroupPairs
+// first, which puts most rules of L out of order): a pass per kind, each rule moved once, straight
+// to its place in the group, instead of being reordered in the scratch space and moved again.
+void AwsReader::move_by_peer_kind(std::size_t first, std::size_t end, std::vector<Rule>& out) {
+  const auto begin = group_rules_.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto stop = group_rules_.begin() + static_cast<std::ptrdiff_t>(end);
   const auto by_kind = [](const Rule& a, const Rule& b) { return a.peer.kind < b.peer.kind; };
-  if (std::is_sorted(begin, rules.end(), by_kind)) return;
-  reorder_.clear();
+  if (std::is_sorted(begin, stop, by_kind)) {
+    std::move(begin, stop, std::back_inserter(out));
+    return;
+  }
   for (const PeerKind kind :
        {PeerKind::cidr4, PeerKind::cidr6, PeerKind::prefix_list, PeerKind::group}) {
-    for (auto it = begin; it != rules.end(); ++it) {
-      if (it->peer.kind == kind) reorder_.push_back(std::move(*it));
+    for (auto it = begin; it != stop; ++it) {
+      if (it->peer.kind == kind) out.push_back(std::move(*it));
     }
   }
-  std::move(reorder_.begin(), reorder_.end(), begin);
-  reorder_.clear();
 }
 
 // One element of IpRanges / Ipv6Ranges / PrefixListIds / UserIdGroupPairs.

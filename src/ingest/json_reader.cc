@@ -4,6 +4,7 @@
 #include "ingest/json_reader.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -40,6 +41,23 @@ std::size_t count_newlines(const char* begin, const char* end) {
   return count + static_cast<std::size_t>(std::count(begin, end, '\n'));
 }
 
+// The offset just after the last '\n' before `offset`; the caller knows there is one at or after
+// `floor`. Values sit a few dozen bytes into their line (indentation, the key), so the search goes
+// back 16 bytes per step where SSE2 is there, instead of a byte per step on every position asked.
+std::size_t after_last_newline(const char* data, std::size_t floor, std::size_t offset) {
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (offset - floor >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + offset - 16));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+    if (mask != 0) return offset - 16 + static_cast<std::size_t>(std::bit_width(mask));
+    offset -= 16;
+  }
+#endif
+  while (data[offset - 1] != '\n') --offset;
+  return offset;
+}
+
 }  // namespace
 
 std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) {
@@ -60,9 +78,7 @@ std::pair<std::uint32_t, std::uint32_t> LineIndex::locate(std::size_t offset) {
   }
   if (const std::size_t newlines = count_newlines(data + offset_, data + offset); newlines != 0) {
     line_ += newlines;
-    std::size_t at = offset;  // the last newline is usually a few bytes back
-    while (data[at - 1] != '\n') --at;
-    line_start_ = at;
+    line_start_ = after_last_newline(data, offset_, offset);
   }
   offset_ = offset;
   return {static_cast<std::uint32_t>(line_), static_cast<std::uint32_t>(offset - line_start_ + 1)};
@@ -143,11 +159,19 @@ std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_
 
 namespace {
 
-// od::document keeps its json_iterator protected. A pointer to member named through a derived
-// class is the lawful way to reach it ([class.protected]); the copy walks the tokens on its own.
+// od::document keeps its json_iterator protected, and json_iterator the end of its tokens. A
+// pointer to member named through a derived class is the lawful way to reach them
+// ([class.protected]).
 struct DocumentTokens : od::document {
   static od::json_iterator of(od::document& document) {
     return od::json_iterator(document.*(&DocumentTokens::iter));
+  }
+};
+struct TokenRange : od::json_iterator {
+  // The structural indexes from the iterator's position to the end: the offsets of the tokens in
+  // the buffer, in order.
+  static std::pair<const std::uint32_t*, const std::uint32_t*> of(const od::json_iterator& it) {
+    return {it.position(), (it.*(&TokenRange::end_position))()};
   }
 };
 
@@ -155,13 +179,14 @@ struct DocumentTokens : od::document {
 
 std::optional<std::size_t> find_excess_depth(od::document& document, const char* begin,
                                              std::uint32_t max_depth) {
-  od::json_iterator tokens = DocumentTokens::of(document);
+  // Over the index array itself: json_iterator's at_end() reloads the end through the parser at
+  // every token, and this loop runs once per token of every input.
+  const auto [first, last] = TokenRange::of(DocumentTokens::of(document));
   std::uint32_t depth = 0;
-  while (!tokens.at_end()) {
-    const auto* token = reinterpret_cast<const char*>(tokens.return_current_and_advance());
-    const char c = *token;
+  for (const std::uint32_t* at = first; at != last; ++at) {
+    const char c = begin[*at];
     if (c == '{' || c == '[') {
-      if (++depth > max_depth) return static_cast<std::size_t>(token - begin);
+      if (++depth > max_depth) return static_cast<std::size_t>(*at);
     } else if ((c == '}' || c == ']') && depth > 0) {
       --depth;
     }
@@ -415,6 +440,10 @@ std::size_t JsonReader::offset(od::value& value) {
 }
 
 SourcePos JsonReader::pos(std::size_t offset) {
+  if (offset >= next_release_) {
+    release_before_(offset - kReleaseStep / 2);
+    next_release_ = offset + kReleaseStep;
+  }
   const auto [line, column] = lines_.locate(offset);
   return SourcePos{file_, line, column};
 }
@@ -482,22 +511,41 @@ bool JsonReader::array(od::value& value, What what, od::array& out) {
   return true;
 }
 
+namespace {
+
+// The length of a string's content up to its closing quote, or npos when a backslash comes first.
+// `content` follows the opening quote of a string token, which stage 1 has checked to be closed
+// inside the document; the document is followed by SIMDJSON_PADDING bytes, so reading 8 bytes at a
+// time may run past the quote but never past the buffer.
+std::size_t unescaped_length(const char* content) {
+  const auto has_zero = [](std::uint64_t v) { return ((v - kOnes) & ~v & (kOnes * 0x80)) != 0; };
+  const char* p = content;
+  for (;;) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (has_zero(word ^ (kOnes * '"')) || has_zero(word ^ (kOnes * '\\'))) break;
+    p += 8;
+  }
+  while (*p != '"' && *p != '\\') ++p;
+  return *p == '"' ? static_cast<std::size_t>(p - content) : std::string_view::npos;
+}
+
+}  // namespace
+
 std::optional<std::string_view> JsonReader::string(od::value& value, What what) {
+  // A string without a backslash is its content: viewed in place instead of unescaped into a copy
+  // in the parser's buffer (stage 1 has validated the UTF-8 and the control characters of every
+  // string). Every string member of the input comes here, so the common case looks at the token's
+  // first byte instead of asking simdjson for the type.
+  const char* const token = value.raw_json_token().data();
+  if (*token == '"') {
+    if (const std::size_t n = unescaped_length(token + 1); n != std::string_view::npos) {
+      return std::string_view(token + 1, n);
+    }
+  }
   const od::json_type type = type_of(value);
   if (type == od::json_type::null) return std::nullopt;
   if (type != od::json_type::string) type_error(value, "a string", what);
-  // The raw token is the quoted string and the blanks up to the next token. Without a backslash
-  // its content is the value: view it in place instead of unescaping a copy into the parser's
-  // buffer (stage 1 has validated the UTF-8 and the control characters of every string).
-  std::string_view token = value.raw_json_token();
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' ||
-                            token.back() == '\r' || token.back() == '\t')) {
-    token.remove_suffix(1);
-  }
-  if (token.size() >= 2 && token.back() == '"') {
-    const std::string_view content = token.substr(1, token.size() - 2);
-    if (content.find('\\') == std::string_view::npos) return content;
-  }
   std::string_view out;
   check(value.get_string().get(out));
   return out;

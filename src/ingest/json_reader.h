@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +96,14 @@ class JsonReader {
   std::string_view text() const { return text_; }
   std::uint32_t file() const { return file_; }
 
+  // Called with an offset well behind the reader whenever it has moved on by a few megabytes: the
+  // loader gives back the pages of a mapped file read so far (a later look behind maps them in
+  // again), so that two large files parsed side by side do not each stay whole in memory.
+  void on_progress(std::function<void(std::size_t)> release_before) {
+    release_before_ = std::move(release_before);
+    next_release_ = kReleaseStep;
+  }
+
   // Where a value starts in the buffer: its raw token ('{', '[', '"', digit).
   std::size_t offset(od::value& value);
   SourcePos pos(std::size_t offset);
@@ -151,7 +160,11 @@ class JsonReader {
     return key;
   }
 
+  static constexpr std::size_t kReleaseStep = 8 << 20;
+
   std::string_view text_;
+  std::function<void(std::size_t)> release_before_;
+  std::size_t next_release_ = static_cast<std::size_t>(-1);  // never, unless on_progress()
   LineIndex lines_;
   std::uint32_t file_;
   std::string_view name_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <new>
+#include <numeric>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -71,6 +72,17 @@ class MappedBytes {
 
   bool mapped() const { return data_ != nullptr; }
   std::string_view bytes() const { return {data_, size_}; }
+  // Gives back the whole pages before byte `offset`: they leave this process's memory, and reading
+  // them again maps them in again from the file (a private mapping that is never written).
+  void release_before(std::size_t offset) const {
+#ifdef SGCHECK_HAVE_MMAP
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t length = std::min(offset, size_) / page * page;
+    if (length > 0) ::madvise(const_cast<char*>(data_), length, MADV_DONTNEED);
+#else
+    (void)offset;
+#endif
+  }
   void release() {
 #ifdef SGCHECK_HAVE_MMAP
     if (data_ != nullptr) ::munmap(const_cast<char*>(data_), length_);
@@ -94,8 +106,9 @@ struct LoadedFile {
   std::string name;
   bool in_directory = false;
   simdjson::padded_string content;
-  fs::path path;  // empty: `content` holds the bytes (stdin, buffers)
-  MappedBytes mapped;  // a file on disk, when it could be mapped (else `content`)
+  fs::path path;           // empty: `content` holds the bytes (stdin, buffers)
+  MappedBytes mapped;      // a file on disk, when it could be mapped (else `content`)
+  std::uint64_t size = 0;  // in bytes, when it was checked: which files to parse first
 
   std::string_view text() const {
     return mapped.mapped() ? mapped.bytes() : std::string_view(content.data(), content.size());
@@ -201,6 +214,7 @@ bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out
       }
     }
     out.content = simdjson::padded_string(data);
+    out.size = data.size();
     return true;
   }
   std::error_code ec;
@@ -222,6 +236,7 @@ bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out
   }
   std::fclose(file);
   out.path = source.path;  // read by read_content() when parsed
+  out.size = size;
   return true;
 }
 
@@ -291,6 +306,11 @@ class FileParser {
       : limits_(limits), budget_(budget) {}
 
   void parse(const LoadedFile& file, std::uint32_t index, Inventory& part, Diagnostics& errors);
+
+  // Frees the JSON parser's buffers (its structural index takes about a third of the file's size).
+  // A thread that has parsed a large file would otherwise hold them while another thread parses
+  // the next large one: on L that was 50-60 MB of peak memory with --jobs 2.
+  void release_buffers() { parser_ = simdjson::ondemand::parser{}; }
 
  private:
   void parse_json(const LoadedFile& file, std::string_view text, std::size_t start,
@@ -373,6 +393,8 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
       return;
     }
     detail::JsonReader reader(text, index, file.name, part.diagnostics);
+    if (file.mapped.mapped())
+      reader.on_progress([&](std::size_t offset) { file.mapped.release_before(offset); });
     const detail::DocumentInfo info = detail::read_aws_document(reader, document, part, budget_);
     switch (info.kind) {
       case DocumentKind::aws:
@@ -501,6 +523,10 @@ struct ParsedFiles {
   std::vector<std::uint64_t> bytes;
 };
 
+// A file this large leaves the parser's buffers released after it (FileParser::release_buffers);
+// smaller ones reuse them.
+constexpr std::uint64_t kLargeFile = 4 << 20;
+
 // Reads (when on disk) and parses files[i] into out's i-th entries; files on disk are released
 // after.
 void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t i,
@@ -509,13 +535,17 @@ void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t 
   if (on_disk && !read_content(files[i], out.errors[i])) return;
   out.bytes[i] = files[i].text().size();
   parser.parse(files[i], static_cast<std::uint32_t>(i), out.parts[i], out.errors[i]);
+  if (out.bytes[i] >= kLargeFile) parser.release_buffers();
   if (on_disk) files[i].release();
+  detail::sort_part(out.parts[i]);  // here, in parallel, rather than in the serial merge
 }
 
-// Every file parsed, on `jobs` threads taking the next unparsed file (file sizes vary widely).
-// Each file's part and errors are its own, so the result does not depend on which thread parsed
-// it, except where the shared rule budget ran out: that error names the rule at which the
-// running total passed the limit, so it is found again by parsing in order on one thread.
+// Every file parsed, on `jobs` threads taking the next unparsed file, largest first: file sizes
+// vary widely (two files hold nearly all of L), and a large file taken last would leave the other
+// threads idle while it is parsed. Each file's part and errors are its own, so the result does not
+// depend on which thread parsed it, except where the shared rule budget ran out: that error names
+// the rule at which the running total passed the limit, so it is found again by parsing in order
+// on one thread.
 void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, ParsedFiles& out) {
   const auto in_order = [&] {
     detail::RuleBudget budget{0, limits.max_rules};
@@ -525,11 +555,17 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   const unsigned jobs = static_cast<unsigned>(
       std::min<std::size_t>(std::max(limits.jobs, 1u), files.size()));
   if (jobs <= 1) return in_order();
+  std::vector<std::size_t> order(files.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return files[a].size > files[b].size; });
   detail::RuleBudget budget{0, limits.max_rules};
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     FileParser parser(limits, budget);
-    for (std::size_t i = next++; i < files.size(); i = next++) parse_file(parser, files, i, out);
+    for (std::size_t k = next++; k < files.size(); k = next++) {
+      parse_file(parser, files, order[k], out);
+    }
   };
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
@@ -608,6 +644,7 @@ LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
         continue;
       }
       files.push_back({buffer.name, false, simdjson::padded_string(buffer.content), {}, {}});
+      files.back().size = buffer.content.size();
     }
     sort_by_name(files);
     result.stats.read_seconds = seconds_since(read_start);

@@ -693,6 +693,49 @@ TEST(IngestMerge, RepeatsWithinOneFileUniteWithAWarning) {
             where("rep.json", doc, "{\"GroupId\"", 1));
 }
 
+// Each file's elements are put in id order on the thread that parsed it (a permutation applied in
+// place): the fields travel with their element, and the repeats of an id keep their input order.
+TEST(IngestMerge, OneFileOutOfIdOrderIsSortedWithRepeatsInInputOrder) {
+  const std::string doc = R"({"SecurityGroups": [
+  {"GroupId": "sg-3", "GroupName": "three"},
+  {"GroupId": "sg-1", "GroupName": "first", "IpPermissions": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]},
+  {"GroupId": "sg-2", "GroupName": "two"},
+  {"GroupId": "sg-1", "GroupName": "second", "IpPermissions": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/9"}]}]}],
+ "NetworkInterfaces": [{"NetworkInterfaceId": "eni-c", "SubnetId": "subnet-c"},
+  {"NetworkInterfaceId": "eni-a", "SubnetId": "subnet-a"},
+  {"NetworkInterfaceId": "eni-d", "SubnetId": "subnet-d"},
+  {"NetworkInterfaceId": "eni-b", "SubnetId": "subnet-b"}]})";
+  const LoadResult r = load_one("one.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 3u);
+  EXPECT_EQ(r.inventory.groups[0].name, "first");
+  EXPECT_EQ(r.inventory.groups[1].name, "two");
+  EXPECT_EQ(r.inventory.groups[2].name, "three");
+  ASSERT_EQ(r.inventory.groups[0].rules.size(), 2u);
+  EXPECT_EQ(r.inventory.groups[0].rules[0].peer.cidr.prefix, 8);
+  EXPECT_EQ(r.inventory.groups[0].rules[1].peer.cidr.prefix, 9);
+  ASSERT_EQ(r.inventory.interfaces.size(), 4u);
+  for (const Interface& eni : r.inventory.interfaces) {
+    EXPECT_EQ(eni.subnet_id, "subnet-" + eni.id.substr(4));
+  }
+  EXPECT_EQ(r.inventory.interfaces[0].id, "eni-a");
+  EXPECT_EQ(r.inventory.interfaces[3].id, "eni-d");
+}
+
+// Strings without escapes are viewed in place (read 8 bytes at a time, up to the closing quote);
+// the others are unescaped, also when an escape follows the closing quote closely.
+TEST(IngestSecurityGroups, StringValuesWithAndWithoutEscapes) {
+  const std::string doc =
+      R"({"SecurityGroups":[{"GroupId":"sg-1","Description":"d","GroupName":"\u0041pp \"q\"",)"
+      R"("VpcId":"vpc-0123456789abcdef0"}]})";
+  const LoadResult r = load_one("esc.json", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  EXPECT_EQ(r.inventory.groups[0].description, "d");
+  EXPECT_EQ(r.inventory.groups[0].name, "App \"q\"");
+  EXPECT_EQ(r.inventory.groups[0].vpc_id, "vpc-0123456789abcdef0");
+}
+
 TEST(IngestMerge, OrderOfInputsDoesNotMatter) {
   std::vector<NamedBuffer> inputs = {{"sgs.json", kGroups},
                                      {"enis.json", kEnis},
@@ -790,6 +833,36 @@ TEST(IngestLimits, FilesOnDiskParsedOnTwoThreadsAreReadAgainWhenTheBudgetRunsOut
               outcome(load_inventory({dir.string()}, two)));
   }
   fs::remove_all(dir);
+}
+
+// A large file on disk is mapped, and the loader gives back the pages it has read every few MB
+// (MappedBytes::release_before). A warning found at the end of a rule that spans 16 MB quotes the
+// rule's first line, long given back: it must read the file's bytes again, exactly as when the same
+// bytes are loaded from memory.
+TEST(IngestInputs, LargeFileOnDiskQuotesLinesItHasGivenBack) {
+  namespace fs = std::filesystem;
+  std::string doc =
+      "{\n \"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\", \"GroupName\": \"g\", "
+      "\"VpcId\": \"vpc-1\",\n   \"IpPermissions\": [\n    {\"FromPort\": 22, \"ToPort\": 22, "
+      "\"IpRanges\": [\n";
+  for (int i = 0; i < 500'000; ++i) {
+    doc += std::string(i ? ",\n" : "") + "      {\"CidrIp\": \"10." + std::to_string(i / 65536) +
+           "." + std::to_string(i / 256 % 256) + "." + std::to_string(i % 256) + "/32\"}";
+  }
+  doc += "\n    ]}\n   ]}\n ]\n}\n";
+  ASSERT_GT(doc.size(), 16u << 20);
+  const fs::path path =
+      fs::temp_directory_path() / ("sgcheck-large-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path, std::ios::binary) << doc;
+  const LoadResult on_disk = load_inventory({path.string()});
+  const LoadResult in_memory = load_inventory_from_buffers({{path.string(), doc}});
+  fs::remove(path);
+  ASSERT_EQ(on_disk.inventory.diagnostics.size(), 1u) << outcome(on_disk);
+  EXPECT_EQ(on_disk.inventory.diagnostics[0].message, "rule without IpProtocol");
+  EXPECT_EQ(on_disk.inventory.diagnostics[0].location.line, 5u);
+  EXPECT_EQ(on_disk.inventory.diagnostics[0].source_line,
+            "    {\"FromPort\": 22, \"ToPort\": 22, \"IpRanges\": [");
+  EXPECT_EQ(outcome(on_disk), outcome(in_memory));
 }
 
 TEST(IngestLimits, Stats) {
