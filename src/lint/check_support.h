@@ -68,10 +68,24 @@ inline std::string peer_text(const Peer& peer) {
   return peer.id;
 }
 
+// rule_text() appended to `out`: a check naming many rules reuses one buffer.
+inline void append_rule_text(std::string& out, const Rule& rule) {
+  out += service_text(rule);
+  out += rule.direction == Direction::ingress ? " from " : " to ";
+  const Peer& peer = rule.peer;
+  if ((peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6) && peer.id.empty()) {
+    out += to_string(peer.cidr);
+  } else {
+    out += peer.id;  // peer_text(), without its copy
+  }
+}
+
 // "tcp/22 from 10.0.0.0/8", "all to sg-0bb": canonical, without names or positions.
 inline std::string rule_text(const Rule& rule) {
-  return service_text(rule) + (rule.direction == Direction::ingress ? " from " : " to ") +
-         peer_text(rule.peer);
+  std::string out;
+  out.reserve(48);  // most rules' text: one allocation instead of one per part
+  append_rule_text(out, rule);
+  return out;
 }
 
 // "ingress tcp/22 from 10.0.0.0/8 (sgs.json:14:9)": a rule named in another finding's message.
@@ -137,10 +151,15 @@ inline Finding rule_finding(const Inventory& inv, std::string_view id, std::stri
   Finding f = make_finding(id, std::move(message), finding_location(inv, group, rule));
   f.group = group.id;
   f.rule = rule.id;
-  std::string key = direction_name(rule.direction);
-  key += ' ';
-  key += text;
-  f.fingerprint = fingerprint(id, group.id, key);
+  // fingerprint(id, group.id, direction + " " + text), hashed in parts: no key string per finding.
+  Fnv1a hash;
+  for (const std::string_view part :
+       {id, std::string_view("\x1f"), std::string_view(group.id), std::string_view("\x1f"),
+        std::string_view(direction_name(rule.direction)), std::string_view(" "), text,
+        std::string_view("\x1f")}) {
+    hash.add(part);
+  }
+  f.fingerprint = hex16(hash.value());
   return f;
 }
 
