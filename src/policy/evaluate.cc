@@ -51,26 +51,38 @@ const char* family_label(Family f) {
 // into each rule that references the group), with the sizes of its upper bound per family (0 IPv4,
 // 1 IPv6), outside and member addresses, for Judge::certainly_no().
 struct Peer {
-  Bounds b;
-  u128 hi_outside[2] = {0, 0};
-  u128 hi_members[2] = {0, 0};
+  // The fields every rule naming the peer reads while the model is built come first, together,
+  // so that the rules' pass over the inventory touches one or two cache lines of the peer.
   // Its index in Model::peers(), set when a rule of the inventory first uses it; -1 for the
   // stand-ins of one target (their memory is reused by the next target's).
   mutable std::int32_t serial = -1;
+  // [0 lower, 1 upper bound][0 IPv4, 1 IPv6]: its outside and member addresses are the same
+  // (a CIDR's are), so that a union of such peers' member parts is that of their outside parts.
+  bool same_parts[2][2] = {{false, false}, {false, false}};
+  u128 hi_outside[2] = {0, 0};
+  u128 hi_members[2] = {0, 0};
+  Bounds b;
+  // A CIDR's text, as findings name it (set for the interned CIDRs; empty for the others).
+  std::string cidr_text;
+  // A stand-in's group id (in the inventory): kept here, not in each Entry, which stays small.
+  const std::string* standin = nullptr;
 
   explicit Peer(Bounds bounds) : b(std::move(bounds)) {
     hi_outside[0] = b.hi.o4.size();
     hi_members[0] = b.hi.m4.size();
     hi_outside[1] = b.hi.o6.size();
     hi_members[1] = b.hi.m6.size();
+    same_parts[0][0] = b.lo.o4 == b.lo.m4;
+    same_parts[0][1] = b.lo.o6 == b.lo.m6;
+    same_parts[1][0] = b.hi.o4 == b.hi.m4;
+    same_parts[1][1] = b.hi.o6 == b.hi.m6;
   }
 };
 
 struct Entry {
   ServiceMatch service;
   const Peer* peer = nullptr;
-  const Rule* rule = nullptr;            // nullptr for a stand-in
-  const std::string* standin = nullptr;  // a stand-in's group id (in the inventory)
+  const Rule* rule = nullptr;  // nullptr for a stand-in (its peer names the group)
 };
 
 u128 saturating_add(u128 a, u128 b) {
@@ -102,10 +114,12 @@ struct UpperSums {
 
 // The peer as findings name it.
 std::string peer_text(const Entry& e) {
-  if (e.rule == nullptr) return *e.standin;
+  if (e.rule == nullptr) return *e.peer->standin;
   const PeerKind kind = e.rule->peer.kind;
-  return kind == PeerKind::cidr4 || kind == PeerKind::cidr6 ? to_string(e.rule->peer.cidr)
-                                                            : e.rule->peer.id;
+  if (kind != PeerKind::cidr4 && kind != PeerKind::cidr6) return e.rule->peer.id;
+  // The interned peer of the rule's CIDR has its text (a rule with an open service has a peer
+  // of its own, without).
+  return e.peer->cidr_text.empty() ? to_string(e.rule->peer.cidr) : e.peer->cidr_text;
 }
 
 // Members of every group may be anything: what an undefined group's members could be.
@@ -141,6 +155,20 @@ class Model {
     // Groups are found by index from here on: one hash lookup per id, not one per use.
     groups_sorted_ = std::is_sorted(inventory.groups.begin(), inventory.groups.end(),
                                     [](const Group& a, const Group& b) { return a.id < b.id; });
+    // Each group's VPC as a serial (0: none), so that a reference within one VPC is told by an
+    // integer compare, not by reading both groups' VPC ids.
+    {
+      std::unordered_map<std::string_view, std::uint32_t> serials;
+      vpc_serial_.reserve(inventory.groups.size());
+      for (const Group& g : inventory.groups) {
+        if (g.vpc_id.empty()) {
+          vpc_serial_.push_back(0);
+          continue;
+        }
+        const auto next = static_cast<std::uint32_t>(serials.size() + 1);
+        vpc_serial_.push_back(serials.try_emplace(g.vpc_id, next).first->second);
+      }
+    }
     members_of_.resize(inventory.groups.size());
     member_peers_.resize(inventory.groups.size());
     interface_groups_at_.reserve(inventory.interfaces.size() + 1);
@@ -245,15 +273,16 @@ class Model {
         }
       }
     }
-    const PacketSet known = PacketSet::members(Ipv4Set::from_unsorted(std::move(a4)),
-                                               Ipv6Set::from_unsorted(std::move(a6)));
-    if (complete) return Bounds::exact(known);
+    PacketSet known = PacketSet::members(Ipv4Set::from_unsorted(std::move(a4)),
+                                         Ipv6Set::from_unsorted(std::move(a6)));
+    if (complete) return Bounds::exact(std::move(known));
     return Bounds{known,
                   known.unite(any_member()),
                   {"some members of " + id + " have no addresses in the inventory"}};
   }
 
-  const Peer* peer_of(const Group& group, const Rule& rule) {
+  // `gi` is the index of `group`.
+  const Peer* peer_of(std::size_t gi, const Group& group, const Rule& rule) {
     switch (rule.peer.kind) {
       case PeerKind::cidr4:
       case PeerKind::cidr6: {
@@ -267,6 +296,7 @@ class Model {
                                                         ? PacketSet::addresses4(to_set4(c))
                                                         : PacketSet::addresses6(to_set6(c)))))
                    .first;
+          it->second.cidr_text = to_string(c);
         }
         return &it->second;
       }
@@ -279,7 +309,7 @@ class Model {
       }
       case PeerKind::group: {
         const std::int32_t t = group_index(rule.peer.id);
-        if (!reference_usable(group, rule, t)) return nullptr;
+        if (!reference_usable(gi, group, rule, t)) return nullptr;
         return &members_at(t, rule.peer.id);
       }
     }
@@ -289,7 +319,14 @@ class Model {
   // detail::reference_usable(), with the target found by hash rather than by binary search.
   // `t` is group_index(rule.peer.id). When the groups are sorted by id, it is the group
   // Inventory::find_group() finds (the first of equal ids), so no second lookup is needed.
-  bool reference_usable(const Group& owner, const Rule& rule, std::int32_t t) const {
+  bool reference_usable(std::size_t owner_index, const Group& owner, const Rule& rule,
+                        std::int32_t t) const {
+    if (t >= 0) {
+      // Both VPCs by serial: none, or the same, is usable without a look at peerings.
+      const std::uint32_t own = vpc_serial_[owner_index];
+      const std::uint32_t other = vpc_serial_[static_cast<std::size_t>(t)];
+      if (own == 0 || other == 0 || own == other) return true;
+    }
     const Group* target = t >= 0 ? &inventory_.groups[static_cast<std::size_t>(t)] : nullptr;
     const std::string_view target_vpc =
         target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
@@ -301,6 +338,11 @@ class Model {
 
   void build_entries(std::size_t gi) {
     const Group& group = inventory_.groups[gi];
+    // Reserved to size: most rules of a group become entries.
+    std::size_t ingress = 0;
+    for (const Rule& rule : group.rules) ingress += rule.direction == Direction::ingress ? 1 : 0;
+    entries_[gi][static_cast<int>(Direction::ingress)].reserve(ingress);
+    entries_[gi][static_cast<int>(Direction::egress)].reserve(group.rules.size() - ingress);
     for (const Rule& rule : group.rules) {
       Entry e;
       if (!rule.valid) continue;
@@ -308,7 +350,7 @@ class Model {
       // its peer counts only in the upper bound, with the reason (docs/iac.md).
       const bool open = detail::possible_service(rule, e.service);
       if (!open && !detail::rule_service(rule, e.service)) continue;
-      e.peer = peer_of(group, rule);
+      e.peer = peer_of(gi, group, rule);
       if (e.peer == nullptr) continue;  // a stale reference matches nothing
       if (open) {
         Bounds b{PacketSet{}, e.peer->b.hi, e.peer->b.why};
@@ -353,7 +395,8 @@ class Model {
   const Inventory& inventory_;
   detail::CompiledInventory compiled_;
   bool groups_sorted_ = false;
-  std::vector<const Peer*> peers_;                      // by serial
+  std::vector<std::uint32_t> vpc_serial_;  // by group index: its VPC's serial, 0 for none
+  std::vector<const Peer*> peers_;         // by serial
   std::vector<std::vector<std::uint32_t>> members_of_;  // by group index: interface indexes
   std::vector<std::array<std::vector<Entry>, 2>> entries_;
   std::vector<std::array<UpperSums, 2>> sums_;
@@ -393,8 +436,11 @@ struct Judge {
   Judge(const Clause& c, const Bounds& addresses, int judge_id)
       : require(c.require), condition(c.condition), prefix(c.prefix), x(addresses), id(judge_id) {
     for (const Family f : kFamilies) {
-      xlo[index(f)] = x.lo.family(f);
-      xhi[index(f)] = x.hi.family(f);
+      const int i = index(f);
+      xlo[i] = x.lo.family(f);
+      xhi[i] = x.hi.family(f);
+      need_outside[i] = f == Family::ipv4 ? xlo[i].o4.size() : xlo[i].o6.size();
+      need_members[i] = f == Family::ipv4 ? xlo[i].m4.size() : xlo[i].m6.size();
     }
   }
   static int index(Family f) { return f == Family::ipv4 ? 0 : 1; }
@@ -405,6 +451,9 @@ struct Judge {
   const Bounds& x;  // ADDRESSES
   int id;
   PacketSet xlo[2], xhi[2];
+  // The sizes of xlo's outside and member parts: what certainly_no() asks of every target.
+  u128 need_outside[2] = {0, 0};
+  u128 need_members[2] = {0, 0};
   // A counting judge made before the threads start: per Peer::serial and family, the addresses
   // of the peer's upper bound within X (see Evaluator::prepare_counts()); null otherwise.
   const std::vector<std::array<u128, 2>>* peer_counts = nullptr;
@@ -496,10 +545,8 @@ struct Judge {
     const PacketSet& lo = xlo[i];
     if (covering) {
       if (!lo.g.empty()) return false;
-      const u128 need_outside = f == Family::ipv4 ? lo.o4.size() : lo.o6.size();
-      const u128 need_members = f == Family::ipv4 ? lo.m4.size() : lo.m6.size();
-      return (need_outside > 0 && outside < need_outside) ||
-             (need_members > 0 && members < need_members);
+      return (need_outside[i] > 0 && outside < need_outside[i]) ||
+             (need_members[i] > 0 && members < need_members[i]);
     }
     const int width = f == Family::ipv4 ? 32 : 128;
     if (prefix > width) return true;
@@ -529,7 +576,13 @@ struct Judge {
 // from the entries' peers that carry family f.
 template <typename Set, typename Part>
 Set unite_part(std::span<const Entry* const> entries, Family f, Part part) {
+  // Sized first: one allocation, not one per doubling.
+  std::size_t total = 0;
+  for (const Entry* e : entries)
+    if ((e->service.families & detail::family_bit(f)) != 0)
+      total += part(e->peer->b).intervals().size();
   std::vector<typename Set::Interval> all;
+  all.reserve(total);
   for (const Entry* e : entries) {
     if ((e->service.families & detail::family_bit(f)) == 0) continue;
     const auto& intervals = part(e->peer->b).intervals();
@@ -544,32 +597,35 @@ Set unite_part(std::span<const Entry* const> entries, Family f, Part part) {
 Bounds allowed(std::span<const Entry* const> entries, Family f) {
   TokenSet lo_g, hi_g;
   bool exact = true;
+  bool same[2] = {true, true};  // every peer's Peer::same_parts, lower and upper, in family f
+  const int fi = f == Family::ipv4 ? 0 : 1;
   for (const Entry* e : entries) {
     if ((e->service.families & detail::family_bit(f)) == 0) continue;
     const Bounds& b = e->peer->b;
     exact = exact && b.exact_known();
+    same[0] = same[0] && e->peer->same_parts[0][fi];
+    same[1] = same[1] && e->peer->same_parts[1][fi];
     if (!b.lo.g.empty()) lo_g = lo_g.unite(b.lo.g);
     if (!b.hi.g.empty()) hi_g = hi_g.unite(b.hi.g);
   }
   const auto side = [&](bool upper, TokenSet g) {
     const auto pick = [upper](const Bounds& b) -> const PacketSet& { return upper ? b.hi : b.lo; };
+    // Where every peer has the same outside and member parts, so do their unions.
+    const bool one = same[upper ? 1 : 0];
     if (f == Family::ipv4) {
-      return PacketSet{
-          unite_part<Ipv4Set>(entries, f,
-                              [&](const Bounds& b) -> const Ipv4Set& { return pick(b).o4; }),
-          unite_part<Ipv4Set>(entries, f,
-                              [&](const Bounds& b) -> const Ipv4Set& { return pick(b).m4; }),
-          {},
-          {},
-          std::move(g)};
+      Ipv4Set o = unite_part<Ipv4Set>(
+          entries, f, [&](const Bounds& b) -> const Ipv4Set& { return pick(b).o4; });
+      Ipv4Set m = one ? o : unite_part<Ipv4Set>(entries, f, [&](const Bounds& b) -> const Ipv4Set& {
+        return pick(b).m4;
+      });
+      return PacketSet{std::move(o), std::move(m), {}, {}, std::move(g)};
     }
-    return PacketSet{{},
-                     {},
-                     unite_part<Ipv6Set>(
-                         entries, f, [&](const Bounds& b) -> const Ipv6Set& { return pick(b).o6; }),
-                     unite_part<Ipv6Set>(
-                         entries, f, [&](const Bounds& b) -> const Ipv6Set& { return pick(b).m6; }),
-                     std::move(g)};
+    Ipv6Set o = unite_part<Ipv6Set>(entries, f,
+                                    [&](const Bounds& b) -> const Ipv6Set& { return pick(b).o6; });
+    Ipv6Set m = one ? o : unite_part<Ipv6Set>(entries, f, [&](const Bounds& b) -> const Ipv6Set& {
+      return pick(b).m6;
+    });
+    return PacketSet{{}, {}, std::move(o), std::move(m), std::move(g)};
   };
   Bounds out;
   out.lo = side(false, std::move(lo_g));
@@ -633,6 +689,18 @@ struct Segment {
   std::optional<UpperSums> upper_sums;        // of `entries`, for Judge::certainly_no()
   std::vector<std::pair<int, Tri>> verdicts;  // judge id * 2 + family index → verdict
 
+  // Makes the segment a fresh one of `of` (for another target), keeping its buffers.
+  void reset(std::span<const Entry* const> of, PeerSetCache* sets) {
+    entries = of;
+    cache = sets;
+    shared[0] = shared[1] = nullptr;
+    looked_up[0] = looked_up[1] = false;
+    allowed_sets[0].reset();
+    allowed_sets[1].reset();
+    upper_sums.reset();
+    verdicts.clear();
+  }
+
   PeerSetInfo* info(Family f) {
     const int i = Judge::index(f);
     if (!looked_up[i]) {
@@ -680,46 +748,76 @@ struct Segment {
 
 // The segments of one protocol's keys [0, kKeyMax], by first key.
 struct ProtocolSegments {
+  bool built = false;                 // for the current target
   std::vector<std::uint32_t> starts;  // ascending, starts[0] == 0
+  // The first starts.size() are the protocol's; any after them are kept from earlier targets.
   std::vector<Segment> segments;
   std::vector<const Entry*> pool;  // the segments' entries, one run each
 };
 
 // A target's entries in one direction, by protocol, and their segments (built on first use).
+// One per thread and direction, reset for each target: targets reuse its buffers, so that judging
+// one allocates little (by protocol number: arrays, not maps).
 struct Profile {
   PeerSetCache* cache = nullptr;      // the thread's, for the segments
   std::vector<const Entry*> generic;  // protocol -1: every protocol
-  std::map<int, std::vector<const Entry*>> by_protocol;
+  std::array<std::vector<const Entry*>, 256> by_protocol;
+  std::vector<int> named;       // the protocols whose by_protocol holds entries
   std::vector<int> individual;  // see finish()
-  Segment generic_segment;      // the protocols no rule names: the generic entries only
-  std::map<int, ProtocolSegments> protocols;
+  std::array<bool, 256> is_individual{};
+  Segment generic_segment;  // the protocols no rule names: the generic entries only
+  std::array<ProtocolSegments, 256> protocols;
+  std::vector<int> built;  // the protocols whose segments are built
+
+  // Empties the profile for another target.
+  void reset(PeerSetCache* sets) {
+    cache = sets;
+    generic.clear();
+    for (const int p : named) by_protocol[static_cast<std::size_t>(p)].clear();
+    named.clear();
+    for (const int p : individual) is_individual[static_cast<std::size_t>(p)] = false;
+    individual.clear();
+    for (const int p : built) protocols[static_cast<std::size_t>(p)].built = false;
+    built.clear();
+  }
 
   void add(const Entry& e) {
     if (e.service.protocol == -1) {
       generic.push_back(&e);
-    } else {
-      by_protocol[e.service.protocol].push_back(&e);
+      return;
     }
+    std::vector<const Entry*>& entries = by_protocol[static_cast<std::size_t>(e.service.protocol)];
+    if (entries.empty()) named.push_back(e.service.protocol);
+    entries.push_back(&e);
   }
 
   // The protocols judged one by one: tcp, udp, icmp, icmpv6 first (witnesses read best there),
-  // then every protocol some rule names; the rest form one generic class.
+  // then every protocol some rule names, in order; the rest form one generic class.
   void finish() {
-    individual = {kTcp, kUdp, kIcmp, kIcmpv6};
-    for (const auto& [p, entries] : by_protocol)
+    individual.assign({kTcp, kUdp, kIcmp, kIcmpv6});
+    std::sort(named.begin(), named.end());
+    for (const int p : named)
       if (std::find(individual.begin(), individual.end(), p) == individual.end())
         individual.push_back(p);
-    generic_segment.entries = generic;
-    generic_segment.cache = cache;
+    for (const int p : individual) is_individual[static_cast<std::size_t>(p)] = true;
+    generic_segment.reset(generic, cache);
   }
 
   ProtocolSegments& segments_of(int p) {
-    auto [it, inserted] = protocols.try_emplace(p);
-    ProtocolSegments& out = it->second;
-    if (!inserted) return out;
-    std::vector<const Entry*> entries = generic;
-    if (auto by = by_protocol.find(p); by != by_protocol.end())
-      entries.insert(entries.end(), by->second.begin(), by->second.end());
+    ProtocolSegments& out = protocols[static_cast<std::size_t>(p)];
+    if (out.built) return out;
+    out.built = true;
+    built.push_back(p);
+    out.starts.clear();
+    out.pool.clear();
+    // Scratch kept per thread: every target builds a few of these, of similar sizes.
+    thread_local std::vector<const Entry*> entries;
+    thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;
+    thread_local std::vector<std::uint32_t> sizes;
+    const std::vector<const Entry*>& own = by_protocol[static_cast<std::size_t>(p)];
+    entries.assign(generic.begin(), generic.end());
+    entries.insert(entries.end(), own.begin(), own.end());
+    out.starts.reserve(2 * entries.size() + 1);
     out.starts.push_back(0);
     for (const Entry* e : entries) {
       out.starts.push_back(e->service.lo);
@@ -729,11 +827,11 @@ struct Profile {
     out.starts.erase(std::unique(out.starts.begin(), out.starts.end()), out.starts.end());
     while (out.starts.back() > detail::kKeyMax) out.starts.pop_back();
     const std::size_t n = out.starts.size();
-    out.segments.resize(n);
+    if (out.segments.size() < n) out.segments.resize(n);
     // Entry e is in the segments whose start lies in [lo, hi]: a run [first, last] of them, found
     // by binary search (lo is a start). Filled in the entries' order, as the findings name them.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> runs(entries.size());
-    std::vector<std::uint32_t> sizes(n + 1, 0);
+    runs.resize(entries.size());
+    sizes.assign(n + 1, 0);
     for (std::size_t k = 0; k < entries.size(); ++k) {
       const ServiceMatch& m = entries[k]->service;
       const auto first = static_cast<std::uint32_t>(
@@ -746,7 +844,8 @@ struct Profile {
       ++sizes[first];
       --sizes[end];
     }
-    // sizes[i] becomes segment i's offset in the pool, then its end as it is filled.
+    // sizes[i] becomes segment i's offset in the pool, then its end as it is filled (and so the
+    // offset of segment i + 1).
     std::uint32_t size = 0, offset = 0;
     for (std::size_t i = 0; i < n; ++i) {
       size += sizes[i];
@@ -754,14 +853,13 @@ struct Profile {
       offset += size;
     }
     out.pool.resize(offset);
-    std::vector<std::uint32_t> begin(sizes.begin(), sizes.end() - 1);
     for (std::size_t k = 0; k < entries.size(); ++k)
       for (std::uint32_t i = runs[k].first; i < runs[k].second; ++i)
         out.pool[sizes[i]++] = entries[k];
     for (std::size_t i = 0; i < n; ++i) {
-      out.segments[i].entries =
-          std::span<const Entry* const>(out.pool.data() + begin[i], sizes[i] - begin[i]);
-      out.segments[i].cache = cache;
+      const std::uint32_t begin = i == 0 ? 0 : sizes[i - 1];
+      out.segments[i].reset(
+          std::span<const Entry* const>(out.pool.data() + begin, sizes[i] - begin), cache);
     }
     return out;
   }
@@ -813,9 +911,7 @@ void for_each_piece(Profile& profile, const ServiceSet& services, Visit&& visit)
   bool any = false;
   for (int p = 0; p < 256; ++p) {
     const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
-    if (keys.empty() || std::find(profile.individual.begin(), profile.individual.end(), p) !=
-                            profile.individual.end())
-      continue;
+    if (keys.empty() || profile.is_individual[static_cast<std::size_t>(p)]) continue;
     if (!any) {
       generic = Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0,
                       &profile.generic_segment};
@@ -854,6 +950,25 @@ Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge,
   return hit;
 }
 
+// Removes the repeats of entries, keeping each first one in place.
+void keep_first_of_each(std::vector<const Entry*>& entries) {
+  thread_local std::vector<const Entry*> sorted;
+  thread_local std::vector<char> taken;
+  sorted.assign(entries.begin(), entries.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  taken.assign(sorted.size(), 0);
+  std::size_t kept = 0;
+  for (const Entry* e : entries) {
+    const auto at = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), e) -
+                                             sorted.begin());
+    if (taken[at] != 0) continue;
+    taken[at] = 1;
+    entries[kept++] = e;
+  }
+  entries.resize(kept);
+}
+
 // `every`: in one family, every point of the services (of that family) meets the condition.
 Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
                 const bool (&no)[2]) {
@@ -865,11 +980,9 @@ Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
     bool first = true;
     for_each_piece(profile, cc.services, [&](const Piece& piece) {
       if (!piece.has_family(f)) return true;
-      for (const Entry* e : piece.entries()) {
-        if (std::find(hit.every_entries.begin(), hit.every_entries.end(), e) ==
-            hit.every_entries.end())
-          hit.every_entries.push_back(e);
-      }
+      // Duplicates go when the hit is kept: most hits are `no` and dropped.
+      hit.every_entries.insert(hit.every_entries.end(), piece.entries().begin(),
+                               piece.entries().end());
       const Tri t = piece.segment->verdict(judge, f);
       if (first || (t == Tri::unknown && hit.verdict == Tri::yes)) hit.piece = piece;
       first = false;
@@ -877,8 +990,11 @@ Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
       return hit.verdict != Tri::no;
     });
     if (first) continue;  // no point of the services in this family
+    if (hit.verdict == Tri::no || (hit.verdict == Tri::unknown && best.verdict != Tri::no))
+      continue;
+    keep_first_of_each(hit.every_entries);
     if (hit.verdict == Tri::yes) return hit;
-    if (hit.verdict == Tri::unknown && best.verdict == Tri::no) best = hit;
+    best = std::move(hit);
   }
   return best;
 }
@@ -893,13 +1009,21 @@ struct TargetView {
   Location location;
 };
 
+// The first CIDR of to_cidrs(set): the first of its first interval's (the blocks follow the
+// intervals in order), without covering the rest of the set.
+template <typename Set>
+std::string first_cidr_text(const Set& set) {
+  const auto& first = set.intervals().front();
+  return to_string(to_cidrs(Set::from_unsorted({first})).front());
+}
+
 std::string first_member_text(const PacketSet& s, Family f) {
   if (f == Family::ipv4) {
-    if (!s.o4.empty()) return to_string(to_cidrs(s.o4).front());
-    if (!s.m4.empty()) return to_string(to_cidrs(s.m4).front());
+    if (!s.o4.empty()) return first_cidr_text(s.o4);
+    if (!s.m4.empty()) return first_cidr_text(s.m4);
   } else {
-    if (!s.o6.empty()) return to_string(to_cidrs(s.o6).front());
-    if (!s.m6.empty()) return to_string(to_cidrs(s.m6).front());
+    if (!s.o6.empty()) return first_cidr_text(s.o6);
+    if (!s.m6.empty()) return first_cidr_text(s.m6);
   }
   if (!s.g.empty()) return s.g.cofinite ? std::string("any group") : s.g.first();
   return {};
@@ -920,7 +1044,7 @@ std::vector<const Entry*> responsible(std::span<const Entry* const> entries, Fam
   std::vector<const Entry*> out;
   for (const Entry* e : entries) {
     if ((e->service.families & detail::family_bit(f)) == 0) continue;
-    if (e->peer->b.lo.family(f).overlaps(set)) out.push_back(e);
+    if (e->peer->b.lo.family_overlaps(f, set)) out.push_back(e);
   }
   return out;
 }
@@ -941,10 +1065,14 @@ class FindingBuilder {
   FindingBuilder(const Inventory& inventory, const PolicyRule& rule)
       : inventory_(inventory), rule_(rule) {}
 
-  Finding build(const TargetView& target, const CompiledClause& cc, const Bounds& x,
+  Finding build(const TargetView& target, const CompiledClause& cc, const Judge& judge,
                 const Hit& hit) const {
     const Clause& clause = *cc.clause;
+    const Bounds& x = judge.x;
     const Family f = hit.family;
+    // X in the family, as the judge holds it: x.lo.family(f) and x.hi.family(f).
+    const PacketSet& x_lo = judge.xlo[Judge::index(f)];
+    const PacketSet& x_hi = judge.xhi[Judge::index(f)];
     // A(s), only where the message needs it (a covering finding mostly names its rules).
     const auto a = [&]() -> const Bounds& { return hit.piece.segment->allowed_in(f); };
     std::vector<const Entry*> rules;
@@ -954,33 +1082,32 @@ class FindingBuilder {
     const std::string svc =
         clause.every ? "every service of " + clause.services_text : hit.piece.text();
     if (hit.verdict == Tri::unknown) {
-      rules = unresolved(hit.piece, f, x.hi.family(f));
+      rules = unresolved(hit.piece, f, x_hi);
       std::vector<std::string> why = x.why;
       for (const Entry* e : rules)
         for (const std::string& w : e->peer->b.why)
           if (std::find(why.begin(), why.end(), w) == why.end()) why.push_back(w);
-      peer = rules.empty() ? first_member_text(x.hi.family(f), f) : peer_text(*rules.front());
+      peer = rules.empty() ? first_member_text(x_hi, f) : peer_text(*rules.front());
       message = "verdict unknown: " + svc + " " + way + " " + condition_words(clause) +
                 clause.addresses_text + " may be " + (clause.require ? "denied" : "allowed") +
                 " by security groups (" + family_label(f) + "): " + join(why, "; ");
     } else if (clause.require) {
-      const PacketSet missing = x.lo.family(f).subtract(a().hi.family(f));
+      const PacketSet missing = x_lo.subtract(a().hi.family(f));
       peer = first_member_text(missing, f);
-      rules = responsible(hit.piece.entries(), f, x.lo.family(f));
+      rules = responsible(hit.piece.entries(), f, x_lo);
       message = hit.piece.text() + " " + way + " " + peer + " is denied by security groups";
     } else if (clause.condition == ConditionKind::covering) {
-      rules =
-          responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x.hi.family(f));
+      rules = responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x_hi);
       peer = rules.empty() ? first_member_text(a().lo, f) : peer_text(*rules.front());
       message = svc + " is allowed by security groups " + way + " all of " + clause.addresses_text +
                 " in " + family_label(f) + " (" + peers_text(rules) + ")";
     } else if (clause.condition == ConditionKind::overlap) {
-      const PacketSet w = a().lo.family(f).intersect(x.lo.family(f));
+      const PacketSet w = a().lo.family(f).intersect(x_lo);
       peer = first_member_text(w, f);
       rules = responsible(hit.piece.entries(), f, w);
       message = svc + " " + way + " " + peer + " is allowed by security groups";
     } else {
-      const PacketSet w = a().lo.family(f).intersect(x.lo.family(f));
+      const PacketSet w = a().lo.family(f).intersect(x_lo);
       peer = first_member_text(w, f);
       rules = responsible(hit.piece.entries(), f, w);
       message = svc + " is allowed by security groups " + way + " " +
@@ -1120,15 +1247,19 @@ class Evaluator {
     fired_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
     const std::vector<InterfaceClass>& classes = interface_classes();
     std::vector<std::vector<std::vector<Finding>>> by_group, by_class;  // [part][rule]
-    // One cache of peer sets per part: parts k of both phases run on one thread at a time.
+    // One cache of peer sets and one set of profiles per part: parts k of both phases run on one
+    // thread at a time.
     std::vector<PeerSetCache> caches(std::max(1u, jobs));
+    std::vector<std::unique_ptr<TargetProfiles>> profiles;
+    for (PeerSetCache& cache : caches)
+      profiles.push_back(std::make_unique<TargetProfiles>(model_, cache));
     in_parts(inv.groups.size(), jobs, rules.size(), by_group,
              [&](std::size_t gi, std::vector<std::vector<Finding>>& found, std::size_t k) {
-               judge_group(rules, gi, found, caches[k]);
+               judge_group(rules, gi, found, *profiles[k]);
              });
     in_parts(classes.size(), jobs, rules.size(), by_class,
              [&](std::size_t ci, std::vector<std::vector<Finding>>& found, std::size_t k) {
-               judge_class(rules, classes[ci], found, caches[k]);
+               judge_class(rules, classes[ci], found, *profiles[k]);
              });
     for (std::size_t r = 0; r < rules.size(); ++r) {
       for (auto* parts : {&by_group, &by_class})
@@ -1261,13 +1392,19 @@ class Evaluator {
 
   // The profiles of one target and the stand-ins for the groups it carries that the inventory
   // does not define; they live while the target is judged. A direction's profile is built on
-  // first use (most targets are judged in one direction only, or not at all).
+  // first use (most targets are judged in one direction only, or not at all). One per thread,
+  // reset() for each target it judges, so that the profiles' buffers are reused.
   struct TargetProfiles {
-    TargetProfiles(const Model& model, std::int32_t group, const Interface* x, std::size_t xi,
-                   PeerSetCache& cache)
-        : model_(model), group_(group), interface_(x), interface_index_(xi) {
-      profiles_[0].cache = &cache;
-      profiles_[1].cache = &cache;
+    TargetProfiles(const Model& model, PeerSetCache& cache) : model_(model), cache_(cache) {}
+
+    // Starts on the group at index `group` (x null), or on interface x at index xi.
+    void reset(std::int32_t group, const Interface* x, std::size_t xi) {
+      group_ = group;
+      interface_ = x;
+      interface_index_ = xi;
+      built_[0] = built_[1] = false;
+      standins_.clear();
+      peers_.clear();
     }
 
     Profile& profile(int d) {
@@ -1282,6 +1419,7 @@ class Evaluator {
     // A group's own entries, or an interface's over the union of its groups.
     void build(int d) {
       Profile& p = profiles_[d];
+      p.reset(&cache_);
       const Direction direction = static_cast<Direction>(d);
       if (interface_ == nullptr) {
         for (const Entry& e : model_.entries(static_cast<std::size_t>(group_), direction)) p.add(e);
@@ -1294,11 +1432,12 @@ class Evaluator {
         const std::string& gid = x.groups[k];
         const std::int32_t gi = indexes[k];
         if (gi < 0) {
-          const Peer& peer = peers_.emplace_back(
+          Peer& peer = peers_.emplace_back(
               Bounds{PacketSet{},
                      PacketSet::everything(),
                      {x.id + " carries " + gid + ", which is not in the inventory"}});
-          p.add(standins_.emplace_back(Entry{ServiceMatch{}, &peer, nullptr, &gid}));
+          peer.standin = &gid;
+          p.add(standins_.emplace_back(Entry{ServiceMatch{}, &peer, nullptr}));
           continue;
         }
         for (const Entry& e : model_.entries(static_cast<std::size_t>(gi), direction)) p.add(e);
@@ -1307,9 +1446,10 @@ class Evaluator {
     }
 
     const Model& model_;
-    std::int32_t group_;
-    const Interface* interface_;  // set for a class of interfaces
-    std::size_t interface_index_;
+    PeerSetCache& cache_;  // the thread's
+    std::int32_t group_ = -1;
+    const Interface* interface_ = nullptr;  // set for a class of interfaces
+    std::size_t interface_index_ = 0;
     Profile profiles_[2];
     bool built_[2] = {false, false};
     std::deque<Peer> peers_;
@@ -1449,7 +1589,7 @@ class Evaluator {
             if (peers[p]->hi_outside[i] < need_outside || peers[p]->hi_members[i] < need_members)
               continue;
             covers[p][static_cast<std::size_t>(i)] =
-                peers[p]->b.lo.family(f).contains(judge.xhi[i]) ? 1 : 0;
+                peers[p]->b.lo.family_contains(f, judge.xhi[i]) ? 1 : 0;
           }
         }
         continue;
@@ -1543,24 +1683,25 @@ class Evaluator {
       Profile& prof = profiles().profile(d);
       const Hit hit =
           clause.every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
-      if (hit.verdict == Tri::yes) return builder.build(target, cc, judge.x, hit);
-      if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, judge.x, hit);
+      if (hit.verdict == Tri::yes) return builder.build(target, cc, judge, hit);
+      if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, judge, hit);
     }
     return maybe;
   }
 
   // Every rule on one group; records which fired for the classes of interfaces.
   void judge_group(const std::vector<CompiledRule>& rules, std::size_t gi,
-                   std::vector<std::vector<Finding>>& found, PeerSetCache& cache) {
+                   std::vector<std::vector<Finding>>& found, TargetProfiles& profiles) {
     const Inventory& inv = model_.inventory();
     const Group& g = inv.groups[gi];
-    std::optional<TargetProfiles> profiles;
+    bool started = false;
     std::optional<TargetView> target;
     const UpperSums sums[2] = {model_.sums(gi, Direction::ingress),
                                model_.sums(gi, Direction::egress)};
     const auto get_profiles = [&]() -> TargetProfiles& {
-      if (!profiles) profiles.emplace(model_, static_cast<std::int32_t>(gi), nullptr, 0, cache);
-      return *profiles;
+      if (!started) profiles.reset(static_cast<std::int32_t>(gi), nullptr, 0);
+      started = true;
+      return profiles;
     };
     const std::vector<std::int32_t> own{static_cast<std::int32_t>(gi)};
     for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -1577,13 +1718,14 @@ class Evaluator {
   // Interfaces with two or more groups, grouped by VPC and groups: the union is judged once per
   // class and reported at each interface of a class that no targeted group of it already reports.
   void judge_class(const std::vector<CompiledRule>& rules, const InterfaceClass& cls,
-                   std::vector<std::vector<Finding>>& found, PeerSetCache& cache) {
+                   std::vector<std::vector<Finding>>& found, TargetProfiles& profiles) {
     const Inventory& inv = model_.inventory();
     const Interface& first = inv.interfaces[cls.members.front()];
-    std::optional<TargetProfiles> profiles;
+    bool started = false;
     const auto get_profiles = [&]() -> TargetProfiles& {
-      if (!profiles) profiles.emplace(model_, -1, &first, cls.members.front(), cache);
-      return *profiles;
+      if (!started) profiles.reset(-1, &first, cls.members.front());
+      started = true;
+      return profiles;
     };
     // The class's sums are its groups' (unknown when it carries an undefined group).
     UpperSums sums[2];

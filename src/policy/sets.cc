@@ -123,6 +123,20 @@ bool PacketSet::overlaps(const PacketSet& o) const {
          (!g.empty() && !o.g.empty() && !g.intersect(o.g).empty());
 }
 
+bool PacketSet::family_contains(Family f, const PacketSet& o) const {
+  // The other family's parts of family(f) are empty: they hold only empty parts of `o`.
+  const bool parts = f == Family::ipv4
+                         ? covers(o4, o.o4) && covers(m4, o.m4) && o.o6.empty() && o.m6.empty()
+                         : o.o4.empty() && o.m4.empty() && covers(o6, o.o6) && covers(m6, o.m6);
+  return parts && (o.g.empty() || g.contains(o.g));
+}
+
+bool PacketSet::family_overlaps(Family f, const PacketSet& o) const {
+  const bool parts =
+      f == Family::ipv4 ? meets(o4, o.o4) || meets(m4, o.m4) : meets(o6, o.o6) || meets(m6, o.m6);
+  return parts || (!g.empty() && !o.g.empty() && !g.intersect(o.g).empty());
+}
+
 PacketSet PacketSet::family(Family f) const {
   if (f == Family::ipv4) return PacketSet{o4, m4, {}, {}, g};
   return PacketSet{{}, {}, o6, m6, g};

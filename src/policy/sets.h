@@ -10,6 +10,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sgcheck/engine.h"
@@ -54,6 +55,9 @@ struct PacketSet {
   // o ⊆ this, and this ∩ o ≠ ∅, without building the difference or the intersection.
   bool contains(const PacketSet& o) const;
   bool overlaps(const PacketSet& o) const;
+  // family(f).contains(o) and family(f).overlaps(o), without copying the family's parts.
+  bool family_contains(Family f, const PacketSet& o) const;
+  bool family_overlaps(Family f, const PacketSet& o) const;
   // The number of distinct addresses of one family (outside or member), saturating.
   u128 address_count(Family f) const;
 };
@@ -65,7 +69,7 @@ struct Bounds {
   PacketSet hi;
   std::vector<std::string> why;
 
-  static Bounds exact(PacketSet s) { return Bounds{s, s, {}}; }
+  static Bounds exact(PacketSet s) { return Bounds{s, std::move(s), {}}; }
   bool exact_known() const { return why.empty(); }
   Bounds unite(const Bounds& o) const;
   Bounds subtract(const Bounds& o) const;
