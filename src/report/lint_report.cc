@@ -15,6 +15,11 @@
 #include <set>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace sgcheck {
 
 namespace {
@@ -42,15 +47,21 @@ const char* severity_color(FindingSeverity severity) {
   return "";
 }
 
-// The lines of one source file, read forward only in blocks (the findings are sorted by file and
-// line, so each file is read once, and only up to its last finding; no copy of the file is held).
-// "-" and unreadable files give no lines.
+// The lines of one source file, read forward only (the findings are sorted by file and line, so
+// each file is read once, and only up to its last finding; no copy of the file is held). A regular
+// file is mapped, and the pages behind are given back as it is read (the source of L is 75 MB);
+// anything else is read in blocks. "-" and unreadable files give no lines.
 class SourceReader {
  public:
-  explicit SourceReader(const std::string& file)
-      : in_(file == "-" ? nullptr : std::fopen(file.c_str(), "rb")) {}
+  explicit SourceReader(const std::string& file) {
+    if (file == "-") return;
+    if (map(file)) return;
+    in_ = std::fopen(file.c_str(), "rb");
+    block_ = buffer_.data();
+  }
   ~SourceReader() {
     if (in_ != nullptr) std::fclose(in_);
+    if (mapped_ != nullptr) ::munmap(mapped_, size_);
   }
   SourceReader(const SourceReader&) = delete;
   SourceReader& operator=(const SourceReader&) = delete;
@@ -64,10 +75,48 @@ class SourceReader {
     }
     if (!current_.empty() && current_.back() == '\r') current_.pop_back();
     have_current_ = true;
+    give_back_read_pages();
     return &current_;
   }
 
  private:
+  static constexpr std::size_t kGiveBackStep = 8 << 20;
+
+  bool map(const std::string& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat status {};
+    void* base = MAP_FAILED;
+    if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0) {
+      base =
+          ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    ::close(fd);
+    if (base == MAP_FAILED) return false;
+    ::madvise(base, static_cast<std::size_t>(status.st_size), MADV_SEQUENTIAL);
+    mapped_ = static_cast<char*>(base);
+    block_ = mapped_;
+    size_ = static_cast<std::size_t>(status.st_size);
+    return true;
+  }
+
+  // The next block of a file that is read, not mapped; false at its end.
+  bool refill() {
+    if (in_ == nullptr) return false;
+    size_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
+    at_ = 0;
+    return size_ > 0;
+  }
+
+  // Mapped pages well behind the reader leave this process's memory (they are never read again).
+  void give_back_read_pages() {
+    if (mapped_ == nullptr || at_ < given_back_ + 2 * kGiveBackStep) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = (at_ - kGiveBackStep) / page * page;
+    ::madvise(mapped_ + given_back_, end - given_back_, MADV_DONTNEED);
+    given_back_ = end;
+  }
+
   // Advances to the next line, keeping its text only when `keep`. False at the end of the file
   // (a last line without '\n' still counts, as getline reads it).
   bool next_line(bool keep) {
@@ -75,17 +124,12 @@ class SourceReader {
     have_current_ = false;
     bool any = false;
     for (;;) {
-      if (at_ == size_) {
-        if (in_ == nullptr) return any;
-        size_ = std::fread(buffer_, 1, sizeof buffer_, in_);
-        at_ = 0;
-        if (size_ == 0) {
-          if (any) ++current_number_;  // the last line, without '\n', ended with a block
-          return any;
-        }
+      if (at_ == size_ && !refill()) {
+        if (any) ++current_number_;  // the last line, without '\n', ended with the file
+        return any;
       }
       any = true;
-      const char* start = buffer_ + at_;
+      const char* start = block_ + at_;
       const void* newline = std::memchr(start, '\n', size_ - at_);
       const std::size_t length =
           newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
@@ -97,17 +141,14 @@ class SourceReader {
         ++current_number_;
         return true;
       }
-      if (std::feof(in_) || std::ferror(in_)) {
-        at_ = size_;
-        ++current_number_;
-        return true;  // the last line, without '\n'
-      }
     }
   }
 
-  std::FILE* in_;
-  char buffer_[1 << 16];
-  std::size_t size_ = 0, at_ = 0;
+  std::FILE* in_ = nullptr;
+  char* mapped_ = nullptr;
+  std::array<char, 1 << 16> buffer_{};
+  const char* block_ = nullptr;  // mapped_ or buffer_
+  std::size_t size_ = 0, at_ = 0, given_back_ = 0;
   std::uint32_t current_number_ = 0;
   std::string current_;
   bool have_current_ = false;

@@ -644,6 +644,35 @@ TEST(Report, TextShowsTheSourceLineAndACaret) {
   EXPECT_NE(lint_text(result, colored).find("\033[31mhigh:\033[0m"), std::string::npos);
 }
 
+// The text report maps a source file and gives back the pages it has read (the source of L is
+// 75 MB): lines far apart in a file of 21 MB, a CRLF line and a last line without '\n' are quoted
+// as std::getline gives them, and a line past the end is not quoted.
+TEST(Report, TextQuotesLinesOfALargeFile) {
+  namespace fs = std::filesystem;
+  const fs::path path =
+      fs::temp_directory_path() / ("sgcheck-report-large-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 1; i <= 400'000; ++i)
+      out << "line " << i << std::string(40, 'x') << (i == 200'000 ? "\r\n" : "\n");
+    out << "last";
+  }
+  LintResult result;
+  for (const std::uint32_t line : {1u, 200'000u, 399'999u, 400'001u, 400'002u})
+    result.findings.push_back(detail::make_finding("SG401", "m", Location{path.string(), line, 1}));
+  result.summary = {1, 0, 0, 5, 0};
+  const std::string text = lint_text(result, {});
+  fs::remove(path);
+  const std::string x40(40, 'x');
+  const std::string at = path.string() + ":";
+  EXPECT_EQ(text, at + "1:1: high: SG401 m\n  line 1" + x40 + "\n  ^\n" +                //
+                      at + "200000:1: high: SG401 m\n  line 200000" + x40 + "\n  ^\n" +  //
+                      at + "399999:1: high: SG401 m\n  line 399999" + x40 + "\n  ^\n" +  //
+                      at + "400001:1: high: SG401 m\n  last\n  ^\n" +                    //
+                      at + "400002:1: high: SG401 m\n" +                                 //
+                      "5 findings (5 high) in 0 groups and 0 rules from 1 file\n");
+}
+
 TEST(Report, JsonShape) {
   LintResult result;
   Finding f = detail::make_finding("SG401", "m", Location{"sgs.json", 12, 9});
