@@ -392,8 +392,8 @@ class Triage {
 };
 
 // One family of checks (SG4, SG2, SG3, the policies) and what it left: its triaged findings, the
-// policy files' errors, and what it threw. `cost` is what it took on L, in tens of milliseconds:
-// the threads take the longest first.
+// policy files' errors, and what it threw. `cost` is how long it took on L, in centiseconds
+// (measured with two threads busy, triage and sort included): the threads take the longest first.
 struct Family {
   int cost;
   std::function<void(std::vector<Finding>&, Diagnostics&)> run;
@@ -412,8 +412,8 @@ std::vector<Family> families_to_run(const CheckContext& context,
   std::vector<Family> families;
   using Builtin = void (*)(const CheckContext&, std::vector<Finding>&);
   const std::tuple<std::string_view, int, Builtin> builtins[] = {
-      {"SG4", 15, detail::run_validity_checks},
-      {"SG2", 50, detail::run_hygiene_checks},
+      {"SG4", 27, detail::run_validity_checks},
+      {"SG2", 55, detail::run_hygiene_checks},
       {"SG3", 20, detail::run_graph_checks}};
   for (const auto& [prefix, cost, run] : builtins) {
     if (all_disabled(options, ids_with_prefix(prefix))) continue;
@@ -424,20 +424,91 @@ std::vector<Family> families_to_run(const CheckContext& context,
   std::vector<std::string> policy_ids;
   for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
   if (!options.policy_files.empty() || !all_disabled(options, policy_ids)) {
-    families.push_back({60, [&policy_context](std::vector<Finding>& out, Diagnostics& errors) {
+    families.push_back({70, [&policy_context](std::vector<Finding>& out, Diagnostics& errors) {
                           detail::run_policy_checks(policy_context, out, errors);
                         }});
   }
   return families;
 }
 
-// Runs, triages and sorts every family, longest first (the policies, hygiene, graph, validity):
-// with jobs >= 2 on two threads, so that they end close together and the triage of one family
-// overlaps the checks of another (the policy checks themselves split over jobs - 1 threads); with
-// one thread, so that the policy model is freed before the hygiene findings are made (37 MB less
-// peak memory on L). Each family keeps its own findings, so the result is the same for every jobs
-// value; what a family threw is rethrown here, the first in the serial order.
-void run_families(std::vector<Family>& families, Triage& triage, unsigned jobs) {
+// The findings of the families finished so far, in the report's order; equal findings of two
+// families in the serial order of the families. Each family is merged in as it ends, on its
+// thread, so that only the last one's merge follows the checks. Merging into room already there
+// goes from the back (a finding not yet moved is never overwritten); otherwise into a new vector
+// with a little room for the small families that usually end last.
+class MergedFindings {
+ public:
+  void add(std::vector<Finding>& found, std::uint32_t family) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (all_.empty()) {
+      all_ = std::move(found);
+      from_.assign(all_.size(), family);
+    } else if (all_.capacity() >= all_.size() + found.size()) {
+      merge_from_back(found, family);
+    } else {
+      merge_into_new(found, family);
+    }
+    found = std::vector<Finding>();
+  }
+  std::vector<Finding> take() { return std::move(all_); }
+
+ private:
+  // x of family fx before y of family fy in the merged order.
+  static bool before(const Finding& x, std::uint32_t fx, const Finding& y, std::uint32_t fy) {
+    return comes_before(x, y) || (!comes_before(y, x) && fx < fy);
+  }
+
+  void merge_from_back(std::vector<Finding>& found, std::uint32_t family) {
+    std::size_t i = all_.size(), j = found.size(), place = i + j;
+    all_.resize(place);
+    from_.resize(place);
+    while (j > 0) {
+      --place;
+      if (i > 0 && before(found[j - 1], family, all_[i - 1], from_[i - 1])) {
+        --i;
+        all_[place] = std::move(all_[i]);
+        from_[place] = from_[i];
+      } else {
+        --j;
+        all_[place] = std::move(found[j]);
+        from_[place] = family;
+      }
+    }
+  }
+
+  void merge_into_new(std::vector<Finding>& found, std::uint32_t family) {
+    const std::size_t total = all_.size() + found.size();
+    std::vector<Finding> merged;
+    std::vector<std::uint32_t> from;
+    merged.reserve(total + total / 16);
+    from.reserve(total + total / 16);
+    std::size_t i = 0, j = 0;
+    while (i < all_.size() || j < found.size()) {
+      if (j == found.size() || (i < all_.size() && !before(found[j], family, all_[i], from_[i]))) {
+        merged.push_back(std::move(all_[i]));
+        from.push_back(from_[i++]);
+      } else {
+        merged.push_back(std::move(found[j++]));
+        from.push_back(family);
+      }
+    }
+    all_ = std::move(merged);
+    from_ = std::move(from);
+  }
+
+  std::mutex mutex_;
+  std::vector<Finding> all_;
+  std::vector<std::uint32_t> from_;  // the family of each finding in all_
+};
+
+// Runs, triages, sorts and merges every family, longest first (the policies, hygiene, graph,
+// validity): with jobs >= 2 on two threads, so that they end close together and the triage of one
+// family overlaps the checks of another (the policy checks themselves split over jobs - 1 threads);
+// with one thread, so that the policy model is freed before the hygiene findings are made (37 MB
+// less peak memory on L). Each family keeps its own findings, so the result is the same for every
+// jobs value; what a family threw is rethrown here, the first in the serial order.
+void run_families(std::vector<Family>& families, Triage& triage, MergedFindings& merged,
+                  unsigned jobs) {
   std::vector<Family*> longest_first;
   for (Family& family : families) longest_first.push_back(&family);
   std::stable_sort(longest_first.begin(), longest_first.end(),
@@ -450,6 +521,7 @@ void run_families(std::vector<Family>& families, Triage& triage, unsigned jobs) 
         family.run(family.kept, family.errors);
         family.suppressed = triage.apply(family.kept);
         sort_findings(family.kept);
+        merged.add(family.kept, static_cast<std::uint32_t>(&family - families.data()));
       } catch (...) {
         family.failure = std::current_exception();
       }
@@ -466,37 +538,6 @@ void run_families(std::vector<Family>& families, Triage& triage, unsigned jobs) 
     if (family.failure) std::rethrow_exception(family.failure);
 }
 
-// The families' sorted findings merged into one vector in the report's order; equal findings of
-// two families in the serial order of the families. The family with the most room takes the
-// others' findings, merged from the back: it never overwrites a finding it has not moved yet, so
-// no second vector of every finding is needed (37 MB on L).
-std::vector<Finding> merged_findings(std::vector<Family>& families) {
-  if (families.empty()) return {};
-  std::size_t total = 0;
-  Family* host = &families.front();
-  std::vector<std::size_t> left;  // per family: how many findings are not yet placed
-  for (Family& family : families) {
-    total += family.kept.size();
-    left.push_back(family.kept.size());
-    if (family.kept.capacity() > host->kept.capacity()) host = &family;
-  }
-  std::vector<Finding>& out = host->kept;  // the host's own findings stay at its front
-  out.resize(total);
-  for (std::size_t place = total; place-- > 0;) {
-    // The last of what is left: the greatest, the latest family among equal ones.
-    std::size_t last = families.size();
-    for (std::size_t k = 0; k < families.size(); ++k) {
-      if (left[k] == 0) continue;
-      if (last == families.size() ||
-          !comes_before(families[k].kept[left[k] - 1], families[last].kept[left[last] - 1]))
-        last = k;
-    }
-    const std::size_t from = --left[last];
-    if (&families[last] != host || from != place) out[place] = std::move(families[last].kept[from]);
-  }
-  return std::move(out);
-}
-
 // The driver's work on one context: the families with their triage and order, then one list.
 LintResult run_checks(const CheckContext& context) {
   const Inventory& inventory = context.inventory;
@@ -506,14 +547,15 @@ LintResult run_checks(const CheckContext& context) {
   const CheckContext policy_context{inventory, context.engine, policy_options};
   std::vector<Family> families = families_to_run(context, policy_context);
   Triage triage(inventory, options);
-  run_families(families, triage, options.jobs);
+  MergedFindings merged;
+  run_families(families, triage, merged, options.jobs);
 
   LintResult result;
   for (Family& family : families) {
     result.summary.suppressed += family.suppressed;
     std::move(family.errors.begin(), family.errors.end(), std::back_inserter(result.errors));
   }
-  result.findings = merged_findings(families);
+  result.findings = merged.take();
   result.summary.files = inventory.files.size();
   result.summary.groups = inventory.groups.size();
   result.summary.rules = inventory.rule_count();
