@@ -152,11 +152,18 @@ class RuleIndex {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
   }
 
-  const Rule* at(const Location& location) const {
-    if (location.line == 0) return nullptr;
-    const auto file = files_.find(location.file);
-    if (file == files_.end()) return nullptr;
-    const Key key{file->second, location.line, location.column};
+  static constexpr std::uint32_t kNoFile = 0xffffffffu;
+
+  // The index of `file` among the inventory's files, or kNoFile.
+  std::uint32_t file_index(std::string_view file) const {
+    const auto it = files_.find(file);
+    return it == files_.end() ? kNoFile : it->second;
+  }
+
+  // The rule at `location`, whose file has index `file`.
+  const Rule* at(std::uint32_t file, const Location& location) const {
+    if (location.line == 0 || file == kNoFile) return nullptr;
+    const Key key{file, location.line, location.column};
     const auto it = std::lower_bound(
         by_position_.begin(), by_position_.end(), key,
         [](const std::pair<Key, const Rule*>& entry, const Key& k) { return entry.first < k; });
@@ -198,9 +205,10 @@ class SubjectIndex {
 };
 
 // The hash of id "\n" group "\n" interface "\n" identity. The identity is the check's own key
-// when it gave one (in `fingerprint`), else the content of the rule at the finding's position and
-// "#" and the witness (either may be missing), else the message without file names and positions.
-std::string fingerprint_of(const Finding& f, const Inventory& inventory, const RuleIndex& rules) {
+// when it gave one (in `fingerprint`), else the content of `rule` (the one at the finding's
+// position, or nullptr) and "#" and the witness (either may be missing), else the message without
+// file names and positions.
+std::string fingerprint_of(const Finding& f, const Inventory& inventory, const Rule* rule) {
   detail::Fnv1a hash;
   hash.add(f.id);
   hash.add("\n");
@@ -212,7 +220,6 @@ std::string fingerprint_of(const Finding& f, const Inventory& inventory, const R
     hash.add(f.fingerprint);
     return detail::hex16(hash.value());
   }
-  const Rule* rule = rules.at(f.location);
   if (rule != nullptr) add_rule_content(hash, *rule);
   if (f.witness) {
     hash.add("#");
@@ -271,13 +278,12 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
   return false;
 }
 
-bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, const RuleIndex& rules) {
+bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, const Rule* rule) {
   if (const Group* g = subjects.group(f.group); g != nullptr && tag_ignores(g->tags, f.id))
     return true;
   if (const Interface* eni = subjects.interface(f.interface);
       eni != nullptr && tag_ignores(eni->tags, f.id))
     return true;
-  const Rule* rule = rules.at(f.location);
   return rule != nullptr && tag_ignores(rule->tags, f.id);
 }
 
@@ -367,11 +373,20 @@ class Triage {
       subjects_.emplace(inventory_);
     });
     std::size_t kept = 0;
+    // A family's findings come in runs of one file: each run is looked up once. A copy, since the
+    // findings move while they are kept.
+    std::string file;
+    std::uint32_t file_index = RuleIndex::kNoFile;
     for (Finding& f : found) {
       if (const auto it = options_.severities.find(f.id); it != options_.severities.end())
         f.severity = it->second;
-      f.fingerprint = fingerprint_of(f, inventory_, *rules_);
-      if (is_disabled(options_, f.id) || suppressed_by_tag(f, *subjects_, *rules_) ||
+      if (f.location.file != file) {
+        file = f.location.file;
+        file_index = rules_->file_index(file);
+      }
+      const Rule* rule = rules_->at(file_index, f.location);  // at the finding's position, if any
+      f.fingerprint = fingerprint_of(f, inventory_, rule);
+      if (is_disabled(options_, f.id) || suppressed_by_tag(f, *subjects_, rule) ||
           baseline_.count(f.fingerprint) != 0)
         continue;
       if (&f != &found[kept]) found[kept] = std::move(f);
