@@ -7,8 +7,8 @@
 #include <cctype>
 #include <map>
 #include <tuple>
-#include <unordered_map>
 
+#include "engine/compiled.h"
 #include "lint/check.h"
 #include "model/merge.h"
 
@@ -308,16 +308,16 @@ class GroupIndex {
   explicit GroupIndex(const Inventory& inventory) {
     index_.reserve(inventory.groups.size());
     for (std::size_t i = 0; i < inventory.groups.size(); ++i)
-      index_.try_emplace(inventory.groups[i].id, i);
+      index_.insert(inventory.groups[i].id, static_cast<std::uint32_t>(i));  // the first wins
   }
   std::optional<std::size_t> operator()(std::string_view id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
+    const std::uint32_t index = index_.find(id);
+    if (index == IdIndex::kAbsent) return std::nullopt;
+    return index;
   }
 
  private:
-  std::unordered_map<std::string_view, std::size_t> index_;
+  IdIndex index_;  // open addressing, short ids kept in the slot: no node or string per lookup
 };
 
 void interface_quota_findings(const Inventory& inventory, const LintOptions& options,

@@ -406,9 +406,10 @@ class Triage {
   std::optional<SubjectIndex> subjects_;
 };
 
-// One family of checks (SG4, SG2, SG3, the policies) and what it left: its triaged findings, the
-// policy files' errors, and what it threw. `cost` is how long it took on L, in centiseconds
-// (measured with two threads busy, triage and sort included): the threads take the longest first.
+// One family of checks (SG4, SG2, SG3, the policies) and what it left: its triaged findings (until
+// they are merged), the policy files' errors, and what it threw. `cost` is how long it took on L,
+// in centiseconds (measured with two threads busy, triage and sort included): the threads take the
+// longest first.
 struct Family {
   int cost;
   std::function<void(std::vector<Finding>&, Diagnostics&)> run;
@@ -558,7 +559,7 @@ LintResult run_checks(const CheckContext& context) {
   const Inventory& inventory = context.inventory;
   const LintOptions& options = context.options;
   LintOptions policy_options = options;
-  policy_options.jobs = std::max(1u, options.jobs - 1);
+  policy_options.jobs = options.jobs > 1 ? options.jobs - 1 : 1;  // 0 (library callers) is 1
   const CheckContext policy_context{inventory, context.engine, policy_options};
   std::vector<Family> families = families_to_run(context, policy_context);
   Triage triage(inventory, options);
