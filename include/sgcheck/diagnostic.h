@@ -23,6 +23,8 @@ struct Location {
 
   // "file:line:col", or "file" when the line is unknown.
   std::string to_string() const;
+  // to_string() appended to `out`, without temporaries (checks naming many places).
+  void append_to(std::string& out) const;
 };
 
 struct Diagnostic {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -119,14 +120,21 @@ inline std::string hex16(std::uint64_t value) {
 
 // Stable across reformatting and reordering: the check, the subject (group or interface) and the
 // canonical rule text, hashed (FNV-1a, 64 bits) to 16 hex digits.
+// The text may come in parts, hashed as if joined: no key string is built.
 inline std::string fingerprint(std::string_view id, std::string_view subject,
-                               std::string_view text) {
+                               std::initializer_list<std::string_view> text) {
   Fnv1a hash;
-  for (const std::string_view part : {id, subject, text}) {
+  for (const std::string_view part : {id, subject}) {
     hash.add(part);
     hash.add("\x1f");  // a separator no text contains
   }
+  for (const std::string_view part : text) hash.add(part);
+  hash.add("\x1f");
   return hex16(hash.value());
+}
+inline std::string fingerprint(std::string_view id, std::string_view subject,
+                               std::string_view text) {
+  return fingerprint(id, subject, {text});
 }
 
 // The witness of a rule: its first packet (lowest port, the ICMP type/code as written) and peer.
@@ -151,15 +159,7 @@ inline Finding rule_finding(const Inventory& inv, std::string_view id, std::stri
   Finding f = make_finding(id, std::move(message), finding_location(inv, group, rule));
   f.group = group.id;
   f.rule = rule.id;
-  // fingerprint(id, group.id, direction + " " + text), hashed in parts: no key string per finding.
-  Fnv1a hash;
-  for (const std::string_view part :
-       {id, std::string_view("\x1f"), std::string_view(group.id), std::string_view("\x1f"),
-        std::string_view(direction_name(rule.direction)), std::string_view(" "), text,
-        std::string_view("\x1f")}) {
-    hash.add(part);
-  }
-  f.fingerprint = hex16(hash.value());
+  f.fingerprint = fingerprint(id, group.id, {direction_name(rule.direction), " ", text});
   return f;
 }
 

@@ -4,7 +4,6 @@
 // Entry point: run_hygiene_checks(); each check is one function over one group's rules.
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <initializer_list>
 #include <set>
@@ -35,18 +34,6 @@ std::string concat(std::initializer_list<std::string_view> parts) {
   out.reserve(size);
   for (const std::string_view part : parts) out += part;
   return out;
-}
-
-// Location::to_string() appended to `out`, without its temporaries.
-void append_location(std::string& out, const Location& at) {
-  out += at.file;
-  if (at.line == 0) return;
-  for (const std::uint32_t n : {at.line, at.column}) {
-    char digits[16];
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    out += ':';
-    out.append(digits, end);
-  }
 }
 
 // Where the checks put their findings. run_hygiene_checks() runs them twice, first only counting,
@@ -421,7 +408,7 @@ Finding redundancy_finding(const Inventory& inv, const Group& g, std::uint32_t i
     if (k != 0) by += covering.size() == 2 ? " and " : ", ";
     append_rule_text(by, g.rules[covering[k]]);
     by += " (";
-    append_location(by, related[k]);
+    related[k].append_to(by);
     by += ')';
   }
   if (covering.size() > kMaxNamedCovers) {

@@ -3,6 +3,7 @@
 #include "sgcheck/diagnostic.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string_view>
 
 namespace sgcheck {
@@ -17,8 +18,20 @@ const char* severity_name(Severity severity) {
 }
 
 std::string Location::to_string() const {
-  if (line == 0) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+void Location::append_to(std::string& out) const {
+  out += file;
+  if (line == 0) return;
+  for (const std::uint32_t n : {line, column}) {
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out += ':';
+    out.append(digits, end);
+  }
 }
 
 // The caret sits under the column; tabs in the source line are kept so that it lines up.
