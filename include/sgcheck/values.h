@@ -67,6 +67,9 @@ inline bool protocol_has_ports(int protocol) {
 // Canonical text: "10.0.0.0/8", "2001:db8::/32" (RFC 5952), "10.0.1.5", "2001:db8::15".
 std::string to_string(const Address& address);
 std::string to_string(const Cidr& cidr);
+// to_string() appended to `out`, without a temporary string for an IPv4 address (hot paths that
+// write many addresses: query --batch).
+void append_to(std::string& out, const Address& address);
 // "tcp", "udp", "icmp", "icmpv6", "all" for -1, else the decimal number.
 std::string protocol_name(int protocol);
 

@@ -77,6 +77,22 @@ TEST(ValuesTest, Ipv4) {
       parse_ipv4, show_address);
 }
 
+// append_to() adds to what `out` holds (query --batch writes addresses into a line being built),
+// with the same text as to_string(); IPv4-mapped IPv6 keeps its dotted tail.
+TEST(ValuesTest, AppendToKeepsWhatIsThereAndWritesTheCanonicalText) {
+  std::string out = "from ";
+  append_to(out, Address{Family::ipv4, 0x0a00010fu});
+  out += " to ";
+  append_to(out, Address{Family::ipv4, 0xffffffffu});
+  out += ", ";
+  append_to(out, Address{Family::ipv4, 0});
+  out += ", ";
+  append_to(out, *parse_ipv6("2001:db8::15"));
+  out += ", ";
+  append_to(out, *parse_ipv6("::ffff:192.0.2.128"));
+  EXPECT_EQ(out, "from 10.0.1.15 to 255.255.255.255, 0.0.0.0, 2001:db8::15, ::ffff:192.0.2.128");
+}
+
 TEST(ValuesTest, Ipv6) {
   check_table(
       {
