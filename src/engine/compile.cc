@@ -421,10 +421,33 @@ std::uint32_t write_block(std::vector<unsigned char>& out, const SideTable& tabl
   return static_cast<std::uint32_t>(start);
 }
 
+// The ExplainRule of a valid rule; an IPv6 block or a prefix list goes to c.explain_wide.
+ExplainRule explain_rule(CompiledInventory& c, const RuleInfo& info) {
+  ExplainRule e;
+  e.service = info.service;
+  e.peer_kind = info.peer_kind;
+  e.prefix = info.cidr.prefix;
+  e.flags =
+      static_cast<std::uint8_t>((info.cidr.family == Family::ipv6 ? ExplainRule::kIpv6 : 0) |
+                                (info.has_service ? ExplainRule::kHasService : 0) |
+                                (info.service_unresolved ? ExplainRule::kServiceUnresolved : 0));
+  const bool block = info.peer_kind == PeerKind::cidr4 || info.peer_kind == PeerKind::cidr6;
+  if (info.peer_kind == PeerKind::group) {
+    e.peer = static_cast<std::uint32_t>(info.reference);
+  } else if (block && info.cidr.family == Family::ipv4) {
+    e.peer = static_cast<std::uint32_t>(info.cidr.base);
+  } else {
+    e.peer = static_cast<std::uint32_t>(c.explain_wide.size());
+    c.explain_wide.push_back({info.cidr.base, info.prefix_list});
+  }
+  return e;
+}
+
 void build_explain_rules(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
   c.explain_of.reserve(2 * inv.groups.size() + 1);
   c.explain_rules.reserve(c.rules.size());
+  c.explain_rule_of.reserve(c.rules.size());
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     for (const Direction d : {Direction::ingress, Direction::egress}) {
       c.explain_of.push_back(static_cast<std::uint32_t>(c.explain_rules.size()));
@@ -432,21 +455,8 @@ void build_explain_rules(CompiledInventory& c) {
       for (std::uint32_t ri = 0; ri < inv.groups[gi].rules.size(); ++ri) {
         const RuleInfo& info = c.rules[base + ri];
         if (info.direction != d || !info.valid) continue;
-        ExplainRule e;
-        const Cidr& cidr = info.cidr;
-        const int width = cidr.family == Family::ipv4 ? 32 : 128;
-        e.base = cidr.base;
-        // Cidr::contains()'s mask (src/atoms/bits.h, private to the atoms stage).
-        e.host_mask = cidr.prefix >= width ? 0 : (~u128{0} >> (128 - width)) >> cidr.prefix;
-        e.service = info.service;
-        e.rule = ri;
-        e.reference = info.reference;
-        e.peer_kind = info.peer_kind;
-        e.cidr_family = cidr.family;
-        e.has_service = info.has_service;
-        e.service_unresolved = info.service_unresolved;
-        e.prefix_list = info.prefix_list;
-        c.explain_rules.push_back(e);
+        c.explain_rules.push_back(explain_rule(c, info));
+        c.explain_rule_of.push_back(ri);
       }
     }
   }

@@ -6,6 +6,7 @@
 // (decide.cc) and explanations (explain.cc).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -21,10 +22,12 @@ namespace sgcheck::detail {
 using GroupToken = std::uint32_t;
 inline constexpr std::uint16_t kKeyMax = 65535;
 
-// out += sep + number, without the temporary strings that trip gcc 12's -Wrestrict.
+// out += sep + number, without a temporary string (the reasons of query --batch write several).
 inline void append_number(std::string& out, char sep, long long number) {
-  out += sep;
-  out += std::to_string(number);
+  char text[24];  // the separator, a sign and 19 digits
+  text[0] = sep;
+  const char* end = std::to_chars(text + 1, text + sizeof text, number).ptr;
+  out.append(text, static_cast<std::size_t>(end - text));
 }
 
 // A 64-bit mix (the murmur3 finaliser's first half): enough for open addressing on the low bits.
@@ -347,19 +350,36 @@ inline constexpr std::uint32_t kEmptySlot = 0xffffffffu;
 inline constexpr std::uint32_t kPublicBit = 0x80000000u;
 
 // A valid rule as the explanations walk it: RuleInfo's fields without the direction, in one array
-// per group and direction (CompiledInventory::explain_rules), about a third of the bytes of the
-// RuleInfo array they come from.
-struct alignas(16) ExplainRule {
-  u128 base = 0;  // cidr4 / cidr6 peers: Cidr::contains() as (bits & ~host_mask) == base
-  u128 host_mask = 0;
+// per group and direction (CompiledInventory::explain_rules). 16 bytes, four to a cache line: a
+// deny's nearest-rule search reads every rule of the interface's groups in the direction, so the
+// bytes per rule are the misses per decision. `peer` holds what the peer's kind needs: an IPv4
+// block's first address, a reference's token, or for the rarer IPv6 blocks and prefix lists an
+// index into CompiledInventory::explain_wide. The rule's index in its group is in the parallel
+// array explain_rule_of (read only for the rules an explanation names).
+struct ExplainRule {
+  static constexpr std::uint8_t kIpv6 = 1;  // flags
+  static constexpr std::uint8_t kHasService = 2;
+  static constexpr std::uint8_t kServiceUnresolved = 4;
+
   ServiceMatch service;
-  std::uint32_t rule = 0;  // index in its group's rules
-  std::int32_t reference = kNotReference;
+  std::uint32_t peer = 0;
   PeerKind peer_kind = PeerKind::cidr4;
-  Family cidr_family = Family::ipv4;
-  bool has_service = false;
-  bool service_unresolved = false;
-  const PrefixList* prefix_list = nullptr;
+  std::uint8_t prefix = 0;  // cidr4 / cidr6
+  std::uint8_t flags = 0;
+
+  Family cidr_family() const { return (flags & kIpv6) != 0 ? Family::ipv6 : Family::ipv4; }
+  bool has_service() const { return (flags & kHasService) != 0; }
+  bool service_unresolved() const { return (flags & kServiceUnresolved) != 0; }
+  std::int32_t reference() const {
+    return peer_kind == PeerKind::group ? static_cast<std::int32_t>(peer) : kNotReference;
+  }
+};
+static_assert(sizeof(ExplainRule) == 16, "four ExplainRules to a cache line");
+
+// The peer of an ExplainRule that does not fit in its 32 bits.
+struct ExplainWidePeer {
+  u128 base = 0;                            // cidr6: the block's first address
+  const PrefixList* prefix_list = nullptr;  // prefix_list: the list, if the inventory defines it
 };
 
 struct CompiledInventory {
@@ -378,7 +398,9 @@ struct CompiledInventory {
   // The valid rules of Inventory::groups[g] in direction d: explain_rules[explain_of[2g + d] ..
   // explain_of[2g + d + 1]).
   std::vector<ExplainRule> explain_rules;
+  std::vector<std::uint32_t> explain_rule_of;  // per explain_rules entry: its index in the group
   std::vector<std::uint32_t> explain_of;
+  std::vector<ExplainWidePeer> explain_wide;
   // Per interface, its groups as a deny's reason names them: "sg-0aa (app), sg-0bb" (the
   // interface's order; a name in parentheses when the group is defined and named), at
   // group_text[group_text_of[i] .. group_text_of[i + 1]).
@@ -530,8 +552,8 @@ void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Directi
                         const NearestRule& nearest, PointDecision& out);
 // "sg-0aa (app)", or the id alone when the group is unnamed or not in the inventory.
 std::string group_label(const Inventory& inventory, std::string_view id);
-// "tcp/22", "icmp/8:0", "proto/50", "all" for a packet.
-std::string packet_text(const Packet& packet);
+// "tcp/22", "icmp/8:0", "proto/50" for a packet, appended to `out`.
+void append_packet_text(std::string& out, const Packet& packet);
 
 // ---- Service pieces and address text (decide.cc), shared with exposure and matrix ------------
 

@@ -719,14 +719,15 @@ void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom
 }
 
 // "tcp/22 from 10.0.0.5 to 10.0.1.5": the packet of a point cell as a deny's reason quotes it,
-// written into `out` (reused: the addresses' text fits std::string's inline buffer).
+// written into `out` (reused from flow to flow: no allocation once it has grown).
 void cell_text(const CellContext& ctx, std::string& out) {
   const Family family = ctx.packet.family;
-  out = packet_text(ctx.packet);
+  out.clear();
+  append_packet_text(out, ctx.packet);
   out += " from ";
-  out += to_string(Address{family, ctx.to_source.bits});
+  append_to(out, Address{family, ctx.to_source.bits});
   out += " to ";
-  out += to_string(Address{family, ctx.to_destination.bits});
+  append_to(out, Address{family, ctx.to_destination.bits});
 }
 
 std::string cell_text(const CellContext& ctx) {
