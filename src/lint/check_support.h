@@ -12,9 +12,9 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
+#include "engine/compiled.h"
 #include "lint/check.h"
 
 namespace sgcheck::detail {
@@ -179,9 +179,21 @@ enum class RefState : std::uint8_t {
 
 class ReferenceIndex {
  public:
-  explicit ReferenceIndex(const Inventory& inv) {
-    groups_.reserve(inv.groups.size());
-    for (const Group& g : inv.groups) groups_.emplace(g.id, &g);
+  explicit ReferenceIndex(const Inventory& inv)
+      : groups_(inv.groups.data()), prefix_lists_(inv.prefix_lists.data()) {
+    // The first of equal ids wins, as Inventory::find_group()'s binary search finds it.
+    ids_.reserve(inv.groups.size());
+    for (std::size_t i = 0; i < inv.groups.size(); ++i)
+      ids_.insert(inv.groups[i].id, static_cast<std::uint32_t>(i));
+    prefix_list_ids_.reserve(inv.prefix_lists.size());
+    for (std::size_t i = 0; i < inv.prefix_lists.size(); ++i)
+      prefix_list_ids_.insert(inv.prefix_lists[i].id, static_cast<std::uint32_t>(i));
+    group_vpc_.reserve(inv.groups.size());
+    for (const Group& g : inv.groups) {
+      group_vpc_.push_back(g.vpc_id.empty()
+                               ? kNoVpc
+                               : vpcs_.insert(g.vpc_id, static_cast<std::uint32_t>(vpcs_.size())));
+    }
     for (const Peering& p : inv.peerings) {
       if (p.requester_vpc.empty() || p.accepter_vpc.empty()) continue;
       Link& link = links_[key(p.requester_vpc, p.accepter_vpc)];
@@ -200,18 +212,28 @@ class ReferenceIndex {
 
   // The group of that id, or nullptr: hashed, as every reference of the inventory asks.
   const Group* find_group(std::string_view id) const {
-    auto it = groups_.find(id);
-    return it == groups_.end() ? nullptr : it->second;
+    const std::uint32_t index = ids_.find(id);
+    return index == IdIndex::kAbsent ? nullptr : groups_ + index;
+  }
+  // Inventory::find_prefix_list(), hashed: every prefix-list peer asks.
+  const PrefixList* find_prefix_list(std::string_view id) const {
+    const std::uint32_t index = prefix_list_ids_.find(id);
+    return index == IdIndex::kAbsent ? nullptr : prefix_lists_ + index;
   }
 
+  // `owner` is one of the inventory's groups. The VPCs are compared as numbers: the target
+  // group's vpc_id string (a cache miss per reference) is read only when they differ.
   RefState classify(const Group& owner, const Rule& rule) const {
     const Group* target = find_group(rule.peer.id);
-    const std::string_view target_vpc =
-        target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
-    const std::string_view own_vpc = owner.vpc_id;
+    const std::uint32_t own = group_vpc_[static_cast<std::size_t>(&owner - groups_)];
+    const std::uint32_t other = target != nullptr
+                                    ? group_vpc_[static_cast<std::size_t>(target - groups_)]
+                                    : vpc_number(rule.peer.vpc_id);
     const std::string_view status = rule.peer.peering_status;
-    if (!own_vpc.empty() && !target_vpc.empty() && own_vpc != target_vpc) {
-      auto it = links_.find(key(own_vpc, target_vpc));
+    if (own != kNoVpc && other != kNoVpc && own != other) {
+      const std::string_view target_vpc =
+          target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
+      auto it = links_.find(key(owner.vpc_id, target_vpc));
       const bool active = (it != links_.end() && it->second.active) || is_active(status);
       if (!active) {
         const bool dead = (it != links_.end() && it->second.dead) || is_dead(status);
@@ -247,12 +269,24 @@ class ReferenceIndex {
     bool active = false;
     bool dead = false;
   };
+  static constexpr std::uint32_t kNoVpc = IdIndex::kAbsent;         // an empty VPC id
+  static constexpr std::uint32_t kOtherVpc = IdIndex::kAbsent - 1;  // a VPC no group is in
+  std::uint32_t vpc_number(std::string_view vpc) const {
+    if (vpc.empty()) return kNoVpc;
+    const std::uint32_t n = vpcs_.find(vpc);
+    return n == IdIndex::kAbsent ? kOtherVpc : n;
+  }
   // Views into the inventory's strings, which outlive the index.
   static std::pair<std::string_view, std::string_view> key(std::string_view a, std::string_view b) {
     return a < b ? std::pair{a, b} : std::pair{b, a};
   }
 
-  std::unordered_map<std::string_view, const Group*> groups_;
+  const Group* groups_;                   // the inventory's
+  const PrefixList* prefix_lists_;        // the inventory's
+  IdIndex ids_;                           // group id → index into groups_: one slot read, no node
+  IdIndex prefix_list_ids_;               // prefix-list id → index into prefix_lists_
+  IdIndex vpcs_;                          // the groups' VPC ids → numbers
+  std::vector<std::uint32_t> group_vpc_;  // [group]: its VPC's number, or kNoVpc
   std::map<std::pair<std::string_view, std::string_view>, Link> links_;
   bool pairs_have_owner_ = false;
 };

@@ -126,7 +126,7 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
       }
       if (!r.valid) continue;
       const PrefixList* list =
-          r.peer.kind == PeerKind::prefix_list ? inv.find_prefix_list(r.peer.id) : nullptr;
+          r.peer.kind == PeerKind::prefix_list ? refs.find_prefix_list(r.peer.id) : nullptr;
       ServiceMatch s;
       if (r.direction == Direction::egress && rule_service(r, s)) {
         x.egress[gi].push_back({s, &r, x.ref_state[at], x.peer_node[at], list});

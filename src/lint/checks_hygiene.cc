@@ -164,7 +164,7 @@ struct RuleBox {
   double size = 0;  // log2 of the box's volume: the narrowest rules are judged first
 };
 
-RuleBox make_box(const Inventory& inv, RefState ref_state, const Rule& r) {
+RuleBox make_box(const ReferenceIndex& refs, RefState ref_state, const Rule& r) {
   RuleBox box;
   if (!r.valid || !rule_service(r, box.service)) return box;
   const std::uint8_t fams = box.service.families;
@@ -181,7 +181,7 @@ RuleBox make_box(const Inventory& inv, RefState ref_state, const Rule& r) {
       add(r.peer.cidr);
       break;
     case PeerKind::prefix_list: {
-      const PrefixList* pl = inv.find_prefix_list(r.peer.id);
+      const PrefixList* pl = refs.find_prefix_list(r.peer.id);
       if (pl != nullptr && pl->entries_known) {
         for (const Cidr& e : pl->entries) add(e);
       } else {
@@ -433,7 +433,7 @@ Finding redundancy_finding(const Inventory& inv, const Group& g, std::uint32_t i
 // and all of them can be removed together.
 // Appends to `redundant` the SG202 verdicts of the group: for each redundant rule in the order
 // judged, its index, the number of rules that cover it and their indexes, ascending.
-void judge_redundancy(const Inventory& inv, const RefState* states, const Group& g,
+void judge_redundancy(const ReferenceIndex& refs, const RefState* states, const Group& g,
                       RedundancyScratch& scratch, std::vector<std::uint32_t>& redundant) {
   for (const Direction d : {Direction::ingress, Direction::egress}) {
     std::vector<std::uint32_t>& order = scratch.order;
@@ -446,7 +446,7 @@ void judge_redundancy(const Inventory& inv, const RefState* states, const Group&
     ports.resize(std::max(ports.size(), g.rules.size()));
     for (std::uint32_t i = 0; i < g.rules.size(); ++i) {
       if (g.rules[i].direction != d) continue;
-      boxes[i] = make_box(inv, states[i], g.rules[i]);
+      boxes[i] = make_box(refs, states[i], g.rules[i]);
       if (!boxes[i].live) continue;
       order.push_back(i);
       ports[i] = normalised_ports(g.rules[i]);
@@ -725,7 +725,7 @@ void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out) 
       if (r.valid && r.peer.kind == PeerKind::group) group_states[i] = refs.classify(g, r);
     }
     const std::size_t first = redundant.size();
-    judge_redundancy(inv, group_states, g, scratch, redundant);
+    judge_redundancy(refs, group_states, g, scratch, redundant);
     redundant_end[k] = redundant.size();
     check_group(inv, g, group_states, redundant.data() + first, redundant.data() + redundant.size(),
                 scratch, counter);

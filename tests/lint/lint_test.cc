@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -483,6 +484,69 @@ TEST(Driver, IgnoreTagOnTheGroup) {
   EXPECT_EQ(suppressed_with_tag("sgcheck:ignore", "legacy SG401"), 0u);
   EXPECT_EQ(suppressed_with_tag("sgcheck:ignored", "SG401"), 0u);
   EXPECT_EQ(suppressed_with_tag("sgcheck:ignore:SG402", "legacy"), 0u);
+}
+
+// Two groups with a duplicate each (SG401 at the second copy), their rules moved to the lines
+// given (column 5 of one file); the second copy of sg-0b's rule carries an ignore tag.
+using RuleLines = std::array<std::array<std::uint32_t, 2>, 2>;  // [group][rule]
+
+LintResult lint_with_rule_tag(const RuleLines& lines) {
+  const std::string rule = tcp(22, "10.0.0.0/8");
+  Inventory inv = load(groups_doc({GroupDoc{"sg-0b", "a", "d", "vpc-0a", {rule, rule}, {}, ""},
+                                   GroupDoc{"sg-0c", "b", "d", "vpc-0a", {rule, rule}, {}, ""}}));
+  for (std::size_t g = 0; g < 2; ++g) {
+    EXPECT_EQ(inv.groups[g].rules.size(), 2u);
+    for (std::size_t r = 0; r < 2; ++r) inv.groups[g].rules[r].location = {0, lines[g][r], 5};
+  }
+  inv.groups[0].rules[1].tags.push_back(Tag{"sgcheck:ignore", "SG401"});
+  return lint(inv, validity_only());
+}
+
+// The driver finds the rule at a finding's position (its tags, its content for the fingerprint)
+// whether the groups' rules lie apart in the file or alternate, and at a position two rules
+// share it takes the first in the inventory.
+TEST(Driver, IgnoreTagOnTheRuleAtTheFindingsPosition) {
+  const RuleLines apart{{{10, 20}, {30, 40}}}, alternate{{{10, 30}, {20, 40}}};
+  for (const RuleLines& lines : {apart, alternate}) {
+    const LintResult result = lint_with_rule_tag(lines);
+    ASSERT_EQ(result.findings.size(), 1u);
+    EXPECT_EQ(result.findings[0].group, "sg-0c");
+    EXPECT_EQ(result.findings[0].location.line, 40u);
+    EXPECT_EQ(result.summary.suppressed, 1u);
+  }
+  // sg-0c's second copy at the tagged rule's position: sg-0b's rule, first, is the one found.
+  const LintResult result = lint_with_rule_tag(RuleLines{{{10, 30}, {20, 30}}});
+  EXPECT_TRUE(result.findings.empty());
+  EXPECT_EQ(result.summary.suppressed, 2u);
+}
+
+// An ignore tag on an interface suppresses its findings (SG405: six groups on eni-06 and eni-07),
+// whether or not the interfaces are in the order of their ids; the first of equal ids decides.
+TEST(Driver, IgnoreTagOnTheInterface) {
+  std::vector<GroupDoc> groups;
+  for (int i = 0; i < 6; ++i)
+    groups.push_back(
+        GroupDoc{"sg-0" + std::to_string(i), "g" + std::to_string(i), "d", "vpc-0a", {}, {}, ""});
+  const std::string enis =
+      "{\"NetworkInterfaces\": [" + eni_doc("eni-06", 6) + ", " + eni_doc("eni-07", 6) + "]}";
+  Inventory inv = load({{"sgs.json", groups_doc(groups)}, {"enis.json", enis}});
+  ASSERT_EQ(inv.interfaces.size(), 2u);
+  EXPECT_EQ(lint(inv, validity_only()).findings.size(), 2u);
+  inv.interfaces[1].tags.push_back(Tag{"sgcheck:ignore", "SG405 six tiers, NET-9"});
+  for (int order = 0; order < 2; ++order) {
+    const LintResult result = lint(inv, validity_only());
+    ASSERT_EQ(result.findings.size(), 1u);
+    EXPECT_EQ(result.findings[0].interface, "eni-06");
+    EXPECT_EQ(result.summary.suppressed, 1u);
+    std::reverse(inv.interfaces.begin(), inv.interfaces.end());
+  }
+  // Of two interfaces of one id the first decides: an untagged copy of eni-07 before it.
+  Interface copy = inv.interfaces[1];
+  copy.tags.clear();
+  inv.interfaces.insert(inv.interfaces.begin() + 1, copy);
+  const LintResult result = lint(inv, validity_only());
+  EXPECT_EQ(result.findings.size(), 3u);
+  EXPECT_EQ(result.summary.suppressed, 0u);
 }
 
 // Reformatted (one line) and reordered (groups and permissions reversed), the findings keep their
