@@ -11,12 +11,14 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <span>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -441,6 +443,10 @@ struct Judge {
       xhi[i] = x.hi.family(f);
       need_outside[i] = f == Family::ipv4 ? xlo[i].o4.size() : xlo[i].o6.size();
       need_members[i] = f == Family::ipv4 ? xlo[i].m4.size() : xlo[i].m6.size();
+      const auto no_members = [f](const PacketSet& s) {
+        return (f == Family::ipv4 ? s.m4.empty() : s.m6.empty()) && s.g.empty();
+      };
+      members[i] = !no_members(xlo[i]) || !no_members(xhi[i]);
     }
   }
   static int index(Family f) { return f == Family::ipv4 ? 0 : 1; }
@@ -454,6 +460,10 @@ struct Judge {
   // The sizes of xlo's outside and member parts: what certainly_no() asks of every target.
   u128 need_outside[2] = {0, 0};
   u128 need_members[2] = {0, 0};
+  // Whether X has member addresses (or group tokens) in the family. Without them, every test of
+  // A(s) meets or compares A(s)'s member parts with X's empty ones: A(s) is built without them
+  // (see allowed()), which skips uniting the members of the groups that rules reference.
+  bool members[2] = {true, true};
   // A counting judge made before the threads start: per Peer::serial and family, the addresses
   // of the peer's upper bound within X (see Evaluator::prepare_counts()); null otherwise.
   const std::vector<std::array<u128, 2>>* peer_counts = nullptr;
@@ -593,8 +603,9 @@ Set unite_part(std::span<const Entry* const> entries, Family f, Part part) {
 
 // A(s) of a set of entries in one family: its bounds only (nothing reads the reasons of A(s):
 // findings name the reasons of the entries they blame). When every peer is known exactly, the
-// upper bound is the lower one and is not computed twice.
-Bounds allowed(std::span<const Entry* const> entries, Family f) {
+// upper bound is the lower one and is not computed twice. Without `members`, the member parts are
+// left empty: for judges whose X has none (Judge::members).
+Bounds allowed(std::span<const Entry* const> entries, Family f, bool members = true) {
   TokenSet lo_g, hi_g;
   bool exact = true;
   bool same[2] = {true, true};  // every peer's Peer::same_parts, lower and upper, in family f
@@ -615,22 +626,31 @@ Bounds allowed(std::span<const Entry* const> entries, Family f) {
     if (f == Family::ipv4) {
       Ipv4Set o = unite_part<Ipv4Set>(
           entries, f, [&](const Bounds& b) -> const Ipv4Set& { return pick(b).o4; });
-      Ipv4Set m = one ? o : unite_part<Ipv4Set>(entries, f, [&](const Bounds& b) -> const Ipv4Set& {
-        return pick(b).m4;
-      });
+      Ipv4Set m = !members ? Ipv4Set{}
+                  : one    ? o
+                        : unite_part<Ipv4Set>(entries, f, [&](const Bounds& b) -> const Ipv4Set& {
+                            return pick(b).m4;
+                          });
       return PacketSet{std::move(o), std::move(m), {}, {}, std::move(g)};
     }
     Ipv6Set o = unite_part<Ipv6Set>(entries, f,
                                     [&](const Bounds& b) -> const Ipv6Set& { return pick(b).o6; });
-    Ipv6Set m = one ? o : unite_part<Ipv6Set>(entries, f, [&](const Bounds& b) -> const Ipv6Set& {
-      return pick(b).m6;
-    });
+    Ipv6Set m = !members ? Ipv6Set{}
+                : one    ? o
+                         : unite_part<Ipv6Set>(entries, f, [&](const Bounds& b) -> const Ipv6Set& {
+                          return pick(b).m6;
+                        });
     return PacketSet{{}, {}, std::move(o), std::move(m), std::move(g)};
   };
   Bounds out;
   out.lo = side(false, std::move(lo_g));
   out.hi = exact ? out.lo : side(true, std::move(hi_g));
   return out;
+}
+
+// The service matches every key of its protocols.
+bool every_key(const ServiceMatch& m) {
+  return m.lo == 0 && m.hi == detail::kKeyMax;
 }
 
 // An elementary class of service points of one protocol under a target's profile: every entry of
@@ -650,11 +670,12 @@ struct PeerSetInfo {
 // united and judged once, not once per target.
 class PeerSetCache {
  public:
-  // The info of the entries' peers that carry family f; null when a stand-in is among them
-  // (its peer has no serial and lives only while its target is judged).
-  PeerSetInfo* find(std::span<const Entry* const> entries, Family f) {
+  // The info of the entries' peers that carry family f, with A(s)'s member parts or without
+  // (see allowed()); null when a stand-in is among them (its peer has no serial and lives only
+  // while its target is judged).
+  PeerSetInfo* find(std::span<const Entry* const> entries, Family f, bool members) {
     key_.clear();
-    key_.push_back(Judge::index(f));
+    key_.push_back(Judge::index(f) + (members ? 2 : 0));
     for (const Entry* e : entries) {
       if ((e->service.families & detail::family_bit(f)) == 0) continue;
       if (e->peer->serial < 0) return nullptr;
@@ -663,7 +684,8 @@ class PeerSetCache {
     std::sort(key_.begin() + 1, key_.end());
     key_.erase(std::unique(key_.begin() + 1, key_.end()), key_.end());
     auto [it, inserted] = sets_.try_emplace(key_);
-    if (inserted) it->second = std::make_unique<PeerSetInfo>(PeerSetInfo{allowed(entries, f), {}});
+    if (inserted)
+      it->second = std::make_unique<PeerSetInfo>(PeerSetInfo{allowed(entries, f, members), {}});
     return it->second.get();
   }
 
@@ -683,8 +705,9 @@ struct Segment {
   // The entries that match the segment's points (in ProtocolSegments::pool or Profile::generic).
   std::span<const Entry* const> entries;
   PeerSetCache* cache = nullptr;
-  PeerSetInfo* shared[2] = {nullptr, nullptr};  // from `cache`, once looked up
-  bool looked_up[2] = {false, false};
+  // From `cache`, once looked up: [family index][without, with A(s)'s member parts].
+  PeerSetInfo* shared[2][2] = {{nullptr, nullptr}, {nullptr, nullptr}};
+  bool looked_up[2][2] = {{false, false}, {false, false}};
   std::unique_ptr<Bounds> allowed_sets[2];    // without a shared info (stand-ins)
   std::optional<UpperSums> upper_sums;        // of `entries`, for Judge::certainly_no()
   std::vector<std::pair<int, Tri>> verdicts;  // judge id * 2 + family index → verdict
@@ -693,24 +716,30 @@ struct Segment {
   void reset(std::span<const Entry* const> of, PeerSetCache* sets) {
     entries = of;
     cache = sets;
-    shared[0] = shared[1] = nullptr;
-    looked_up[0] = looked_up[1] = false;
+    shared[0][0] = shared[0][1] = shared[1][0] = shared[1][1] = nullptr;
+    looked_up[0][0] = looked_up[0][1] = looked_up[1][0] = looked_up[1][1] = false;
     allowed_sets[0].reset();
     allowed_sets[1].reset();
     upper_sums.reset();
     verdicts.clear();
   }
 
-  PeerSetInfo* info(Family f) {
+  PeerSetInfo* info(Family f, bool members) {
     const int i = Judge::index(f);
-    if (!looked_up[i]) {
-      looked_up[i] = true;
-      if (cache != nullptr) shared[i] = cache->find(entries, f);
+    if (!looked_up[i][members]) {
+      looked_up[i][members] = true;
+      if (cache != nullptr) shared[i][members] = cache->find(entries, f, members);
     }
-    return shared[i];
+    return shared[i][members];
   }
+  // A(s) as the judge reads it: without the member parts when its X has none.
+  const Bounds& allowed_for(const Judge& judge, Family f) {
+    if (PeerSetInfo* s = info(f, judge.members[Judge::index(f)])) return s->allowed;
+    return allowed_in(f);
+  }
+  // A(s) in full.
   const Bounds& allowed_in(Family f) {
-    if (PeerSetInfo* s = info(f)) return s->allowed;
+    if (PeerSetInfo* s = info(f, true)) return s->allowed;
     std::unique_ptr<Bounds>& a = allowed_sets[Judge::index(f)];
     if (!a) a = std::make_unique<Bounds>(allowed(entries, f));
     return *a;
@@ -736,7 +765,7 @@ struct Segment {
   }
   // judge.judge(A(s)), shared between the segments of the same peers.
   Tri judged(const Judge& judge, Family f) {
-    PeerSetInfo* s = info(f);
+    PeerSetInfo* s = info(f, judge.members[Judge::index(f)]);
     if (s == nullptr) return judge.judge(allowed_in(f), f);
     for (const auto& [id, t] : s->verdicts)
       if (id == judge.id) return t;
@@ -753,6 +782,12 @@ struct ProtocolSegments {
   // The first starts.size() are the protocol's; any after them are kept from earlier targets.
   std::vector<Segment> segments;
   std::vector<const Entry*> pool;  // the segments' entries, one run each
+  // Set when no entry names the protocol and the generic entries match every key: its one
+  // segment is then the profile's generic segment (same entries, so the same verdicts), which
+  // it shares rather than copying the entries and judging them again.
+  Segment* generic = nullptr;
+
+  Segment* segment(std::size_t i) { return generic != nullptr ? generic : &segments[i]; }
 };
 
 // A target's entries in one direction, by protocol, and their segments (built on first use).
@@ -767,7 +802,8 @@ struct Profile {
   std::array<bool, 256> is_individual{};
   Segment generic_segment;  // the protocols no rule names: the generic entries only
   std::array<ProtocolSegments, 256> protocols;
-  std::vector<int> built;  // the protocols whose segments are built
+  std::vector<int> built;       // the protocols whose segments are built
+  bool generic_covers = false;  // every generic entry matches every key (see finish())
 
   // Empties the profile for another target.
   void reset(PeerSetCache* sets) {
@@ -801,6 +837,8 @@ struct Profile {
         individual.push_back(p);
     for (const int p : individual) is_individual[static_cast<std::size_t>(p)] = true;
     generic_segment.reset(generic, cache);
+    generic_covers = std::all_of(generic.begin(), generic.end(),
+                                 [](const Entry* e) { return every_key(e->service); });
   }
 
   ProtocolSegments& segments_of(int p) {
@@ -810,19 +848,31 @@ struct Profile {
     built.push_back(p);
     out.starts.clear();
     out.pool.clear();
+    out.generic = nullptr;
+    const std::vector<const Entry*>& own = by_protocol[static_cast<std::size_t>(p)];
+    if (own.empty() && generic_covers) {
+      // One segment, [0, kKeyMax], of the generic entries: most targets name few protocols.
+      out.starts.push_back(0);
+      out.generic = &generic_segment;
+      return out;
+    }
     // Scratch kept per thread: every target builds a few of these, of similar sizes.
     thread_local std::vector<const Entry*> entries;
     thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;
     thread_local std::vector<std::uint32_t> sizes;
-    const std::vector<const Entry*>& own = by_protocol[static_cast<std::size_t>(p)];
     entries.assign(generic.begin(), generic.end());
     entries.insert(entries.end(), own.begin(), own.end());
-    out.starts.reserve(2 * entries.size() + 1);
-    out.starts.push_back(0);
+    // Written by index (push_back was not inlined). An entry of every key adds no boundary (0 is
+    // one; kKeyMax + 1 is none) and is in every segment: most generic entries are such.
+    out.starts.resize(2 * entries.size() + 1);
+    std::size_t count = 0;
+    out.starts[count++] = 0;
     for (const Entry* e : entries) {
-      out.starts.push_back(e->service.lo);
-      out.starts.push_back(std::uint32_t{e->service.hi} + 1);
+      if (every_key(e->service)) continue;
+      out.starts[count++] = e->service.lo;
+      out.starts[count++] = std::uint32_t{e->service.hi} + 1;
     }
+    out.starts.resize(count);
     std::sort(out.starts.begin(), out.starts.end());
     out.starts.erase(std::unique(out.starts.begin(), out.starts.end()), out.starts.end());
     while (out.starts.back() > detail::kKeyMax) out.starts.pop_back();
@@ -834,6 +884,12 @@ struct Profile {
     sizes.assign(n + 1, 0);
     for (std::size_t k = 0; k < entries.size(); ++k) {
       const ServiceMatch& m = entries[k]->service;
+      if (every_key(m)) {
+        runs[k] = {0, static_cast<std::uint32_t>(n)};
+        ++sizes[0];
+        --sizes[n];
+        continue;
+      }
       const auto first = static_cast<std::uint32_t>(
           std::lower_bound(out.starts.begin(), out.starts.end(), std::uint32_t{m.lo}) -
           out.starts.begin());
@@ -883,9 +939,11 @@ struct Piece {
   bool has_family(Family f) const { return protocol_in_family(protocol, f); }
 };
 
-// Calls visit(piece) for each piece of `services` under the profile until it returns false.
+// Calls visit(piece) for each piece of the clause's services under the profile until it returns
+// false.
 template <typename Visit>
-void for_each_piece(Profile& profile, const ServiceSet& services, Visit&& visit) {
+void for_each_piece(Profile& profile, const CompiledClause& cc, Visit&& visit) {
+  const ServiceSet& services = cc.services;
   for (const int p : profile.individual) {
     const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
     if (keys.empty()) continue;
@@ -900,7 +958,7 @@ void for_each_piece(Profile& profile, const ServiceSet& services, Visit&& visit)
             at + 1 < segs.starts.size() ? segs.starts[at + 1] - 1 : std::uint32_t{detail::kKeyMax};
         const std::uint32_t end = std::min<std::uint32_t>(segment_end, iv.hi);
         const Piece piece{p, static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(end), 0,
-                          &segs.segments[at]};
+                          segs.segment(at)};
         if (!visit(piece)) return;
         start = end + 1;
         ++at;
@@ -909,9 +967,9 @@ void for_each_piece(Profile& profile, const ServiceSet& services, Visit&& visit)
   }
   Piece generic;
   bool any = false;
-  for (int p = 0; p < 256; ++p) {
+  for (const int p : cc.protocols) {
     const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
-    if (keys.empty() || profile.is_individual[static_cast<std::size_t>(p)]) continue;
+    if (profile.is_individual[static_cast<std::size_t>(p)]) continue;
     if (!any) {
       generic = Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0,
                       &profile.generic_segment};
@@ -937,7 +995,7 @@ struct Hit {
 Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge,
                const bool (&no)[2]) {
   Hit hit;
-  for_each_piece(profile, cc.services, [&](const Piece& piece) {
+  for_each_piece(profile, cc, [&](const Piece& piece) {
     for (const Family f : kFamilies) {
       if (!piece.has_family(f) || no[Judge::index(f)]) continue;
       const Tri t = piece.segment->verdict(judge, f);
@@ -978,7 +1036,7 @@ Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
     if (judge.xhi[Judge::index(f)].empty() || no[Judge::index(f)]) continue;
     Hit hit{Tri::yes, {}, f, {}};
     bool first = true;
-    for_each_piece(profile, cc.services, [&](const Piece& piece) {
+    for_each_piece(profile, cc, [&](const Piece& piece) {
       if (!piece.has_family(f)) return true;
       // Duplicates go when the hit is kept: most hits are `no` and dropped.
       hit.every_entries.insert(hit.every_entries.end(), piece.entries().begin(),
@@ -1029,6 +1087,20 @@ std::string first_member_text(const PacketSet& s, Family f) {
   return {};
 }
 
+// The parts one after the other, in one allocation: findings' messages have a dozen parts, and
+// chains of '+' reallocated the message as it grew (a tenth of the policy family's instructions).
+void append_all(std::string& out, std::initializer_list<std::string_view> parts) {
+  std::size_t size = out.size();
+  for (const std::string_view p : parts) size += p.size();
+  out.reserve(size);
+  for (const std::string_view p : parts) out += p;
+}
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  append_all(out, parts);
+  return out;
+}
+
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string out;
   for (const std::string& p : parts) {
@@ -1073,8 +1145,9 @@ class FindingBuilder {
     // X in the family, as the judge holds it: x.lo.family(f) and x.hi.family(f).
     const PacketSet& x_lo = judge.xlo[Judge::index(f)];
     const PacketSet& x_hi = judge.xhi[Judge::index(f)];
-    // A(s), only where the message needs it (a covering finding mostly names its rules).
-    const auto a = [&]() -> const Bounds& { return hit.piece.segment->allowed_in(f); };
+    // A(s), only where the message needs it (a covering finding mostly names its rules), as the
+    // judge read it: the messages meet it with X, whose member parts it lacks only when X has none.
+    const auto a = [&]() -> const Bounds& { return hit.piece.segment->allowed_for(judge, f); };
     std::vector<const Entry*> rules;
     std::string peer;
     std::string message;
@@ -1088,36 +1161,40 @@ class FindingBuilder {
         for (const std::string& w : e->peer->b.why)
           if (std::find(why.begin(), why.end(), w) == why.end()) why.push_back(w);
       peer = rules.empty() ? first_member_text(x_hi, f) : peer_text(*rules.front());
-      message = "verdict unknown: " + svc + " " + way + " " + condition_words(clause) +
-                clause.addresses_text + " may be " + (clause.require ? "denied" : "allowed") +
-                " by security groups (" + family_label(f) + "): " + join(why, "; ");
+      message = concat({"verdict unknown: ", svc, " ", way, " ", condition_words(clause),
+                        clause.addresses_text, " may be ", clause.require ? "denied" : "allowed",
+                        " by security groups (", family_label(f), "): ", join(why, "; ")});
     } else if (clause.require) {
       const PacketSet missing = x_lo.subtract(a().hi.family(f));
       peer = first_member_text(missing, f);
       rules = responsible(hit.piece.entries(), f, x_lo);
-      message = hit.piece.text() + " " + way + " " + peer + " is denied by security groups";
+      message = concat({hit.piece.text(), " ", way, " ", peer, " is denied by security groups"});
     } else if (clause.condition == ConditionKind::covering) {
       rules = responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x_hi);
-      peer = rules.empty() ? first_member_text(a().lo, f) : peer_text(*rules.front());
-      message = svc + " is allowed by security groups " + way + " all of " + clause.addresses_text +
-                " in " + family_label(f) + " (" + peers_text(rules) + ")";
+      // (Names any member of A(s): in full.)
+      peer = rules.empty() ? first_member_text(hit.piece.segment->allowed_in(f).lo, f)
+                           : peer_text(*rules.front());
+      message =
+          concat({svc, " is allowed by security groups ", way, " all of ", clause.addresses_text,
+                  " in ", family_label(f), " (", peers_text(rules), ")"});
     } else if (clause.condition == ConditionKind::overlap) {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
       peer = first_member_text(w, f);
       rules = responsible(hit.piece.entries(), f, w);
-      message = svc + " " + way + " " + peer + " is allowed by security groups";
+      message = concat({svc, " ", way, " ", peer, " is allowed by security groups"});
     } else {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
       peer = first_member_text(w, f);
       rules = responsible(hit.piece.entries(), f, w);
-      message = svc + " is allowed by security groups " + way + " " +
-                count_text(w.address_count(f)) + " " + family_label(f) + " addresses of " +
-                clause.addresses_text + ", more than a /" + std::to_string(clause.prefix) +
-                (clause.condition == ConditionKind::more_than_not_all ? " but not all" : "") +
-                " (" + peers_text(rules) + ")";
+      message = concat({svc, " is allowed by security groups ", way, " ",
+                        count_text(w.address_count(f)), " ", family_label(f), " addresses of ",
+                        clause.addresses_text, ", more than a /", std::to_string(clause.prefix),
+                        clause.condition == ConditionKind::more_than_not_all ? " but not all" : "",
+                        " (", peers_text(rules), ")"});
     }
-    message += "; " + rule_.info.id + (clause.require ? " requires " : " forbids ") +
-               clause.text.substr(clause.text.find(' ') + 1);
+    const std::string_view clause_text = clause.text;
+    append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
+                         clause_text.substr(clause_text.find(' ') + 1)});
     return finish(target, hit, f, std::move(message), std::move(peer), rules, clause);
   }
 
@@ -1163,7 +1240,7 @@ class FindingBuilder {
     out.severity = rule_.info.severity;
     out.title = rule_.info.title;
     out.refs = rule_.info.refs;
-    out.message = target.label + message;
+    out.message = target.label.empty() ? std::move(message) : target.label + message;
     out.group = target.group;
     out.interface = target.interface;
     out.unknown = hit.verdict == Tri::unknown;
@@ -1173,13 +1250,13 @@ class FindingBuilder {
     bool first = !clause.require;
     for (const Entry* e : rules) {
       if (e->rule == nullptr) continue;
-      const Location loc = inventory_.location(e->rule->location);
+      Location loc = inventory_.location(e->rule->location);
       if (first) {
-        out.location = loc;
+        out.location = std::move(loc);
         out.rule = e->rule->id;
         first = false;
       } else {
-        out.related.push_back(loc);
+        out.related.push_back(std::move(loc));
       }
     }
     Witness w;
@@ -1192,7 +1269,7 @@ class FindingBuilder {
     }
     w.direction = clause.direction;
     w.peer = peer.empty() ? std::string(family_label(f)) : peer;
-    out.fingerprint = clause.text + "|" + w.protocol + "|" + std::to_string(key) + "|" + w.peer;
+    out.fingerprint = concat({clause.text, "|", w.protocol, "|", std::to_string(key), "|", w.peer});
     out.witness = std::move(w);
     return out;
   }
@@ -1245,6 +1322,11 @@ class Evaluator {
     prepare_counts();
     const Inventory& inv = model_.inventory();
     fired_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
+    // Which rule targets which group, once: each class of interfaces asks it of all its groups.
+    targeted_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
+    for (std::size_t r = 0; r < rules.size(); ++r)
+      for (std::size_t gi = 0; gi < inv.groups.size(); ++gi)
+        targeted_[r][gi] = targets_group(*rules[r].rule, inv.groups[gi]) ? 1 : 0;
     const std::vector<InterfaceClass>& classes = interface_classes();
     std::vector<std::vector<std::vector<Finding>>> by_group, by_class;  // [part][rule]
     // One cache of peer sets and one set of profiles per part: parts k of both phases run on one
@@ -1705,7 +1787,7 @@ class Evaluator {
     };
     const std::vector<std::int32_t> own{static_cast<std::int32_t>(gi)};
     for (std::size_t r = 0; r < rules.size(); ++r) {
-      if (!targets_group(*rules[r].rule, g)) continue;
+      if (targeted_[r][gi] == 0) continue;
       if (!target) target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location)});
       if (std::optional<Finding> f =
               judge_target(r, rules[r], *target, sums, &own, get_profiles, false)) {
@@ -1739,27 +1821,29 @@ class Evaluator {
         sums[static_cast<int>(d)].add(model_.sums(static_cast<std::size_t>(gi), d));
     }
     // Interfaces of a class have the same VPC and groups: judge once, report at each.
-    const TargetView view{{}, first.id, {}, first.vpc_id, inv.location(first.location)};
+    // Made when a rule is to be judged: most classes are left to their groups' findings.
+    std::optional<TargetView> view;
     for (std::size_t r = 0; r < rules.size(); ++r) {
       bool targeted = false, reported = false;
       for (const std::int32_t gi : cls.groups) {
-        if (gi < 0 || !targets_group(*rules[r].rule, inv.groups[static_cast<std::size_t>(gi)]))
-          continue;
+        if (gi < 0 || targeted_[r][static_cast<std::size_t>(gi)] == 0) continue;
         targeted = true;
         reported = reported || fired_[r][static_cast<std::size_t>(gi)] != 0;
       }
       if (!targeted || reported) continue;
+      if (!view)
+        view.emplace(TargetView{{}, first.id, {}, first.vpc_id, inv.location(first.location)});
       const std::optional<Finding> f =
-          judge_target(r, rules[r], view, sums_known ? sums : nullptr,
+          judge_target(r, rules[r], *view, sums_known ? sums : nullptr,
                        sums_known ? &cls.groups : nullptr, get_profiles, true);
       if (!f) continue;
-      const std::string where = view.location.to_string();
+      const std::string where = view->location.to_string();
       for (const std::uint32_t i : cls.members) {
         const Interface& x = inv.interfaces[i];
         Finding copy = *f;
         copy.interface = x.id;
-        copy.message =
-            x.id + ", over the union of its groups " + join(x.groups, ", ") + ": " + f->message;
+        copy.message = concat(
+            {x.id, ", over the union of its groups ", join(x.groups, ", "), ": ", f->message});
         if (copy.location.to_string() == where) copy.location = inv.location(x.location);
         found[r].push_back(std::move(copy));
       }
@@ -1770,7 +1854,8 @@ class Evaluator {
   std::mutex mutex_;  // guards the caches below
   std::map<std::pair<std::string, std::string>, Bounds> address_cache_;
   std::map<std::tuple<const Bounds*, bool, int, int>, std::unique_ptr<Judge>> judges_;
-  std::vector<std::vector<char>> fired_;  // [rule][group]: the group's own finding exists
+  std::vector<std::vector<char>> fired_;     // [rule][group]: the group's own finding exists
+  std::vector<std::vector<char>> targeted_;  // [rule][group]: targets_group()
   std::vector<std::vector<const Judge*>> judges_by_clause_;  // [rule][clause], null: per VPC
   std::vector<int> count_slot_;  // by judge id: index into count_sums_, or -1
   std::deque<std::vector<std::array<u128, 2>>> peer_counts_;  // see Judge::peer_counts
@@ -1789,7 +1874,10 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
       ServiceSet include, exclude;
       for (const Service& s : clause.services.include) include = include.unite(ServiceSet::of(s));
       for (const Service& s : clause.services.exclude) exclude = exclude.unite(ServiceSet::of(s));
-      compiled.clauses.push_back(CompiledClause{&clause, include.subtract(exclude)});
+      CompiledClause cc{&clause, include.subtract(exclude), {}};
+      for (int p = 0; p < 256; ++p)
+        if (!cc.services.keys[static_cast<std::size_t>(p)].empty()) cc.protocols.push_back(p);
+      compiled.clauses.push_back(std::move(cc));
     }
     out.push_back(std::move(compiled));
   }

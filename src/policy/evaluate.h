@@ -18,6 +18,9 @@ namespace sgcheck::policy {
 struct CompiledClause {
   const Clause* clause = nullptr;
   ServiceSet services;  // include minus exclude, as points
+  // The protocols whose keys in `services` are not empty, ascending: what each target walks,
+  // rather than all 256 protocols of `services`.
+  std::vector<int> protocols;
 };
 
 struct CompiledRule {

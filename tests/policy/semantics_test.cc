@@ -413,5 +413,35 @@ TEST(PolicyFindings, FingerprintsHaveNoPositions) {
   EXPECT_EQ(fa[0].severity, FindingSeverity::high);
 }
 
+// A protocol no rule names shares the segment of the generic (protocol -1) rules: its points are
+// judged on those rules alone, alongside a protocol that has rules of its own.
+TEST(PolicySemantics, ProtocolsWithoutRulesOfTheirOwnAreJudgedOnTheGenericRules) {
+  const Inventory inv =
+      load({{group("sg-01", "x",
+                   {perm("-1", -2, 0, {{"0.0.0.0/1"}}), perm("tcp", 22, 22, {{"128.0.0.0/1"}})})}});
+  const std::vector<Finding> tcp = user(inv, "forbid ingress tcp/22 from covering internet");
+  ASSERT_EQ(tcp.size(), 1u);
+  EXPECT_EQ(tcp[0].witness->protocol, "tcp");
+  EXPECT_TRUE(user(inv, "forbid ingress udp/53, icmp/8:0 from covering internet").empty());
+  const std::vector<Finding> udp = user(inv, "forbid ingress udp/53, icmp/8:0 from 1.2.3.4");
+  ASSERT_EQ(udp.size(), 1u);
+  EXPECT_EQ(udp[0].witness->protocol, "udp");
+  EXPECT_EQ(udp[0].witness->port, 53);
+}
+
+// A(s) is built without its member parts for addresses that have none (internet): a reference
+// still counts where the clause's addresses hold members, and never as the internet.
+TEST(PolicySemantics, MemberPartsCountOnlyForAddressesWithMembers) {
+  const Inventory inv =
+      load({{group("sg-0d", "db", {perm("tcp", 22, 22, {{}, {}, {}, {"sg-0a"}})}),
+             group("sg-0a", "app", {})},
+            {eni("eni-01", "10.0.1.5", {"sg-0a"}), eni("eni-02", "10.0.2.5", {"sg-0d"})}});
+  EXPECT_TRUE(user(inv, "on group db\nforbid ingress tcp/22 from internet").empty());
+  EXPECT_TRUE(user(inv, "on group db\nforbid ingress all from more than /24 of internet4").empty());
+  const std::vector<Finding> f = user(inv, "on group db\nforbid ingress tcp/22 from 10.0.1.0/24");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].witness->peer, "10.0.1.5/32");  // the member's address, not the reference
+}
+
 }  // namespace
 }  // namespace sgcheck::policy
