@@ -227,17 +227,6 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
   out += ']';
 }
 
-// Location::to_string() of a rule's place, into a reused buffer.
-void location_text(std::string& out, const Inventory& inv, const SourcePos& pos) {
-  out.clear();
-  if (pos.file < inv.files.size()) out += inv.files[pos.file];
-  if (pos.line == 0) return;
-  out += ':';
-  out += std::to_string(pos.line);
-  out += ':';
-  out += std::to_string(pos.column);
-}
-
 // The JSON of every rule as a side of a decision lists it, {"group":…,"rule":…,"location":…},
 // written once per batch, in the model's order of groups and rules. A side's rules are then
 // copied from one array: reading them from the model took the group, the rule and their id
@@ -272,7 +261,8 @@ class RuleJsonTable {
           append_json_string(text_, r.id);
         }
         text_ += ",\"location\":"sv;
-        location_text(location, inv, r.location);
+        location.clear();
+        inv.location(r.location).append_to(location);
         append_json_string(text_, location);
         text_ += '}';
         ends_.push_back(text_.size());

@@ -144,30 +144,9 @@ class RuleIndex {
     files_.reserve(inventory.files.size());
     for (std::uint32_t i = 0; i < inventory.files.size(); ++i)
       files_.insert(inventory.files[i], i);  // the first of equal names wins
-    // A group's rules usually lie in one file apart from other groups' (inside the group's
-    // object): each group's rules, sorted (a few dozen), laid out in the order of the groups'
-    // first positions are then the sorted order, unless the check below finds otherwise (then a
-    // full sort). On L: 9 M instructions, where one sort of all the rules took 49 M.
-    std::vector<Entry> firsts;
-    for (std::uint32_t g = 0; g < inventory.groups.size(); ++g) {
-      const std::vector<Rule>& rules = inventory.groups[g].rules;
-      if (rules.empty()) continue;
-      Entry first = entry(g, rules.front());
-      for (const Rule& rule : rules)
-        if (const Entry e = entry(g, rule); before(e, first)) first = e;
-      firsts.push_back(first);
-    }
-    std::sort(firsts.begin(), firsts.end(), before);
-    by_position_.reserve(inventory.rule_count());
-    for (const Entry& first : firsts) {
-      const std::size_t start = by_position_.size();
-      for (const Rule& rule : inventory.groups[first.group].rules)
-        by_position_.push_back(entry(first.group, rule));
-      std::sort(by_position_.begin() + static_cast<std::ptrdiff_t>(start), by_position_.end(),
-                before);
-    }
-    if (!std::is_sorted(by_position_.begin(), by_position_.end(), before))
-      std::sort(by_position_.begin(), by_position_.end(), before);
+    for (std::uint32_t g = 0; g < inventory.groups.size(); ++g)
+      for (const Rule& rule : inventory.groups[g].rules) by_position_.push_back(entry(g, rule));
+    std::sort(by_position_.begin(), by_position_.end(), before);
   }
 
   static constexpr std::uint32_t kNoFile = detail::IdIndex::kAbsent;
