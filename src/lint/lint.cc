@@ -21,6 +21,7 @@
 #include "engine/compiled.h"
 #include "lint/check.h"
 #include "lint/check_support.h"
+#include "model/permute.h"
 #include "policy/policy.h"
 
 namespace sgcheck {
@@ -338,7 +339,7 @@ bool comes_before(const Finding& x, const Finding& y) {
 
 // Sorts one family's findings in place in the report's order, equal ones in the order found. The
 // file names are ranked once, so a comparison is integers first; the keys are sorted, and the order
-// is then applied by following its cycles, a move per finding: no second vector of findings.
+// is then applied in place (apply_permutation()): no second vector of findings.
 void sort_findings(std::vector<Finding>& found) {
   std::vector<std::string_view> files;  // runs of one file are common: each run once
   for (const Finding& f : found)
@@ -371,22 +372,7 @@ void sort_findings(std::vector<Finding>& found) {
     if (const int c = x.message.compare(y.message); c != 0) return c < 0;
     return a.index < b.index;
   });
-  // Position p takes the finding at keys[p].index; `index` is reset to p once p is filled.
-  for (std::uint32_t start = 0; start < keys.size(); ++start) {
-    if (keys[start].index == start) continue;
-    Finding held = std::move(found[start]);
-    std::uint32_t p = start;
-    for (;;) {
-      const std::uint32_t from = keys[p].index;
-      keys[p].index = p;
-      if (from == start) {
-        found[p] = std::move(held);
-        break;
-      }
-      found[p] = std::move(found[from]);
-      p = from;
-    }
-  }
+  detail::apply_permutation(found, [&](std::size_t p) { return std::size_t{keys[p].index}; });
 }
 
 // ---- Running the families

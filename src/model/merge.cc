@@ -9,6 +9,8 @@
 #include <tuple>
 #include <type_traits>
 
+#include "model/permute.h"
+
 namespace sgcheck::detail {
 
 namespace {
@@ -350,27 +352,6 @@ void sort_refs(std::vector<IdRef>& refs) {
     std::sort(refs.begin(), refs.end(), before);
 }
 
-// Puts items[order[j]] at position j for every j, following the permutation's cycles: each element
-// is moved about once, within the vector's own memory (no second vector to fault in and free).
-template <typename T>
-void permute(std::vector<T>& items, const std::vector<std::uint32_t>& order) {
-  std::vector<bool> placed(items.size(), false);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (placed[i] || order[i] == i) continue;
-    T held = std::move(items[i]);
-    for (std::size_t j = i;;) {
-      const std::size_t from = order[j];
-      placed[j] = true;
-      if (from == i) {
-        items[j] = std::move(held);
-        break;
-      }
-      items[j] = std::move(items[from]);
-      j = from;
-    }
-  }
-}
-
 // Stable: repeats of an id keep their input order, which coalesce_within_file() relies on.
 template <typename T>
 void sort_by_id(std::vector<T>& items) {
@@ -387,7 +368,7 @@ void sort_by_id(std::vector<T>& items) {
     order.push_back(refs[j].index);
     moved = moved || refs[j].index != j;
   }
-  if (moved) permute(items, order);
+  if (moved) apply_permutation(items, [&](std::size_t j) { return std::size_t{order[j]}; });
 }
 
 // The common case of merge_by_id(): one part holds every element of the kind, in strictly
