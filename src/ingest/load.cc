@@ -14,19 +14,12 @@
 #include <thread>
 #include <utility>
 
-#if __has_include(<sys/mman.h>)
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#define SGCHECK_HAVE_MMAP 1
-#endif
-
 #include "ingest/aws_cli.h"
 #include "ingest/cloudformation.h"
 #include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
 #include "ingest/terraform.h"
+#include "model/mapped_file.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 
@@ -43,60 +36,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A file's bytes mapped read-only, followed by at least SIMDJSON_PADDING readable zero bytes
-// (anonymous pages behind the file's last page), as simdjson needs. Reading into a padded buffer
-// copied every byte out of the page cache into as many freshly cleared pages: a third of the CPU
-// time of loading L. (A file truncated by another process while it is mapped would fault; the
-// inputs are describe output at rest.)
-class MappedBytes {
- public:
-  MappedBytes() = default;
-  MappedBytes(const char* data, std::size_t size, std::size_t length)
-      : data_(data), size_(size), length_(length) {}
-  MappedBytes(MappedBytes&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)),
-        size_(std::exchange(other.size_, 0)),
-        length_(std::exchange(other.length_, 0)) {}
-  MappedBytes& operator=(MappedBytes&& other) noexcept {
-    if (this != &other) {
-      release();
-      data_ = std::exchange(other.data_, nullptr);
-      size_ = std::exchange(other.size_, 0);
-      length_ = std::exchange(other.length_, 0);
-    }
-    return *this;
-  }
-  MappedBytes(const MappedBytes&) = delete;
-  MappedBytes& operator=(const MappedBytes&) = delete;
-  ~MappedBytes() { release(); }
-
-  bool mapped() const { return data_ != nullptr; }
-  std::string_view bytes() const { return {data_, size_}; }
-  // Gives back the whole pages before byte `offset`: they leave this process's memory, and reading
-  // them again maps them in again from the file (a private mapping that is never written).
-  void release_before(std::size_t offset) const {
-#ifdef SGCHECK_HAVE_MMAP
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t length = std::min(offset, size_) / page * page;
-    if (length > 0) ::madvise(const_cast<char*>(data_), length, MADV_DONTNEED);
-#else
-    (void)offset;
-#endif
-  }
-  void release() {
-#ifdef SGCHECK_HAVE_MMAP
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), length_);
-#endif
-    data_ = nullptr;
-    size_ = length_ = 0;
-  }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t length_ = 0;  // of the whole mapping, padding pages included
-};
-
 // One input file in memory. `in_directory`: found by walking a directory (then unrecognised content
 // is skipped with a warning instead of being an error).
 // A file on disk is checked (size, readable) before anything is parsed, but its bytes are read only
@@ -106,9 +45,9 @@ struct LoadedFile {
   std::string name;
   bool in_directory = false;
   simdjson::padded_string content;
-  fs::path path;           // empty: `content` holds the bytes (stdin, buffers)
-  MappedBytes mapped;      // a file on disk, when it could be mapped (else `content`)
-  std::uint64_t size = 0;  // in bytes, when it was checked: which files to parse first
+  fs::path path;              // empty: `content` holds the bytes (stdin, buffers)
+  detail::MappedFile mapped;  // a file on disk, when it could be mapped (else `content`)
+  std::uint64_t size = 0;     // in bytes, when it was checked: which files to parse first
 
   std::string_view text() const {
     return mapped.mapped() ? mapped.bytes() : std::string_view(content.data(), content.size());
@@ -240,38 +179,13 @@ bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out
   return true;
 }
 
-// Maps a regular, non-empty file (see MappedBytes); false when it cannot be (then it is read).
+// Maps a file on disk with simdjson's padding behind it. Reading into a padded buffer copied every
+// byte out of the page cache into as many freshly cleared pages: a third of the CPU time of loading
+// L. False when it cannot be mapped (then it is read).
 bool map_content(LoadedFile& out) {
-#ifdef SGCHECK_HAVE_MMAP
-  const int fd = ::open(out.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat status {};
-  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) {
-    ::close(fd);
-    return false;
-  }
-  const auto size = static_cast<std::size_t>(status.st_size);
-  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const std::size_t length = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
-  // Zero pages for the whole length first, then the file over their start: whatever the size, the
-  // padding behind it is mapped.
-  void* base = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED) {
-    ::close(fd);
-    return false;
-  }
-  void* file = ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (file == MAP_FAILED) {
-    ::munmap(base, length);
-    return false;
-  }
-  out.mapped = MappedBytes(static_cast<const char*>(base), size, length);
-  return true;
-#else
-  (void)out;
-  return false;
-#endif
+  out.mapped = detail::MappedFile::map(out.path.string(), simdjson::SIMDJSON_PADDING,
+                                       detail::MappedFile::Read::whole);
+  return out.mapped.mapped();
 }
 
 // The bytes of a checked file on disk, just before it is parsed.
@@ -507,8 +421,7 @@ void add_source_lines(const std::vector<LoadedFile>& files, Diagnostics& conflic
       LoadedFile again{f.name, f.in_directory, simdjson::padded_string(), f.path, {}};
       Diagnostics ignored;
       if (read_content(again, ignored))
-        d.source_line = detail::text_line(
-            again.text(), d.location.line);
+        d.source_line = detail::text_line(again.text(), d.location.line);
       break;
     }
   }
@@ -552,8 +465,8 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
     FileParser parser(limits, budget);
     for (std::size_t i = 0; i < files.size(); ++i) parse_file(parser, files, i, out);
   };
-  const unsigned jobs = static_cast<unsigned>(
-      std::min<std::size_t>(std::max(limits.jobs, 1u), files.size()));
+  const unsigned jobs =
+      static_cast<unsigned>(std::min<std::size_t>(std::max(limits.jobs, 1u), files.size()));
   if (jobs <= 1) return in_order();
   std::vector<std::size_t> order(files.size());
   std::iota(order.begin(), order.end(), 0);

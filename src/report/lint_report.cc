@@ -15,10 +15,7 @@
 #include <set>
 #include <sstream>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "model/mapped_file.h"
 
 namespace sgcheck {
 
@@ -55,13 +52,17 @@ class SourceReader {
  public:
   explicit SourceReader(const std::string& file) {
     if (file == "-") return;
-    if (map(file)) return;
+    mapped_ = detail::MappedFile::map(file, 0, detail::MappedFile::Read::forward);
+    if (mapped_.mapped()) {
+      block_ = mapped_.bytes().data();
+      size_ = mapped_.bytes().size();
+      return;
+    }
     in_ = std::fopen(file.c_str(), "rb");
     block_ = buffer_.data();
   }
   ~SourceReader() {
     if (in_ != nullptr) std::fclose(in_);
-    if (mapped_ != nullptr) ::munmap(mapped_, size_);
   }
   SourceReader(const SourceReader&) = delete;
   SourceReader& operator=(const SourceReader&) = delete;
@@ -82,24 +83,6 @@ class SourceReader {
  private:
   static constexpr std::size_t kGiveBackStep = 8 << 20;
 
-  bool map(const std::string& file) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    struct stat status {};
-    void* base = MAP_FAILED;
-    if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0) {
-      base =
-          ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    }
-    ::close(fd);
-    if (base == MAP_FAILED) return false;
-    ::madvise(base, static_cast<std::size_t>(status.st_size), MADV_SEQUENTIAL);
-    mapped_ = static_cast<char*>(base);
-    block_ = mapped_;
-    size_ = static_cast<std::size_t>(status.st_size);
-    return true;
-  }
-
   // The next block of a file that is read, not mapped; false at its end.
   bool refill() {
     if (in_ == nullptr) return false;
@@ -110,11 +93,9 @@ class SourceReader {
 
   // Mapped pages well behind the reader leave this process's memory (they are never read again).
   void give_back_read_pages() {
-    if (mapped_ == nullptr || at_ < given_back_ + 2 * kGiveBackStep) return;
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t end = (at_ - kGiveBackStep) / page * page;
-    ::madvise(mapped_ + given_back_, end - given_back_, MADV_DONTNEED);
-    given_back_ = end;
+    if (!mapped_.mapped() || at_ < given_back_ + 2 * kGiveBackStep) return;
+    given_back_ = at_ - kGiveBackStep;
+    mapped_.release_before(given_back_);
   }
 
   // Advances to the next line, keeping its text only when `keep`. False at the end of the file
@@ -145,7 +126,7 @@ class SourceReader {
   }
 
   std::FILE* in_ = nullptr;
-  char* mapped_ = nullptr;
+  detail::MappedFile mapped_;
   std::array<char, 1 << 16> buffer_{};
   const char* block_ = nullptr;  // mapped_ or buffer_
   std::size_t size_ = 0, at_ = 0, given_back_ = 0;
