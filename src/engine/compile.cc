@@ -463,26 +463,30 @@ void build_explain_rules(CompiledInventory& c) {
   c.explain_of.push_back(static_cast<std::uint32_t>(c.explain_rules.size()));
 }
 
-void build_group_text(CompiledInventory& c) {
+void build_deny_text(CompiledInventory& c) {
   const Inventory& inv = *c.inventory;
-  c.group_text_of.reserve(inv.interfaces.size() + 1);
+  std::string& text = c.deny_text;
+  c.deny_text_of.reserve(inv.interfaces.size() + 1);
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
-    c.group_text_of.push_back(static_cast<std::uint32_t>(c.group_text.size()));
+    c.deny_text_of.push_back(static_cast<std::uint32_t>(text.size()));
     const Interface& x = inv.interfaces[i];
+    text += x.id;
+    text += ": no rule of ";
+    if (x.groups.empty()) text += "its groups (none)";
     const std::vector<std::int32_t>& indices = c.interfaces[i].group_indices;
     for (std::size_t k = 0; k < x.groups.size(); ++k) {
       const Group* g =
           indices[k] >= 0 ? &inv.groups[static_cast<std::size_t>(indices[k])] : nullptr;
-      if (k > 0) c.group_text += ", ";
-      c.group_text += x.groups[k];
+      if (k > 0) text += ", ";
+      text += x.groups[k];
       if (g != nullptr && !g->name.empty()) {
-        c.group_text += " (";
-        c.group_text += g->name;
-        c.group_text += ')';
+        text += " (";
+        text += g->name;
+        text += ')';
       }
     }
   }
-  c.group_text_of.push_back(static_cast<std::uint32_t>(c.group_text.size()));
+  c.deny_text_of.push_back(static_cast<std::uint32_t>(text.size()));
 }
 
 void build_blocks(CompiledInventory& c) {
@@ -757,7 +761,7 @@ CompiledInventory compile_inventory(const Inventory& inventory) {
   build_points(c);
   build_blocks(c);
   build_explain_rules(c);
-  build_group_text(c);
+  build_deny_text(c);
   return c;
 }
 

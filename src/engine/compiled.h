@@ -401,11 +401,13 @@ struct CompiledInventory {
   std::vector<std::uint32_t> explain_rule_of;  // per explain_rules entry: its index in the group
   std::vector<std::uint32_t> explain_of;
   std::vector<ExplainWidePeer> explain_wide;
-  // Per interface, its groups as a deny's reason names them: "sg-0aa (app), sg-0bb" (the
-  // interface's order; a name in parentheses when the group is defined and named), at
-  // group_text[group_text_of[i] .. group_text_of[i + 1]).
-  std::string group_text;
-  std::vector<std::uint32_t> group_text_of;
+  // Per interface, the part of a deny's reason that is its own: "eni-1: no rule of sg-0aa (app),
+  // sg-0bb" (its groups in its order, a name in parentheses when the group is defined and named;
+  // "its groups (none)" when it has none), at deny_text[deny_text_of[i] .. deny_text_of[i + 1]).
+  // Composed at compile time so that a denied flow's reason reads one run of bytes, not the
+  // interface's record, its id and each group.
+  std::string deny_text;
+  std::vector<std::uint32_t> deny_text_of;
   std::vector<GroupInfo> groups;  // by token
   IdIndex token_of;
   // Group id → its first index in Inventory::groups (what Inventory::find_group() answers), for

@@ -859,8 +859,8 @@ void write_point_reasons(const CompiledInventory& c, const PendingPoint& p, Poin
   }
 }
 
-// What write_point_reasons() reads of a denying side: the interface's id and its groups' text,
-// and the records of the nearest rule, once prefetch_nearest() has brought its group in.
+// What write_point_reasons() reads of a denying side: the interface's deny text, and the records
+// of the nearest rule, once prefetch_nearest() has brought its group in.
 void prefetch_nearest_records(const CompiledInventory& c, const PendingPoint& p) {
   if (!p.resolved) return;
   const Side verdicts[] = {p.v.egress, p.v.ingress};
@@ -868,9 +868,8 @@ void prefetch_nearest_records(const CompiledInventory& c, const PendingPoint& p)
   for (int s = 0; s < 2; ++s) {
     if (verdicts[s] != Side::deny || atoms[s]->iface < 0) continue;
     const auto i = static_cast<std::size_t>(atoms[s]->iface);
-    __builtin_prefetch(c.inventory->interfaces[i].id.data());
-    const char* text = c.group_text.data();
-    for (std::uint32_t at = c.group_text_of[i]; at < c.group_text_of[i + 1]; at += 64) {
+    const char* text = c.deny_text.data();
+    for (std::uint32_t at = c.deny_text_of[i]; at < c.deny_text_of[i + 1]; at += 64) {
       __builtin_prefetch(text + at);
     }
   }
@@ -956,24 +955,31 @@ void prefetch_blocks(const CompiledInventory& c, std::int32_t iface, Direction d
 namespace detail {
 namespace {
 
+// What a batch's passes prefetch for each flow: the verdict's records only; those and what an
+// explanation reads of the compiled interface (PointDecision); those and the model's interface
+// record, which a Decision's sides copy (describe_atom()).
+enum class WindowReads { verdicts, explanations, decisions };
+
 // What decide_point() reads of one side's interface beyond its decision record, in the order the
 // batch pipeline below can prefetch it (each line needs the one before to be loaded).
-void prefetch_model(const CompiledInventory& c, std::int32_t iface) {
+void prefetch_model(const CompiledInventory& c, std::int32_t iface, WindowReads reads) {
   if (iface < 0) return;
   const auto i = static_cast<std::size_t>(iface);
-  __builtin_prefetch(&c.inventory->interfaces[i]);
+  if (reads == WindowReads::decisions) __builtin_prefetch(&c.inventory->interfaces[i]);
   __builtin_prefetch(&c.interfaces[i]);
-  __builtin_prefetch(&c.group_text_of[i]);
+  __builtin_prefetch(&c.deny_text_of[i]);
 }
 
-void prefetch_model_data(const CompiledInventory& c, std::int32_t iface) {
+void prefetch_model_data(const CompiledInventory& c, std::int32_t iface, WindowReads reads) {
   if (iface < 0) return;
   const auto i = static_cast<std::size_t>(iface);
-  const Interface& x = c.inventory->interfaces[i];
-  __builtin_prefetch(x.id.data());
-  __builtin_prefetch(x.groups.data());
+  if (reads == WindowReads::decisions) {
+    const Interface& x = c.inventory->interfaces[i];
+    __builtin_prefetch(x.id.data());
+    __builtin_prefetch(x.groups.data());
+  }
   __builtin_prefetch(c.interfaces[i].group_indices.data());
-  __builtin_prefetch(c.group_text.data() + c.group_text_of[i]);
+  __builtin_prefetch(c.deny_text.data() + c.deny_text_of[i]);
 }
 
 void prefetch_rule_ranges(const CompiledInventory& c, std::int32_t iface, Direction d) {
@@ -1022,10 +1028,11 @@ void for_each_window(const Flow* flows, std::size_t count, F&& f) {
   }
 }
 
-// The passes both batch entry points share, each prefetching what the next reads: id and address
-// slots, then interface records (and the model's interfaces, for explanations), then group blocks
-// (and the interfaces' model data).
-void prefetch_window(const CompiledInventory& c, FlowWindow& w, bool explain) {
+// The passes every batch entry point shares, each prefetching what the next reads: id and address
+// slots, then interface records (and, for explanations, the compiled interfaces), then group
+// blocks (and the interfaces' rule lists and text).
+void prefetch_window(const CompiledInventory& c, FlowWindow& w, WindowReads reads) {
+  const bool explain = reads != WindowReads::verdicts;
   for (std::size_t i = 0; i < w.n; ++i) {
     w.point[i] = w.flows[i].is_point();
     if (!w.point[i]) continue;
@@ -1038,7 +1045,7 @@ void prefetch_window(const CompiledInventory& c, FlowWindow& w, bool explain) {
     w.ends[i] = point_ends(c, w.flows[i]);
     for (const std::int32_t x : {w.ends[i].src, w.ends[i].dst}) {
       if (x >= 0) __builtin_prefetch(&c.points[static_cast<std::size_t>(x)]);
-      if (explain) prefetch_model(c, x);
+      if (explain) prefetch_model(c, x, reads);
     }
   }
   for (std::size_t i = 0; i < w.n; ++i) {
@@ -1046,15 +1053,15 @@ void prefetch_window(const CompiledInventory& c, FlowWindow& w, bool explain) {
     prefetch_blocks(c, w.ends[i].src, Direction::egress);
     prefetch_blocks(c, w.ends[i].dst, Direction::ingress);
     if (!explain) continue;
-    prefetch_model_data(c, w.ends[i].src);
-    prefetch_model_data(c, w.ends[i].dst);
+    prefetch_model_data(c, w.ends[i].src, reads);
+    prefetch_model_data(c, w.ends[i].dst, reads);
   }
 }
 
 // prefetch_window() for flows that are explained, then the rule ranges and rules the explanation
 // reads, each pass over the whole window so that its loads overlap.
-void prefetch_explained_window(const CompiledInventory& c, FlowWindow& w) {
-  prefetch_window(c, w, /*explain=*/true);
+void prefetch_explained_window(const CompiledInventory& c, FlowWindow& w, WindowReads reads) {
+  prefetch_window(c, w, reads);
   for (std::size_t i = 0; i < w.n; ++i) {
     if (!w.point[i]) continue;
     prefetch_rule_ranges(c, w.ends[i].src, Direction::egress);
@@ -1076,7 +1083,7 @@ void prefetch_explained_window(const CompiledInventory& c, FlowWindow& w) {
 void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
   const CompiledInventory& c = *impl_;
   for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
-    prefetch_explained_window(c, w);
+    prefetch_explained_window(c, w, WindowReads::decisions);
     for (std::size_t i = 0; i < w.n; ++i) out[base + i] = decide(w.flows[i]);
   });
 }
@@ -1087,7 +1094,7 @@ void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
 void Engine::decide_points(const Flow* flows, std::size_t count, PointDecision* out) const {
   const CompiledInventory& c = *impl_;
   for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
-    prefetch_explained_window(c, w);
+    prefetch_explained_window(c, w, WindowReads::explanations);
     PendingPoint pending[kWindow];
     for (std::size_t i = 0; i < w.n; ++i) {
       if (w.point[i]) {
@@ -1117,7 +1124,7 @@ Verdict Engine::verdict(const Flow& flow) const {
 void Engine::verdicts(const Flow* flows, std::size_t count, Verdict* out) const {
   const CompiledInventory& c = *impl_;
   for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
-    prefetch_window(c, w, /*explain=*/false);
+    prefetch_window(c, w, WindowReads::verdicts);
     for (std::size_t i = 0; i < w.n; ++i) {
       out[base + i] = w.point[i] ? point_verdict(c, w.flows[i], w.ends[i]) : verdict(w.flows[i]);
     }

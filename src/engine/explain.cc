@@ -422,18 +422,12 @@ void prefetch_nearest(const CompiledInventory& c, const NearestRule& nearest) {
 void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                         const Packet& packet, const Remote& remote, std::string_view what,
                         const NearestRule& nearest, PointDecision& out) {
-  const Inventory& inv = *c.inventory;
-  const Interface& x = inv.interfaces[iface];
-  // The groups' text was composed at compile time (group_text).
-  const std::string_view groups(c.group_text.data() + c.group_text_of[iface],
-                                c.group_text_of[iface + 1] - c.group_text_of[iface]);
   std::string& text = out.reason_text;
   std::size_t start = text.size();
   text += direction_name(direction);
   text += " of "sv;
-  text += x.id;
-  text += ": no rule of "sv;
-  text += groups.empty() ? std::string_view("its groups (none)") : groups;
+  text.append(c.deny_text.data() + c.deny_text_of[iface],
+              c.deny_text_of[iface + 1] - c.deny_text_of[iface]);  // composed at compile time
   text += " allows "sv;
   text += what;
   finish_reason(out, start);
