@@ -475,7 +475,7 @@ struct Tally {
 // to memory and back (callgrind, 8 MB last-level cache: 2.71 M -> 1.91 M misses for 50,000 flows
 // on L).
 Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool json, unsigned jobs) {
-  const std::size_t kBlock = (std::size_t{1} << 11) * jobs;
+  const std::size_t block = (std::size_t{1} << 11) * jobs;
   Tally total;
   std::vector<std::string> buffers(jobs);
   std::vector<Tally> tallies(jobs);
@@ -483,8 +483,8 @@ Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool js
   std::vector<std::vector<PointDecision>> decisions(jobs);
   const std::optional<RuleJsonTable> table =
       json ? std::optional<RuleJsonTable>(std::in_place, engine.inventory()) : std::nullopt;
-  for (std::size_t start = 0; start < flows.size(); start += kBlock) {
-    const std::size_t n = std::min(kBlock, flows.size() - start);
+  for (std::size_t start = 0; start < flows.size(); start += block) {
+    const std::size_t n = std::min(block, flows.size() - start);
     run_parts(n, jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
       std::string& out = buffers[part];
       out.clear();

@@ -381,6 +381,33 @@ TEST(Engine, DenyExplainsConsultedGroupsAndNearestRule) {
   EXPECT_NE(peer.reasons[1].find("right port, wrong peer"), std::string::npos);
 }
 
+// The interface's part of a deny's reason is composed at compile time (its id, then its groups in
+// its order, named when defined and named; "its groups (none)" without any): decide() and the
+// batch's decide_points() give the same text.
+TEST(Engine, DenyReasonNamesTheInterfacesGroupsOrNone) {
+  Inventory inv = two_tier();
+  inv.groups.push_back(group("sg-0c", "vpc-1", {}));  // defined, without a name
+  inv.interfaces.push_back(iface("eni-0c", "vpc-1", {}, {"10.0.1.30"}));
+  inv.interfaces.push_back(iface("eni-0d", "vpc-1", {"sg-0b", "sg-0c", "sg-0a"}, {"10.0.1.40"}));
+  inv = finish(std::move(inv));
+  const Engine engine(inv);
+  const std::vector<Flow> flows = {flow("udp/53 from 10.0.0.10 to eni-0c"),
+                                   flow("udp/53 from 10.0.0.10 to eni-0d")};
+  const std::string expected[] = {
+      "ingress of eni-0c: no rule of its groups (none) allows udp/53 from 10.0.0.10 to 10.0.1.30",
+      "ingress of eni-0d: no rule of sg-0b (db), sg-0c, sg-0a (web) allows udp/53 from 10.0.0.10 "
+      "to 10.0.1.40"};
+  std::vector<PointDecision> batch(flows.size());
+  engine.decide_points(flows.data(), flows.size(), batch.data());
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    const Decision d = engine.decide(flows[i]);
+    ASSERT_FALSE(d.reasons.empty());
+    EXPECT_EQ(d.reasons[0], expected[i]);
+    ASSERT_GT(batch[i].reason_count(), 0u);
+    EXPECT_EQ(batch[i].reason(0), expected[i]);
+  }
+}
+
 TEST(Engine, SetQuestionsSayWhichPartIsAllowed) {
   const Inventory inv = two_tier();
   const Decision d = Engine(inv).decide(flow("tcp/440-450 from 203.0.113.9 to eni-0a"));
