@@ -47,16 +47,12 @@ void index_group_ids(CompiledInventory& c) {
   const std::vector<Group>& groups = c.inventory->groups;
   const bool sorted = std::is_sorted(groups.begin(), groups.end(),
                                      [](const Group& a, const Group& b) { return a.id < b.id; });
-  if (!sorted) return;
-  c.group_at.reserve(groups.size());
-  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
-    c.group_at.insert(groups[gi].id, static_cast<std::uint32_t>(gi));  // the first one stays
-  }
+  if (sorted) c.group_at = index_by_id(groups);
 }
 
-// Each group's VPC as a number (IdIndex::kAbsent for none), by index into Inventory::groups.
-std::vector<std::uint32_t> number_vpcs(const Inventory& inv) {
-  IdIndex numbers;
+}  // namespace
+
+std::vector<std::uint32_t> number_vpcs(const Inventory& inv, IdIndex& numbers) {
   std::vector<std::uint32_t> out;
   out.reserve(inv.groups.size());
   for (const Group& g : inv.groups) {
@@ -66,6 +62,8 @@ std::vector<std::uint32_t> number_vpcs(const Inventory& inv) {
   }
   return out;
 }
+
+namespace {
 
 // Inventory::find_group(id), through c.group_at when it is built.
 const Group* find_group(const CompiledInventory& c, std::string_view id) {
@@ -204,7 +202,8 @@ void compile_groups(CompiledInventory& c) {
     rules += group.rules.size();
   }
   c.rules.resize(rules);  // once: RuleInfo is large, and growing copied it over and over
-  const std::vector<std::uint32_t> group_vpc = number_vpcs(inv);
+  IdIndex vpc_numbers;
+  const std::vector<std::uint32_t> group_vpc = number_vpcs(inv, vpc_numbers);
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& group = inv.groups[gi];
     const GroupToken token = intern(c, group.id);

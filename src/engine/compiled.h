@@ -169,6 +169,22 @@ class IdIndex {
   std::size_t count_ = 0;
 };
 
+// The elements' ids (T::id) to their indexes. The first of equal ids wins, as the inventory's
+// find_group() and find_prefix_list() answer on their vectors sorted by id.
+template <typename T>
+IdIndex index_by_id(const std::vector<T>& items) {
+  IdIndex index;
+  index.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    index.insert(items[i].id, static_cast<std::uint32_t>(i));
+  return index;
+}
+
+// Each group's VPC as a number, by index into Inventory::groups (IdIndex::kAbsent for a group
+// without one), so that "the same VPC" is an integer compare, not a read of two vpc_id strings;
+// `numbers` receives each VPC id's number (0, 1, ... in the order met).
+std::vector<std::uint32_t> number_vpcs(const Inventory& inv, IdIndex& numbers);
+
 // Family masks for entries: bit 0 IPv4, bit 1 IPv6.
 inline constexpr std::uint8_t kFamily4 = 1;
 inline constexpr std::uint8_t kFamily6 = 2;

@@ -180,20 +180,11 @@ enum class RefState : std::uint8_t {
 class ReferenceIndex {
  public:
   explicit ReferenceIndex(const Inventory& inv)
-      : groups_(inv.groups.data()), prefix_lists_(inv.prefix_lists.data()) {
-    // The first of equal ids wins, as Inventory::find_group()'s binary search finds it.
-    ids_.reserve(inv.groups.size());
-    for (std::size_t i = 0; i < inv.groups.size(); ++i)
-      ids_.insert(inv.groups[i].id, static_cast<std::uint32_t>(i));
-    prefix_list_ids_.reserve(inv.prefix_lists.size());
-    for (std::size_t i = 0; i < inv.prefix_lists.size(); ++i)
-      prefix_list_ids_.insert(inv.prefix_lists[i].id, static_cast<std::uint32_t>(i));
-    group_vpc_.reserve(inv.groups.size());
-    for (const Group& g : inv.groups) {
-      group_vpc_.push_back(g.vpc_id.empty()
-                               ? kNoVpc
-                               : vpcs_.insert(g.vpc_id, static_cast<std::uint32_t>(vpcs_.size())));
-    }
+      : groups_(inv.groups.data()),
+        prefix_lists_(inv.prefix_lists.data()),
+        ids_(index_by_id(inv.groups)),
+        prefix_list_ids_(index_by_id(inv.prefix_lists)),
+        group_vpc_(number_vpcs(inv, vpcs_)) {
     for (const Peering& p : inv.peerings) {
       if (p.requester_vpc.empty() || p.accepter_vpc.empty()) continue;
       Link& link = links_[key(p.requester_vpc, p.accepter_vpc)];

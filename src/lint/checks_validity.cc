@@ -305,11 +305,7 @@ void group_quota_findings(const Inventory& inventory, const LintOptions& options
 // ids wins, as Inventory::find_group() finds it.
 class GroupIndex {
  public:
-  explicit GroupIndex(const Inventory& inventory) {
-    index_.reserve(inventory.groups.size());
-    for (std::size_t i = 0; i < inventory.groups.size(); ++i)
-      index_.insert(inventory.groups[i].id, static_cast<std::uint32_t>(i));  // the first wins
-  }
+  explicit GroupIndex(const Inventory& inventory) : index_(index_by_id(inventory.groups)) {}
   std::optional<std::size_t> operator()(std::string_view id) const {
     const std::uint32_t index = index_.find(id);
     if (index == IdIndex::kAbsent) return std::nullopt;

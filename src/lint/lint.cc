@@ -200,10 +200,9 @@ class RuleIndex {
 class SubjectIndex {
  public:
   explicit SubjectIndex(const Inventory& inventory)
-      : groups_(inventory.groups.data()), interfaces_(inventory.interfaces.data()) {
-    group_ids_.reserve(inventory.groups.size());
-    for (std::uint32_t i = 0; i < inventory.groups.size(); ++i)
-      group_ids_.insert(inventory.groups[i].id, i);
+      : groups_(inventory.groups.data()),
+        interfaces_(inventory.interfaces.data()),
+        group_ids_(detail::index_by_id(inventory.groups)) {
     for (std::uint32_t i = 0; i < inventory.groups.size(); ++i)
       templates_.insert(inventory.groups[i].template_name, i);
     index_tagged_interfaces(inventory.interfaces);

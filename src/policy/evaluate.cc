@@ -151,25 +151,15 @@ class Model {
     // itself carries PeeringStatus "active").
     detail::link_vpcs(compiled_);
     // The first group of each id, as Inventory::find_group() answers on sorted groups.
-    group_index_.reserve(inventory.groups.size());
-    for (std::size_t gi = 0; gi < inventory.groups.size(); ++gi)
-      group_index_.insert(inventory.groups[gi].id, static_cast<std::uint32_t>(gi));
+    group_index_ = detail::index_by_id(inventory.groups);
     // Groups are found by index from here on: one hash lookup per id, not one per use.
     groups_sorted_ = std::is_sorted(inventory.groups.begin(), inventory.groups.end(),
                                     [](const Group& a, const Group& b) { return a.id < b.id; });
-    // Each group's VPC as a serial (0: none), so that a reference within one VPC is told by an
-    // integer compare, not by reading both groups' VPC ids.
+    // Each group's VPC as a number, so that a reference within one VPC is told by an integer
+    // compare, not by reading both groups' VPC ids.
     {
-      std::unordered_map<std::string_view, std::uint32_t> serials;
-      vpc_serial_.reserve(inventory.groups.size());
-      for (const Group& g : inventory.groups) {
-        if (g.vpc_id.empty()) {
-          vpc_serial_.push_back(0);
-          continue;
-        }
-        const auto next = static_cast<std::uint32_t>(serials.size() + 1);
-        vpc_serial_.push_back(serials.try_emplace(g.vpc_id, next).first->second);
-      }
+      detail::IdIndex numbers;
+      vpc_number_ = detail::number_vpcs(inventory, numbers);
     }
     members_of_.resize(inventory.groups.size());
     member_peers_.resize(inventory.groups.size());
@@ -324,10 +314,11 @@ class Model {
   bool reference_usable(std::size_t owner_index, const Group& owner, const Rule& rule,
                         std::int32_t t) const {
     if (t >= 0) {
-      // Both VPCs by serial: none, or the same, is usable without a look at peerings.
-      const std::uint32_t own = vpc_serial_[owner_index];
-      const std::uint32_t other = vpc_serial_[static_cast<std::size_t>(t)];
-      if (own == 0 || other == 0 || own == other) return true;
+      // Both VPCs by number: none, or the same, is usable without a look at peerings.
+      const std::uint32_t own = vpc_number_[owner_index];
+      const std::uint32_t other = vpc_number_[static_cast<std::size_t>(t)];
+      constexpr std::uint32_t kNone = detail::IdIndex::kAbsent;
+      if (own == kNone || other == kNone || own == other) return true;
     }
     const Group* target = t >= 0 ? &inventory_.groups[static_cast<std::size_t>(t)] : nullptr;
     const std::string_view target_vpc =
@@ -397,8 +388,8 @@ class Model {
   const Inventory& inventory_;
   detail::CompiledInventory compiled_;
   bool groups_sorted_ = false;
-  std::vector<std::uint32_t> vpc_serial_;  // by group index: its VPC's serial, 0 for none
-  std::vector<const Peer*> peers_;         // by serial
+  std::vector<std::uint32_t> vpc_number_;               // by group index: detail::number_vpcs()
+  std::vector<const Peer*> peers_;                      // by serial
   std::vector<std::vector<std::uint32_t>> members_of_;  // by group index: interface indexes
   std::vector<std::array<std::vector<Entry>, 2>> entries_;
   std::vector<std::array<UpperSums, 2>> sums_;
