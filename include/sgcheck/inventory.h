@@ -102,7 +102,15 @@ struct UnresolvedService {
   RareString from_port;  // then Rule::from_port is absent
   RareString to_port;    // then Rule::to_port is absent
   SourcePos location;     // where the first open value is written
-  bool any() const { return !protocol.empty() || !from_port.empty() || !to_port.empty(); }
+  // CloudFormation only: the rule exists only when this template condition holds, and the inputs
+  // do not decide it (it waits for a parameter without a Default): "IsProd", "not IsProd". Such a
+  // rule is *conditional*: what it would allow is unknown, never allowed and never dropped. See
+  // rule_conditional().
+  RareString condition;
+  SourcePos condition_location;  // where the condition is applied (the Fn::If or Condition key)
+  bool any() const {
+    return !protocol.empty() || !from_port.empty() || !to_port.empty() || !condition.empty();
+  }
 };
 
 // An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer.
@@ -130,6 +138,9 @@ struct Rule {
 // protocol has ports (tcp, udp, icmp, icmpv6) and one of them is open. An open port of a protocol
 // without ports changes nothing (AWS ignores it).
 bool service_unresolved(const Rule& rule);
+// True when the rule exists only under a template condition the inputs do not decide
+// (UnresolvedService::condition).
+inline bool rule_conditional(const Rule& rule) { return !rule.unresolved.condition.empty(); }
 // "from port unresolved(Ref FromPortParam), to port unresolved(var.to)": the open fields as
 // the input wrote them, in messages and `dump` (empty when the service is resolved).
 std::string unresolved_service_text(const Rule& rule);
