@@ -175,6 +175,12 @@ struct Group {
   std::string template_name;
 };
 
+// True when `name` names a template group the way a user may write it: its logical id or resource
+// address (Group::template_name), or "FILE#LogicalId" with the file as the user named it. The
+// group's id is "FILE#LogicalId" when two files define the logical id, else the bare name.
+struct Inventory;
+bool names_template_group(const Inventory& inventory, const Group& group, std::string_view name);
+
 struct Interface {
   std::string id;  // eni-…
   std::string vpc_id;
@@ -251,11 +257,20 @@ struct LoadStats {
   double merge_seconds = 0;  // merging, sorting, cross-checks
 };
 
+// A file that was read but holds no security-group input (package.json, a Kubernetes manifest).
+struct SkippedInput {
+  std::string file;    // as the user named it (or as found in a directory)
+  std::string reason;  // "not security-group input"
+};
+
 struct LoadResult {
+  // Everything the readable inputs hold, also when some inputs had errors: one bad file never hides
+  // the rest (product.md §2).
   Inventory inventory;
-  // Errors that make the input unusable (unreadable file, invalid JSON, unrecognised format, a group
-  // defined twice with different rules): non-empty means exit status 2.
+  // Errors that make an input unusable (unreadable file, invalid JSON or YAML, a group defined
+  // twice with different rules): non-empty means exit status 2, after the rest is reported.
   Diagnostics errors;
+  std::vector<SkippedInput> skipped;  // in file-name order; their files are in inventory.files
   LoadStats stats;
   bool ok() const { return errors.empty(); }
 };

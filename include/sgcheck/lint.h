@@ -146,7 +146,9 @@ struct LintOptions {
 };
 
 struct LintSummary {
-  std::size_t files = 0;
+  std::size_t files = 0;         // inputs read (skipped ones not counted)
+  std::size_t skipped = 0;       // inputs that hold no security-group input
+  std::size_t input_errors = 0;  // inputs that could not be read or parsed (exit status 2)
   std::size_t groups = 0;
   std::size_t rules = 0;
   std::size_t findings = 0;    // reported

@@ -14,20 +14,21 @@ struct DumpOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
   bool stats = false;
+  bool verbose = false;
 };
 
 int run_dump(const DumpOptions& options) {
-  const std::optional<LoadResult>& loaded =
-      keep_until_exit([&] { return load_or_report(options.inputs); });
-  if (!loaded) return kExitError;
+  // What the readable inputs hold is printed also when others had errors (then exit status 2).
+  const LoadResult& loaded =
+      keep_until_exit([&] { return load_and_report(options.inputs, 1, options.verbose); });
   if (options.stats) {
-    std::cout << dump_stats(loaded->inventory, loaded->stats);
+    std::cout << dump_stats(loaded.inventory, loaded.stats);
   } else if (options.format == "json") {
-    std::cout << dump_json(loaded->inventory);
+    std::cout << dump_json(loaded.inventory);
   } else {
-    std::cout << dump_text(loaded->inventory);
+    std::cout << dump_text(loaded.inventory);
   }
-  return kExitOk;
+  return loaded.ok() ? kExitOk : kExitError;
 }
 
 }  // namespace
@@ -40,6 +41,8 @@ void add_dump_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
   sub->add_flag("--stats", options->stats, "print counts, bytes read and time per stage only");
+  sub->add_flag("--verbose", options->verbose,
+                "list the files skipped as not security-group input (stderr)");
   sub->callback([options, &exit_code] { exit_code = run_dump(*options); });
 }
 

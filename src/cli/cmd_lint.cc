@@ -40,6 +40,7 @@ struct LintCommandOptions {
   std::string write_baseline;
   bool no_color = false;
   bool quiet = false;
+  bool verbose = false;
   unsigned jobs = default_lint_jobs();
 };
 
@@ -121,21 +122,26 @@ int run_lint_command(const LintCommandOptions& command) {
   LintOptions options;
   if (!build_options(command, options)) return kExitError;
   options.jobs = command.jobs;
-  const std::optional<LoadResult>& loaded =
-      keep_until_exit([&] { return load_or_report(command.inputs, command.jobs); });
-  if (!loaded) return kExitError;
-  const Inventory& inventory = loaded->inventory;
+  // Input errors are printed first; every other input is still linted and reported, and the exit
+  // status is then 2 (product.md §2).
+  const LoadResult& loaded = keep_until_exit(
+      [&] { return load_and_report(command.inputs, command.jobs, command.verbose); });
+  const Inventory& inventory = loaded.inventory;
   // The engine is compiled inside, when a check first needs it (beside the policies with --jobs 2).
   LintResult& result = keep_until_exit([&] { return run_lint(inventory, options); });
   if (!result.errors.empty()) {
     print_errors(result.errors);
     return kExitError;
   }
+  result.summary.skipped = loaded.skipped.size();
+  result.summary.files -= std::min(result.summary.files, loaded.skipped.size());
+  result.summary.input_errors = loaded.errors.size();
   if (!command.quiet) print_other_diagnostics(inventory);
   if (!command.write_baseline.empty() && !write_baseline(command.write_baseline, result))
     return kExitError;
   const bool failed = fails(result, options.fail_on);
-  print_report(command, result, failed);
+  print_report(command, result, failed || !loaded.ok());
+  if (!loaded.ok()) return kExitError;
   return failed ? kExitFindings : kExitOk;
 }
 
@@ -178,6 +184,8 @@ void add_lint_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1u, 256u))
       ->type_name("N");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
+  sub->add_flag("--verbose", options->verbose,
+                "list the files skipped as not security-group input (stderr)");
   sub->add_flag("--quiet", options->quiet,
                 "print nothing on success and only the summary line on failure (text)");
   sub->callback([options, &exit_code] { exit_code = run_lint_command(*options); });

@@ -26,8 +26,14 @@ void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 
-// Loads the inputs (files parsed on `jobs` threads); on input errors prints them (stderr) and
-// returns nullopt (exit status 2).
+// Loads the inputs (files parsed on `jobs` threads) and prints their errors (stderr); with
+// `verbose`, also a note per skipped file. The result holds everything the other inputs gave:
+// commands that report on what was read (lint, dump) go on and exit 2 at the end.
+LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs = 1,
+                           bool verbose = false);
+
+// The same for commands whose answers need every input (query, exposure, matrix): nullopt after
+// input errors (exit status 2).
 std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs, unsigned jobs = 1);
 
 // Constructs `make()`'s result in place (no move: an engine points into its inventory) and keeps it

@@ -1,5 +1,6 @@
 // What every subcommand shares: loading inputs with errors printed once, the INPUT... positional, and
-// the decision whether to colour output. Entry points: load_or_report(), add_inputs_option().
+// the decision whether to colour output. Entry points: load_and_report(), load_or_report(),
+// add_inputs_option().
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,12 +11,26 @@
 
 namespace sgcheck::cli {
 
-std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs, unsigned jobs) {
+LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs, bool verbose) {
   LoadLimits limits;
   limits.jobs = jobs;
   LoadResult result = load_inventory(inputs, limits);
-  if (result.ok()) return result;
   for (const Diagnostic& d : result.errors) std::cerr << format_diagnostic(d);
+  if (verbose) {
+    for (const SkippedInput& s : result.skipped) {
+      Diagnostic d;
+      d.severity = Severity::note;
+      d.message = "skipped: " + s.reason;
+      d.location.file = s.file;
+      std::cerr << format_diagnostic(d);
+    }
+  }
+  return result;
+}
+
+std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs, unsigned jobs) {
+  LoadResult result = load_and_report(inputs, jobs);
+  if (result.ok()) return result;
   return std::nullopt;
 }
 

@@ -269,8 +269,9 @@ std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_v
   const CompiledInventory c = compile_inventory(inventory);
   std::vector<Exposure> out;
   for (const Group& g : inventory.groups) {
-    // A template group also answers to its logical id or resource address (docs/iac.md).
-    if (target.empty() || target == g.id || (!g.template_name.empty() && target == g.template_name))
+    // A template group also answers to its logical id or resource address, bare or as
+    // FILE#LogicalId (docs/iac.md).
+    if (target.empty() || target == g.id || names_template_group(inventory, g, target))
       out.push_back(group_exposure(c, g));
   }
   for (const Interface& x : inventory.interfaces) {

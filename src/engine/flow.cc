@@ -111,6 +111,9 @@ struct action<fg::group_name> {
 };
 
 template <>
+struct action<fg::qualified_group_name> : action<fg::group_name> {};
+
+template <>
 struct action<fg::internet> {
   static void apply0(FlowState& st) { st.pending.kind = EndpointKind::internet; }
 };
@@ -239,7 +242,7 @@ std::string resolve_group_name(const Inventory& inv, const std::string& name, st
   }
   std::vector<const Group*> by_template, by_name;
   for (const Group& g : inv.groups) {
-    if (!g.template_name.empty() && g.template_name == name) by_template.push_back(&g);
+    if (names_template_group(inv, g, name)) by_template.push_back(&g);
     if (g.name == name) by_name.push_back(&g);
   }
   const std::vector<const Group*>& hits = by_template.empty() ? by_name : by_template;
@@ -253,7 +256,7 @@ std::string resolve_group_name(const Inventory& inv, const std::string& name, st
   }
   std::string ids;
   for (const Group* g : hits) ids += (ids.empty() ? "" : ", ") + g->id;
-  return name + " names several security groups (" + ids + "): use a group id";
+  return name + " names several security groups (" + ids + "): use one of these";
 }
 
 }  // namespace

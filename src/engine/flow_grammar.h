@@ -55,10 +55,15 @@ struct internet : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', '
 struct name_char : pegtl::sor<pegtl::alnum, pegtl::one<'_', '-', '.', '[', ']', '"'>> {};
 struct group_name : pegtl::seq<pegtl::sor<pegtl::alpha, pegtl::one<'_'>>, pegtl::star<name_char>,
                                pegtl::not_at<pegtl::one<':', '/'>>> {};
+// A template group qualified by its file, as sgcheck shows it when two templates share a logical
+// id: stacks/web.yaml#InstanceSecurityGroup (the file as the user named it, any characters but
+// blanks and '#').
+struct file_name : pegtl::plus<pegtl::not_one<' ', '\t', '#'>> {};
+struct qualified_group_name : pegtl::seq<file_name, pegtl::one<'#'>, group_name> {};
 // Any run of the characters addresses and CIDRs are made of; parse_cidr() decides.
 struct address_text : pegtl::plus<pegtl::sor<pegtl::xdigit, pegtl::one<'.', ':', '/'>>> {};
-struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet, group_name,
-                             address_text> {};
+struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet, qualified_group_name,
+                             group_name, address_text> {};
 
 struct source : endpoint {};
 struct destination : endpoint {};

@@ -236,25 +236,26 @@ class FileParser {
                  std::string_view text, std::uint32_t index, Inventory& part);
   void tree_error(const LoadedFile& file, std::string_view text, const detail::TreeError& e,
                   Inventory& part, Diagnostics& errors);
-  void unusable(const LoadedFile& file, const char* what, Inventory& part, Diagnostics& errors);
+  void unusable(const char* what, Inventory& part);
+
+ public:
+  // Why the last file parsed was skipped (not security-group input), or empty; then cleared.
+  std::string take_skip_reason() { return std::exchange(skip_reason_, {}); }
+
+ private:
+  std::string skip_reason_;
 
   const LoadLimits& limits_;
   detail::RuleBudget& budget_;
   simdjson::ondemand::parser parser_;
 };
 
-// Content that is not AWS CLI output: an error for a file named on the command line, a warning (and
-// the file skipped) inside a directory walk.
-void FileParser::unusable(const LoadedFile& file, const char* what, Inventory& part,
-                          Diagnostics& errors) {
+// Well-formed JSON or YAML that holds no security-group input (package.json, a Kubernetes manifest,
+// docker-compose.yml): skipped and counted, whether named on the command line or found in a
+// directory, since pre-commit names every changed file (product.md §2).
+void FileParser::unusable(const char* what, Inventory& part) {
   part = Inventory{};
-  if (!file.in_directory) {
-    errors.push_back(file_error(file.name, what));
-    return;
-  }
-  Diagnostic d = file_error(file.name, std::string("skipped: ") + what);
-  d.severity = Severity::warning;
-  part.diagnostics.push_back(std::move(d));
+  skip_reason_ = what;
 }
 
 void FileParser::parse(const LoadedFile& file, std::uint32_t index, Inventory& part,
@@ -329,18 +330,10 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
         return;
       }
       case DocumentKind::unrecognised:
-        if (file.in_directory)
-          unusable(file, "not a recognised AWS input", part, errors);
-        else
-          fail_at(std::string_view::npos,
-                  std::string("unrecognised input: expected ") + kRecognisedKeys);
+        unusable("not security-group input", part);
         return;
       case DocumentKind::not_object:
-        if (file.in_directory)
-          unusable(file, "not a recognised AWS input", part, errors);
-        else
-          fail_at(info.offset, std::string("unrecognised input: expected a JSON object with ") +
-                                   kRecognisedKeys + ", found " + info.found);
+        unusable("not security-group input", part);
         return;
     }
   } catch (const detail::InputError& e) {
@@ -395,14 +388,7 @@ void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::
     tree_limits.max_nodes = std::max<std::uint64_t>(100'000, 16 * std::uint64_t{text.size()});
     const TreeNode root = detail::yaml_tree(text, tree_limits);
     if (!detail::is_cloudformation(root)) {
-      part = Inventory{};
-      if (file.in_directory)
-        unusable(file, "not a CloudFormation template", part, errors);
-      else
-        errors.push_back(
-            file_error(file.name,
-                       "unrecognised input: expected a CloudFormation template (a mapping with "
-                       "Resources) in YAML input"));
+      unusable("not security-group input", part);
       return;
     }
     read_tree(DocumentKind::cloudformation, root, file, text, index, part);
@@ -430,10 +416,11 @@ void add_source_lines(const std::vector<LoadedFile>& files, Diagnostics& conflic
 // Parses every loaded file (already in name order) and merges them into result.inventory.
 // What parse_files() gives for each file: its part of the inventory, its errors, its size.
 struct ParsedFiles {
-  explicit ParsedFiles(std::size_t n) : parts(n), errors(n), bytes(n, 0) {}
+  explicit ParsedFiles(std::size_t n) : parts(n), errors(n), bytes(n, 0), skipped(n) {}
   std::vector<Inventory> parts;
   std::vector<Diagnostics> errors;
   std::vector<std::uint64_t> bytes;
+  std::vector<std::string> skipped;  // why the file was skipped, or empty
 };
 
 // A file this large leaves the parser's buffers released after it (FileParser::release_buffers);
@@ -448,6 +435,7 @@ void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t 
   if (on_disk && !read_content(files[i], out.errors[i])) return;
   out.bytes[i] = files[i].text().size();
   parser.parse(files[i], static_cast<std::uint32_t>(i), out.parts[i], out.errors[i]);
+  out.skipped[i] = parser.take_skip_reason();
   if (out.bytes[i] >= kLargeFile) parser.release_buffers();
   if (on_disk) files[i].release();
   detail::sort_part(out.parts[i]);  // here, in parallel, rather than in the serial merge
@@ -499,6 +487,7 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.stats.bytes += parsed.bytes[i];
     for (Diagnostic& d : parsed.errors[i]) result.errors.push_back(std::move(d));
+    if (!parsed.skipped[i].empty()) result.skipped.push_back({files[i].name, parsed.skipped[i]});
   }
   std::vector<Inventory>& parts = parsed.parts;
   result.stats.files = files.size();

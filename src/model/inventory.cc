@@ -106,4 +106,13 @@ std::size_t Inventory::rule_count() const {
   return n;
 }
 
+bool names_template_group(const Inventory& inventory, const Group& group, std::string_view name) {
+  if (group.template_name.empty()) return false;
+  if (name == group.template_name) return true;
+  const std::size_t hash = name.rfind('#');
+  if (hash == std::string_view::npos || name.substr(hash + 1) != group.template_name) return false;
+  const std::uint32_t file = group.location.file;
+  return file < inventory.files.size() && name.substr(0, hash) == inventory.files[file];
+}
+
 }  // namespace sgcheck

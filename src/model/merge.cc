@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <tuple>
 #include <type_traits>
@@ -436,10 +437,61 @@ void merge_by_id(std::vector<Inventory>& parts, std::vector<T> Inventory::*membe
   for (Inventory& part : parts) std::vector<T>().swap(part.*member);  // the moved-from shells
 }
 
+// A group of a template or plan named by its logical id or resource address rather than an AWS id:
+// that name means something only inside its file.
+bool has_local_id(const Group& group) {
+  return !group.template_name.empty() && group.id == group.template_name;
+}
+
+// Renames, in one part, the local group ids of `renamed` (old id -> new id): the groups and every
+// reference to them from that part's rules and interfaces.
+void rename_local_groups(Inventory& part,
+                         const std::map<std::string, std::string, std::less<>>& renamed) {
+  const auto rename = [&](std::string& id) {
+    if (const auto it = renamed.find(id); it != renamed.end()) id = it->second;
+  };
+  for (Group& group : part.groups) {
+    if (has_local_id(group)) rename(group.id);
+    for (Rule& rule : group.rules)
+      if (rule.peer.kind == PeerKind::group) rename(rule.peer.id);
+  }
+  for (Interface& eni : part.interfaces)
+    for (std::string& id : eni.groups) rename(id);
+}
+
+// Every template and plan is its own namespace (product.md §2): a logical id or resource address
+// that two files define names two groups, each then known as "FILE#LogicalId" (the file as the user
+// named it); one defined by a single file keeps its bare name. AWS ids are global and merge as
+// before.
+void qualify_local_ids(std::vector<Inventory>& parts, const std::vector<std::string>& files) {
+  std::map<std::string_view, std::size_t, std::less<>> defining_files;
+  for (const Inventory& part : parts) {
+    std::vector<std::string_view> ids;
+    for (const Group& group : part.groups)
+      if (has_local_id(group)) ids.push_back(group.id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (std::string_view id : ids) ++defining_files[id];
+  }
+  std::vector<std::string> shared;
+  for (const auto& [id, count] : defining_files)
+    if (count > 1) shared.emplace_back(id);
+  if (shared.empty()) return;
+  for (std::size_t p = 0; p < parts.size() && p < files.size(); ++p) {
+    std::map<std::string, std::string, std::less<>> renamed;
+    for (const Group& group : parts[p].groups) {
+      if (has_local_id(group) && std::binary_search(shared.begin(), shared.end(), group.id))
+        renamed.emplace(group.id, files[p] + "#" + group.id);
+    }
+    if (!renamed.empty()) rename_local_groups(parts[p], renamed);
+  }
+}
+
 }  // namespace
 
 Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
                               const std::vector<std::string_view>& texts) {
+  qualify_local_ids(parts, into.files);
   Merger merger(into, parts, texts);
   merge_by_id(parts, &Inventory::groups, into.groups, [&](auto& d) { merger.groups(d); });
   merge_by_id(parts, &Inventory::interfaces, into.interfaces,

@@ -25,6 +25,9 @@ using RuleIdentity =
                std::uint8_t, std::string_view, std::string_view, std::string_view, std::string_view>;
 RuleIdentity rule_identity(const Rule& rule);
 
+// Every template and plan is its own namespace: a logical id or resource address defined by two
+// files becomes "FILE#LogicalId" in each (group ids and the references of that file), one defined
+// once keeps its bare name.
 // `parts[i]` holds what file i of `into.files` gave (its positions already carry file index i);
 // parts come in the order of into.files, which the caller sorts by name, so the result does not
 // depend on the order of the inputs. `texts[i]` is file i's content, for the source lines of

@@ -1271,13 +1271,13 @@ class FindingBuilder {
 
 // ---- Targets
 
-bool targets_group(const PolicyRule& rule, const Group& g) {
+bool targets_group(const Inventory& inventory, const PolicyRule& rule, const Group& g) {
   if (rule.targets.empty()) return true;
   for (const Target& t : rule.targets) {
     switch (t.kind) {
       case TargetKind::group:
         if (g.id == t.pattern || glob_match(t.pattern, g.name) || glob_match(t.pattern, g.id) ||
-            (!g.template_name.empty() && g.template_name == t.pattern))
+            names_template_group(inventory, g, t.pattern))
           return true;
         break;
       case TargetKind::tag:
@@ -1317,7 +1317,7 @@ class Evaluator {
     targeted_.assign(rules.size(), std::vector<char>(inv.groups.size(), 0));
     for (std::size_t r = 0; r < rules.size(); ++r)
       for (std::size_t gi = 0; gi < inv.groups.size(); ++gi)
-        targeted_[r][gi] = targets_group(*rules[r].rule, inv.groups[gi]) ? 1 : 0;
+        targeted_[r][gi] = targets_group(inv, *rules[r].rule, inv.groups[gi]) ? 1 : 0;
     const std::vector<InterfaceClass>& classes = interface_classes();
     std::vector<std::vector<std::vector<Finding>>> by_group, by_class;  // [part][rule]
     // One cache of peer sets and one set of profiles per part: parts k of both phases run on one
@@ -1451,7 +1451,8 @@ class Evaluator {
       if (t.kind != TargetKind::group || has_glob(t.pattern)) continue;
       const auto& groups = model_.inventory().groups;
       const bool found = std::any_of(groups.begin(), groups.end(), [&](const Group& g) {
-        return g.id == t.pattern || g.name == t.pattern || g.template_name == t.pattern;
+        return g.id == t.pattern || g.name == t.pattern ||
+               names_template_group(model_.inventory(), g, t.pattern);
       });
       if (found) continue;
       Diagnostic d;

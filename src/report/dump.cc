@@ -222,6 +222,10 @@ ordered_json group_json(const Inventory& inv, const Group& group) {
   if (group.origin != GroupOrigin::aws_api) {  // describe output keeps its shape
     j["origin"] = origin_name(group.origin);
     j["template"] = json_or_null(group.template_name);
+    // A template or plan is its own namespace: the file and the logical id (or resource address)
+    // within it; `id` is "FILE#LogicalId" when another file defines the same logical id.
+    j["file"] = inv.location(group.location).file;
+    j["logical_id"] = json_or_null(group.template_name);
     j["template_without_egress"] = group.template_without_egress;
   }
   j["rules"] = std::move(rules);
