@@ -1,12 +1,16 @@
 // Readers for AWS CLI output (aws-semantics.md §4): one on-demand pass per document, flattening
 // IpPermissions into atomic rules and checking each value as it goes (SG402/SG403/SG404 warnings).
-// Entry point: read_aws_document(); the class AwsReader holds one reader per JSON shape.
+// Entry points: read_aws_json(), AwsYamlReader. The class template AwsReader holds one reader per
+// shape, written once against JsonReader's members: it reads JSON through JsonReader and YAML
+// through TreeReader.
 #include "ingest/aws_cli.h"
 
 #include <algorithm>
 #include <cstring>
 #include <iterator>
 #include <unordered_map>
+
+#include "ingest/tree_reader.h"
 
 namespace sgcheck::detail {
 
@@ -54,47 +58,111 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-class AwsReader {
- public:
-  AwsReader(JsonReader& r, Inventory& out, RuleBudget& budget)
-      : r_(r), out_(out), budget_(budget) {}
+// What the elements of a bare list are (`aws … --query 'SecurityGroups'`), or what one object is,
+// told from its keys (see kind_of()).
+enum class ElementKind {
+  none,  // not AWS CLI output
+  page,  // a whole response ({"SecurityGroups": […]}): a list of pages is `--output yaml-stream`
+  group,
+  group_rule,
+  interface,
+  instance,
+  reservation,
+  prefix_list,
+  vpc,
+  peering,
+};
 
-  DocumentInfo read(od::document& document);
+// The keys of an object that tell what it is, as bits.
+enum KeyBit : std::uint32_t {
+  kPageKey = 1u << 0,  // SecurityGroups, SecurityGroupRules, … (a response)
+  kGroupId = 1u << 1,
+  kIpPermissions = 1u << 2,  // or IpPermissionsEgress
+  kRuleId = 1u << 3,
+  kInterfaceId = 1u << 4,
+  kInstanceId = 1u << 5,
+  kReservation = 1u << 6,  // ReservationId or Instances
+  kPrefixListId = 1u << 7,
+  kPrefixListMeta = 1u << 8,  // PrefixListName, AddressFamily or MaxEntries
+  kVpcId = 1u << 9,
+  kVpcCidr = 1u << 10,  // CidrBlock or CidrBlockAssociationSet
+  kPeeringId = 1u << 11,
+};
+
+std::uint32_t key_bit(std::string_view key);
+ElementKind kind_of(std::uint32_t keys);
+
+// What one member of a response told.
+enum class PageKey { read, other, cloudformation, terraform };
+
+template <typename Source>
+class AwsReader {
+  using Value = typename Source::Value;
+  using Object = typename Source::Object;
+  using Array = typename Source::Array;
+
+ public:
+  AwsReader(Source& r, Inventory& out, RuleBudget& budget) : r_(r), out_(out), budget_(budget) {}
+
+  // A response object at offset `at` (the top level of a document, or an element of a list of
+  // them): kind aws when it held a recognised key; else `element` says what the object itself is.
+  DocumentInfo page(Object& object, std::size_t at, ElementKind& element);
+  // The elements of a bare list, all read as `kind` (that of the first, see element_kind()).
+  void list(Array& array, ElementKind kind);
+  ElementKind element_kind(Value& value);
+  // One object of a known kind (an element of a list, or a whole document).
+  void element(ElementKind kind, Value& value);
+  // After the last document of the file: the warning of a last page that has a NextToken.
+  void finish();
 
  private:
+  PageKey page_member(std::string_view key, Value& v);
+  void end_page(std::size_t at);
+  void reservation(Value& value);
+  std::string entries_list_id(std::size_t entries_at) const;
+
   // describe-security-groups
-  void security_group(od::value& value);
-  void permission(od::value& value, Direction direction);  // into group_rules_
-  void peer_list(od::value& value, PeerKind kind, std::string_view list, Direction direction,
+  void security_group(Value& value);
+  void permission(Value& value, Direction direction);  // into group_rules_
+  void peer_list(Value& value, PeerKind kind, std::string_view list, Direction direction,
                  const SourcePos& rule_location, std::vector<Rule>& rules);
   void move_by_peer_kind(std::size_t first, std::size_t end, std::vector<Rule>& out);
-  void peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule);
+  void peer_entry(Value& value, PeerKind kind, std::string_view list, Rule& rule);
   // describe-security-group-rules
-  void group_rule(od::value& value);
+  void group_rule(Value& value);
   // interfaces and instances
-  void network_interface(od::value& value, What what, Interface& eni, std::int64_t& device_index);
-  void instance(od::value& value);
+  void network_interface(Value& value, What what, Interface& eni, std::int64_t& device_index);
+  void instance(Value& value);
   // prefix lists, VPCs, peerings
-  void prefix_list(od::value& value);
-  void vpc(od::value& value);
-  void peering(od::value& value);
+  void prefix_list(Value& value);
+  void vpc(Value& value);
+  void peering(Value& value);
 
   // Shared pieces.
   template <typename F>
-  void each(od::value& value, std::string_view key, F&& f);  // each element of an array member
-  void tags(od::value& value, std::string_view key, std::vector<Tag>& out);
+  void each(Value& value, std::string_view key, F&& f);  // each element of an array member
+  void tags(Value& value, std::string_view key, std::vector<Tag>& out);
   bool apply_ports(const PortFields& fields, Service& rule);
-  bool parse_cidr_value(od::value& value, std::string_view key, Family family, Cidr& out,
+  bool parse_cidr_value(Value& value, std::string_view key, Family family, Cidr& out,
                         std::string* invalid_text = nullptr);
-  std::optional<Address> address_value(od::value& value, std::string_view key);
-  std::optional<std::string_view> string_at(od::value& value, std::string_view key,
-                                            std::size_t& at);
+  std::optional<Address> address_value(Value& value, std::string_view key);
+  std::optional<std::string_view> string_at(Value& value, std::string_view key, std::size_t& at);
   void count_rule(std::size_t at);
-  void entries_wrapper(od::value& value, std::vector<Cidr>& entries);
+  void entries_wrapper(Value& value, std::vector<Cidr>& entries);
 
-  JsonReader& r_;
+  Source& r_;
   Inventory& out_;
   RuleBudget& budget_;
+  // The response being read: prefix list entries ({"PrefixListId", "Entries"}), whether a key was
+  // recognised, and where its NextToken is (reset by each response and each document).
+  struct Page {
+    std::optional<std::string> entries_id;
+    std::optional<std::size_t> entries_at;
+    std::vector<Cidr> entries;
+    bool recognised = false;
+    std::optional<std::size_t> next_token_at;
+  };
+  Page page_;
   std::unordered_map<std::string, std::size_t>
       rule_groups_;  // SGR: group id -> index in out_.groups
   // Scratch space kept between elements, so that reading allocates only what the model keeps: one
@@ -106,31 +174,35 @@ class AwsReader {
   std::vector<Address> primary_, secondary_, ipv6_;
 };
 
+template <typename Source>
 template <typename F>
-void AwsReader::each(od::value& value, std::string_view key, F&& f) {
-  od::array array;
+void AwsReader<Source>::each(Value& value, std::string_view key, F&& f) {
+  Array array;
   if (!r_.array(value, {key}, array)) return;
   r_.for_each_element(array, f);
 }
 
-void AwsReader::count_rule(std::size_t at) {
+template <typename Source>
+void AwsReader<Source>::count_rule(std::size_t at) {
   if (++budget_.used > budget_.limit) {
     r_.fail(at, "more than " + std::to_string(budget_.limit) + " atomic rules (the rule limit)");
   }
 }
 
-std::optional<std::string_view> AwsReader::string_at(od::value& value, std::string_view key,
-                                                     std::size_t& at) {
+template <typename Source>
+std::optional<std::string_view> AwsReader<Source>::string_at(Value& value, std::string_view key,
+                                                             std::size_t& at) {
   at = r_.offset(value);
   return r_.string(value, {key});
 }
 
-void AwsReader::tags(od::value& value, std::string_view key, std::vector<Tag>& out) {
-  each(value, key, [&](od::value& element) {
-    od::object object;
+template <typename Source>
+void AwsReader<Source>::tags(Value& value, std::string_view key, std::vector<Tag>& out) {
+  each(value, key, [&](Value& element) {
+    Object object;
     if (!r_.object(element, {key, true}, object)) return;
     Tag tag;
-    r_.for_each_field(object, [&](std::string_view k, od::value& v) {
+    r_.for_each_field(object, [&](std::string_view k, Value& v) {
       if (is(k, "Key"))
         tag.key = r_.copy_string(v, {k});
       else if (is(k, "Value"))
@@ -141,10 +213,12 @@ void AwsReader::tags(od::value& value, std::string_view key, std::vector<Tag>& o
 }
 
 // A CIDR string value: canonical form stored (had_host_bits kept); an invalid one is an SG403
-// warning at the offending character (the opening quote + 1 + the parser's offset), and its text goes
-// to `invalid_text` so that `dump` can show what the input said instead of a default CIDR.
-bool AwsReader::parse_cidr_value(od::value& value, std::string_view key, Family family, Cidr& out,
-                                 std::string* invalid_text) {
+// warning at the offending character (string_char(): past the opening quote, the parser's offset),
+// and its text goes to `invalid_text` so that `dump` can show what the input said instead of a
+// default CIDR.
+template <typename Source>
+bool AwsReader<Source>::parse_cidr_value(Value& value, std::string_view key, Family family,
+                                         Cidr& out, std::string* invalid_text) {
   std::size_t at = 0;
   const auto text = string_at(value, key, at);
   if (!text) {
@@ -153,7 +227,7 @@ bool AwsReader::parse_cidr_value(od::value& value, std::string_view key, Family 
   }
   const ValueResult<Cidr> parsed = family == Family::ipv4 ? parse_cidr4(*text) : parse_cidr6(*text);
   if (!parsed) {
-    r_.warn(kBadValue, at + 1 + parsed.error.offset,
+    r_.warn(kBadValue, r_.string_char(at, parsed.error.offset),
             "invalid CIDR " + quote(*text) + ": " + parsed.error.message());
     if (invalid_text) *invalid_text = std::string(*text);
     return false;
@@ -162,13 +236,14 @@ bool AwsReader::parse_cidr_value(od::value& value, std::string_view key, Family 
   return true;
 }
 
-std::optional<Address> AwsReader::address_value(od::value& value, std::string_view key) {
+template <typename Source>
+std::optional<Address> AwsReader<Source>::address_value(Value& value, std::string_view key) {
   std::size_t at = 0;
   const auto text = string_at(value, key, at);
   if (!text) return std::nullopt;
   const ValueResult<Address> parsed = parse_address(*text);
   if (!parsed) {
-    r_.warn(kBadValue, at + 1 + parsed.error.offset,
+    r_.warn(kBadValue, r_.string_char(at, parsed.error.offset),
             "invalid address " + quote(*text) + ": " + parsed.error.message());
     return std::nullopt;
   }
@@ -177,7 +252,8 @@ std::optional<Address> AwsReader::address_value(od::value& value, std::string_vi
 
 // Protocol and ports of one rule, checked as aws-semantics.md §1.2-1.3 says. Returns false (after a
 // warning) when the rule is invalid.
-bool AwsReader::apply_ports(const PortFields& f, Service& rule) {
+template <typename Source>
+bool AwsReader<Source>::apply_ports(const PortFields& f, Service& rule) {
   rule.from_port = clamp32(f.from);
   rule.to_port = clamp32(f.to);
   if (!f.protocol) {
@@ -186,7 +262,7 @@ bool AwsReader::apply_ports(const PortFields& f, Service& rule) {
   }
   const ValueResult<int> protocol = parse_protocol(*f.protocol);
   if (!protocol) {
-    r_.warn(kBadPort, f.protocol_at + 1 + protocol.error.offset,
+    r_.warn(kBadPort, r_.string_char(f.protocol_at, protocol.error.offset),
             "invalid protocol " + quote(*f.protocol) + ": " + protocol.error.message());
     return false;
   }
@@ -239,15 +315,16 @@ bool AwsReader::apply_ports(const PortFields& f, Service& rule) {
 // ---- describe-security-groups
 // ------------------------------------------------------------------------
 
-void AwsReader::security_group(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::security_group(Value& value) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"SecurityGroups", true}, object)) return;
   Group group;
   group.location = r_.pos(at);
   group_rules_.clear();
   permission_ends_.clear();
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "GroupId"))
       group.id = r_.copy_string(v, {key});
     else if (is(key, "GroupName"))
@@ -262,7 +339,7 @@ void AwsReader::security_group(od::value& value) {
       tags(v, key, group.tags);
     else if (is(key, "IpPermissions") || is(key, "IpPermissionsEgress")) {
       const Direction direction = is(key, "IpPermissions") ? Direction::ingress : Direction::egress;
-      each(v, key, [&](od::value& p) { permission(p, direction); });
+      each(v, key, [&](Value& p) { permission(p, direction); });
     }
   });
   if (group.id.empty()) r_.fail(at, "security group without GroupId");
@@ -280,11 +357,12 @@ void AwsReader::security_group(od::value& value) {
 // One IpPermission: N peers -> N atomic rules (put in the order IpRanges, Ipv6Ranges,
 // PrefixListIds, UserIdGroupPairs whatever the key order when they move to the group, see
 // move_by_peer_kind()); protocol and ports are applied once the object has ended.
-void AwsReader::permission(od::value& value, Direction direction) {
+template <typename Source>
+void AwsReader<Source>::permission(Value& value, Direction direction) {
   std::vector<Rule>& rules = group_rules_;
   PortFields fields;
   fields.rule_at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value,
                  {direction == Direction::ingress ? "IpPermissions" : "IpPermissionsEgress", true},
                  object)) {
@@ -292,7 +370,7 @@ void AwsReader::permission(od::value& value, Direction direction) {
   }
   const SourcePos rule_location = r_.pos(fields.rule_at);
   const std::size_t first = rules.size();
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "IpProtocol"))
       fields.protocol = string_at(v, key, fields.protocol_at);
     else if (is(key, "FromPort"))
@@ -320,10 +398,11 @@ void AwsReader::permission(od::value& value, Direction direction) {
 }
 
 // Each rule is built in place (a Rule is large: no copy of a template rule per peer).
-void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list,
-                          Direction direction, const SourcePos& rule_location,
-                          std::vector<Rule>& rules) {
-  each(value, list, [&](od::value& element) {
+template <typename Source>
+void AwsReader<Source>::peer_list(Value& value, PeerKind kind, std::string_view list,
+                                  Direction direction, const SourcePos& rule_location,
+                                  std::vector<Rule>& rules) {
+  each(value, list, [&](Value& element) {
     const std::size_t at = r_.offset(element);
     count_rule(at);
     Rule& rule = rules.emplace_back();
@@ -339,7 +418,9 @@ void AwsReader::peer_list(od::value& value, PeerKind kind, std::string_view list
 // peer-kind order (the lists may come in any key order; describe output puts UserIdGroupPairs
 // first, which puts most rules of L out of order): a pass per kind, each rule moved once, straight
 // to its place in the group, instead of being reordered in the scratch space and moved again.
-void AwsReader::move_by_peer_kind(std::size_t first, std::size_t end, std::vector<Rule>& out) {
+template <typename Source>
+void AwsReader<Source>::move_by_peer_kind(std::size_t first, std::size_t end,
+                                          std::vector<Rule>& out) {
   const auto begin = group_rules_.begin() + static_cast<std::ptrdiff_t>(first);
   const auto stop = group_rules_.begin() + static_cast<std::ptrdiff_t>(end);
   const auto by_kind = [](const Rule& a, const Rule& b) { return a.peer.kind < b.peer.kind; };
@@ -356,9 +437,10 @@ void AwsReader::move_by_peer_kind(std::size_t first, std::size_t end, std::vecto
 }
 
 // One element of IpRanges / Ipv6Ranges / PrefixListIds / UserIdGroupPairs.
-void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view list, Rule& rule) {
+template <typename Source>
+void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view list, Rule& rule) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {list, true}, object)) {
     r_.warn(kBadPeer, at, "null entry in \"" + std::string(list) + "\"");
     rule.valid = false;
@@ -366,7 +448,7 @@ void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view lis
   }
   bool has_peer = false;
   std::string group_name;
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "Description")) {
       rule.description = r_.copy_string(v, {key});
     } else if ((kind == PeerKind::cidr4 && is(key, "CidrIp")) ||
@@ -414,10 +496,11 @@ void AwsReader::peer_entry(od::value& value, PeerKind kind, std::string_view lis
 // ---- describe-security-group-rules
 // -------------------------------------------------------------------
 
-void AwsReader::group_rule(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::group_rule(Value& value) {
   PortFields fields;
   fields.rule_at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"SecurityGroupRules", true}, object)) return;
   count_rule(fields.rule_at);
   Rule rule;
@@ -425,7 +508,7 @@ void AwsReader::group_rule(od::value& value) {
   std::string group_id;
   std::string owner_id;
   std::vector<std::string_view> peers;  // the peer keys present: exactly one is expected
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "SecurityGroupRuleId"))
       rule.id = r_.copy_string(v, {key});
     else if (is(key, "GroupId"))
@@ -467,9 +550,9 @@ void AwsReader::group_rule(od::value& value) {
       } else {
         rule.peer.kind = PeerKind::group;
         const std::size_t at = r_.offset(v);
-        od::object info;
+        Object info;
         if (!r_.object(v, {key}, info)) return;
-        r_.for_each_field(info, [&](std::string_view k, od::value& iv) {
+        r_.for_each_field(info, [&](std::string_view k, Value& iv) {
           if (is(k, "GroupId"))
             rule.peer.id = r_.copy_string(iv, {k});
           else if (is(k, "UserId"))
@@ -525,10 +608,11 @@ void AwsReader::group_rule(od::value& value) {
 
 // One NetworkInterface (describe-network-interfaces, or Instances[].NetworkInterfaces[]). Private
 // addresses: primary IPv4 first, the other IPv4 addresses, then IPv6; public ones apart.
-void AwsReader::network_interface(od::value& value, What what, Interface& eni,
-                                  std::int64_t& device_index) {
+template <typename Source>
+void AwsReader<Source>::network_interface(Value& value, What what, Interface& eni,
+                                          std::int64_t& device_index) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, what, object)) return;
   eni.location = r_.pos(at);
   std::vector<Address>& primary = primary_;
@@ -544,14 +628,14 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
     }
   };
   // Association{PublicIp}, in the interface or in one of its PrivateIpAddresses.
-  const auto association = [&](od::value& v) {
-    od::object assoc;
+  const auto association = [&](Value& v) {
+    Object assoc;
     if (!r_.object(v, {"Association"}, assoc)) return;
-    r_.for_each_field(assoc, [&](std::string_view k, od::value& av) {
+    r_.for_each_field(assoc, [&](std::string_view k, Value& av) {
       if (is(k, "PublicIp")) add_public(address_value(av, k));
     });
   };
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "NetworkInterfaceId"))
       eni.id = r_.copy_string(v, {key});
     else if (is(key, "VpcId"))
@@ -569,20 +653,20 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
     else if (is(key, "Association"))
       association(v);
     else if (is(key, "Groups")) {
-      each(v, key, [&](od::value& g) {
-        od::object group;
+      each(v, key, [&](Value& g) {
+        Object group;
         if (!r_.object(g, {key, true}, group)) return;
-        r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
+        r_.for_each_field(group, [&](std::string_view k, Value& gv) {
           if (is(k, "GroupId")) eni.groups.push_back(r_.copy_string(gv, {k}));
         });
       });
     } else if (is(key, "PrivateIpAddresses")) {
-      each(v, key, [&](od::value& p) {
-        od::object entry;
+      each(v, key, [&](Value& p) {
+        Object entry;
         if (!r_.object(p, {key, true}, entry)) return;
         std::optional<Address> address;
         bool is_primary = false;
-        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+        r_.for_each_field(entry, [&](std::string_view k, Value& pv) {
           if (is(k, "PrivateIpAddress"))
             address = address_value(pv, k);
           else if (is(k, "Primary"))
@@ -593,10 +677,10 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
         if (address) (is_primary ? primary : secondary).push_back(*address);
       });
     } else if (is(key, "Ipv6Addresses")) {
-      each(v, key, [&](od::value& p) {
-        od::object entry;
+      each(v, key, [&](Value& p) {
+        Object entry;
         if (!r_.object(p, {key, true}, entry)) return;
-        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+        r_.for_each_field(entry, [&](std::string_view k, Value& pv) {
           if (is(k, "Ipv6Address")) {
             if (auto a = address_value(pv, k)) ipv6.push_back(*a);
           }
@@ -604,10 +688,10 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
       });
     } else if (is(key, "Ipv4Prefixes") || is(key, "Ipv6Prefixes")) {
       const bool v4 = is(key, "Ipv4Prefixes");
-      each(v, key, [&](od::value& p) {
-        od::object entry;
+      each(v, key, [&](Value& p) {
+        Object entry;
         if (!r_.object(p, {key, true}, entry)) return;
-        r_.for_each_field(entry, [&](std::string_view k, od::value& pv) {
+        r_.for_each_field(entry, [&](std::string_view k, Value& pv) {
           if (k == (v4 ? "Ipv4Prefix" : "Ipv6Prefix")) {
             Cidr cidr;
             if (parse_cidr_value(pv, k, v4 ? Family::ipv4 : Family::ipv6, cidr)) {
@@ -617,9 +701,9 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
         });
       });
     } else if (is(key, "Attachment")) {
-      od::object attachment;
+      Object attachment;
       if (!r_.object(v, {key}, attachment)) return;
-      r_.for_each_field(attachment, [&](std::string_view k, od::value& av) {
+      r_.for_each_field(attachment, [&](std::string_view k, Value& av) {
         if (is(k, "InstanceId"))
           eni.instance_id = r_.copy_string(av, {k});
         else if (is(k, "DeviceIndex"))
@@ -646,16 +730,17 @@ void AwsReader::network_interface(od::value& value, What what, Interface& eni,
 // instance id. Groups attach to ENIs (aws-semantics.md §4.4), so the instance-level SecurityGroups
 // and PrivateIpAddress are only a fallback: an instance without NetworkInterfaces becomes one
 // Interface whose id is the instance id.
-void AwsReader::instance(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::instance(Value& value) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"Instances", true}, object)) return;
   std::vector<std::pair<Interface, std::int64_t>> enis;
   Interface fallback;
   fallback.location = r_.pos(at);
   fallback.type = "instance";
   std::optional<Address> public_ip, private_ip;
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "InstanceId"))
       fallback.instance_id = r_.copy_string(v, {key});
     else if (is(key, "VpcId"))
@@ -669,22 +754,22 @@ void AwsReader::instance(od::value& value) {
     else if (is(key, "PublicIpAddress"))
       public_ip = address_value(v, key);
     else if (is(key, "SecurityGroups")) {
-      each(v, key, [&](od::value& g) {
-        od::object group;
+      each(v, key, [&](Value& g) {
+        Object group;
         if (!r_.object(g, {key, true}, group)) return;
-        r_.for_each_field(group, [&](std::string_view k, od::value& gv) {
+        r_.for_each_field(group, [&](std::string_view k, Value& gv) {
           if (is(k, "GroupId")) fallback.groups.push_back(r_.copy_string(gv, {k}));
         });
       });
     } else if (is(key, "NetworkInterfaces")) {
-      each(v, key, [&](od::value& e) {
+      each(v, key, [&](Value& e) {
         enis.emplace_back(Interface{}, -1);
         network_interface(e, {key, true}, enis.back().first, enis.back().second);
       });
     } else if (is(key, "State")) {
-      od::object state;
+      Object state;
       if (!r_.object(v, {key}, state)) return;
-      r_.for_each_field(state, [&](std::string_view k, od::value& sv) {
+      r_.for_each_field(state, [&](std::string_view k, Value& sv) {
         if (is(k, "Name")) fallback.status = r_.copy_string(sv, {k});
       });
     }
@@ -713,13 +798,14 @@ void AwsReader::instance(od::value& value) {
 // --------------------------------------------------------------------
 
 // describe-managed-prefix-lists (metadata only) or the older describe-prefix-lists (Cidrs inline).
-void AwsReader::prefix_list(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::prefix_list(Value& value) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"PrefixLists", true}, object)) return;
   PrefixList list;
   list.location = r_.pos(at);
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "PrefixListId"))
       list.id = r_.copy_string(v, {key});
     else if (is(key, "PrefixListName"))
@@ -735,7 +821,7 @@ void AwsReader::prefix_list(od::value& value) {
         list.family = Family::ipv6;
     } else if (is(key, "Cidrs")) {
       list.entries_known = true;
-      each(v, key, [&](od::value& c) {
+      each(v, key, [&](Value& c) {
         std::size_t cidr_at = 0;
         const auto text = string_at(c, key, cidr_at);
         if (!text) return;
@@ -743,7 +829,7 @@ void AwsReader::prefix_list(od::value& value) {
         if (cidr)
           list.entries.push_back(*cidr);
         else
-          r_.warn(kBadValue, cidr_at + 1 + cidr.error.offset,
+          r_.warn(kBadValue, r_.string_char(cidr_at, cidr.error.offset),
                   "invalid CIDR " + quote(*text) + ": " + cidr.error.message());
       });
     }
@@ -753,11 +839,12 @@ void AwsReader::prefix_list(od::value& value) {
 }
 
 // The Entries of {"PrefixListId": …, "Entries": [{"Cidr", "Description"}]}.
-void AwsReader::entries_wrapper(od::value& value, std::vector<Cidr>& entries) {
-  each(value, "Entries", [&](od::value& e) {
-    od::object entry;
+template <typename Source>
+void AwsReader<Source>::entries_wrapper(Value& value, std::vector<Cidr>& entries) {
+  each(value, "Entries", [&](Value& e) {
+    Object entry;
     if (!r_.object(e, {"Entries", true}, entry)) return;
-    r_.for_each_field(entry, [&](std::string_view k, od::value& v) {
+    r_.for_each_field(entry, [&](std::string_view k, Value& v) {
       if (!is(k, "Cidr")) return;
       std::size_t cidr_at = 0;
       const auto text = string_at(v, k, cidr_at);
@@ -766,19 +853,20 @@ void AwsReader::entries_wrapper(od::value& value, std::vector<Cidr>& entries) {
       if (cidr)
         entries.push_back(*cidr);
       else
-        r_.warn(kBadValue, cidr_at + 1 + cidr.error.offset,
+        r_.warn(kBadValue, r_.string_char(cidr_at, cidr.error.offset),
                 "invalid CIDR " + quote(*text) + ": " + cidr.error.message());
     });
   });
 }
 
-void AwsReader::vpc(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::vpc(Value& value) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"Vpcs", true}, object)) return;
   Vpc vpc;
   vpc.location = r_.pos(at);
-  const auto add = [&](od::value& v, std::string_view k, Family family) {
+  const auto add = [&](Value& v, std::string_view k, Family family) {
     Cidr cidr;
     if (parse_cidr_value(v, k, family, cidr) &&
         std::find(vpc.cidrs.begin(), vpc.cidrs.end(), cidr) == vpc.cidrs.end()) {
@@ -786,17 +874,16 @@ void AwsReader::vpc(od::value& value) {
     }
   };
   // Blocks of an association set: {CidrBlock} / {Ipv6CidrBlock} elements.
-  const auto set = [&](od::value& v, std::string_view list, std::string_view member,
-                       Family family) {
-    each(v, list, [&](od::value& e) {
-      od::object entry;
+  const auto set = [&](Value& v, std::string_view list, std::string_view member, Family family) {
+    each(v, list, [&](Value& e) {
+      Object entry;
       if (!r_.object(e, {list, true}, entry)) return;
-      r_.for_each_field(entry, [&](std::string_view k, od::value& ev) {
+      r_.for_each_field(entry, [&](std::string_view k, Value& ev) {
         if (k == member) add(ev, k, family);
       });
     });
   };
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "VpcId"))
       vpc.id = r_.copy_string(v, {key});
     else if (is(key, "CidrBlock"))
@@ -812,22 +899,22 @@ void AwsReader::vpc(od::value& value) {
   out_.vpcs.push_back(std::move(vpc));
 }
 
-void AwsReader::peering(od::value& value) {
+template <typename Source>
+void AwsReader<Source>::peering(Value& value) {
   const std::size_t at = r_.offset(value);
-  od::object object;
+  Object object;
   if (!r_.object(value, {"VpcPeeringConnections", true}, object)) return;
   Peering peering;
   peering.location = r_.pos(at);
   // {VpcId} of RequesterVpcInfo / AccepterVpcInfo, {Code} of Status.
-  const auto member = [&](od::value& v, std::string_view key, std::string_view name,
-                          std::string& out) {
-    od::object inner;
+  const auto member = [&](Value& v, std::string_view key, std::string_view name, std::string& out) {
+    Object inner;
     if (!r_.object(v, {key}, inner)) return;
-    r_.for_each_field(inner, [&](std::string_view k, od::value& iv) {
+    r_.for_each_field(inner, [&](std::string_view k, Value& iv) {
       if (k == name) out = r_.copy_string(iv, {k});
     });
   };
-  r_.for_each_field(object, [&](std::string_view key, od::value& v) {
+  r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "VpcPeeringConnectionId"))
       peering.id = r_.copy_string(v, {key});
     else if (is(key, "RequesterVpcInfo"))
@@ -841,101 +928,357 @@ void AwsReader::peering(od::value& value) {
   out_.peerings.push_back(std::move(peering));
 }
 
-// ---- the document
-// ------------------------------------------------------------------------------------
+// ---- responses, lists and documents
+// --------------------------------------------------------------------------
 
-DocumentInfo AwsReader::read(od::document& document) {
+std::uint32_t key_bit(std::string_view key) {
+  if (is(key, "SecurityGroups") || is(key, "SecurityGroupRules") || is(key, "NetworkInterfaces") ||
+      is(key, "Reservations") || is(key, "PrefixLists") || is(key, "Vpcs") ||
+      is(key, "VpcPeeringConnections") || is(key, "Entries"))
+    return kPageKey;
+  if (is(key, "GroupId")) return kGroupId;
+  if (is(key, "IpPermissions") || is(key, "IpPermissionsEgress")) return kIpPermissions;
+  if (is(key, "SecurityGroupRuleId")) return kRuleId;
+  if (is(key, "NetworkInterfaceId")) return kInterfaceId;
+  if (is(key, "InstanceId")) return kInstanceId;
+  if (is(key, "ReservationId") || is(key, "Instances")) return kReservation;
+  if (is(key, "PrefixListId")) return kPrefixListId;
+  if (is(key, "PrefixListName") || is(key, "AddressFamily") || is(key, "MaxEntries"))
+    return kPrefixListMeta;
+  if (is(key, "VpcId")) return kVpcId;
+  if (is(key, "CidrBlock") || is(key, "CidrBlockAssociationSet")) return kVpcCidr;
+  if (is(key, "VpcPeeringConnectionId")) return kPeeringId;
+  return 0;
+}
+
+// The identifying keys of each shape of aws-semantics.md §4, most specific first: a rule also has
+// a GroupId, an interface a VpcId, an instance NetworkInterfaces with their ids.
+ElementKind kind_of(std::uint32_t keys) {
+  const auto has = [&](std::uint32_t bits) { return (keys & bits) == bits; };
+  if (has(kPageKey)) return ElementKind::page;
+  if (has(kRuleId)) return ElementKind::group_rule;
+  if (has(kReservation)) return ElementKind::reservation;
+  if (has(kInstanceId) && !has(kInterfaceId)) return ElementKind::instance;
+  if (has(kInterfaceId)) return ElementKind::interface;
+  if (has(kPeeringId)) return ElementKind::peering;
+  if (has(kGroupId | kIpPermissions)) return ElementKind::group;
+  if (has(kPrefixListId | kPrefixListMeta)) return ElementKind::prefix_list;
+  if (has(kVpcId | kVpcCidr)) return ElementKind::vpc;
+  return ElementKind::none;
+}
+
+// One top-level member of a response.
+template <typename Source>
+PageKey AwsReader<Source>::page_member(std::string_view key, Value& v) {
+  const auto each_of = [&](std::string_view k, auto&& f) {
+    page_.recognised = true;
+    each(v, k, f);
+  };
+  if (is(key, "SecurityGroups"))
+    each_of(key, [&](Value& e) { security_group(e); });
+  else if (is(key, "SecurityGroupRules"))
+    each_of(key, [&](Value& e) { group_rule(e); });
+  else if (is(key, "NetworkInterfaces"))
+    each_of(key, [&](Value& e) { element(ElementKind::interface, e); });
+  else if (is(key, "Reservations"))
+    each_of(key, [&](Value& e) { reservation(e); });
+  else if (is(key, "PrefixLists"))
+    each_of(key, [&](Value& e) { prefix_list(e); });
+  else if (is(key, "Vpcs"))
+    each_of(key, [&](Value& e) { vpc(e); });
+  else if (is(key, "VpcPeeringConnections"))
+    each_of(key, [&](Value& e) { peering(e); });
+  else if (is(key, "PrefixListId"))
+    page_.entries_id = r_.copy_string(v, {key});
+  else if (is(key, "Entries")) {
+    page_.entries_at = r_.offset(v);
+    entries_wrapper(v, page_.entries);
+  } else if (is(key, "NextToken")) {
+    // The CLI prints it when it stopped early (--max-items, --no-paginate): more pages exist.
+    if (!r_.is_null(v)) page_.next_token_at = r_.offset(v);
+  } else if (is(key, "Resources") || is(key, "AWSTemplateFormatVersion"))
+    return PageKey::cloudformation;
+  else if (is(key, "format_version"))
+    return PageKey::terraform;
+  else
+    return PageKey::other;
+  return PageKey::read;
+}
+
+// The list id of raw get-managed-prefix-list-entries output: the file's name, as `sgcheck gen`
+// names it (pl-0123abcd.json); anything else is an error at the Entries.
+template <typename Source>
+std::string AwsReader<Source>::entries_list_id(std::size_t entries_at) const {
+  const std::string_view name = r_.name();
+  std::string_view stem = name.substr(name.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.find('.'));
+  const bool is_id = stem.size() > 3 && stem.substr(0, 3) == "pl-" &&
+                     std::all_of(stem.begin() + 3, stem.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+                     });
+  if (!is_id) {
+    r_.fail(
+        entries_at,
+        "prefix list entries without \"PrefixListId\" in a file whose name is not a prefix list "
+        "id: name the file after its list (pl-0123abcd.json, as sgcheck gen does) or wrap the "
+        "output of get-managed-prefix-list-entries as {\"PrefixListId\": \"pl-…\", "
+        "\"Entries\": […]}");
+  }
+  return std::string(stem);
+}
+
+template <typename Source>
+void AwsReader<Source>::end_page(std::size_t at) {
+  if (!page_.entries_at) return;
+  PrefixList list;
+  list.id = page_.entries_id ? std::move(*page_.entries_id) : entries_list_id(*page_.entries_at);
+  list.entries_known = true;
+  list.entries = std::move(page_.entries);
+  list.location = r_.pos(at);
+  out_.prefix_lists.push_back(std::move(list));
+  page_.recognised = true;
+}
+
+template <typename Source>
+DocumentInfo AwsReader<Source>::page(Object& object, std::size_t at, ElementKind& element) {
+  DocumentInfo info;
+  info.offset = at;
+  page_ = Page{};
+  std::uint32_t keys = 0;
+  r_.for_each_field_while(object, [&](std::string_view key, Value& v) {
+    keys |= key_bit(key);
+    switch (page_member(key, v)) {
+      case PageKey::read:
+      case PageKey::other:
+        return true;
+      case PageKey::cloudformation:
+        info.kind = DocumentKind::cloudformation;
+        return false;
+      case PageKey::terraform:
+        info.kind = DocumentKind::terraform;
+        return false;
+    }
+    return true;
+  });
+  if (info.kind != DocumentKind::unrecognised) return info;
+  end_page(at);
+  if (page_.recognised) {
+    info.kind = DocumentKind::aws;
+    element = ElementKind::page;
+  } else {
+    element = kind_of(keys);
+  }
+  return info;
+}
+
+template <typename Source>
+void AwsReader<Source>::reservation(Value& value) {
+  Object object;
+  if (!r_.object(value, {"Reservations", true}, object)) return;
+  r_.for_each_field(object, [&](std::string_view k, Value& v) {
+    if (is(k, "Instances")) each(v, k, [&](Value& i) { instance(i); });
+  });
+}
+
+template <typename Source>
+ElementKind AwsReader<Source>::element_kind(Value& value) {
+  if (!r_.is_object(value)) return ElementKind::none;
+  Object object;
+  r_.object(value, {"", true}, object);
+  std::uint32_t keys = 0;
+  r_.for_each_field(object, [&](std::string_view key, Value&) { keys |= key_bit(key); });
+  return kind_of(keys);
+}
+
+template <typename Source>
+void AwsReader<Source>::element(ElementKind kind, Value& value) {
+  switch (kind) {
+    case ElementKind::none:
+      return;
+    case ElementKind::page: {
+      const std::size_t at = r_.offset(value);
+      Object object;
+      if (!r_.object(value, {"", true}, object)) return;
+      ElementKind ignored = ElementKind::none;
+      if (page(object, at, ignored).kind != DocumentKind::aws)
+        r_.fail(at, "expected an AWS CLI response in every element of a list of responses");
+      return;
+    }
+    case ElementKind::group:
+      return security_group(value);
+    case ElementKind::group_rule:
+      return group_rule(value);
+    case ElementKind::interface: {
+      std::int64_t device_index = -1;
+      network_interface(value, {"NetworkInterfaces", true}, out_.interfaces.emplace_back(),
+                        device_index);
+      return;
+    }
+    case ElementKind::instance:
+      return instance(value);
+    case ElementKind::reservation:
+      return reservation(value);
+    case ElementKind::prefix_list:
+      return prefix_list(value);
+    case ElementKind::vpc:
+      return vpc(value);
+    case ElementKind::peering:
+      return peering(value);
+  }
+}
+
+template <typename Source>
+void AwsReader<Source>::list(Array& array, ElementKind kind) {
+  page_ = Page{};
+  r_.for_each_element(array, [&](Value& e) { element(kind, e); });
+}
+
+template <typename Source>
+void AwsReader<Source>::finish() {
+  if (!page_.next_token_at) return;
+  r_.warn("", *page_.next_token_at,
+          "one page of several: NextToken says the command has more results than this file "
+          "holds (save every page: run it without --max-items or --no-paginate, or append each "
+          "page to the file)");
+}
+
+// A JSON document: a response, a bare list or one bare object. Lists and bare objects are read
+// twice (their kind from the first element's keys, then the elements), which document.rewind()
+// allows; responses, the fast path, once.
+DocumentInfo json_document(AwsReader<JsonReader>& aws, JsonReader& r, od::document& document) {
   DocumentInfo info;
   std::string_view token;
   JsonReader::check(document.raw_json_token().get(token));
-  info.offset = static_cast<std::size_t>(token.data() - r_.text().data());
+  info.offset = static_cast<std::size_t>(token.data() - r.text().data());
   od::json_type type;
   JsonReader::check(document.type().get(type));
-  if (type != od::json_type::object) {
-    info.kind = DocumentKind::not_object;
-    info.found = type == od::json_type::array ? "an array" : "a scalar";
+  if (type == od::json_type::object) {
+    od::object root;
+    JsonReader::check(document.get_object().get(root));
+    ElementKind element = ElementKind::none;
+    info = aws.page(root, info.offset, element);
+    if (info.kind != DocumentKind::unrecognised || element == ElementKind::none) return info;
+    document.rewind();
+    od::value value;
+    JsonReader::check(document.get_value().get(value));
+    aws.element(element, value);
+    info.kind = DocumentKind::aws;
     return info;
   }
-  od::object root;
-  JsonReader::check(document.get_object().get(root));
-  bool recognised = false;
-  std::optional<std::string> entries_id;
-  std::optional<std::size_t> entries_at;
-  std::vector<Cidr> entries;
-  const auto each_of = [&](od::value& v, std::string_view key, auto&& f) {
-    recognised = true;
-    each(v, key, f);
-  };
-  for (auto member : root) {
-    od::field field;
-    JsonReader::check(std::move(member).get(field));
-    std::string_view key;
-    JsonReader::check(field.unescaped_key().get(key));
-    od::value& v = field.value();
-    if (is(key, "SecurityGroups"))
-      each_of(v, key, [&](od::value& e) { security_group(e); });
-    else if (is(key, "SecurityGroupRules"))
-      each_of(v, key, [&](od::value& e) { group_rule(e); });
-    else if (is(key, "NetworkInterfaces")) {
-      each_of(v, key, [&](od::value& e) {
-        std::int64_t device_index = -1;
-        network_interface(e, {key, true}, out_.interfaces.emplace_back(), device_index);
-      });
-    } else if (is(key, "Reservations")) {
-      each_of(v, key, [&](od::value& reservation) {
-        od::object object;
-        if (!r_.object(reservation, {key, true}, object)) return;
-        r_.for_each_field(object, [&](std::string_view k, od::value& rv) {
-          if (is(k, "Instances")) each(rv, k, [&](od::value& i) { instance(i); });
-        });
-      });
-    } else if (is(key, "PrefixLists"))
-      each_of(v, key, [&](od::value& e) { prefix_list(e); });
-    else if (is(key, "Vpcs"))
-      each_of(v, key, [&](od::value& e) { vpc(e); });
-    else if (is(key, "VpcPeeringConnections"))
-      each_of(v, key, [&](od::value& e) { peering(e); });
-    else if (is(key, "PrefixListId"))
-      entries_id = r_.copy_string(v, {key});
-    else if (is(key, "Entries")) {
-      entries_at = r_.offset(v);
-      entries_wrapper(v, entries);
-    } else if (is(key, "Resources") || is(key, "AWSTemplateFormatVersion")) {
-      info.kind = DocumentKind::cloudformation;
-      return info;
-    } else if (is(key, "format_version")) {
-      info.kind = DocumentKind::terraform;
-      return info;
-    }
+  if (type != od::json_type::array) {
+    info.kind = DocumentKind::not_object;
+    info.found = "a scalar";
+    return info;
   }
-  if (entries_at) {
-    if (!entries_id) {
-      r_.fail(*entries_at,
-              "prefix list entries without a top-level \"PrefixListId\" (wrap the output of "
-              "get-managed-prefix-list-entries as {\"PrefixListId\": \"pl-…\", \"Entries\": […]})");
-    }
-    PrefixList list;
-    list.id = std::move(*entries_id);
-    list.entries_known = true;
-    list.entries = std::move(entries);
-    list.location = r_.pos(info.offset);
-    out_.prefix_lists.push_back(std::move(list));
-    recognised = true;
+  od::array array;
+  JsonReader::check(document.get_array().get(array));
+  ElementKind kind = ElementKind::page;  // an empty list: nothing to read, not an error
+  for (auto first : array) {
+    od::value value;
+    JsonReader::check(std::move(first).get(value));
+    kind = aws.element_kind(value);
+    break;
   }
-  // Trailing content after the top-level object: simdjson leaves it unread, so check explicitly.
-  const char* ignored = nullptr;
-  if (document.current_location().get(ignored) != simdjson::OUT_OF_BOUNDS) {
-    throw JsonFailure{simdjson::TRAILING_CONTENT};
+  if (kind == ElementKind::none) {
+    info.kind = DocumentKind::not_object;
+    info.found = "a list that is not of security groups, rules, interfaces or other AWS objects";
+    return info;
   }
-  info.kind = recognised ? DocumentKind::aws : DocumentKind::unrecognised;
+  document.rewind();
+  JsonReader::check(document.get_array().get(array));
+  aws.list(array, kind);
+  info.kind = DocumentKind::aws;
+  return info;
+}
+
+// The same for a YAML document (`--output yaml`, `--output yaml-stream`).
+DocumentInfo tree_document(AwsReader<TreeReader>& aws, TreeReader& r, const TreeNode& root) {
+  DocumentInfo info;
+  info.offset = r.offset(root);
+  if (root.kind == TreeNode::Kind::mapping) {
+    const TreeNode* object = &root;
+    ElementKind element = ElementKind::none;
+    info = aws.page(object, info.offset, element);
+    if (info.kind != DocumentKind::unrecognised || element == ElementKind::none) return info;
+    aws.element(element, root);
+    info.kind = DocumentKind::aws;
+    return info;
+  }
+  if (root.kind != TreeNode::Kind::sequence) {
+    info.kind = DocumentKind::not_object;
+    info.found = "a scalar";
+    return info;
+  }
+  const ElementKind kind = root.items.empty() ? ElementKind::page : aws.element_kind(root.items[0]);
+  if (kind == ElementKind::none) {
+    info.kind = DocumentKind::not_object;
+    info.found = "a list that is not of security groups, rules, interfaces or other AWS objects";
+    return info;
+  }
+  const TreeNode* array = &root;
+  aws.list(array, kind);
+  info.kind = DocumentKind::aws;
   return info;
 }
 
 }  // namespace
 
-DocumentInfo read_aws_document(JsonReader& reader, od::document& document, Inventory& out,
-                               RuleBudget& budget) {
-  return AwsReader(reader, out, budget).read(document);
+DocumentInfo read_aws_json(JsonReader& reader, od::parser& parser, od::document& first,
+                           Inventory& out, RuleBudget& budget) {
+  AwsReader<JsonReader> aws(reader, out, budget);
+  DocumentInfo info = json_document(aws, reader, first);
+  if (info.kind == DocumentKind::cloudformation || info.kind == DocumentKind::terraform)
+    return info;
+  // Content after the first document: simdjson leaves it unread, so look for it explicitly.
+  const char* next = nullptr;
+  if (first.current_location().get(next) == simdjson::OUT_OF_BOUNDS) {
+    aws.finish();
+    return info;
+  }
+  if (*next != '{' && *next != '[') throw JsonFailure{simdjson::TRAILING_CONTENT};
+  // Several documents (pages appended with >>, JSON Lines): each must be AWS CLI output. The
+  // nesting of all of them was checked with the first (its index covers the whole text).
+  const auto expect_aws = [&](const DocumentInfo& document) {
+    if (document.kind == DocumentKind::aws) return;
+    reader.fail(document.offset,
+                "expected AWS CLI output in every document of a file of several JSON documents");
+  };
+  expect_aws(info);
+  const std::string_view text = reader.text();
+  const std::size_t rest = static_cast<std::size_t>(next - text.data());
+  od::document_stream stream;
+  JsonReader::check(parser
+                        .iterate_many(next, text.size() - rest,
+                                      std::max<std::size_t>(text.size() - rest, 1 << 20))
+                        .get(stream));
+  for (auto document : stream) {
+    od::document_reference reference;
+    JsonReader::check(std::move(document).get(reference));
+    expect_aws(json_document(aws, reader, reference));
+  }
+  if (stream.truncated_bytes() != 0) throw JsonFailure{simdjson::TAPE_ERROR};
+  aws.finish();
+  return info;
+}
+
+struct AwsYamlReader::Impl {
+  Impl(JsonReader& base, Inventory& out, RuleBudget& budget)
+      : tree(base, base.text()), aws(tree, out, budget) {}
+  TreeReader tree;
+  AwsReader<TreeReader> aws;
+};
+
+AwsYamlReader::AwsYamlReader(JsonReader& base, Inventory& out, RuleBudget& budget)
+    : impl_(std::make_unique<Impl>(base, out, budget)) {}
+
+AwsYamlReader::~AwsYamlReader() = default;
+
+DocumentInfo AwsYamlReader::read(const TreeNode& root) {
+  return tree_document(impl_->aws, impl_->tree, root);
+}
+
+void AwsYamlReader::finish() {
+  impl_->aws.finish();
 }
 
 }  // namespace sgcheck::detail

@@ -1,12 +1,15 @@
 // The per-format readers of AWS CLI output (aws-semantics.md §4): describe-security-groups,
 // describe-security-group-rules, describe-network-interfaces, describe-instances, prefix lists,
-// VPCs and peerings, each read in one on-demand pass into a per-file Inventory. Entry point:
-// read_aws_document().
+// VPCs and peerings, as saved (responses, bare `--query` lists, several pages, JSON or YAML), each
+// read in one on-demand pass into a per-file Inventory. Entry points: read_aws_json(),
+// AwsYamlReader.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
+#include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
 #include "sgcheck/inventory.h"
 
@@ -16,7 +19,7 @@ namespace sgcheck::detail {
 enum class DocumentKind {
   aws,             // at least one recognised key: read into the inventory
   unrecognised,    // an object without a recognised key
-  not_object,      // the top level is an array, string, …
+  not_object,      // the top level is a scalar, or a list of something else
   cloudformation,  // Resources / AWSTemplateFormatVersion: not supported yet
   terraform,       // format_version: not supported yet
 };
@@ -33,9 +36,28 @@ struct RuleBudget {
   std::uint64_t limit = 0;
 };
 
-// Reads the document into `out` (positions carry reader.file()). Value problems become warnings in
-// out.diagnostics; wrong JSON types and limits throw InputError, simdjson failures JsonFailure.
-DocumentInfo read_aws_document(JsonReader& reader, od::document& document, Inventory& out,
-                               RuleBudget& budget);
+// Reads a JSON input into `out` (positions carry reader.file()): `first`, the document that
+// parser.iterate() made of the whole text, and, when more follow it (pages appended with >>, JSON
+// Lines), every other document, streamed with the same parser. Each document is a response
+// ({"SecurityGroups": […]}, …), a bare list of AWS objects (`--query`) or one such object. Value
+// problems become warnings in out.diagnostics; wrong JSON types and limits throw InputError,
+// simdjson failures JsonFailure. The kind returned is the first document's.
+DocumentInfo read_aws_json(JsonReader& reader, od::parser& parser, od::document& first,
+                           Inventory& out, RuleBudget& budget);
+
+// The same shapes in YAML (`--output yaml`, `--output yaml-stream`), read by the same code through
+// TreeReader: read() each document of a file, then finish(). Positions come from `base`, made over
+// the file's text.
+class AwsYamlReader {
+ public:
+  AwsYamlReader(JsonReader& base, Inventory& out, RuleBudget& budget);
+  ~AwsYamlReader();
+  DocumentInfo read(const TreeNode& root);  // kind aws, unrecognised or not_object
+  void finish();                            // the warning of a last page with a NextToken
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace sgcheck::detail

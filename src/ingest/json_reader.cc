@@ -27,7 +27,8 @@ std::size_t count_newlines(const char* begin, const char* end) {
 #if defined(__SSE2__)
   const __m128i newline = _mm_set1_epi8('\n');
   while (end - begin >= 16) {
-    const std::size_t blocks = std::min<std::size_t>(static_cast<std::size_t>(end - begin) / 16, 255);
+    const std::size_t blocks =
+        std::min<std::size_t>(static_cast<std::size_t>(end - begin) / 16, 255);
     __m128i counters = _mm_setzero_si128();
     for (std::size_t i = 0; i < blocks; ++i, begin += 16) {
       const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
@@ -239,7 +240,8 @@ enum class Want { value, value_or_close, key_or_close, key, colon, after_value, 
 
 class SyntaxScanner {
  public:
-  SyntaxScanner(std::string_view text, std::uint32_t max_depth) : s_(text), max_depth_(max_depth) {}
+  SyntaxScanner(std::string_view text, std::uint32_t max_depth, Documents documents)
+      : s_(text), max_depth_(max_depth), documents_(documents) {}
 
   std::optional<SyntaxProblem> run() {
     Want want = Want::value;
@@ -252,6 +254,11 @@ class SyntaxScanner {
       const char c = s_[i_];
       switch (want) {
         case Want::done:
+          // Another object or array after one: the next document of a concatenated file.
+          if (documents_ == Documents::several && container_ && (c == '{' || c == '[')) {
+            want = Want::value;
+            break;
+          }
           return problem(i_, "unexpected content after the top-level value");
         case Want::colon:
           if (c != ':') return problem(i_, "expected ':' after an object key" + found_at(s_, i_));
@@ -324,6 +331,7 @@ class SyntaxScanner {
   // A value starts at s_[i_]; sets `want` to what follows it.
   std::optional<SyntaxProblem> scan_value(Want& want) {
     const char c = s_[i_];
+    if (stack_.empty()) container_ = c == '{' || c == '[';
     if (c == '{' || c == '[') {
       if (stack_.size() >= max_depth_) return problem(i_, depth_message(max_depth_));
       stack_.push_back(c);
@@ -421,14 +429,17 @@ class SyntaxScanner {
 
   std::string_view s_;
   std::uint32_t max_depth_;
+  Documents documents_;
+  bool container_ = false;  // the last top-level value is an object or an array
   std::size_t i_ = 0;
   std::vector<char> stack_;  // '{' or '[', at most max_depth_ entries
 };
 
 }  // namespace
 
-std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth) {
-  return SyntaxScanner(text, max_depth).run();
+std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth,
+                                               Documents documents) {
+  return SyntaxScanner(text, max_depth, documents).run();
 }
 
 // ---- JsonReader
@@ -493,6 +504,10 @@ void JsonReader::type_error(od::value& value, const char* expected, What what) {
 
 bool JsonReader::is_null(od::value& value) {
   return type_of(value) == od::json_type::null;
+}
+
+bool JsonReader::is_object(od::value& value) {
+  return type_of(value) == od::json_type::object;
 }
 
 bool JsonReader::object(od::value& value, What what, od::object& out) {

@@ -58,10 +58,15 @@ struct SyntaxProblem {
   std::string message;  // "expected ',' or '}' after an object member", …
 };
 
+// How many top-level values a text may hold: one, or a sequence of objects and arrays (concatenated
+// documents and JSON Lines, as `aws … >> file` writes them).
+enum class Documents { one, several };
+
 // The first syntax error of `text` (strict RFC 8259 plus the nesting limit), or nullopt when it is
 // valid JSON. A bounded, iterative state machine (an explicit stack of at most max_depth entries):
 // only run when simdjson failed, to turn its late, positionless error into file:line:col.
-std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth);
+std::optional<SyntaxProblem> find_syntax_error(std::string_view text, std::uint32_t max_depth,
+                                               Documents documents = Documents::one);
 
 // The offset of the first '{' or '[' nested deeper than max_depth, or nullopt: a pass over the
 // bytes, for text simdjson has not indexed (configuration files, documents it refused).
@@ -89,12 +94,19 @@ struct What {
 // well-typed input are not fatal: warn() records them in the inventory's diagnostics.
 class JsonReader {
  public:
+  // The value types the AWS readers are written against (TreeReader has the same members over
+  // TreeNode, so that one reader serves JSON and YAML).
+  using Value = od::value;
+  using Object = od::object;
+  using Array = od::array;
+
   JsonReader(std::string_view text, std::uint32_t file, std::string_view name,
              Diagnostics& diagnostics)
       : text_(text), lines_(text), file_(file), name_(name), diagnostics_(diagnostics) {}
 
   std::string_view text() const { return text_; }
   std::uint32_t file() const { return file_; }
+  std::string_view name() const { return name_; }
 
   // Called with an offset well behind the reader whenever it has moved on by a few megabytes: the
   // loader gives back the pages of a mapped file read so far (a later look behind maps them in
@@ -107,6 +119,8 @@ class JsonReader {
   // Where a value starts in the buffer: its raw token ('{', '[', '"', digit).
   std::size_t offset(od::value& value);
   SourcePos pos(std::size_t offset);
+  // The offset of character `i` of the string value at `at` (past its opening quote).
+  std::size_t string_char(std::size_t at, std::size_t i) const { return at + 1 + i; }
 
   // Each returns false / nullopt for JSON null and throws InputError for any other wrong type.
   bool object(od::value& value, What what, od::object& out);
@@ -116,6 +130,7 @@ class JsonReader {
   std::optional<bool> boolean(od::value& value, What what);
 
   bool is_null(od::value& value);
+  bool is_object(od::value& value);
 
   // Shorthands: the string copied (empty when null).
   std::string copy_string(od::value& value, What what);
@@ -135,6 +150,15 @@ class JsonReader {
       od::field field;
       check(std::move(member).get(field));
       f(key_of(field), field.value());
+    }
+  }
+  // The same, until f(key, value) returns false.
+  template <typename F>
+  void for_each_field_while(od::object& object, F&& f) {
+    for (auto member : object) {
+      od::field field;
+      check(std::move(member).get(field));
+      if (!f(key_of(field), field.value())) return;
     }
   }
   template <typename F>

@@ -310,7 +310,8 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
     detail::JsonReader reader(text, index, file.name, part.diagnostics);
     if (file.mapped.mapped())
       reader.on_progress([&](std::size_t offset) { file.mapped.release_before(offset); });
-    const detail::DocumentInfo info = detail::read_aws_document(reader, document, part, budget_);
+    const detail::DocumentInfo info =
+        detail::read_aws_json(reader, parser_, document, part, budget_);
     switch (info.kind) {
       case DocumentKind::aws:
         return;
@@ -345,7 +346,8 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
     // simdjson reports structural errors late and without a position: find the first offending byte
     // ourselves. On-demand does not validate the values it skips, so a document simdjson accepted
     // may still hold errors there; we accept that rather than validate every byte twice.
-    if (const auto problem = detail::find_syntax_error(text.substr(start), limits_.max_depth)) {
+    if (const auto problem = detail::find_syntax_error(text.substr(start), limits_.max_depth,
+                                                       detail::Documents::several)) {
       fail_at(start + problem->offset, "invalid JSON: " + problem->message);
     } else {
       fail_at(std::string_view::npos,

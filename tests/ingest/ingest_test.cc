@@ -396,8 +396,10 @@ TEST(IngestErrors, WrongContainerTypes) {
        R"(expected an integer for "FromPort", found the number 1.5)"},
       {R"({"SecurityGroups": [{"IpPermissions": []}]})", "security group without GroupId"},
       {R"({"Entries": [{"Cidr": "10.0.0.0/8"}]})",
-       "prefix list entries without a top-level \"PrefixListId\" (wrap the output of "
-       "get-managed-prefix-list-entries as {\"PrefixListId\": \"pl-…\", \"Entries\": […]})"},
+       "prefix list entries without \"PrefixListId\" in a file whose name is not a prefix list "
+       "id: name the file after its list (pl-0123abcd.json, as sgcheck gen does) or wrap the "
+       "output of get-managed-prefix-list-entries as {\"PrefixListId\": \"pl-…\", "
+       "\"Entries\": […]}"},
   };
   for (const auto& c : cases) {
     const LoadResult r = load_one("t.json", c.doc);
