@@ -4,7 +4,13 @@
 // read_cloudformation(); the class CfnReader does the work.
 #include "ingest/cloudformation.h"
 
+#include <cctype>
+#include <deque>
+#include <functional>
 #include <map>
+#include <set>
+
+#include "ingest/cfn_intrinsics.h"
 
 namespace sgcheck::detail {
 
@@ -13,6 +19,9 @@ namespace {
 constexpr std::string_view kGroupType = "AWS::EC2::SecurityGroup";
 constexpr std::string_view kIngressType = "AWS::EC2::SecurityGroupIngress";
 constexpr std::string_view kEgressType = "AWS::EC2::SecurityGroupEgress";
+constexpr std::string_view kForEach = "Fn::ForEach::";
+
+using Value = CfnValue;
 
 std::string quote(std::string_view text) {
   std::string out = "\"";
@@ -21,24 +30,12 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-// A template value after Ref, Fn::GetAtt and Fn::Sub: known text, a group of this template, or a
-// value the deployment decides.
-struct Value {
-  bool known = true;
-  std::string text;        // known: the scalar
-  std::string group;       // known: a reference to this template group (its logical id)
-  std::string expression;  // !known: what decides it, e.g. "Ref DbSourceSG"
-  std::string reason;      // !known: why it is open, for the note
-  std::string parameter;   // known through this parameter's Default
+// The undecided conditions a resource or rule entry exists under, and where the innermost is
+// applied (an Fn::If or a resource's Condition key).
+struct Scope {
+  std::string condition;
+  SourcePos at;
 };
-
-Value unknown(std::string expression, std::string reason = {}) {
-  Value v;
-  v.known = false;
-  v.expression = std::move(expression);
-  v.reason = std::move(reason);
-  return v;
-}
 
 // The peer keys of inline and standalone rules (aws-semantics.md §4.6).
 bool is_peer_key(std::string_view key, Direction direction) {
@@ -51,153 +48,193 @@ bool is_peer_key(std::string_view key, Direction direction) {
 
 class CfnReader {
  public:
-  CfnReader(const TreeNode& root, IacSink& sink) : root_(root), sink_(sink) {}
+  CfnReader(const TreeNode& root, IacSink& sink) : root_(root), sink_(sink), template_(root, sink) {}
 
   void read();
 
  private:
-  const TreeNode& expect(const TreeNode& node, TreeNode::Kind kind, std::string_view what) const;
-  Value resolve(const TreeNode& node, std::string_view field);
-  Value intrinsic(const std::string& fn, const TreeNode& arg, const TreeNode& at);
-  std::string scalar_arg(const TreeNode& arg, std::string_view fn) const;
+  using Resources = std::vector<std::pair<std::string, const TreeNode*>>;
+  Value resolve(const TreeNode& node, std::string_view field) {
+    return template_.resolve(node, field);
+  }
   void explain(const Value& value, const TreeNode& at, std::string_view field);
+  void left_out(const CfnProblem& problem, const std::string& what);
 
-  void read_group(const std::string& id, const TreeNode& resource);
-  void read_standalone(const std::string& id, const TreeNode& resource, Direction direction);
+  Resources expand_resources(const TreeNode& resources);
+  void expand(const std::string& key, const TreeNode& value, Resources& out, int depth);
+  void declare(const std::string& id, const TreeNode& resource);
+  bool resource_scope(const std::string& id, const TreeNode& resource, Scope& scope);
+  void read_group(const std::string& id, const TreeNode& resource, const Scope& scope);
+  void read_rule_list(const std::string& key, const TreeNode& node, const Scope& scope,
+                      std::vector<Rule>& rules);
+  void read_entry(const Alternative& entry, const std::string& key, Direction direction,
+                  const Scope& resource, std::vector<Rule>& rules);
+  void for_each_variant(const TreeNode& fields, const Scope& scope,
+                        const std::function<void(const TreeNode&, const Scope&)>& read, int depth);
+  void read_standalone(const std::string& id, const TreeNode& resource, Direction direction,
+                       const Scope& scope);
+  void attach_standalone(const std::string& id, const TreeNode& resource, const TreeNode& fields,
+                         Direction direction, const Scope& scope);
+  std::size_t external_group(const std::string& group_id, const TreeNode& at);
   Rule read_rule(const TreeNode& fields, Direction direction, const TreeNode& rule_at);
   void set_peer(std::string_view key, const TreeNode& node, const TreeNode* owner, Rule& rule);
   std::vector<Tag> ignore_tags(const TreeNode& resource) const;
+  void read_tags(const TreeNode& node, std::vector<Tag>& tags);
   void add_default_egress();
 
   const TreeNode& root_;
   IacSink& sink_;
-  std::map<std::string, const TreeNode*, std::less<>> parameters_;
-  std::map<std::string, std::string, std::less<>> resource_types_;
+  CfnTemplate template_;
+  std::deque<TreeNode> expanded_;  // resources written by Fn::ForEach (stable addresses)
+  std::set<std::string, std::less<>> not_created_;  // resources whose Condition is false
   std::map<std::string, std::size_t, std::less<>> groups_;  // logical id or external id -> index
-  std::vector<std::size_t> template_groups_;                // indices of declared groups
+  std::vector<std::pair<std::size_t, Scope>> template_groups_;  // declared groups: index, scope
   // GroupName -> logical id of the last declared group with that name (a map: aliases can declare
   // thousands of groups, and every rule naming a group looks it up).
   std::map<std::string, std::string, std::less<>> group_by_name_;
 };
 
-const TreeNode& CfnReader::expect(const TreeNode& node, TreeNode::Kind kind,
-                                  std::string_view what) const {
-  if (node.kind != kind) {
-    TreeNode want;
-    want.kind = kind;
-    sink_.fail(node, "expected " + std::string(want.kind_name()) + " for " + std::string(what) +
-                         ", found " + node.kind_name());
-  }
-  return node;
+void set_condition(const Scope& scope, Rule& rule) {
+  if (scope.condition.empty()) return;
+  rule.unresolved.condition = scope.condition;
+  rule.unresolved.condition_location = scope.at;
 }
 
-std::string CfnReader::scalar_arg(const TreeNode& arg, std::string_view fn) const {
-  if (arg.kind != TreeNode::Kind::string)
-    sink_.fail(arg, "expected a name after " + std::string(fn) + ", found " + arg.kind_name());
-  return arg.text;
+// A problem with one resource or rule entry: an SG408 finding at its place, and the reader goes on.
+void CfnReader::left_out(const CfnProblem& problem, const std::string& what) {
+  TreeNode at;
+  at.line = problem.line;
+  at.column = problem.column;
+  sink_.warn(kIacUnreadable, at, problem.message + ": " + what + " is left out");
 }
 
-Value CfnReader::resolve(const TreeNode& node, std::string_view field) {
-  if (node.is_scalar()) {
-    Value v;
-    v.text = node.text;
-    return v;
+
+// Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}] (AWS::LanguageExtensions)
+// written out once per item of a collection known before deployment.
+CfnReader::Resources CfnReader::expand_resources(const TreeNode& resources) {
+  Resources out;
+  for (const auto& [key, value] : resources.members) {
+    try {
+      expand(key, value, out, 0);
+    } catch (const CfnProblem& problem) {
+      left_out(problem, key);
+    }
   }
-  if (node.kind == TreeNode::Kind::mapping && node.members.size() == 1) {
-    const auto& [key, arg] = node.members.front();
-    if (key == "Ref" || key.rfind("Fn::", 0) == 0) return intrinsic(key, arg, node);
-  }
-  sink_.fail(node, "expected a value for " + quote(field) + ", found " + node.kind_name());
+  return out;
 }
 
-Value CfnReader::intrinsic(const std::string& fn, const TreeNode& arg, const TreeNode& at) {
-  if (fn == "Ref") {
-    const std::string name = scalar_arg(arg, "Ref");
-    if (const auto p = parameters_.find(name); p != parameters_.end()) {
-      const TreeNode* def =
-          p->second->kind == TreeNode::Kind::mapping ? p->second->find("Default") : nullptr;
-      if (def != nullptr && def->is_scalar() && !def->is_null()) {
-        sink_.charge_copy(at, def->text.size());  // each Ref repeats the Default
-        Value v;
-        v.text = def->text;
-        v.parameter = name;
-        return v;
-      }
-      return unknown("Ref " + name, "parameter " + name + " has no Default");
-    }
-    if (name.rfind("AWS::", 0) == 0) return unknown("Ref " + name, "a pseudo parameter");
-    if (const auto r = resource_types_.find(name); r != resource_types_.end()) {
-      if (r->second == kGroupType) {
-        Value v;
-        v.group = name;
-        return v;
-      }
-      return unknown("Ref " + name, "the physical id of resource " + name);
-    }
-    // CloudFormation rejects such a template; the documented snippets leave their parameters out
-    // (aws-semantics.md §4.6), so this is a warning and the value stays open.
-    sink_.warn(kIacBadValue, at,
-               "Ref to " + quote(name) +
-                   ", which is neither a parameter nor a resource of this template: CloudFormation "
-                   "rejects it, and its value is unknown here");
-    return unknown("Ref " + name, "undeclared");
+namespace {
+
+// `text` with every ${identifier} (and, in keys, &{identifier}: the value without its
+// non-alphanumeric characters) replaced.
+std::string substitute_text(std::string text, const std::string& identifier,
+                            const std::string& value, bool key) {
+  std::string alphanumeric;
+  for (char c : value)
+    if (std::isalnum(static_cast<unsigned char>(c))) alphanumeric += c;
+  for (const auto& [pattern, with] : {std::pair{"${" + identifier + "}", value},
+                                      std::pair{"&{" + identifier + "}", alphanumeric}}) {
+    if (!key && pattern[0] == '&') continue;
+    for (std::size_t at = text.find(pattern); at != std::string::npos;
+         at = text.find(pattern, at + with.size()))
+      text.replace(at, pattern.size(), with);
   }
-  if (fn == "Fn::GetAtt") {
-    std::string resource, attribute;
-    if (arg.kind == TreeNode::Kind::sequence && arg.items.size() == 2 && arg.items[0].is_scalar() &&
-        arg.items[1].is_scalar()) {
-      resource = arg.items[0].text;
-      attribute = arg.items[1].text;
-    } else if (arg.kind == TreeNode::Kind::string && arg.text.find('.') != std::string::npos) {
-      // The undocumented "Resource.Attribute" form, split at the first dot (aws-semantics.md §4.6).
-      resource = arg.text.substr(0, arg.text.find('.'));
-      attribute = arg.text.substr(arg.text.find('.') + 1);
-    } else {
-      sink_.fail(arg, "expected [resource, attribute] or \"resource.attribute\" after Fn::GetAtt");
-    }
-    const auto r = resource_types_.find(resource);
-    if (r == resource_types_.end()) {
-      sink_.warn(kIacBadValue, arg,
-                 "Fn::GetAtt of " + quote(resource) +
-                     ", which is not a resource of this template: CloudFormation rejects it, and "
-                     "its value is unknown here");
-      return unknown("GetAtt " + resource + "." + attribute, "undeclared");
-    }
-    if (r->second == kGroupType && attribute == "GroupId") {
-      Value v;
-      v.group = resource;
-      return v;
-    }
-    return unknown("GetAtt " + resource + "." + attribute,
-                   "attribute " + attribute + " of resource " + resource);
+  return text;
+}
+
+// A copy of `node` for one item of Fn::ForEach; counts the nodes it copies.
+TreeNode substitute(const TreeNode& node, const std::string& identifier, const std::string& value,
+                    std::uint64_t& copied) {
+  ++copied;
+  TreeNode out;
+  out.kind = node.kind;
+  out.line = node.line;
+  out.column = node.column;
+  out.text = node.text;
+  if (node.kind == TreeNode::Kind::mapping && node.members.size() == 1 &&
+      node.members.front().first == "Ref" && node.members.front().second.text == identifier &&
+      node.members.front().second.kind == TreeNode::Kind::string) {
+    out.kind = TreeNode::Kind::string;
+    out.text = value;
+    return out;
   }
-  if (fn == "Fn::Sub") {
-    const TreeNode& text_node =
-        arg.kind == TreeNode::Kind::sequence && !arg.items.empty() ? arg.items.front() : arg;
-    if (text_node.kind != TreeNode::Kind::string)
-      sink_.fail(text_node,
-                 std::string("expected a string after Fn::Sub, found ") + text_node.kind_name());
-    std::string text = text_node.text;
-    for (std::size_t at_var = text.find("${"); at_var != std::string::npos;
-         at_var = text.find("${", at_var + 2)) {
-      if (at_var + 2 < text.size() && text[at_var + 2] == '!') continue;
-      return unknown("Sub " + text, "Fn::Sub with variables");
+  for (const TreeNode& item : node.items)
+    out.items.push_back(substitute(item, identifier, value, copied));
+  for (const auto& [key, member] : node.members) {
+    out.members.emplace_back(substitute_text(key, identifier, value, true), TreeNode{});
+    out.members.back().second = substitute(member, identifier, value, copied);
+    if (key == "Fn::Sub" && member.kind == TreeNode::Kind::string)
+      out.members.back().second.text = substitute_text(member.text, identifier, value, false);
+    if (key == "Fn::Sub" && member.kind == TreeNode::Kind::sequence && !member.items.empty())
+      out.members.back().second.items[0].text =
+          substitute_text(member.items[0].text, identifier, value, false);
+  }
+  return out;
+}
+
+}  // namespace
+
+void CfnReader::expand(const std::string& key, const TreeNode& value, Resources& out, int depth) {
+  if (key.rfind(kForEach, 0) != 0) {
+    out.emplace_back(key, &value);
+    return;
+  }
+  if (depth > 8) reject(value, key + " nested deeper than 8 levels");
+  if (value.kind != TreeNode::Kind::sequence || value.items.size() != 3 ||
+      value.items[0].kind != TreeNode::Kind::string ||
+      value.items[2].kind != TreeNode::Kind::mapping)
+    reject(value, "expected [identifier, collection, {key: value}] after " + key);
+  const std::string& identifier = value.items[0].text;
+  const CfnList collection = template_.resolve_list(value.items[1], key);
+  if (!collection.known) {
+    sink_.note(value, key + " is not expanded: its collection is not known before deployment (" +
+                          collection.expression + "), so the resources it declares are unknown");
+    return;
+  }
+  if (!collection.parameter.empty()) {
+    sink_.note(value.items[1], key + " iterates over the Default of parameter " +
+                                   collection.parameter + "; a deployment may give another value");
+  }
+  for (const std::string& item : collection.items) {
+    for (const auto& [output_key, output] : value.items[2].members) {
+      std::uint64_t copied = 0;
+      expanded_.push_back(substitute(output, identifier, item, copied));
+      sink_.charge_copy(output, copied * sizeof(TreeNode));
+      expand(substitute_text(output_key, identifier, item, true), expanded_.back(), out, depth + 1);
     }
-    for (std::size_t lit = text.find("${!"); lit != std::string::npos; lit = text.find("${!", lit))
-      text.erase(lit + 2, 1);
-    Value v;
-    v.text = std::move(text);
-    return v;
   }
-  // Fn::If, Fn::ImportValue, Fn::Join, Fn::Select, …: decided by the deployment.
-  std::string expression = fn.rfind("Fn::", 0) == 0 ? fn.substr(4) : fn;
-  if (arg.kind == TreeNode::Kind::string) {
-    expression += " " + arg.text;
-  } else if (arg.kind == TreeNode::Kind::sequence && !arg.items.empty() &&
-             arg.items.front().kind == TreeNode::Kind::string) {
-    expression += " " + arg.items.front().text;
+}
+
+void CfnReader::declare(const std::string& id, const TreeNode& resource) {
+  if (resource.kind != TreeNode::Kind::mapping)
+    reject(resource, "expected a mapping for resource " + id + ", found " + resource.kind_name());
+  const TreeNode* type = resource.find("Type");
+  if (type == nullptr) reject(resource, "resource " + id + " has no Type");
+  if (type->kind != TreeNode::Kind::string)
+    reject(*type, "expected a string for the Type of " + id + ", found " + type->kind_name());
+  template_.declare_resource(id, type->text);
+}
+
+// The resource's Condition: false when the resource is not created; else the scope its rules are
+// read in (undecided: they are conditional).
+bool CfnReader::resource_scope(const std::string& id, const TreeNode& resource, Scope& scope) {
+  const TreeNode* condition = resource.find("Condition");
+  if (condition == nullptr || condition->is_null()) return true;
+  if (condition->kind != TreeNode::Kind::string)
+    reject(*condition, "expected a condition name for the Condition of " + id + ", found " +
+                           condition->kind_name());
+  switch (template_.truth(condition->text, *condition)) {
+    case Truth::no:
+      not_created_.insert(id);
+      return false;
+    case Truth::yes:
+      return true;
+    case Truth::undecided:
+      scope.condition = condition->text;
+      scope.at = sink_.pos(*condition);
+      return true;
   }
-  return unknown(expression, "Fn::" + (fn.rfind("Fn::", 0) == 0 ? fn.substr(4) : fn));
+  return true;
 }
 
 // Notes that make a value's provenance visible: a parameter's Default, or an open value.
@@ -284,9 +321,10 @@ Rule CfnReader::read_rule(const TreeNode& fields, Direction direction, const Tre
   std::vector<std::pair<std::string_view, const TreeNode*>> peers;
   const TreeNode* owner = nullptr;
   for (const auto& [key, node] : fields.members) {
-    if (node.is_null()) continue;
+    if (node.is_null() || is_no_value(node)) continue;
     if (key == "IpProtocol" || key == "FromPort" || key == "ToPort") {
       const Value value = resolve(node, key);
+      if (value.absent) continue;
       explain(value, node, key);
       if (!value.known) {
         // Decided by the deployment: the rule stays, and what depends on the value is unknown.
@@ -341,11 +379,29 @@ Rule CfnReader::read_rule(const TreeNode& fields, Direction direction, const Tre
   return rule;
 }
 
-void CfnReader::read_group(const std::string& id, const TreeNode& resource) {
+
+void CfnReader::read_tags(const TreeNode& node, std::vector<Tag>& tags) {
+  std::vector<Alternative> lists;
+  template_.alternatives(node, "", nullptr, lists);
+  // Tags only name things: an undecided choice of tag lists is read as its first alternative.
+  if (lists.empty() || lists.front().node->kind != TreeNode::Kind::sequence) return;
+  for (const TreeNode& item : lists.front().node->items) {
+    if (item.kind != TreeNode::Kind::mapping) continue;
+    Tag tag;
+    if (const TreeNode* k = item.find("Key")) tag.key = resolve(*k, "Key").text;
+    if (const TreeNode* v = item.find("Value")) {
+      const Value value = resolve(*v, "Value");
+      tag.value = value.known ? value.text : value.expression;
+    }
+    tags.push_back(std::move(tag));
+  }
+}
+
+void CfnReader::read_group(const std::string& id, const TreeNode& resource, const Scope& scope) {
   const TreeNode* props = resource.find("Properties");
-  if (props == nullptr)
-    sink_.fail(resource, "resource " + id + " (AWS::EC2::SecurityGroup) has no Properties");
-  expect(*props, TreeNode::Kind::mapping, "Properties of " + id);
+  if (props == nullptr) reject(resource, "resource " + id + " (AWS::EC2::SecurityGroup) has no Properties");
+  if (props->kind != TreeNode::Kind::mapping)
+    reject(*props, "expected a mapping for Properties of " + id + ", found " + props->kind_name());
   Group group;
   group.id = id;
   group.template_name = id;
@@ -357,88 +413,207 @@ void CfnReader::read_group(const std::string& id, const TreeNode& resource) {
     if (key == "GroupDescription" || key == "GroupName" || key == "VpcId") {
       const Value value = resolve(node, key);
       if (key == "VpcId") explain(value, node, key);
-      if (!value.known || !value.group.empty()) continue;
+      if (!value.known || !value.group.empty() || value.absent) continue;
       (key == "GroupDescription" ? group.description
        : key == "GroupName"      ? group.name
                                  : group.vpc_id) = value.text;
     } else if (key == "Tags") {
-      for (const TreeNode& item : expect(node, TreeNode::Kind::sequence, "Tags").items) {
-        expect(item, TreeNode::Kind::mapping, "an element of Tags");
-        Tag tag;
-        if (const TreeNode* k = item.find("Key")) tag.key = resolve(*k, "Key").text;
-        if (const TreeNode* v = item.find("Value")) {
-          const Value value = resolve(*v, "Value");
-          tag.value = value.known ? value.text : value.expression;
-        }
-        group.tags.push_back(std::move(tag));
-      }
+      read_tags(node, group.tags);
     } else if (key == "SecurityGroupIngress" || key == "SecurityGroupEgress") {
-      const Direction direction =
-          key == "SecurityGroupIngress" ? Direction::ingress : Direction::egress;
-      for (const TreeNode& item : expect(node, TreeNode::Kind::sequence, key).items) {
-        expect(item, TreeNode::Kind::mapping, "an element of " + key);
-        group.rules.push_back(read_rule(item, direction, item));
-      }
+      read_rule_list(key, node, scope, group.rules);
     }
   }
   groups_[id] = sink_.out().groups.size();
-  template_groups_.push_back(sink_.out().groups.size());
+  template_groups_.emplace_back(sink_.out().groups.size(), scope);
   group_by_name_[group.name] = id;
   sink_.out().groups.push_back(std::move(group));
 }
 
+// An inline rule list: a list of rule entries, Fn::If between lists or over entries, or (which
+// CloudFormation accepts) one entry given as a mapping.
+void CfnReader::read_rule_list(const std::string& key, const TreeNode& node, const Scope& scope,
+                               std::vector<Rule>& rules) {
+  const Direction direction =
+      key == "SecurityGroupIngress" ? Direction::ingress : Direction::egress;
+  std::vector<Alternative> lists;
+  try {
+    template_.alternatives(node, scope.condition, nullptr, lists);
+    for (const Alternative& list : lists) {
+      if (list.node->kind == TreeNode::Kind::sequence) {
+        for (const TreeNode& item : list.node->items) {
+          std::vector<Alternative> entries;
+          try {
+            template_.alternatives(item, list.condition, list.condition_at, entries);
+          } catch (const CfnProblem& problem) {
+            left_out(problem, "this entry of " + key);
+            continue;
+          }
+          for (const Alternative& entry : entries) read_entry(entry, key, direction, scope, rules);
+        }
+      } else if (list.node->kind == TreeNode::Kind::mapping && if_parts(*list.node) == std::nullopt &&
+                 (list.node->members.empty() || list.node->members.front().first.rfind("Fn::", 0) != 0)) {
+        sink_.warn("", *list.node,
+                   key + " is one mapping, not a list: CloudFormation reads it as one rule, and so "
+                         "does sgcheck");
+        read_entry(list, key, direction, scope, rules);
+      } else {
+        reject(*list.node, "expected a list for " + key + ", found " +
+                               (list.node->kind == TreeNode::Kind::mapping
+                                    ? "an intrinsic function sgcheck does not fold"
+                                    : list.node->kind_name()));
+      }
+    }
+  } catch (const CfnProblem& problem) {
+    left_out(problem, key);
+  }
+}
+
+// One rule entry under its conditions: the scope of the entry is where its innermost undecided
+// Fn::If is written, else the resource's Condition.
+void CfnReader::read_entry(const Alternative& entry, const std::string& key, Direction direction,
+                           const Scope& resource, std::vector<Rule>& rules) {
+  try {
+    if (entry.node->kind != TreeNode::Kind::mapping)
+      reject(*entry.node, "expected a mapping for an element of " + key + ", found " +
+                              entry.node->kind_name());
+    Scope scope{entry.condition, resource.at};
+    if (entry.condition_at != nullptr) scope.at = sink_.pos(*entry.condition_at);
+    for_each_variant(*entry.node, scope, [&](const TreeNode& fields, const Scope& variant) {
+      Rule rule = read_rule(fields, direction, *entry.node);
+      set_condition(variant, rule);
+      rules.push_back(std::move(rule));
+    }, 0);
+  } catch (const CfnProblem& problem) {
+    left_out(problem, "this entry of " + key);
+  }
+}
+
+// A rule entry with a property `Fn::If [C, value, AWS::NoValue]` under an undecided C is two rules:
+// one with the property under C, one without it under not C. Other Fn::If values are left to
+// resolve() (decided: the branch; undecided: an open value).
+void CfnReader::for_each_variant(const TreeNode& fields, const Scope& scope,
+                                 const std::function<void(const TreeNode&, const Scope&)>& read,
+                                 int depth) {
+  for (std::size_t i = 0; i < fields.members.size() && depth < 8; ++i) {
+    const TreeNode& value = fields.members[i].second;
+    const std::optional<IfParts> parts = if_parts(value);
+    if (!parts || !(is_no_value(*parts->then_node) || is_no_value(*parts->else_node))) continue;
+    if (template_.truth(parts->condition, value) != Truth::undecided) continue;
+    const SourcePos at = sink_.pos(value);
+    for (const bool holds : {true, false}) {
+      const TreeNode& branch = holds ? *parts->then_node : *parts->else_node;
+      TreeNode variant = fields;
+      if (is_no_value(branch)) {
+        variant.members.erase(variant.members.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        variant.members[i].second = branch;
+      }
+      const Scope inner{both_conditions(scope.condition, (holds ? "" : "not ") + parts->condition),
+                        at};
+      for_each_variant(variant, inner, read, depth + 1);
+    }
+    return;
+  }
+  read(fields, scope);
+}
+
 void CfnReader::read_standalone(const std::string& id, const TreeNode& resource,
-                                Direction direction) {
+                                Direction direction, const Scope& scope) {
   const std::string type(direction == Direction::ingress ? kIngressType : kEgressType);
   const TreeNode* props = resource.find("Properties");
-  if (props == nullptr)
-    sink_.fail(resource, "resource " + id + " (" + type + ") has no Properties");
-  expect(*props, TreeNode::Kind::mapping, "Properties of " + id);
-  const TreeNode* target = props->find("GroupId");
+  if (props == nullptr) reject(resource, "resource " + id + " (" + type + ") has no Properties");
+  if (props->kind != TreeNode::Kind::mapping)
+    reject(*props, "expected a mapping for Properties of " + id + ", found " + props->kind_name());
+  for_each_variant(*props, scope, [&](const TreeNode& fields, const Scope& variant) {
+    attach_standalone(id, resource, fields, direction, variant);
+  }, 0);
+}
+
+// A rules-only view of a group this template does not declare: an existing group named by its
+// physical id, or one the deployment names (a parameter, an import, a nested stack's output).
+std::size_t CfnReader::external_group(const std::string& group_id, const TreeNode& at) {
+  if (const auto known = groups_.find(group_id); known != groups_.end()) return known->second;
+  Group external;
+  external.id = group_id;
+  external.from_rules_only = true;
+  external.origin = GroupOrigin::cloudformation;
+  external.location = sink_.pos(at);
+  groups_[group_id] = sink_.out().groups.size();
+  sink_.out().groups.push_back(std::move(external));
+  return groups_[group_id];
+}
+
+void CfnReader::attach_standalone(const std::string& id, const TreeNode& resource,
+                                  const TreeNode& fields, Direction direction, const Scope& scope) {
+  const std::string type(direction == Direction::ingress ? kIngressType : kEgressType);
+  const TreeNode* target = fields.find("GroupId");
   const bool by_name = target == nullptr || target->is_null();
-  if (by_name) target = direction == Direction::ingress ? props->find("GroupName") : nullptr;
+  if (by_name) target = direction == Direction::ingress ? fields.find("GroupName") : nullptr;
   if (target == nullptr || target->is_null()) {
-    sink_.fail(resource, "resource " + id + " (" + type + ") has no GroupId" +
-                             (direction == Direction::ingress ? " or GroupName" : ""));
+    reject(resource, "resource " + id + " (" + type + ") has no GroupId" +
+                         (direction == Direction::ingress ? " or GroupName" : ""));
   }
-  Rule rule = read_rule(*props, direction, resource);
-  rule.tags = ignore_tags(resource);
   const Value value = resolve(*target, by_name ? "GroupName" : "GroupId");
+  Rule rule = read_rule(fields, direction, resource);
+  rule.tags = ignore_tags(resource);
+  set_condition(scope, rule);
   std::string group_id = value.group;
+  if (!group_id.empty() && not_created_.count(group_id)) {
+    sink_.note(*target, "resource " + id + " adds a rule to group " + group_id +
+                            ", which this template does not create (its Condition is false)");
+    return;
+  }
   if (value.known && group_id.empty() && by_name) {
     if (const auto named = group_by_name_.find(value.text); named != group_by_name_.end())
       group_id = named->second;
   }
-  if (!value.known || (group_id.empty() && by_name)) {
-    sink_.note(*target, "resource " + id + " adds a rule to a group outside this template (" +
-                            (value.known ? "GroupName " + value.text : value.expression) +
-                            "): the rule is not evaluated");
-    return;
-  }
   if (group_id.empty()) {
-    // An existing group named by its physical id: the rule joins a rules-only view of it.
-    explain(value, *target, "GroupId");
-    group_id = value.text;
-    if (!groups_.count(group_id)) {
-      Group external;
-      external.id = group_id;
-      external.from_rules_only = true;
-      external.origin = GroupOrigin::cloudformation;
-      external.location = sink_.pos(resource);
-      groups_[group_id] = sink_.out().groups.size();
-      sink_.out().groups.push_back(std::move(external));
+    // A group outside this template: the rule is still judged on what it admits, on a rules-only
+    // view of that group named by its id, or by what names it (docs/iac.md).
+    group_id = !value.known ? unresolved_id(value.expression)
+               : by_name    ? unresolved_id("GroupName " + value.text)
+                            : value.text;
+    if (!value.known || by_name) {
+      sink_.note(*target, "resource " + id + " adds a rule to a group outside this template (" +
+                              (value.known ? "GroupName " + value.text : value.expression) +
+                              "): the rule is judged on what it admits, on the external group " +
+                              group_id);
+    } else {
+      explain(value, *target, "GroupId");
     }
   }
-  sink_.out().groups[groups_.at(group_id)].rules.push_back(std::move(rule));
+  const std::size_t index =
+      groups_.count(group_id) ? groups_.at(group_id) : external_group(group_id, resource);
+  sink_.out().groups[index].rules.push_back(std::move(rule));
 }
 
+namespace {
+
+// "not IsProd" for one condition, "not (A and B)" for several.
+std::string negated(const std::string& condition) {
+  if (condition.rfind("not ", 0) == 0 && condition.find(" and ") == std::string::npos)
+    return condition.substr(4);
+  return condition.find(' ') == std::string::npos ? "not " + condition
+                                                  : "not (" + condition + ")";
+}
+
+}  // namespace
+
 // CloudFormation keeps EC2's allow-all IPv4 egress rule on a group the template gives no egress
-// rule, inline or standalone (aws-semantics.md §2.5); SG407 reports it.
+// rule, inline or standalone (aws-semantics.md §2.5); SG407 reports it. When every egress rule is
+// conditional, the default holds when none of their conditions does: a conditional default.
 void CfnReader::add_default_egress() {
-  for (std::size_t index : template_groups_) {
+  for (const auto& [index, scope] : template_groups_) {
     Group& group = sink_.out().groups[index];
     bool has_egress = false;
-    for (const Rule& r : group.rules) has_egress = has_egress || r.direction == Direction::egress;
+    std::set<std::string> conditions;
+    for (const Rule& r : group.rules) {
+      if (r.direction != Direction::egress) continue;
+      if (rule_conditional(r))
+        conditions.insert(r.unresolved.condition);
+      else
+        has_egress = true;
+    }
     if (has_egress) continue;
     Rule rule;
     rule.direction = Direction::egress;
@@ -447,35 +622,50 @@ void CfnReader::add_default_egress() {
     rule.peer.cidr = *parse_cidr4("0.0.0.0/0");
     rule.location = group.location;
     rule.rule_location = group.location;
+    std::string condition;  // the group's own Condition, and no conditional egress rule
+    for (const std::string& c : conditions) condition = both_conditions(condition, negated(c));
+    set_condition({both_conditions(scope.condition, condition),
+                   scope.condition.empty() ? group.location : scope.at},
+                  rule);
     group.rules.push_back(std::move(rule));
     group.template_without_egress = true;
   }
 }
 
 void CfnReader::read() {
-  expect(root_, TreeNode::Kind::mapping, "the template");
-  if (const TreeNode* params = root_.find("Parameters"); params && !params->is_null()) {
-    for (const auto& [name, node] : expect(*params, TreeNode::Kind::mapping, "Parameters").members)
-      parameters_[name] = &node;
-  }
   const TreeNode* resources = root_.find("Resources");
-  if (resources == nullptr) sink_.fail(root_, "CloudFormation template without Resources");
-  expect(*resources, TreeNode::Kind::mapping, "Resources");
-  for (const auto& [id, resource] : resources->members) {
-    expect(resource, TreeNode::Kind::mapping, "resource " + id);
-    const TreeNode* type = resource.find("Type");
-    if (type == nullptr) sink_.fail(resource, "resource " + id + " has no Type");
-    if (type->kind != TreeNode::Kind::string)
-      sink_.fail(*type, "expected a string for the Type of " + id + ", found " + type->kind_name());
-    resource_types_[id] = type->text;
+  if (resources == nullptr) reject(root_, "CloudFormation template without Resources");
+  if (resources->kind != TreeNode::Kind::mapping)
+    reject(*resources, std::string("expected a mapping for Resources, found ") +
+                           resources->kind_name());
+  const Resources entries = expand_resources(*resources);
+  std::vector<bool> usable(entries.size(), false);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    try {
+      declare(entries[i].first, *entries[i].second);
+      usable[i] = true;
+    } catch (const CfnProblem& problem) {
+      left_out(problem, "resource " + entries[i].first);
+    }
   }
-  for (const auto& [id, resource] : resources->members) {
-    if (resource_types_[id] == kGroupType) read_group(id, resource);
-  }
-  for (const auto& [id, resource] : resources->members) {
-    const std::string& type = resource_types_[id];
-    if (type == kIngressType) read_standalone(id, resource, Direction::ingress);
-    if (type == kEgressType) read_standalone(id, resource, Direction::egress);
+  // Groups first: standalone rules look them up by logical id and GroupName.
+  for (const bool groups : {true, false}) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!usable[i]) continue;
+      const auto& [id, resource] = entries[i];
+      const std::string& type = *template_.resource_type(id);
+      if ((type == kGroupType) != groups) continue;
+      if (type != kGroupType && type != kIngressType && type != kEgressType) continue;
+      try {
+        Scope scope;
+        if (!resource_scope(id, *resource, scope)) continue;
+        if (type == kGroupType) read_group(id, *resource, scope);
+        if (type == kIngressType) read_standalone(id, *resource, Direction::ingress, scope);
+        if (type == kEgressType) read_standalone(id, *resource, Direction::egress, scope);
+      } catch (const CfnProblem& problem) {
+        left_out(problem, "resource " + id);
+      }
+    }
   }
   add_default_egress();
 }
@@ -488,7 +678,11 @@ bool is_cloudformation(const TreeNode& root) {
 }
 
 void read_cloudformation(const TreeNode& root, IacSink& sink) {
-  CfnReader(root, sink).read();
+  try {
+    CfnReader(root, sink).read();
+  } catch (const CfnProblem& problem) {
+    throw TreeError{problem.line, problem.column, problem.message};
+  }
 }
 
 }  // namespace sgcheck::detail

@@ -18,6 +18,7 @@ namespace sgcheck::detail {
 inline constexpr const char* kIacBadPort = "SG402";   // protocol, port and ICMP problems
 inline constexpr const char* kIacBadValue = "SG403";  // CIDR and prefix-list id problems
 inline constexpr const char* kIacBadPeer = "SG404";   // no peer, or several peers, in one rule
+inline constexpr const char* kIacUnreadable = "SG408";  // a resource or rule entry left out
 
 // The id given to a value a template leaves open until deployment ("unresolved(Ref DbSourceSG)").
 // No inventory defines it, so the engine answers unknown for what depends on it (docs/iac.md).

@@ -98,6 +98,11 @@ const std::vector<CheckInfo>& builtin_checks() {
        "Without an egress rule CloudFormation keeps allow-all IPv4 egress and Terraform removes "
        "all egress. State the egress you want.",
        {"F1000"}},
+      {"SG408", "Resource or rule that cannot be read", S::high,
+       "A template resource or rule entry has a shape sgcheck cannot read (no Type or Properties, "
+       "a wrong kind of value, an Fn::If or Fn::Select of the wrong form). It is left out and "
+       "the rest of the file is still evaluated; CloudFormation would reject the template.",
+       {}},
   };
   return checks;
 }
