@@ -1,7 +1,7 @@
-// The semantic linter (product.md §4 `lint`, §7 catalogue): one Finding type for every check, built-in
-// (SG2xx hygiene, SG3xx references, SG4xx validity) or written in the policy language (SG1xx and user
-// rules). Entry points: check_catalogue() lists the checks; run_lint() runs them on an inventory and
-// applies suppression (tags, --disable, config, baseline).
+// The semantic linter (product.md §4 `lint`, §7 catalogue): one Finding type for every check,
+// built-in (SG2xx hygiene, SG3xx references, SG4xx validity) or written in the policy language
+// (SG1xx and user rules). Entry points: check_catalogue() lists the checks; run_lint() runs them on
+// an inventory and applies suppression (tags, --disable, config, baseline).
 #pragma once
 
 #include <cstdint>
@@ -25,16 +25,20 @@ const char* finding_severity_name(FindingSeverity severity);
 // The inverse, case-sensitive; nullopt for anything else.
 std::optional<FindingSeverity> parse_finding_severity(std::string_view text);
 
-// One concrete packet that shows the problem: what a rule allows that it should not (or the reverse).
-// JSON: {"protocol": "tcp", "port": 22, "source": "0.0.0.0/0"}; ICMP gives "type"/"code" instead of
-// "port"; egress names "destination" instead of "source".
+// How --disable, the config's `disable` and `severity` and the sgcheck:ignore tag name checks: an
+// exact id ("SG201"), or a prefix ending in '*' ("SG2*" for every SG2xx id).
+bool check_pattern_matches(std::string_view pattern, std::string_view id);
+
+// One concrete packet that shows the problem: what a rule allows that it should not (or the
+// reverse). JSON: {"protocol": "tcp", "port": 22, "source": "0.0.0.0/0"}; ICMP gives "type"/"code"
+// instead of "port"; egress names "destination" instead of "source".
 struct Witness {
-  std::string protocol;      // "tcp", "udp", "icmp", "icmpv6", "all", or the number ("47")
-  std::optional<int> port;   // tcp, udp
-  std::optional<int> type;   // icmp, icmpv6 (-1 = all)
-  std::optional<int> code;   // icmp, icmpv6 (-1 = all)
+  std::string protocol;     // "tcp", "udp", "icmp", "icmpv6", "all", or the number ("47")
+  std::optional<int> port;  // tcp, udp
+  std::optional<int> type;  // icmp, icmpv6 (-1 = all)
+  std::optional<int> code;  // icmp, icmpv6 (-1 = all)
   Direction direction = Direction::ingress;
-  std::string peer;          // the address, CIDR or "sg-…" on the other side
+  std::string peer;  // the address, CIDR or "sg-…" on the other side
 };
 
 // Metadata of a check, for `rules list`, SARIF rule descriptors and findings.
@@ -115,8 +119,8 @@ struct Finding {
   // The most precise place there is: the rule's peer entry, else the rule, else the group (or the
   // interface, or the policy file for a policy that cannot be evaluated).
   Location location;
-  std::string group;  // sg-… (empty for interface-level findings)
-  std::string rule;   // sgr-… when the input has rule ids
+  std::string group;      // sg-… (empty for interface-level findings)
+  std::string rule;       // sgr-… when the input has rule ids
   std::string interface;  // eni-… for findings on an interface's union of groups
   Boxed<Witness> witness;
   Shared<std::vector<std::string>> refs;
@@ -129,11 +133,11 @@ struct Finding {
 
 // What a config file, --disable, --fail-on and --baseline set.
 struct LintOptions {
-  std::vector<std::string> disabled;                      // check ids not run / not reported
-  std::map<std::string, FindingSeverity> severities;      // per-id severity overrides
-  FindingSeverity fail_on = FindingSeverity::low;         // exit 1 when a finding is this or worse
-  std::vector<std::string> policy_files;                  // --rules FILE: extra policies
-  std::vector<std::string> baseline;                      // fingerprints to suppress
+  std::vector<std::string> disabled;                  // check ids not run / not reported
+  std::map<std::string, FindingSeverity> severities;  // per-id severity overrides
+  FindingSeverity fail_on = FindingSeverity::low;     // exit 1 when a finding is this or worse
+  std::vector<std::string> policy_files;              // --rules FILE: extra policies
+  std::vector<std::string> baseline;                  // fingerprints to suppress
   // Quotas (aws-semantics.md §3.1), adjustable because accounts raise them.
   int max_rules_per_group_direction_family = 60;
   int max_groups_per_interface = 5;

@@ -35,7 +35,8 @@ int run_dump(const DumpOptions& options) {
 
 void add_dump_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DumpOptions>();
-  CLI::App* sub = app.add_subcommand("dump", "print the normalised inventory (one line per atomic rule)");
+  CLI::App* sub =
+      app.add_subcommand("dump", "print the normalised inventory (one line per atomic rule)");
   add_inputs_option(*sub, options->inputs);
   sub->add_option("--format", options->format, "output format")
       ->check(CLI::IsMember({"text", "json"}))

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/lint_config.h"
 #include "lint/check.h"
+#include "policy/policy.h"
 #include "report/lint_report.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/lint.h"
@@ -48,19 +49,45 @@ void print_errors(const Diagnostics& errors) {
   for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
 }
 
+// Every check id of the run: the catalogue and the rules of the --rules files (a file that does not
+// parse is reported by run_lint()).
+std::vector<std::string> known_check_ids(const std::vector<std::string>& policy_files) {
+  std::vector<std::string> ids;
+  for (const CheckInfo& info : check_catalogue()) ids.push_back(info.id);
+  std::vector<CheckInfo> user;
+  detail::check_policy_files(policy_files, user);
+  for (const CheckInfo& info : user) ids.push_back(info.id);
+  return ids;
+}
+
+// A --disable that names no check silences nothing the user meant to silence: an error.
+bool check_disable_patterns(const std::vector<std::string>& patterns,
+                            const std::vector<std::string>& known_ids) {
+  for (const std::string& pattern : patterns) {
+    if (names_some_check(pattern, known_ids)) continue;
+    std::cerr << "sgcheck: error: --disable " << pattern
+              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
+                 "list` and the README list them)\n";
+    return false;
+  }
+  return true;
+}
+
 // Config, then the command line on top of it. False after printing an error.
 bool build_options(const LintCommandOptions& command, LintOptions& options) {
   const std::string config_path =
       command.config.empty() ? find_lint_config(std::filesystem::current_path()) : command.config;
+  const std::vector<std::string> known_ids = known_check_ids(command.rules);
   Diagnostics errors;
   if (!config_path.empty()) {
-    const std::optional<LintConfig> config = read_lint_config(config_path, errors);
+    const std::optional<LintConfig> config = read_lint_config(config_path, errors, known_ids);
     if (!config) {
       print_errors(errors);
       return false;
     }
     apply_lint_config(*config, options);
   }
+  if (!check_disable_patterns(command.disable, known_ids)) return false;
   options.disabled.insert(options.disabled.end(), command.disable.begin(), command.disable.end());
   if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
   options.policy_files = command.rules;

@@ -1,5 +1,5 @@
-// What every subcommand shares: loading inputs with errors printed once, the INPUT... positional, and
-// the decision whether to colour output. Entry points: load_and_report(), load_or_report(),
+// What every subcommand shares: loading inputs with errors printed once, the INPUT... positional,
+// and the decision whether to colour output. Entry points: load_and_report(), load_or_report(),
 // add_inputs_option().
 #include <unistd.h>
 

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <functional>
 #include <system_error>
 
@@ -136,19 +137,34 @@ void read_quotas(JsonReader& reader, od::value& value, LintConfig& config) {
   }
 }
 
+// A `disable` or `severity` entry must name a check of the run (when they are known).
+void expect_known_check(std::size_t at, std::string_view pattern,
+                        const std::vector<std::string>& known_ids) {
+  if (known_ids.empty() || names_some_check(pattern, known_ids)) return;
+  throw InputError{at, "\"" + std::string(pattern) +
+                           "\" matches no check (ids such as SG102, or a prefix such as SG2*; "
+                           "`sgcheck rules list` and the README list them)"};
+}
+
 void read_config_member(JsonReader& reader, std::string_view key, std::size_t key_at,
-                        od::value& value, LintConfig& config) {
+                        od::value& value, LintConfig& config,
+                        const std::vector<std::string>& known_ids) {
   if (key == "disable") {
     od::array ids;
     if (!reader.array(value, What{key}, ids)) return;
     reader.for_each_element(ids, [&](od::value& id) {
+      const std::size_t at = reader.offset(id);
       config.disable.push_back(id_value(reader, id, What{key, true}));
+      expect_known_check(at, config.disable.back(), known_ids);
     });
   } else if (key == "severity") {
     od::object overrides;
     if (!reader.object(value, What{key}, overrides)) return;
     reader.for_each_field(overrides, [&](std::string_view id, od::value& sev) {
-      config.severity[std::string(id)] = severity_value(reader, sev, What{id});
+      const std::size_t at = reader.offset(sev);
+      const std::string name(id);
+      config.severity[name] = severity_value(reader, sev, What{id});
+      expect_known_check(at, name, known_ids);
     });
   } else if (key == "fail_on") {
     config.fail_on = severity_value(reader, value, What{key});
@@ -173,16 +189,22 @@ std::string find_lint_config(const std::filesystem::path& start) {
   }
 }
 
-std::optional<LintConfig> read_lint_config(const std::string& path, Diagnostics& errors) {
+std::optional<LintConfig> read_lint_config(const std::string& path, Diagnostics& errors,
+                                           const std::vector<std::string>& known_ids) {
   LintConfig config;
   const bool ok = read_object_file(
       path, "config",
       [&](JsonReader& reader, std::string_view key, std::size_t key_at, od::value& value) {
-        read_config_member(reader, key, key_at, value, config);
+        read_config_member(reader, key, key_at, value, config, known_ids);
       },
       errors);
   if (!ok) return std::nullopt;
   return config;
+}
+
+bool names_some_check(std::string_view pattern, const std::vector<std::string>& ids) {
+  return std::any_of(ids.begin(), ids.end(),
+                     [&](const std::string& id) { return check_pattern_matches(pattern, id); });
 }
 
 void apply_lint_config(const LintConfig& config, LintOptions& options) {

@@ -33,8 +33,14 @@ struct LintConfig {
 std::string find_lint_config(const std::filesystem::path& start);
 
 // Reads a config file; nullopt (and a diagnostic in `errors`) when it cannot be read, is not
-// valid JSON, or holds an unknown key or a value of the wrong kind.
-std::optional<LintConfig> read_lint_config(const std::string& path, Diagnostics& errors);
+// valid JSON, or holds an unknown key or a value of the wrong kind. With `known_ids` (every check
+// of the run), a `disable` or `severity` entry that matches none of them is such an error too: a
+// typo there would otherwise silently report what the user meant to silence, or the reverse.
+std::optional<LintConfig> read_lint_config(const std::string& path, Diagnostics& errors,
+                                           const std::vector<std::string>& known_ids = {});
+
+// True when `pattern` (an id or "SG2*") names one of `ids`.
+bool names_some_check(std::string_view pattern, const std::vector<std::string>& ids);
 
 // Copies what the config sets into the options (disable adds to what is there).
 void apply_lint_config(const LintConfig& config, LintOptions& options);

@@ -32,18 +32,10 @@ using detail::CheckContext;
 
 constexpr std::string_view kIgnoreTag = "sgcheck:ignore";
 
-// "SG2*" matches every SG2xx id; anything else must match exactly.
-bool id_matches(std::string_view pattern, std::string_view id) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    pattern.remove_suffix(1);
-    return id.substr(0, pattern.size()) == pattern;
-  }
-  return pattern == id;
-}
-
 bool is_disabled(const LintOptions& options, std::string_view id) {
-  return std::any_of(options.disabled.begin(), options.disabled.end(),
-                     [&](const std::string& pattern) { return id_matches(pattern, id); });
+  return std::any_of(
+      options.disabled.begin(), options.disabled.end(),
+      [&](const std::string& pattern) { return check_pattern_matches(pattern, id); });
 }
 
 bool all_disabled(const LintOptions& options, const std::vector<std::string>& ids) {
@@ -297,7 +289,8 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
     const std::string_view key = tag.key;
     if (key.substr(0, kIgnoreTag.size()) != kIgnoreTag) continue;
     if (key.size() > kIgnoreTag.size()) {
-      if (key[kIgnoreTag.size()] == ':' && id_matches(key.substr(kIgnoreTag.size() + 1), id))
+      if (key[kIgnoreTag.size()] == ':' &&
+          check_pattern_matches(key.substr(kIgnoreTag.size() + 1), id))
         return true;
       continue;
     }
@@ -309,7 +302,7 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
       const std::size_t end = value.find_first_of(", \t");
       const std::string_view token = value.substr(0, end);
       if (!looks_like_id(token)) break;
-      if (token == "*" || id_matches(token, id)) return true;
+      if (token == "*" || check_pattern_matches(token, id)) return true;
       value.remove_prefix(token.size());
     }
   }
@@ -610,6 +603,14 @@ LintResult run_lint(const Inventory& inventory, const Engine& engine, const Lint
 
 LintResult run_lint(const Inventory& inventory, const LintOptions& options) {
   return run_checks(CheckContext{inventory, detail::EngineRef(inventory), options});
+}
+
+bool check_pattern_matches(std::string_view pattern, std::string_view id) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    pattern.remove_suffix(1);
+    return id.substr(0, pattern.size()) == pattern;
+  }
+  return pattern == id;
 }
 
 }  // namespace sgcheck

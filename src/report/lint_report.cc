@@ -405,7 +405,8 @@ std::string lint_summary_line(const LintResult& result) {
   if (s.suppressed != 0) out += ", " + std::to_string(s.suppressed) + " suppressed,";
   out += " in " + plural(s.groups, "group") + " and " + plural(s.rules, "rule") + " from " +
          plural(s.files, "file");
-  if (s.skipped != 0) out += " (" + std::to_string(s.skipped) + " skipped: not security-group input)";
+  if (s.skipped != 0)
+    out += " (" + std::to_string(s.skipped) + " skipped: not security-group input)";
   if (s.input_errors != 0) out += "; " + plural(s.input_errors, "input error");
   out += "\n";
   return out;
