@@ -6,7 +6,7 @@ peak memory (max RSS of the measured process) against the input size, and the ra
 simdjson scan (bench/simdjson_scan.cc, the speed of light for ingest).
 
     bench/run.py [--build build-perf] [--runs 5] [--presets S,L] [--seed 1] [--flows N]
-                 [--matrix-timeout 60] [--keep DIR] [--skip WORD,...]
+                 [--matrix-timeout 60] [--keep DIR] [--skip WORD,...] [--templates 1000]
 
 The build directory must be configured with -Dbench=true (for simdjson_scan); without it the
 baseline rows and ratios are left out. Measurements, per preset:
@@ -19,6 +19,9 @@ baseline rows and ratios are left out. Measurements, per preset:
   … --jobs 2           the same on two threads
   matrix               sgcheck matrix INV --service tcp/443 (whole process), with a timeout
   small file           whole-process time of `lint` (or `query`) on examples/three-tier
+  templates            `sgcheck lint DIR` over 1,000 small CloudFormation templates in one run
+                       (copies of the corpus's deployable templates of at most 20 KB, so logical
+                       ids repeat across files): wall and CPU seconds of the whole process
 
 Throughputs come from `query --batch --stats` (stderr: the decide phase alone, after the inventory
 is loaded and compiled), in decisions per CPU-second, with the wall-clock rate in the notes; times
@@ -29,6 +32,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,6 +44,7 @@ from typing import Callable, List, Optional, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMALL = os.path.join(ROOT, "examples", "three-tier")
+CORPUS = os.path.join(ROOT, "tests", "corpus")
 
 
 @dataclass
@@ -61,6 +66,7 @@ class Measurement:
     when: Callable[[Tools], bool] = lambda tools: True
     timeout: Optional[float] = None
     refusal: Optional[int] = None  # an exit status that means "refused" (a limit), noted, not fatal
+    cpu: bool = False  # also note the median CPU seconds (user + system) of the process
 
 
 # The per-core figure: decisions per CPU-second of the decide phase (on a shared machine the wall
@@ -114,6 +120,7 @@ class Result:
     peak_rss_mb: float = 0.0
     input_mb: float = 0.0
     note: str = ""
+    cpu: List[float] = field(default_factory=list)  # CPU seconds per run, when measured
 
 
 class TimedOut(Exception):
@@ -150,6 +157,32 @@ def peak_rss_mb(argv: List[str], ok_status: Sequence[int], timeout: Optional[flo
     m = re.search(r"maxrss (\d+)", out.stderr.decode(errors="replace"))
     # %M is in KiB; MB here is 10^6 bytes, as the input's size is, so RSS/input is a ratio of bytes.
     return int(m.group(1)) * 1024 / 1e6 if m else 0.0
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def write_templates(out: str, count: int) -> None:
+    """count small CloudFormation templates in out: the corpus templates that deploy (not in
+    expected-invalid.txt) of at most 20 KB, copied in turn under numbered names, so that the
+    logical ids of one template recur in many files, as in a real repository."""
+    with open(os.path.join(CORPUS, "expected-invalid.txt"), encoding="utf-8") as f:
+        invalid = {line.split()[0] for line in f if line.strip() and not line.startswith("#")}
+    sources = []
+    for base, _, files in os.walk(os.path.join(CORPUS, "cloudformation")):
+        for name in files:
+            path = os.path.join(base, name)
+            if (name.endswith((".json", ".yaml", ".yml", ".template"))
+                    and os.path.relpath(path, CORPUS) not in invalid
+                    and os.path.getsize(path) <= 20_000):
+                sources.append(path)
+    sources.sort()
+    os.makedirs(out, exist_ok=True)
+    for i in range(count):
+        source = sources[i % len(sources)]
+        shutil.copyfile(source, os.path.join(out, "%04d-%s" % (i, os.path.basename(source))))
 
 
 def directory_mb(path: str) -> float:
@@ -193,7 +226,9 @@ def measure(tools: Tools, preset: str, inventory: str, flows: str, m: Measuremen
     argv = m.argv(tools, inventory, flows)
     try:
         for _ in range(runs):
+            cpu_before = children_cpu_seconds()
             seconds, stderr, status = timed_run(argv, m.ok_status, m.timeout)
+            result.cpu.append(children_cpu_seconds() - cpu_before)
             if m.refusal is not None and status == m.refusal:
                 result.note = "refused after %.1f s: %s" % (seconds, stderr.strip()[:90])
                 return result
@@ -207,6 +242,8 @@ def measure(tools: Tools, preset: str, inventory: str, flows: str, m: Measuremen
         # Peak memory varies with thread timing: the worst of as many extra runs.
         result.peak_rss_mb = max(peak_rss_mb(argv, m.ok_status, m.timeout) for _ in range(runs))
         result.note = f"{runs} runs"
+        if m.cpu:
+            result.note += f", CPU median {statistics.median(result.cpu):.3f} s"
         if result.wall:
             result.note += f", wall median {statistics.median(result.wall):,.0f}/s"
     except TimedOut:
@@ -270,12 +307,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--presets", default="S,L")
+    parser.add_argument("--presets", default="S,L", help="'' for none")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--flows", type=int, default=200_000,
                         help="flows per --batch file (default 200,000)")
     parser.add_argument("--matrix-timeout", type=float, default=60.0)
     parser.add_argument("--keep", help="generate into this directory and keep it")
+    parser.add_argument("--templates", type=int, default=1000,
+                        help="small templates linted in one run (0: not measured)")
     parser.add_argument("--skip", default="",
                         help="comma-separated words: measurements whose name has one are skipped")
     args = parser.parse_args()
@@ -294,7 +333,17 @@ def main() -> int:
             if m.when(tools):
                 results.append(measure(tools, "examples", SMALL, "", m, args.runs,
                                        directory_mb(SMALL)))
-        for preset in args.presets.split(","):
+        templates = Measurement(f"lint {args.templates:,} templates (one run)",
+                                lambda t, inv, fl: [t.sgcheck, "lint", inv], ok_status=(0, 1, 2),
+                                refusal=2, cpu=True, when=lambda t: t.has_lint)
+        if args.templates > 0 and not any(w in templates.name for w in skip) \
+                and templates.when(tools):
+            inventory = os.path.join(work, "templates")
+            shutil.rmtree(inventory, ignore_errors=True)
+            write_templates(inventory, args.templates)
+            results.append(measure(tools, "templates", inventory, "", templates, args.runs,
+                                   directory_mb(inventory)))
+        for preset in [p for p in args.presets.split(",") if p]:
             inventory = os.path.join(work, preset)
             shutil.rmtree(inventory, ignore_errors=True)
             gen = generate(tools.sgcheck, preset, args.seed, inventory)
