@@ -685,4 +685,57 @@ void read_cloudformation(const TreeNode& root, IacSink& sink) {
   }
 }
 
+namespace {
+
+// Groups [first, end) of one document whose logical ids an earlier document of the file declared
+// become "documentN.LogicalId", with the references of that document's rules.
+void qualify_document_ids(Inventory& out, std::size_t first, std::size_t number,
+                          std::set<std::string, std::less<>>& earlier) {
+  std::map<std::string, std::string, std::less<>> renamed;
+  for (std::size_t i = first; i < out.groups.size(); ++i) {
+    Group& group = out.groups[i];
+    if (group.template_name.empty() || group.id != group.template_name) continue;
+    if (!earlier.insert(group.id).second)
+      renamed[group.id] = "document" + std::to_string(number) + "." + group.id;
+  }
+  if (renamed.empty()) return;
+  for (std::size_t i = first; i < out.groups.size(); ++i) {
+    Group& group = out.groups[i];
+    if (const auto it = renamed.find(group.id); it != renamed.end() && !group.template_name.empty())
+      group.id = group.template_name = it->second;
+    for (Rule& rule : group.rules) {
+      if (rule.peer.kind != PeerKind::group) continue;
+      if (const auto it = renamed.find(rule.peer.id); it != renamed.end()) rule.peer.id = it->second;
+    }
+  }
+}
+
+}  // namespace
+
+void read_cloudformation_documents(const std::vector<TreeNode>& documents, IacSink& sink) {
+  if (documents.size() == 1) return read_cloudformation(documents.front(), sink);
+  std::set<std::string, std::less<>> earlier;  // logical ids of groups of earlier documents
+  for (std::size_t d = 0; d < documents.size(); ++d) {
+    const TreeNode& document = documents[d];
+    const std::string number = std::to_string(d + 1);
+    if (!is_cloudformation(document)) {
+      if (!document.is_null())
+        sink.note(document, "YAML document " + number +
+                                " is not a CloudFormation template (no Resources): skipped");
+      continue;
+    }
+    const std::size_t first = sink.out().groups.size();
+    try {
+      CfnReader(document, sink).read();
+    } catch (const CfnProblem& problem) {
+      TreeNode at;
+      at.line = problem.line;
+      at.column = problem.column;
+      sink.warn(kIacUnreadable, at, problem.message + ": YAML document " + number + " is left out");
+      continue;
+    }
+    qualify_document_ids(sink.out(), first, d + 1, earlier);
+  }
+}
+
 }  // namespace sgcheck::detail

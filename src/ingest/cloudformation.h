@@ -18,4 +18,9 @@ bool is_cloudformation(const TreeNode& root);
 // types, a resource without Type or Properties, a Ref to nothing) throw TreeError.
 void read_cloudformation(const TreeNode& root, IacSink& sink);
 
+// The documents of one YAML stream: each template is read as its own stack (its own Parameters,
+// Conditions and Resources); other documents are skipped with a note. A logical id that an earlier
+// document of the file declared names the group "documentN.LogicalId" (N counted from 1).
+void read_cloudformation_documents(const std::vector<TreeNode>& documents, IacSink& sink);
+
 }  // namespace sgcheck::detail

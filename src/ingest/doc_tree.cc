@@ -272,14 +272,14 @@ class DocumentCounter : public YAML::EventHandler {
   int depth_ = 0;
 };
 
-// Checks that `text` holds exactly one YAML document (the first pass, see DocumentCounter); throws
-// TreeError otherwise, and YAML::ParserException for invalid YAML.
-void expect_one_document(std::string_view text) {
+// Counts the YAML documents of `text` (the first pass, see DocumentCounter), with the position of
+// the second one's top-level node; throws TreeError where the parser is stuck, and
+// YAML::ParserException for invalid YAML.
+std::size_t count_documents(std::string_view text, YAML::Mark& second) {
   std::istringstream stream{std::string(text)};
   YAML::Parser parser(stream);
   DocumentCounter counter;
   std::size_t documents = 0;
-  YAML::Mark second;  // the top-level node of the second document, for the message
   int previous_start = -1;
   while (parser.HandleNextDocument(counter)) {
     const YAML::Mark& start = counter.start();
@@ -294,9 +294,24 @@ void expect_one_document(std::string_view text) {
     previous_start = start.pos;
     if (++documents == 2) second = counter.root();
   }
+  return documents;
+}
+
+// Checks that `text` holds exactly one YAML document; throws TreeError otherwise.
+void expect_one_document(std::string_view text) {
+  YAML::Mark second;  // the top-level node of the second document, for the message
+  const std::size_t documents = count_documents(text, second);
   if (documents != 1) {
     throw TreeError{documents == 0 ? 1u : static_cast<std::uint32_t>(second.line + 1), 1,
                     "expected one YAML document, found " + std::to_string(documents)};
+  }
+}
+
+void check_utf8(std::string_view text) {
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    LineIndex lines(text);
+    const auto [line, column] = lines.locate(bad);
+    throw TreeError{line, column, "invalid UTF-8"};
   }
 }
 
@@ -316,11 +331,7 @@ TreeNode json_tree(JsonReader& reader, od::document& document) {
 }
 
 TreeNode yaml_tree(std::string_view text, const TreeLimits& limits) {
-  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
-    LineIndex lines(text);
-    const auto [line, column] = lines.locate(bad);
-    throw TreeError{line, column, "invalid UTF-8"};
-  }
+  check_utf8(text);
   YAML::Node document;
   try {
     // Counted first: LoadAll() itself may never return (see DocumentCounter).
@@ -340,6 +351,32 @@ TreeNode yaml_tree(std::string_view text, const TreeLimits& limits) {
                     static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
   }
   return root;
+}
+
+std::vector<TreeNode> yaml_documents(std::string_view text, const TreeLimits& limits) {
+  check_utf8(text);
+  std::vector<YAML::Node> documents;
+  try {
+    YAML::Mark second;
+    // Counted first: LoadAll() itself may never return (see DocumentCounter).
+    if (count_documents(text, second) == 0)
+      throw TreeError{1, 1, "expected a YAML document, found none"};
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
+                    static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
+  } catch (const YAML::Exception& e) {
+    throw TreeError{0, 0, std::string("invalid YAML: ") + e.what()};
+  }
+  std::vector<TreeNode> out(documents.size());
+  YamlConverter converter(limits);  // one bound on the copy for the whole stream
+  try {
+    for (std::size_t i = 0; i < documents.size(); ++i) converter.convert(documents[i], out[i], 1);
+  } catch (const YAML::Exception& e) {
+    throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
+                    static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
+  }
+  return out;
 }
 
 }  // namespace sgcheck::detail

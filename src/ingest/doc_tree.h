@@ -58,6 +58,11 @@ TreeNode json_tree(JsonReader& reader, od::document& document);
 // nodes than the limit.
 TreeNode yaml_tree(std::string_view text, const TreeLimits& limits);
 
+// Every document of a YAML stream ("---" between them) as a tree, positions counted from the start
+// of the stream; the limits hold for the stream as a whole. Throws TreeError as yaml_tree() does,
+// and for a stream without a document.
+std::vector<TreeNode> yaml_documents(std::string_view text, const TreeLimits& limits);
+
 // The text of 1-based line `line` of `text`, without its newline (empty when out of range).
 std::string text_line(std::string_view text, std::uint32_t line);
 

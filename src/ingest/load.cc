@@ -388,7 +388,17 @@ void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::
     // Aliases may repeat a subtree many times: a bound proportional to the file keeps the copy
     // within a small multiple of its size.
     tree_limits.max_nodes = std::max<std::uint64_t>(100'000, 16 * std::uint64_t{text.size()});
-    const TreeNode root = detail::yaml_tree(text, tree_limits);
+    const std::vector<TreeNode> documents = detail::yaml_documents(text, tree_limits);
+    if (std::any_of(documents.begin(), documents.end(), detail::is_cloudformation)) {
+      detail::IacSink sink(text, index, file.name, part, budget_);
+      detail::read_cloudformation_documents(documents, sink);
+      return;
+    }
+    if (documents.size() != 1) {
+      unusable("not security-group input", part);
+      return;
+    }
+    const TreeNode& root = documents.front();
     if (!detail::is_cloudformation(root)) {
       unusable("not security-group input", part);
       return;
