@@ -55,8 +55,16 @@ void IacSink::fail(const TreeNode& at, std::string message) const {
   throw TreeError{at.line, at.column, std::move(message)};
 }
 
+std::uint64_t IacSink::copy_limit() const {
+  return std::max<std::uint64_t>(std::uint64_t{2} << 20, 64 * text_.size());
+}
+
+bool IacSink::over_limits() const {
+  return budget_.used > budget_.limit || copied_ > copy_limit();
+}
+
 void IacSink::charge_copy(const TreeNode& at, std::uint64_t bytes) {
-  const std::uint64_t limit = std::max<std::uint64_t>(std::uint64_t{2} << 20, 64 * text_.size());
+  const std::uint64_t limit = copy_limit();
   copied_ += bytes;
   if (copied_ > limit) {
     fail(at, "more than " + std::to_string(limit) +

@@ -43,9 +43,13 @@ class IacSink {
   // with its positions, so a small file could otherwise fill gigabytes with the same long line or
   // Default (found by cfn_yaml_ingest_fuzzer); fails at `at` beyond max(2 MiB, 64 x the file).
   void charge_copy(const TreeNode& at, std::uint64_t bytes);
+  // True once the rule budget or the copy limit is passed: the error that says so is about the
+  // whole file, never one resource, so a reader that recovers per resource rethrows it.
+  bool over_limits() const;
 
  private:
   void add(Severity severity, const char* check, const TreeNode& at, std::string message);
+  std::uint64_t copy_limit() const;  // max(2 MiB, 64 x the file)
 
   std::string_view text_;
   std::uint32_t file_;

@@ -70,6 +70,11 @@ class TfReader {
   void read();
 
  private:
+  // Runs one resource's reading; a problem with it becomes an SG408 warning that leaves it out,
+  // and the other resources are still read (limits stay fatal: IacSink::over_limits()).
+  template <typename Read>
+  void one_resource(const Resource& r, const char* left_out, Read&& read);
+  void read_group_rules(const Resource& r);
   const TreeNode* member(const TreeNode& node, std::string_view key, Kind kind,
                          std::string_view what) const;
   std::string string_of(const TreeNode& node, std::string_view key) const;
@@ -547,6 +552,72 @@ void TfReader::vpc_rule_resource(const Resource& r, Direction direction) {
   sink_.out().groups[index].rules.push_back(std::move(rule));
 }
 
+// The inline rules of a group resource, or the rule of a rule resource.
+void TfReader::read_group_rules(const Resource& r) {
+  if (is_group_type(r.type)) {
+    const auto found = by_address_.find(r.address);
+    if (found == by_address_.end()) return;  // left out by read_group()
+    const std::size_t index = found->second;
+    // Until its blocks are read, the group's egress is unknown (no false SG407 when a problem
+    // leaves its rules out).
+    open_blocks_.insert(index);
+    bool open = false;
+    std::vector<Rule> rules;
+    const std::string self_id = sink_.out().groups[index].id;
+    for (const auto& [key, direction] :
+         {std::pair{"ingress", Direction::ingress}, std::pair{"egress", Direction::egress}}) {
+      const TreeNode* blocks = member(*r.values, key, Kind::sequence, r.address);
+      const TreeNode* exprs = r.expressions ? r.expressions->find(key) : nullptr;
+      if (blocks == nullptr) {
+        // Omitted from the values but written in the configuration: known only after apply.
+        if (exprs != nullptr) {
+          sink_.note(*r.node, r.address + ": its " + key +
+                                  " blocks are not known before apply, so their rules are not "
+                                  "evaluated");
+          open = true;
+        }
+        continue;
+      }
+      for (std::size_t i = 0; i < blocks->items.size(); ++i) {
+        const TreeNode& block = blocks->items[i];
+        if (block.kind != Kind::mapping)
+          sink_.fail(block, "expected a mapping in " + quote(key) + " of " + r.address);
+        const TreeNode* block_expr =
+            exprs && exprs->kind == Kind::sequence && i < exprs->items.size() ? &exprs->items[i]
+                                                                              : nullptr;
+        const TreeNode* unknown_list = r.after_unknown ? r.after_unknown->find(key) : nullptr;
+        const TreeNode* block_unknown =
+            unknown_list && unknown_list->kind == Kind::sequence && i < unknown_list->items.size()
+                ? &unknown_list->items[i]
+                : nullptr;
+        block_rules(r, block, block_expr, block_unknown, direction, self_id, rules);
+      }
+    }
+    Group& group = sink_.out().groups[index];
+    for (Rule& rule : rules) group.rules.push_back(std::move(rule));
+    if (!open) open_blocks_.erase(index);
+  } else if (r.type == "aws_security_group_rule") {
+    rule_resource(r);
+  } else if (r.type == "aws_vpc_security_group_ingress_rule") {
+    vpc_rule_resource(r, Direction::ingress);
+  } else if (r.type == "aws_vpc_security_group_egress_rule") {
+    vpc_rule_resource(r, Direction::egress);
+  }
+}
+
+template <typename Read>
+void TfReader::one_resource(const Resource& r, const char* left_out, Read&& read) {
+  try {
+    read();
+  } catch (const TreeError& e) {
+    if (sink_.over_limits()) throw;
+    TreeNode at;
+    at.line = e.line;
+    at.column = e.column;
+    sink_.warn(kIacUnreadable, at, e.message + ": " + r.address + left_out);
+  }
+}
+
 void TfReader::read() {
   if (root_.kind != Kind::mapping) sink_.fail(root_, "expected a JSON object for the plan");
   check_version();
@@ -571,50 +642,10 @@ void TfReader::read() {
   }
   // Groups first, so that rules anywhere in the plan can name them.
   for (const Resource& r : resources_)
-    if (is_group_type(r.type)) read_group(r);
+    if (is_group_type(r.type)) one_resource(r, " is left out", [&] { read_group(r); });
   for (const Resource& r : resources_) {
-    if (is_group_type(r.type)) {
-      std::size_t index = by_address_.at(r.address);
-      std::vector<Rule> rules;
-      const std::string self_id = sink_.out().groups[index].id;
-      for (const auto& [key, direction] :
-           {std::pair{"ingress", Direction::ingress}, std::pair{"egress", Direction::egress}}) {
-        const TreeNode* blocks = member(*r.values, key, Kind::sequence, r.address);
-        const TreeNode* exprs = r.expressions ? r.expressions->find(key) : nullptr;
-        if (blocks == nullptr) {
-          // Omitted from the values but written in the configuration: known only after apply.
-          if (exprs != nullptr) {
-            sink_.note(*r.node, r.address + ": its " + key +
-                                    " blocks are not known before apply, so their rules are not "
-                                    "evaluated");
-            open_blocks_.insert(index);
-          }
-          continue;
-        }
-        for (std::size_t i = 0; i < blocks->items.size(); ++i) {
-          const TreeNode& block = blocks->items[i];
-          if (block.kind != Kind::mapping)
-            sink_.fail(block, "expected a mapping in " + quote(key) + " of " + r.address);
-          const TreeNode* block_expr =
-              exprs && exprs->kind == Kind::sequence && i < exprs->items.size() ? &exprs->items[i]
-                                                                                : nullptr;
-          const TreeNode* unknown_list = r.after_unknown ? r.after_unknown->find(key) : nullptr;
-          const TreeNode* block_unknown =
-              unknown_list && unknown_list->kind == Kind::sequence && i < unknown_list->items.size()
-                  ? &unknown_list->items[i]
-                  : nullptr;
-          block_rules(r, block, block_expr, block_unknown, direction, self_id, rules);
-        }
-      }
-      Group& group = sink_.out().groups[index];
-      for (Rule& rule : rules) group.rules.push_back(std::move(rule));
-    } else if (r.type == "aws_security_group_rule") {
-      rule_resource(r);
-    } else if (r.type == "aws_vpc_security_group_ingress_rule") {
-      vpc_rule_resource(r, Direction::ingress);
-    } else if (r.type == "aws_vpc_security_group_egress_rule") {
-      vpc_rule_resource(r, Direction::egress);
-    }
+    const char* left_out = is_group_type(r.type) ? ": its rules are left out" : " is left out";
+    one_resource(r, left_out, [&] { read_group_rules(r); });
   }
   // The provider revokes the default egress rule (aws-semantics.md §2.5): no egress means none.
   for (std::size_t index : plan_groups_) {

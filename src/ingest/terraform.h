@@ -11,8 +11,10 @@ namespace sgcheck::detail {
 
 // Reads the plan's groups and rules into sink.out(). A group is named by its physical id when the
 // plan knows it, else by its resource address; a reference the plan cannot resolve (a variable, a
-// data source, a module output) becomes an unresolved(…) id with a note. Throws TreeError for an
-// unusable plan (format_version major other than 1, wrong types where the shape is needed).
+// data source, a module output) becomes an unresolved(…) id with a note. A resource whose values
+// have the wrong shape is left out with an SG408 warning, and the others are read. Throws
+// TreeError for an unusable plan (format_version major other than 1, wrong types in the plan's
+// own structure) and for the rule and copy limits.
 void read_terraform(const TreeNode& root, IacSink& sink);
 
 }  // namespace sgcheck::detail
