@@ -141,6 +141,20 @@ bool service_unresolved(const Rule& rule);
 // True when the rule exists only under a template condition the inputs do not decide
 // (UnresolvedService::condition).
 inline bool rule_conditional(const Rule& rule) { return !rule.unresolved.condition.empty(); }
+// True when the inputs do not settle what the rule allows: its service is unresolved or it is
+// conditional. Every consumer reads such a rule as "might allow": unknown, never allow, never
+// dropped. A rule without open values (nearly all) is answered by the first test.
+inline bool rule_uncertain(const Rule& rule) {
+  return rule.unresolved.any() && (rule_conditional(rule) || service_unresolved(rule));
+}
+// "only when condition IsProd holds, which the inputs do not decide" for a conditional rule, in
+// the reasons of unknown answers and findings (empty for an unconditional rule).
+std::string rule_condition_text(const Rule& rule);
+// Where the condition is applied, or the rule's place when the reader gave none.
+inline SourcePos rule_condition_location(const Rule& rule) {
+  return rule.unresolved.condition_location.line != 0 ? rule.unresolved.condition_location
+                                                      : rule.location;
+}
 // "from port unresolved(Ref FromPortParam), to port unresolved(var.to)": the open fields as
 // the input wrote them, in messages and `dump` (empty when the service is resolved).
 std::string unresolved_service_text(const Rule& rule);

@@ -119,9 +119,10 @@ bool usable_reference(const CompiledInventory& c, const std::vector<std::uint32_
   return reference_usable(c, owner, rule, target);
 }
 
-// One atomic rule into its side's tables. A rule whose service is open until deployment
-// (Rule::unresolved) goes in as an unknown entry with its own peer, over every service it might
-// allow: a flow it might match is unknown, never denied on its account.
+// One atomic rule into its side's tables. A rule the inputs do not settle (rule_uncertain(): its
+// service is open until deployment, or it exists only under an undecided template condition) goes
+// in as an unknown entry with its own peer, over every service it might allow: a flow it might
+// match is unknown, never denied on its account and never allowed.
 void compile_rule(CompiledInventory& c, const std::vector<std::uint32_t>& group_vpc,
                   const Group& group, const Rule& rule, SideTable& table, CidrParts (&parts)[2],
                   RuleInfo& info) {
@@ -133,11 +134,11 @@ void compile_rule(CompiledInventory& c, const std::vector<std::uint32_t>& group_
     info.prefix_list = c.inventory->find_prefix_list(rule.peer.id);
   }
   if (!rule.valid) return;
-  const bool open = service_unresolved(rule);
+  const bool open = rule_uncertain(rule);
   ServiceMatch s;
   if (!(open ? possible_service(rule, s) : rule_service(rule, s))) return;
   info.service = s;
-  (open ? info.service_unresolved : info.has_service) = true;
+  (open ? info.uncertain : info.has_service) = true;
   auto add_addresses = [&](const std::vector<Cidr>& cidrs) {
     if (open) {
       add_unknown_addresses(table, s, cidrs);
@@ -426,10 +427,9 @@ ExplainRule explain_rule(CompiledInventory& c, const RuleInfo& info) {
   e.service = info.service;
   e.peer_kind = info.peer_kind;
   e.prefix = info.cidr.prefix;
-  e.flags =
-      static_cast<std::uint8_t>((info.cidr.family == Family::ipv6 ? ExplainRule::kIpv6 : 0) |
-                                (info.has_service ? ExplainRule::kHasService : 0) |
-                                (info.service_unresolved ? ExplainRule::kServiceUnresolved : 0));
+  e.flags = static_cast<std::uint8_t>((info.cidr.family == Family::ipv6 ? ExplainRule::kIpv6 : 0) |
+                                      (info.has_service ? ExplainRule::kHasService : 0) |
+                                      (info.uncertain ? ExplainRule::kUncertain : 0));
   const bool block = info.peer_kind == PeerKind::cidr4 || info.peer_kind == PeerKind::cidr6;
   if (info.peer_kind == PeerKind::group) {
     e.peer = static_cast<std::uint32_t>(info.reference);
@@ -503,9 +503,11 @@ void build_blocks(CompiledInventory& c) {
 
 }  // namespace
 
-bool rule_service(const Rule& rule, ServiceMatch& out) {
+namespace {
+
+// rule_service() of the rule's written protocol and ports, whether or not the rule is conditional.
+bool known_service(const Rule& rule, ServiceMatch& out) {
   out = ServiceMatch{};
-  if (service_unresolved(rule)) return false;
   if (rule.protocol < -1 || rule.protocol > 255) return false;
   out.protocol = static_cast<std::int16_t>(rule.protocol);
   out.families = protocol_families(rule.protocol);
@@ -526,9 +528,19 @@ bool rule_service(const Rule& rule, ServiceMatch& out) {
   return true;
 }
 
+}  // namespace
+
+bool rule_service(const Rule& rule, ServiceMatch& out) {
+  if (rule_uncertain(rule)) {
+    out = ServiceMatch{};
+    return false;
+  }
+  return known_service(rule, out);
+}
+
 bool possible_service(const Rule& rule, ServiceMatch& out) {
   out = ServiceMatch{};
-  if (!service_unresolved(rule)) return false;
+  if (!service_unresolved(rule)) return rule_conditional(rule) && known_service(rule, out);
   if (!rule.unresolved.protocol.empty()) return true;  // any protocol, any key
   // The known part as a resolved rule: open ports are absent, which normalised_ports() reads as
   // 0 / 65535 for tcp and udp and as -1 (all) for icmp; an open ICMP type means every type.
@@ -538,7 +550,7 @@ bool possible_service(const Rule& rule, ServiceMatch& out) {
   known.to_port = rule.to_port;
   const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
   if (icmp && !rule.unresolved.from_port.empty()) known.to_port.reset();
-  return rule_service(known, out);
+  return known_service(known, out);
 }
 
 bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote) {

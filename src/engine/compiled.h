@@ -237,9 +237,10 @@ struct RefEntry {
 
 // Rules that might match but whose match the inventory cannot settle: a matching packet whose
 // remote the peer matches makes the side unknown (unless a resolved rule allows). Two sources:
-// prefix lists without entries (peer `any`: every address might be in the list), and rules whose
-// protocol or ports are unresolved (Rule::unresolved; the service is what the rule might allow,
-// the peer the rule's own, matched as its resolved twin would be).
+// prefix lists without entries (peer `any`: every address might be in the list), and uncertain
+// rules (rule_uncertain(): an unresolved protocol or port, or an undecided template condition;
+// the service is what the rule might allow, the peer the rule's own, matched as its settled twin
+// would be).
 struct UnknownEntry {
   enum class PeerMatch : std::uint8_t {
     any,        // every remote
@@ -295,9 +296,10 @@ inline constexpr std::int32_t kUnusableReference = -2;
 struct RuleInfo {
   ServiceMatch service;
   bool has_service = false;
-  // The rule's protocol or ports are unresolved: `service` is what it might allow (has_service
-  // stays false, the rule never allows), and a match of it is unknown.
-  bool service_unresolved = false;
+  // rule_uncertain(): the rule's protocol or ports are unresolved or it is conditional. `service`
+  // is what it might allow (has_service stays false, the rule never allows), and a match of it is
+  // unknown.
+  bool uncertain = false;
   bool valid = false;  // Rule::valid
   Direction direction = Direction::ingress;
   PeerKind peer_kind = PeerKind::cidr4;
@@ -375,7 +377,7 @@ inline constexpr std::uint32_t kPublicBit = 0x80000000u;
 struct ExplainRule {
   static constexpr std::uint8_t kIpv6 = 1;  // flags
   static constexpr std::uint8_t kHasService = 2;
-  static constexpr std::uint8_t kServiceUnresolved = 4;
+  static constexpr std::uint8_t kUncertain = 4;  // RuleInfo::uncertain
 
   ServiceMatch service;
   std::uint32_t peer = 0;
@@ -385,7 +387,7 @@ struct ExplainRule {
 
   Family cidr_family() const { return (flags & kIpv6) != 0 ? Family::ipv6 : Family::ipv4; }
   bool has_service() const { return (flags & kHasService) != 0; }
-  bool service_unresolved() const { return (flags & kServiceUnresolved) != 0; }
+  bool uncertain() const { return (flags & kUncertain) != 0; }
   std::int32_t reference() const {
     return peer_kind == PeerKind::group ? static_cast<std::int32_t>(peer) : kNotReference;
   }
@@ -486,12 +488,13 @@ Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction dir
                   const Packet& packet, const Remote& remote);
 
 // The service-key range of an atomic rule (ports, ICMP type/code, or all), or false when the rule's
-// ports make it match nothing (ToPort < FromPort, out of range) or its service is unresolved.
+// ports make it match nothing (ToPort < FromPort, out of range) or the rule is uncertain
+// (rule_uncertain(): its service is unresolved, or it is conditional): what it allows for sure.
 bool rule_service(const Rule& rule, ServiceMatch& out);
-// For a rule whose service is unresolved (service_unresolved()): every packet kind it might allow,
-// the known part kept (tcp with open ports: [FromPort or 0, ToPort or 65535]; icmp with an open
-// type: every type; an open protocol: everything). False for a resolved rule or one that can
-// match nothing.
+// For an uncertain rule (rule_uncertain()): every packet kind it might allow, the known part kept
+// (tcp with open ports: [FromPort or 0, ToPort or 65535]; icmp with an open type: every type; an
+// open protocol: everything; a conditional rule with a known service: that service). False for a
+// settled rule or one that can match nothing.
 bool possible_service(const Rule& rule, ServiceMatch& out);
 // Whether an unknown entry's peer matches the remote (its service aside).
 bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote);

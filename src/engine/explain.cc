@@ -199,11 +199,11 @@ bool has_service_of(const RuleInfo& info) {
 bool has_service_of(const ExplainRule& e) {
   return e.has_service();
 }
-bool service_unresolved_of(const RuleInfo& info) {
-  return info.service_unresolved;
+bool uncertain_of(const RuleInfo& info) {
+  return info.uncertain;
 }
-bool service_unresolved_of(const ExplainRule& e) {
-  return e.service_unresolved();
+bool uncertain_of(const ExplainRule& e) {
+  return e.uncertain();
 }
 
 // peer_matches() and rule_matches() on a RuleInfo or an ExplainRule.
@@ -252,7 +252,7 @@ Tri peer_matches_of(const CompiledInventory& c, const Info& info, Family family,
 template <typename Info>
 Tri rule_matches_of(const CompiledInventory& c, const Info& info, const Packet& packet,
                     const Remote& remote) {
-  if (service_unresolved_of(info)) {
+  if (uncertain_of(info)) {
     // It might allow the packet: unknown wherever its peer might match.
     if (!info.service.matches(packet)) return Tri::deny;
     return peer_matches_of(c, info, packet.family, remote) == Tri::deny ? Tri::deny : Tri::unknown;
@@ -355,18 +355,28 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
       text += ')';
     };
     std::size_t start = text.size();
-    if (info.service_unresolved()) {
-      const SourcePos at = r.unresolved.location.line != 0 ? r.unresolved.location : r.location;
-      text += "the rule "sv;
-      append_rule_description(text, inv, &c, ref);
-      text += " might allow it: its "sv;
-      text += unresolved_service_text(r);
-      text += " is not known before deployment ("sv;
-      text += g.id;
-      text += ", "sv;
-      append_location(text, inv, at);
-      text += ')';
-      finish_reason(out, start);
+    if (info.uncertain()) {
+      // "the rule … might allow it: <why> (sg-…, file:line:col)", once per open value kind.
+      const auto might_allow = [&](std::string_view why, const SourcePos& at) {
+        start = text.size();
+        text += "the rule "sv;
+        append_rule_description(text, inv, &c, ref);
+        text += " might allow it: "sv;
+        text += why;
+        text += " ("sv;
+        text += g.id;
+        text += ", "sv;
+        append_location(text, inv, at);
+        text += ')';
+        finish_reason(out, start);
+      };
+      if (service_unresolved(r)) {
+        const SourcePos at = r.unresolved.location.line != 0 ? r.unresolved.location : r.location;
+        might_allow("its " + unresolved_service_text(r) + " is not known before deployment", at);
+      }
+      if (rule_conditional(r)) {
+        might_allow("it exists " + rule_condition_text(r), rule_condition_location(r));
+      }
       if (peer_matches_of(c, info, packet.family, remote) == Tri::allow) return;
       start = text.size();
     }

@@ -17,7 +17,7 @@ struct RuleAt {
   const Group* group;
   const Rule* rule;
   ServiceMatch service;
-  bool unresolved = false;  // the service is what the rule might allow (possible_service())
+  bool uncertain = false;  // the service is what the rule might allow (possible_service())
 };
 
 // The peers of one service piece. Ordered so that equal peer sets compare equal.
@@ -35,6 +35,17 @@ struct PeerSet {
   }
   bool empty() const { return v4.empty() && v6.empty() && symbols.empty(); }
 };
+
+// Why an uncertain rule's peer is listed as unknown: "from port unresolved(Ref P)", "only when
+// condition IsProd holds", or both.
+std::string uncertainty_text(const Rule& r) {
+  std::string out = unresolved_service_text(r);
+  if (rule_conditional(r)) {
+    if (!out.empty()) out += ", ";
+    out += "only when condition " + r.unresolved.condition + " holds";
+  }
+  return out;
+}
 
 bool covers(const RuleAt& r, const Piece& p) {
   if (r.service.protocol != -1 && r.service.protocol != p.proto_lo) return false;
@@ -87,7 +98,7 @@ PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rul
     if (!covers(r, p)) continue;
     const Peer& peer = r.rule->peer;
     bool contributes = false;
-    if (r.unresolved) {
+    if (r.uncertain) {
       // Might be allowed: the peer is listed as unknown, and counts for no internet exposure.
       if (peer.kind == PeerKind::group && !reference_usable(c, *r.group, *r.rule)) continue;
       const bool cidr = peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6;
@@ -96,7 +107,7 @@ PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rul
                                  : peer.kind == PeerKind::group && inv.find_group(peer.id)
                                      ? group_label(inv, peer.id)
                                      : peer.id) +
-                                " (unknown: " + unresolved_service_text(*r.rule) + ")");
+                                " (unknown: " + uncertainty_text(*r.rule) + ")");
       info.rules.push_back(r.ref);
       continue;
     }
@@ -185,6 +196,11 @@ void dead_rule_notes(const CompiledInventory& c, const Group& g, std::vector<std
                       " is not known before deployment: what the rule allows is unknown, shown as "
                       "the services it might allow" +
                       where);
+    }
+    if (rule_conditional(r)) {
+      notes.push_back("the rule exists " + rule_condition_text(r) +
+                      ": what it allows is shown as unknown (" + g.id + ", " +
+                      inv.location(rule_condition_location(r)).to_string() + ")");
     }
     if (r.peer.kind == PeerKind::group && !reference_usable(c, g, r)) {
       notes.push_back("the reference to " + r.peer.id +

@@ -71,11 +71,16 @@ void unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction 
     for (const Rule& r : g.rules) {
       if (r.direction != direction) continue;
       const RuleInfo& ri = c.rule_info(g, r);
-      // A template rule with an open protocol or port (docs/iac.md): conservatively unknown for
-      // the whole class here, whatever its peer.
-      if (ri.service_unresolved && ri.service.matches(packet)) {
-        out.push_back("the " + unresolved_service_text(r) + " of a rule of " + g.id +
-                      " is not known before deployment");
+      // A template rule with an open protocol or port, or under an undecided condition
+      // (docs/iac.md): conservatively unknown for the whole class here, whatever its peer.
+      if (ri.uncertain && ri.service.matches(packet)) {
+        if (service_unresolved(r)) {
+          out.push_back("the " + unresolved_service_text(r) + " of a rule of " + g.id +
+                        " is not known before deployment");
+        }
+        if (rule_conditional(r)) {
+          out.push_back("a rule of " + g.id + " exists " + rule_condition_text(r));
+        }
         continue;
       }
       if (r.peer.kind != PeerKind::prefix_list || !ri.has_service) continue;

@@ -32,6 +32,9 @@ struct EgressEntry {
   RefState state = RefState::usable;
   std::uint32_t target = 0;          // the node of a group peer
   const PrefixList* list = nullptr;  // a prefix-list peer, when the inventory defines it
+  // rule_uncertain(): `service` is what the rule might send (an open service, an undecided
+  // template condition), so where it would send, it only may.
+  bool uncertain = false;
 };
 
 // Built once: a node per group id, every reference classified, egress rules compiled per group.
@@ -128,8 +131,10 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
       const PrefixList* list =
           r.peer.kind == PeerKind::prefix_list ? refs.find_prefix_list(r.peer.id) : nullptr;
       ServiceMatch s;
-      if (r.direction == Direction::egress && rule_service(r, s)) {
-        x.egress[gi].push_back({s, &r, x.ref_state[at], x.peer_node[at], list});
+      if (r.direction == Direction::egress) {
+        const bool uncertain = rule_uncertain(r) && possible_service(r, s);
+        if (uncertain || rule_service(r, s))
+          x.egress[gi].push_back({s, &r, x.ref_state[at], x.peer_node[at], list, uncertain});
       }
       if (r.peer.kind == PeerKind::group) {
         const RefState state = x.ref_state[at];
@@ -323,7 +328,9 @@ struct Receiver {
 // of H. With interfaces: against H's members' addresses and the groups they carry. Without: the
 // addresses H's members may have (its VPC's blocks, or any) and only a reference to H itself is
 // sure; a reference to another group might match (H's members could carry it) and counts as yes.
-Send egress_sends(const EgressEntry& entry, const ServiceMatch& service, const Receiver& to) {
+// An uncertain rule's yes is unknown (see egress_sends()).
+Send settled_egress_sends(const EgressEntry& entry, const ServiceMatch& service,
+                          const Receiver& to) {
   if (!services_overlap(entry.service, service)) return Send::no;
   const Rule& e = *entry.rule;
   const std::uint8_t fams = entry.service.families & service.families;
@@ -360,6 +367,11 @@ Send egress_sends(const EgressEntry& entry, const ServiceMatch& service, const R
     }
   }
   return Send::unknown;
+}
+
+Send egress_sends(const EgressEntry& entry, const ServiceMatch& service, const Receiver& to) {
+  const Send s = settled_egress_sends(entry, service, to);
+  return entry.uncertain && s == Send::yes ? Send::unknown : s;
 }
 
 // One packet of the rule's service (its lowest port or ICMP type:code; tcp for `all`) from one

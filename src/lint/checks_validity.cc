@@ -109,6 +109,22 @@ struct IdentityClasses {
   std::vector<std::uint32_t> first_eligible;
 };
 
+// A conditional rule (rule_conditional()) duplicates only a rule under the very same condition:
+// one under another condition, or none, may never exist beside it. The first such rule of its
+// identity (scratch[from..at], sorted by rule order), which may be itself. Conditional rules are
+// rare, so the scan back is short.
+std::uint32_t first_under_condition(const Group& group,
+                                    const std::vector<std::pair<RuleKey, std::uint32_t>>& scratch,
+                                    std::size_t from, std::size_t at) {
+  const Rule& rule = group.rules[scratch[at].second];
+  for (std::size_t k = from; k < at; ++k) {
+    const Rule& other = group.rules[scratch[k].second];
+    if (!service_unresolved(other) && other.unresolved.condition == rule.unresolved.condition)
+      return scratch[k].second;
+  }
+  return scratch[at].second;
+}
+
 IdentityClasses identity_classes(const Inventory& inventory) {
   IdentityClasses c;
   c.offset.reserve(inventory.groups.size() + 1);
@@ -128,14 +144,21 @@ IdentityClasses identity_classes(const Inventory& inventory) {
       if (group.rules[r].valid) scratch.emplace_back(rule_identity(group.rules[r]), r);
     std::sort(scratch.begin(), scratch.end());  // by identity, then rule order
     std::uint32_t first = kNone, eligible = kNone;
+    std::size_t identity_start = 0;
     for (std::size_t i = 0; i < scratch.size(); ++i) {
       const std::uint32_t r = scratch[i].second;
       if (i == 0 || !(scratch[i].first == scratch[i - 1].first)) {  // a new identity
         first = r;
         eligible = kNone;
+        identity_start = i;
       }
       c.first_valid[c.offset[g] + r] = first;
       if (service_unresolved(group.rules[r])) continue;
+      if (rule_conditional(group.rules[r])) {
+        c.first_eligible[c.offset[g] + r] =
+            first_under_condition(group, scratch, identity_start, i);
+        continue;
+      }
       if (eligible == kNone) eligible = r;
       c.first_eligible[c.offset[g] + r] = eligible;
     }

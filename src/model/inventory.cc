@@ -55,6 +55,12 @@ std::string unresolved_service_text(const Rule& rule) {
   return out;
 }
 
+std::string rule_condition_text(const Rule& rule) {
+  if (!rule_conditional(rule)) return {};
+  return "only when condition " + rule.unresolved.condition +
+         " holds, which the inputs do not decide";
+}
+
 std::string unresolved_service_notation(const Rule& rule) {
   const auto open = [](const std::string& e) { return "unresolved(" + e + ")"; };
   const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;

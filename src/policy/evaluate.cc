@@ -339,16 +339,22 @@ class Model {
     for (const Rule& rule : group.rules) {
       Entry e;
       if (!rule.valid) continue;
-      // An unresolved protocol or port (templates): the rule might allow what it could match, so
-      // its peer counts only in the upper bound, with the reason (docs/iac.md).
+      // An unresolved protocol or port, or an undecided template condition (rule_uncertain()):
+      // the rule might allow what it could match, so its peer counts only in the upper bound,
+      // with the reason (docs/iac.md).
       const bool open = detail::possible_service(rule, e.service);
       if (!open && !detail::rule_service(rule, e.service)) continue;
       e.peer = peer_of(gi, group, rule);
       if (e.peer == nullptr) continue;  // a stale reference matches nothing
       if (open) {
         Bounds b{PacketSet{}, e.peer->b.hi, e.peer->b.why};
-        b.why.push_back("the " + unresolved_service_text(rule) + " of a rule of " + group.id +
-                        " is not known before deployment");
+        if (service_unresolved(rule)) {
+          b.why.push_back("the " + unresolved_service_text(rule) + " of a rule of " + group.id +
+                          " is not known before deployment");
+        }
+        if (rule_conditional(rule)) {
+          b.why.push_back("a rule of " + group.id + " exists " + rule_condition_text(rule));
+        }
         e.peer = &cidr_peers_.emplace_back(std::move(b));
       }
       e.rule = &rule;

@@ -78,7 +78,8 @@ bool rule_less(const Rule& a, const Rule& b) {
   const auto key = [](const Rule& r) {
     const auto ports = normalised_ports(r).value_or(std::pair<int, int>{-2, -2});
     return std::tuple(r.direction, r.protocol, ports.first, ports.second, r.peer.kind,
-                      r.peer.cidr.base, r.peer.cidr.prefix, r.peer.id, r.id, r.description);
+                      r.peer.cidr.base, r.peer.cidr.prefix, r.peer.id, r.id, r.description,
+                      std::string_view(r.unresolved.condition));
   };
   return key(a) < key(b);
 }
@@ -103,6 +104,8 @@ std::string rule_line(const Inventory& inv, const Group& group, const Rule& rule
   }
   if (!rule.id.empty()) line += " id=" + rule.id;
   if (!rule.description.empty()) line += " description=" + quoted(rule.description);
+  // A template condition the inputs do not decide: the rule may not exist (docs/iac.md).
+  if (rule_conditional(rule)) line += " condition=" + quoted(rule.unresolved.condition);
   if (!rule.valid) line += " invalid";
   return line + " at " + inv.location(rule.location).to_string() + "\n";
 }
@@ -180,7 +183,9 @@ ordered_json json_or_null(const std::string& text) {
   return text.empty() ? ordered_json(nullptr) : ordered_json(text);
 }
 
-ordered_json rule_json(const Inventory& inv, const Rule& rule) {
+// `from_template`: the rule of a template group, whose JSON also says under which undecided
+// template condition it exists ("condition", null for none); describe output keeps its shape.
+ordered_json rule_json(const Inventory& inv, const Rule& rule, bool from_template) {
   ordered_json j;
   j["direction"] = direction_name(rule.direction);
   j["protocol"] = std::to_string(rule.protocol);
@@ -206,6 +211,7 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule) {
   j["peer"] = std::move(peer);
   j["id"] = json_or_null(rule.id);
   j["description"] = json_or_null(rule.description);
+  if (from_template) j["condition"] = json_or_null(rule.unresolved.condition);
   j["valid"] = rule.valid;
   j["location"] = inv.location(rule.location).to_string();
   return j;
@@ -213,7 +219,9 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule) {
 
 ordered_json group_json(const Inventory& inv, const Group& group) {
   ordered_json rules = ordered_json::array();
-  for (const Rule* rule : sorted_rules(group)) rules.push_back(rule_json(inv, *rule));
+  const bool from_template = group.origin != GroupOrigin::aws_api;
+  for (const Rule* rule : sorted_rules(group))
+    rules.push_back(rule_json(inv, *rule, from_template));
   ordered_json j = {{"id", group.id},
                     {"name", json_or_null(group.name)},
                     {"vpc", json_or_null(group.vpc_id)},

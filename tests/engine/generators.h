@@ -33,9 +33,10 @@ inline rc::Gen<Cidr> gen_cidr(Family f) {
 }
 
 // A template's open protocol or port (Rule::unresolved), cleared as ingest leaves it: an open
-// protocol reads -1, an open port is absent.
+// protocol reads -1, an open port is absent. Or an undecided template condition over the rule
+// (rule_conditional()), its service known, now and then with an open port as well.
 inline void open_service(Rule& r) {
-  switch (*rc::gen::inRange(0, 3)) {
+  switch (*rc::gen::inRange(0, 5)) {
     case 0:
       r.unresolved.protocol = "Ref ProtocolParam";
       r.protocol = -1;
@@ -43,6 +44,11 @@ inline void open_service(Rule& r) {
     case 1:
       r.unresolved.from_port = "Ref FromPortParam";
       r.from_port.reset();
+      break;
+    case 3:
+      r.unresolved.condition = *rc::gen::element(std::string("IsProd"), std::string("not IsProd"));
+      if (*rc::gen::inRange(0, 4) == 0) r.unresolved.from_port = "Ref FromPortParam";
+      if (!r.unresolved.from_port.empty()) r.from_port.reset();
       break;
     default:
       r.unresolved.to_port = "Fn::If UseWide";
@@ -95,8 +101,8 @@ inline rc::Gen<Rule> gen_rule(bool open_services = false) {
   });
 }
 
-// `open_services`: some rules have unresolved protocols or ports (the engine and the reference
-// model them; matrix and exposure properties leave them out).
+// `open_services`: some rules have unresolved protocols or ports or undecided conditions (the
+// engine and the reference model them; matrix and exposure properties leave them out).
 inline rc::Gen<Inventory> gen_inventory(bool open_services = false) {
   return rc::gen::exec([open_services] {
     Inventory inv;

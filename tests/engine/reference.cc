@@ -92,6 +92,22 @@ bool service_might_match(const Rule& r, const Packet& p) {
   return type == p.type && (code == -1 || code == p.code);
 }
 
+// A rule under a template condition the inputs do not decide (Rule::unresolved.condition) may
+// not exist: like an open service, it never allows, and a packet it would match is "maybe".
+bool conditional(const Rule& r) {
+  return !r.unresolved.condition.empty();
+}
+
+// The rule does not settle the packets it matches: they are "maybe" wherever its peer might match.
+bool uncertain(const Rule& r) {
+  return service_open(r) || conditional(r);
+}
+
+bool might_match(const Rule& r, const Packet& p) {
+  if (service_open(r)) return service_might_match(r, p);
+  return protocol_matches(r, p) && ports_match(r, p);
+}
+
 bool peered(const Inventory& inv, const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == b) return true;
   for (const Peering& p : inv.peerings) {
@@ -156,8 +172,8 @@ Ans side(const Inventory& inv, const Interface& x, Direction d, const Packet& p,
     }
     for (const Rule& r : g->rules) {
       if (r.direction != d || !r.valid) continue;
-      if (service_open(r)) {
-        if (service_might_match(r, p) &&
+      if (uncertain(r)) {
+        if (might_match(r, p) &&
             peer_matches(inv, *g, r, p, remote, remote_iface, translated) != Ans::no) {
           maybe = true;
         }
