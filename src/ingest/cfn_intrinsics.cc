@@ -80,6 +80,14 @@ std::string both_conditions(const std::string& a, const std::string& b) {
   return a + " and " + b;
 }
 
+std::optional<bool> assumed(const std::string& conditions, const std::string& name) {
+  for (const std::string& part : split_text(conditions, " and ")) {
+    if (part == name) return true;
+    if (part == "not " + name) return false;
+  }
+  return std::nullopt;
+}
+
 bool is_no_value(const TreeNode& node) {
   std::string fn;
   const TreeNode* arg = single_intrinsic(node, &fn);
@@ -541,7 +549,10 @@ void CfnTemplate::alternatives(const TreeNode& node, const std::string& conditio
     out.push_back({&node, condition, condition_at});
     return;
   }
-  switch (truth(parts->condition, node)) {
+  Truth decided = truth(parts->condition, node);
+  if (const std::optional<bool> settled = assumed(condition, parts->condition))
+    decided = *settled ? Truth::yes : Truth::no;  // an Fn::If inside one on the same condition
+  switch (decided) {
     case Truth::yes:
       return alternatives(*parts->then_node, condition, condition_at, out, depth + 1);
     case Truth::no:

@@ -61,6 +61,10 @@ struct Alternative {
 // "A and B", either side possibly empty.
 std::string both_conditions(const std::string& a, const std::string& b);
 
+// Whether the conditions `conditions` ("A and not B") already settle `name`: true when they
+// include it, false when they include "not NAME", nullopt otherwise.
+std::optional<bool> assumed(const std::string& conditions, const std::string& name);
+
 // True for {"Ref": "AWS::NoValue"}.
 bool is_no_value(const TreeNode& node);
 

@@ -499,8 +499,10 @@ void CfnReader::for_each_variant(const TreeNode& fields, const Scope& scope,
     const std::optional<IfParts> parts = if_parts(value);
     if (!parts || !(is_no_value(*parts->then_node) || is_no_value(*parts->else_node))) continue;
     if (template_.truth(parts->condition, value) != Truth::undecided) continue;
+    const std::optional<bool> settled = assumed(scope.condition, parts->condition);
     const SourcePos at = sink_.pos(value);
     for (const bool holds : {true, false}) {
+      if (settled && *settled != holds) continue;  // the scope already decides this condition
       const TreeNode& branch = holds ? *parts->then_node : *parts->else_node;
       TreeNode variant = fields;
       if (is_no_value(branch)) {
@@ -508,8 +510,10 @@ void CfnReader::for_each_variant(const TreeNode& fields, const Scope& scope,
       } else {
         variant.members[i].second = branch;
       }
-      const Scope inner{both_conditions(scope.condition, (holds ? "" : "not ") + parts->condition),
-                        at};
+      const Scope inner =
+          settled ? scope
+                  : Scope{both_conditions(scope.condition, (holds ? "" : "not ") + parts->condition),
+                          at};
       for_each_variant(variant, inner, read, depth + 1);
     }
     return;
@@ -614,6 +618,8 @@ void CfnReader::add_default_egress() {
       else
         has_egress = true;
     }
+    // Egress under C and under not C: some egress rule always exists.
+    for (const std::string& c : conditions) has_egress = has_egress || conditions.count(negated(c));
     if (has_egress) continue;
     Rule rule;
     rule.direction = Direction::egress;

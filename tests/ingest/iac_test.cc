@@ -169,7 +169,12 @@ TEST(CloudFormation, StandaloneEgressRemovesTheDefaultAndExternalGroupsAreRulesV
   EXPECT_TRUE(old->from_rules_only);
   ASSERT_EQ(old->rules.size(), 1u);
   EXPECT_EQ(old->rules[0].peer.id, "A");
-  EXPECT_EQ(r.inventory.groups.size(), 2u);  // the imported group's rule is not evaluated
+  // The imported group's rule is judged on a rules-only view of that group.
+  const Group* imported = group(r.inventory, "unresolved(ImportValue shared-sg)");
+  ASSERT_NE(imported, nullptr);
+  EXPECT_TRUE(imported->from_rules_only);
+  EXPECT_EQ(imported->rules.size(), 1u);
+  EXPECT_EQ(r.inventory.groups.size(), 3u);
   EXPECT_TRUE(
       has_note(r.inventory, "resource Elsewhere adds a rule to a group outside this template"));
 }
@@ -196,28 +201,16 @@ TEST(CloudFormation, ValueProblemsAreWarningsAtTheValue) {
             where("v.json", doc, "\"10.0.0.300/8\""));
 }
 
-TEST(CloudFormation, MalformedTemplatesAreErrorsWithPositions) {
+TEST(CloudFormation, UnparsableTemplatesAreErrorsWithPositions) {
   const struct {
     const char* name;
     std::string doc;
     std::string expected;  // the error's message
     std::string at;        // where: a needle in doc
   } cases[] = {
-      {"t.yaml", "Resources:\n  A:\n    Properties: {}\n", "resource A has no Type", "Properties"},
-      {"t.yaml", "Resources:\n  A:\n    Type: [x]\n",
-       "expected a string for the Type of A, found a list", "[x]"},
-      {"t.yaml", "Resources:\n  A: {Type: AWS::EC2::SecurityGroup}\n",
-       "resource A (AWS::EC2::SecurityGroup) has no Properties", "{Type"},
-      {"t.yaml",
-       "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
-       "      SecurityGroupIngress: {IpProtocol: tcp}\n",
-       "expected a list for SecurityGroupIngress, found a mapping", "{IpProtocol"},
       {"t.yaml", "Resources:\n  A: [unclosed\n", "invalid YAML: end of sequence flow not found",
        ""},
       {"t.json", R"({"Resources": []})", "expected a mapping for Resources, found a list", "[]"},
-      {"t.json",
-       R"({"Resources": {"I": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"IpProtocol": "-1"}}}})",
-       "resource I (AWS::EC2::SecurityGroupIngress) has no GroupId or GroupName", "{\"Type"},
   };
   for (const auto& c : cases) {
     const LoadResult r = load_one(c.name, c.doc);
@@ -229,6 +222,304 @@ TEST(CloudFormation, MalformedTemplatesAreErrorsWithPositions) {
     }
     EXPECT_TRUE(r.inventory.groups.empty());
   }
+}
+
+// A resource or rule entry that cannot be read is an SG408 warning at its place; the good
+// resource next to it is still read.
+TEST(CloudFormation, OneBadResourceNeverHidesTheRest) {
+  const std::string good =
+      "  Good:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+      "      GroupDescription: good\n"
+      "      SecurityGroupIngress:\n"
+      "        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n"
+      "        - [not, a, mapping]\n";
+  const struct {
+    std::string bad;       // a resource next to Good
+    std::string expected;  // the start of the SG408 message
+    std::string at;        // where: a needle in the document
+  } cases[] = {
+      {"  A:\n    Properties: {}\n", "resource A has no Type: resource A is left out",
+       "Properties: {}"},
+      {"  A:\n    Type: [x]\n", "expected a string for the Type of A, found a list", "[x]"},
+      {"  A: {Type: AWS::EC2::SecurityGroup}\n",
+       "resource A (AWS::EC2::SecurityGroup) has no Properties", "{Type"},
+      {"  I:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {IpProtocol: \"-1\"}\n",
+       "resource I (AWS::EC2::SecurityGroupIngress) has no GroupId or GroupName", "Type: AWS::EC2::SecurityGroupIngress"},
+      {"  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress: 7\n",
+       "expected a list for SecurityGroupIngress, found a string", "7"},
+  };
+  for (const auto& c : cases) {
+    const std::string doc = "Resources:\n" + c.bad + good;
+    const LoadResult r = load_one("t.yaml", doc);
+    ASSERT_TRUE(r.ok()) << all_errors(r);
+    const Group* g = group(r.inventory, "Good");
+    ASSERT_NE(g, nullptr) << doc;
+    EXPECT_EQ(rules_of(*g, Direction::ingress).size(), 1u) << doc;
+    std::vector<std::string> unreadable;
+    for (const Diagnostic& d : r.inventory.diagnostics)
+      if (d.check == "SG408") unreadable.push_back(d.message + " @ " + d.location.to_string());
+    ASSERT_EQ(unreadable.size(), 2u) << doc;  // the bad resource and Good's bad entry
+    EXPECT_NE(std::find_if(unreadable.begin(), unreadable.end(),
+                           [&](const std::string& m) {
+                             return m.rfind(c.expected, 0) == 0 &&
+                                    m.find(" @ " + where("t.yaml", doc, c.at)) != std::string::npos;
+                           }),
+              unreadable.end())
+        << doc << "\n" << unreadable[0] << "\n" << unreadable[1];
+    EXPECT_NE(std::find_if(unreadable.begin(), unreadable.end(),
+                           [&](const std::string& m) {
+                             return m.find("this entry of SecurityGroupIngress is left out @ " +
+                                           where("t.yaml", doc, "[not")) != std::string::npos;
+                           }),
+              unreadable.end())
+        << doc;
+  }
+}
+
+const std::string kConditions = R"(Parameters:
+  Env: {Type: String, Default: prod}
+  Wide: {Type: String}
+  V6: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  UseWide: !Equals [!Ref Wide, "yes"]
+  UseV6: !Equals [!Ref V6, "yes"]
+  ProdAndWide: !And [!Condition IsProd, !Condition UseWide]
+  DevOrProd: !Or [!Condition IsDev, !Condition IsProd]
+Resources:
+  WebSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - !If [IsProd, {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}, !Ref AWS::NoValue]
+        - !If [IsDev, {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 0.0.0.0/0}, !Ref AWS::NoValue]
+        - !If
+          - UseWide
+          - !If [UseV6, {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIpv6: "::/0"}, !Ref AWS::NoValue]
+          - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8}
+        - IpProtocol: tcp
+          FromPort: !If [DevOrProd, 25, 26]
+          ToPort: 25
+          CidrIp: !If [UseWide, 0.0.0.0/0, 10.0.0.0/8]
+        - IpProtocol: tcp
+          FromPort: 3389
+          ToPort: 3389
+          CidrIp: !If [UseV6, !Ref AWS::NoValue, 192.0.2.0/24]
+          CidrIpv6: !If [UseV6, "2001:db8::/32", !Ref AWS::NoValue]
+      SecurityGroupEgress: !If
+        - ProdAndWide
+        - [{IpProtocol: "-1", CidrIp: 0.0.0.0/0}]
+        - [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8}]
+  OpsSG:
+    Type: AWS::EC2::SecurityGroup
+    Condition: UseWide
+    Properties:
+      GroupDescription: ops
+      SecurityGroupIngress:
+        IpProtocol: tcp
+        FromPort: 22
+        ToPort: 22
+        CidrIp: 0.0.0.0/0
+  GoneSG:
+    Type: AWS::EC2::SecurityGroup
+    Condition: IsDev
+    Properties: {GroupDescription: gone}
+)";
+
+// "tcp/22 from 10.0.0.0/8", "all to 0.0.0.0/0": a rule as the tests below compare it.
+std::string dump_rule_text(const Rule& rule) {
+  std::string text = rule.protocol == kAllProtocols ? "all" : protocol_name(rule.protocol);
+  if (rule.from_port) {
+    text += "/" + std::to_string(*rule.from_port);
+    if (rule.to_port && *rule.to_port != *rule.from_port)
+      text += "-" + std::to_string(*rule.to_port);
+  }
+  text += rule.direction == Direction::ingress ? " from " : " to ";
+  const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
+  return text + (cidr ? to_string(rule.peer.cidr) : rule.peer.id);
+}
+
+// "tcp/22 from 10.0.0.0/8 [not UseWide @ line:col]" for each rule of a direction, in order.
+std::vector<std::string> conditional_rules(const LoadResult& r, std::string_view id, Direction d) {
+  std::vector<std::string> out;
+  const Group* g = group(r.inventory, id);
+  if (g == nullptr) return out;
+  for (const Rule* rule : rules_of(*g, d)) {
+    std::string text = dump_rule_text(*rule);
+    if (rule_conditional(*rule))
+      text += " [" + rule->unresolved.condition.str() + " @ " +
+              where(r.inventory, rule->unresolved.condition_location) + "]";
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST(CloudFormation, FnIfUnderTrueFalseAndUndecidedConditions) {
+  const LoadResult r = load_one("c.yaml", kConditions);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const auto at = [&](std::string_view needle, int nth = 0) {
+    return where("c.yaml", kConditions, needle, nth);
+  };
+  // IsProd is true from Env's Default, IsDev false; UseWide and UseV6 wait for parameters.
+  EXPECT_EQ(conditional_rules(r, "WebSG", Direction::ingress),
+            (std::vector<std::string>{
+                "tcp/443 from 0.0.0.0/0",
+                "tcp/22 from ::/0 [UseWide and UseV6 @ " + at("!If [UseV6") + "]",
+                "tcp/22 from 10.0.0.0/8 [not UseWide @ " + at("!If\n") + "]",
+                "tcp/25 from unresolved(If UseWide)",
+                "tcp/3389 from 2001:db8::/32 [UseV6 @ " + at("!If [UseV6, !Ref") + "]",
+                "tcp/3389 from 192.0.2.0/24 [not UseV6 @ " + at("!If [UseV6, !Ref") + "]",
+            }));
+  EXPECT_EQ(conditional_rules(r, "WebSG", Direction::egress),
+            (std::vector<std::string>{
+                "all to 0.0.0.0/0 [ProdAndWide @ " + at("!If\n        - ProdAndWide") + "]",
+                "tcp/443 to 10.0.0.0/8 [not ProdAndWide @ " + at("!If\n        - ProdAndWide") +
+                    "]",
+            }));
+  // A resource's undecided Condition makes its rules conditional, the default egress too.
+  EXPECT_EQ(conditional_rules(r, "OpsSG", Direction::ingress),
+            (std::vector<std::string>{"tcp/22 from 0.0.0.0/0 [UseWide @ " +
+                                      at("UseWide\n    Properties") + "]"}));
+  EXPECT_EQ(conditional_rules(r, "OpsSG", Direction::egress),
+            (std::vector<std::string>{"all to 0.0.0.0/0 [UseWide @ " +
+                                      at("UseWide\n    Properties") + "]"}));
+  EXPECT_EQ(group(r.inventory, "GoneSG"), nullptr);  // its Condition is false
+  EXPECT_TRUE(has_note(r.inventory, "condition IsProd is true with the Default of parameter Env"));
+  bool single_mapping_warned = false;
+  for (const Diagnostic& d : r.inventory.diagnostics) {
+    EXPECT_NE(d.check, "SG402") << d.message;
+    EXPECT_NE(d.check, "SG404") << d.message;
+    single_mapping_warned = single_mapping_warned ||
+                            (d.severity == Severity::warning &&
+                             d.message.rfind("SecurityGroupIngress is one mapping", 0) == 0 &&
+                             d.location.to_string() == at("IpProtocol: tcp\n        FromPort: 22"));
+  }
+  EXPECT_TRUE(single_mapping_warned);
+}
+
+TEST(CloudFormation, LiteralIntrinsicsAreFolded) {
+  const std::string doc = R"(Parameters:
+  Base: {Type: String, Default: 10.1.0.0/16}
+  Ports: {Type: CommaDelimitedList, Default: "80, 443"}
+  Open: {Type: String}
+Mappings:
+  Nets: {prod: {office: 198.51.100.0/24}}
+Resources:
+  SG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: folded
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 1, ToPort: 1, CidrIp: !Join ["", ["10.0.0.0", "/8"]]}
+        - {IpProtocol: tcp, FromPort: 2, ToPort: 2, CidrIp: !Select [2, !Cidr [!Ref Base, 4, 8]]}
+        - {IpProtocol: tcp, FromPort: 3, ToPort: 3, CidrIp: !FindInMap [Nets, prod, office]}
+        - {IpProtocol: tcp, FromPort: !Select [1, !Ref Ports], ToPort: 443, CidrIp: !Sub "${Net}/24", }
+        - {IpProtocol: tcp, FromPort: 5, ToPort: 5, CidrIp: !Select [0, !Split [",", "192.0.2.0/24,x"]]}
+        - {IpProtocol: tcp, FromPort: 6, ToPort: 6, CidrIp: !Sub ["${A}.0/24", {A: 203.0.113}]}
+        - {IpProtocol: tcp, FromPort: 7, ToPort: 7, CidrIp: !Sub "${Open}/32"}
+        - {IpProtocol: tcp, FromPort: 8, ToPort: 8, CidrIp: !Sub "${AWS::Region}"}
+        - {IpProtocol: tcp, FromPort: 9, ToPort: 9, CidrIpv6: !Select [1, !Cidr ["2001:db8::/56", 2, 64]]}
+)";
+  const LoadResult r = load_one("f.yaml", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  std::vector<std::string> rules;
+  for (const Rule* rule : rules_of(*group(r.inventory, "SG"), Direction::ingress))
+    rules.push_back(dump_rule_text(*rule));
+  EXPECT_EQ(rules, (std::vector<std::string>{
+                       "tcp/1 from 10.0.0.0/8", "tcp/2 from 10.1.2.0/24",
+                       "tcp/3 from 198.51.100.0/24", "tcp/443 from unresolved(Sub ${Net}/24)",
+                       "tcp/5 from 192.0.2.0/24", "tcp/6 from 203.0.113.0/24",
+                       "tcp/7 from unresolved(Sub ${Open}/32)",
+                       "tcp/8 from unresolved(Sub ${AWS::Region})",
+                       "tcp/9 from 2001:db8:0:1::/64"}));
+}
+
+TEST(CloudFormation, ForEachExpandsOverLiteralAndDefaultedCollections) {
+  const std::string doc = R"(Transform: AWS::LanguageExtensions
+Parameters:
+  Tiers: {Type: CommaDelimitedList, Default: "web,app"}
+  Open: {Type: CommaDelimitedList}
+Resources:
+  Fn::ForEach::Tiers:
+    - Tier
+    - !Ref Tiers
+    - ${Tier}SG:
+        Type: AWS::EC2::SecurityGroup
+        Properties:
+          GroupDescription: !Sub "${Tier} tier"
+          SecurityGroupIngress:
+            - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: !Ref Tier}
+  Fn::ForEach::Ports:
+    - Port
+    - ["22", "3389"]
+    - Admin&{Port}:
+        Type: AWS::EC2::SecurityGroupIngress
+        Properties: {GroupId: !Ref webSG, IpProtocol: tcp, FromPort: !Ref Port, ToPort: !Ref Port, CidrIp: 192.0.2.0/24}
+  Fn::ForEach::Unknown:
+    - X
+    - !Ref Open
+    - ${X}SG: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x}}
+)";
+  const LoadResult r = load_one("e.yaml", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_NE(group(r.inventory, "appSG"), nullptr);
+  const Group* web = group(r.inventory, "webSG");
+  ASSERT_NE(web, nullptr);
+  std::vector<std::string> rules;
+  for (const Rule* rule : rules_of(*web, Direction::ingress))
+    rules.push_back(dump_rule_text(*rule) + " " + rule->description);
+  EXPECT_EQ(rules, (std::vector<std::string>{"tcp/443 from 10.0.0.0/8 web",
+                                             "tcp/22 from 192.0.2.0/24 ",
+                                             "tcp/3389 from 192.0.2.0/24 "}));
+  EXPECT_EQ(web->description, "web tier");
+  EXPECT_TRUE(has_note(r.inventory, "Fn::ForEach::Unknown is not expanded"));
+  EXPECT_EQ(r.inventory.groups.size(), 2u);
+}
+
+TEST(CloudFormation, RulesOnGroupsOutsideTheTemplateAreJudgedOnAnExternalGroup) {
+  const std::string doc = R"(Parameters:
+  Target: {Type: String}
+Resources:
+  Imported:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !ImportValue shared-sg, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+  FromParameter:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref Target, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+)";
+  const LoadResult r = load_one("x.yaml", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  for (const char* id : {"unresolved(ImportValue shared-sg)", "unresolved(Ref Target)"}) {
+    const Group* g = group(r.inventory, id);
+    ASSERT_NE(g, nullptr) << id;
+    EXPECT_TRUE(g->from_rules_only);
+    ASSERT_EQ(g->rules.size(), 1u);
+    EXPECT_EQ(dump_rule_text(g->rules[0]), "tcp/22 from 0.0.0.0/0");
+  }
+  EXPECT_TRUE(has_note(r.inventory, "on the external group unresolved(Ref Target)"));
+}
+
+TEST(CloudFormation, EachTemplateDocumentOfAYamlStreamIsItsOwnStack) {
+  const std::string doc =
+      "Resources:\n  AppSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+      "      GroupDescription: one\n"
+      "---\nkind: ConfigMap\n"
+      "---\nResources:\n  AppSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+      "      GroupDescription: two\n      SecurityGroupIngress:\n"
+      "        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, SourceSecurityGroupId: !Ref AppSG}\n";
+  const LoadResult r = load_one("m.yaml", doc);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const Group* one = group(r.inventory, "AppSG");
+  const Group* two = group(r.inventory, "document3.AppSG");
+  ASSERT_NE(one, nullptr);
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(one->description, "one");
+  EXPECT_EQ(where(r.inventory, two->location), where("m.yaml", doc, "Type", 1));
+  ASSERT_EQ(rules_of(*two, Direction::ingress).size(), 1u);
+  EXPECT_EQ(rules_of(*two, Direction::ingress)[0]->peer.id, "document3.AppSG");
+  EXPECT_TRUE(has_note(r.inventory, "YAML document 2 is not a CloudFormation template"));
 }
 
 TEST(CloudFormation, InvalidUtf8InYamlIsAnErrorAtTheByte) {
