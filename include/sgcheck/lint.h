@@ -133,7 +133,9 @@ struct Finding {
 
 // What a config file, --disable, --fail-on and --baseline set.
 struct LintOptions {
-  std::vector<std::string> disabled;                  // check ids not run / not reported
+  std::vector<std::string> disabled;         // check ids not run / not reported (--disable)
+  std::vector<std::string> config_disabled;  // the same, from the config file's `disable`
+  std::string config;                        // the config file in force, or empty
   std::map<std::string, FindingSeverity> severities;  // per-id severity overrides
   FindingSeverity fail_on = FindingSeverity::low;     // exit 1 when a finding is this or worse
   std::vector<std::string> policy_files;              // --rules FILE: extra policies
@@ -150,13 +152,18 @@ struct LintOptions {
 };
 
 struct LintSummary {
-  std::size_t files = 0;         // inputs read (skipped ones not counted)
-  std::size_t skipped = 0;       // inputs that hold no security-group input
-  std::size_t input_errors = 0;  // inputs that could not be read or parsed (exit status 2)
+  std::size_t files = 0;  // inputs read (skipped ones not counted)
   std::size_t groups = 0;
   std::size_t rules = 0;
   std::size_t findings = 0;    // reported
-  std::size_t suppressed = 0;  // by tag, baseline, --disable or config
+  std::size_t suppressed = 0;  // by tag, baseline, --disable or config: the sum of the four below
+  std::size_t suppressed_by_tag = 0;       // an sgcheck:ignore tag or Metadata on the subject
+  std::size_t suppressed_by_baseline = 0;  // --baseline (or --write-baseline)
+  std::size_t suppressed_by_disable = 0;   // --disable
+  std::size_t suppressed_by_config = 0;    // the config file's `disable`
+  std::size_t skipped = 0;                 // inputs that hold no security-group input
+  std::size_t input_errors = 0;  // inputs that could not be read or parsed (exit status 2)
+  std::string config;            // the config file in force, or empty
 };
 
 struct LintResult {

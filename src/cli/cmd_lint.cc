@@ -86,6 +86,7 @@ bool build_options(const LintCommandOptions& command, LintOptions& options) {
       return false;
     }
     apply_lint_config(*config, options);
+    options.config = config_path;
   }
   if (!check_disable_patterns(command.disable, known_ids)) return false;
   options.disabled.insert(options.disabled.end(), command.disable.begin(), command.disable.end());
@@ -121,6 +122,7 @@ bool write_baseline(const std::string& path, LintResult& result) {
   std::cerr << "sgcheck: wrote " << result.findings.size() << " finding"
             << (result.findings.size() == 1 ? "" : "s") << " to the baseline " << path << "\n";
   result.summary.suppressed += result.findings.size();
+  result.summary.suppressed_by_baseline += result.findings.size();
   result.summary.findings = 0;
   result.findings.clear();
   return true;
@@ -131,11 +133,23 @@ bool fails(const LintResult& result, FindingSeverity fail_on) {
                      [&](const Finding& f) { return f.severity <= fail_on; });
 }
 
+// The root SARIF URIs are relative to: the nearest directory from here upward that holds .git
+// (GitHub code scanning resolves URIs against the repository), else the current directory.
+std::string repository_root() {
+  std::error_code ec;
+  const std::filesystem::path here = std::filesystem::current_path(ec);
+  if (ec) return {};
+  for (std::filesystem::path dir = here;; dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return here.string();
+  }
+}
+
 void print_report(const LintCommandOptions& command, const LintResult& result, bool failed) {
   if (command.format == "json") {
     write_lint_json(std::cout, result);
   } else if (command.format == "sarif") {
-    write_lint_sarif(std::cout, result, SGCHECK_VERSION);
+    write_lint_sarif(std::cout, result, SGCHECK_VERSION, repository_root());
   } else if (!command.quiet) {
     TextReportOptions text;
     text.color = use_color(command.no_color);

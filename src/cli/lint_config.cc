@@ -208,7 +208,8 @@ bool names_some_check(std::string_view pattern, const std::vector<std::string>& 
 }
 
 void apply_lint_config(const LintConfig& config, LintOptions& options) {
-  options.disabled.insert(options.disabled.end(), config.disable.begin(), config.disable.end());
+  options.config_disabled.insert(options.config_disabled.end(), config.disable.begin(),
+                                 config.disable.end());
   for (const auto& [id, severity] : config.severity) options.severities[id] = severity;
   if (config.fail_on) options.fail_on = *config.fail_on;
   if (config.rules_per_group)

@@ -38,7 +38,7 @@ const std::vector<CheckInfo>& builtin_checks() {
       {"SG206", "Ports given where AWS ignores them", S::low,
        "AWS ignores FromPort/ToPort for protocol -1 and for protocols without ports, so the rule "
        "allows every port although it reads as a port rule.",
-       {"CKV_AWS_382"}},
+       {"W3687"}},
       {"SG207", "CIDR with host bits set", S::info,
        "AWS stores the network address (10.0.0.5/8 becomes 10.0.0.0/8), which is wider than the "
        "text suggests. Write the canonical block, or /32 for one host.",

@@ -32,10 +32,14 @@ using detail::CheckContext;
 
 constexpr std::string_view kIgnoreTag = "sgcheck:ignore";
 
+bool matches_any(const std::vector<std::string>& patterns, std::string_view id) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    return check_pattern_matches(pattern, id);
+  });
+}
+
 bool is_disabled(const LintOptions& options, std::string_view id) {
-  return std::any_of(
-      options.disabled.begin(), options.disabled.end(),
-      [&](const std::string& pattern) { return check_pattern_matches(pattern, id); });
+  return matches_any(options.disabled, id) || matches_any(options.config_disabled, id);
 }
 
 bool all_disabled(const LintOptions& options, const std::vector<std::string>& ids) {
@@ -382,8 +386,10 @@ class Triage {
 
   // Triages `found` in place: the kept findings stay, in their order; returns how many were
   // suppressed.
-  std::size_t apply(std::vector<Finding>& found) {
-    if (found.empty()) return 0;
+  // Drops the suppressed findings of `found` and counts them by reason into `counts` (the first
+  // reason that applies: --disable, config, tag, baseline).
+  void apply(std::vector<Finding>& found, LintSummary& counts) {
+    if (found.empty()) return;
     std::call_once(built_, [this] {
       rules_.emplace(inventory_);
       subjects_.emplace(inventory_);
@@ -402,18 +408,27 @@ class Triage {
       }
       const Rule* rule = rules_->at(file_index, f.location);  // at the finding's position, if any
       f.fingerprint = fingerprint_of(f, inventory_, rule);
-      if (is_disabled(options_, f.id) || suppressed_by_tag(f, *subjects_, rule) ||
-          baseline_.count(f.fingerprint) != 0)
+      if (std::size_t* reason = suppression(f, rule, counts)) {
+        ++*reason;
+        ++counts.suppressed;
         continue;
+      }
       if (&f != &found[kept]) found[kept] = std::move(f);
       ++kept;
     }
-    const std::size_t suppressed = found.size() - kept;
     found.erase(found.begin() + static_cast<std::ptrdiff_t>(kept), found.end());
-    return suppressed;
   }
 
  private:
+  // The counter of the reason `f` is suppressed for, or nullptr when it is reported.
+  std::size_t* suppression(const Finding& f, const Rule* rule, LintSummary& counts) const {
+    if (matches_any(options_.disabled, f.id)) return &counts.suppressed_by_disable;
+    if (matches_any(options_.config_disabled, f.id)) return &counts.suppressed_by_config;
+    if (suppressed_by_tag(f, *subjects_, rule)) return &counts.suppressed_by_tag;
+    if (baseline_.count(f.fingerprint) != 0) return &counts.suppressed_by_baseline;
+    return nullptr;
+  }
+
   const Inventory& inventory_;
   const LintOptions& options_;
   const std::set<std::string> baseline_;
@@ -430,7 +445,7 @@ struct Family {
   int cost;
   std::function<void(std::vector<Finding>&, Diagnostics&)> run;
   std::vector<Finding> kept{};
-  std::size_t suppressed = 0;
+  LintSummary suppressed{};  // the suppressed_by counts
   Diagnostics errors{};
   std::exception_ptr failure{};
 };
@@ -551,7 +566,7 @@ void run_families(std::vector<Family>& families, Triage& triage, MergedFindings&
       Family& family = *longest_first[k];
       try {
         family.run(family.kept, family.errors);
-        family.suppressed = triage.apply(family.kept);
+        triage.apply(family.kept, family.suppressed);
         sort_findings(family.kept);
         merged.add(family.kept, static_cast<std::uint32_t>(&family - families.data()));
       } catch (...) {
@@ -584,11 +599,17 @@ LintResult run_checks(const CheckContext& context) {
 
   LintResult result;
   for (Family& family : families) {
-    result.summary.suppressed += family.suppressed;
+    LintSummary& s = result.summary;
+    s.suppressed += family.suppressed.suppressed;
+    s.suppressed_by_tag += family.suppressed.suppressed_by_tag;
+    s.suppressed_by_baseline += family.suppressed.suppressed_by_baseline;
+    s.suppressed_by_disable += family.suppressed.suppressed_by_disable;
+    s.suppressed_by_config += family.suppressed.suppressed_by_config;
     std::move(family.errors.begin(), family.errors.end(), std::back_inserter(result.errors));
   }
   result.findings = merged.take();
   result.summary.files = inventory.files.size();
+  result.summary.config = options.config;
   result.summary.groups = inventory.groups.size();
   result.summary.rules = inventory.rule_count();
   result.summary.findings = result.findings.size();

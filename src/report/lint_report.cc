@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -276,8 +277,26 @@ std::string uri_of(const std::string& path) {
   return out;
 }
 
-Json physical_location(const Location& location) {
-  Json physical{{"artifactLocation", {{"uri", uri_of(location.file)}}}};
+// The URI GitHub code scanning resolves against the repository: the file (named relative to the
+// current directory, or absolute) relative to `root` (absolute; empty: the current directory),
+// normalised ("./a/../b.json" is "b.json"). A file outside the root keeps its absolute path, as a
+// file:// URI; standard input ("-") stays "-".
+std::string artifact_uri(const std::string& file, const std::string& root) {
+  namespace fs = std::filesystem;
+  const fs::path path(file);
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);
+  if (file == "-" || ec) return uri_of(path.lexically_normal().generic_string());
+  const fs::path absolute = (path.is_absolute() ? path : here / path).lexically_normal();
+  const fs::path base = root.empty() ? here : fs::path(root).lexically_normal();
+  const fs::path relative = absolute.lexically_relative(base);
+  if (relative.empty() || *relative.begin() == "..")
+    return "file://" + uri_of(absolute.generic_string());
+  return uri_of(relative.generic_string());
+}
+
+Json physical_location(const Location& location, const std::string& root) {
+  Json physical{{"artifactLocation", {{"uri", artifact_uri(location.file, root)}}}};
   if (location.line != 0) {
     Json region{{"startLine", location.line}};
     if (location.column != 0) region["startColumn"] = location.column;
@@ -322,18 +341,19 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   return checks;
 }
 
-Json sarif_result(const Finding& f, std::size_t rule_index) {
+Json sarif_result(const Finding& f, std::size_t rule_index, const std::string& root) {
   Json result{{"ruleId", f.id},
               {"ruleIndex", rule_index},
               {"level", sarif_level(f.severity)},
               {"message", {{"text", f.message}}}};
   if (!f.location.file.empty())
-    result["locations"] = Json::array({{{"physicalLocation", physical_location(f.location)}}});
+    result["locations"] =
+        Json::array({{{"physicalLocation", physical_location(f.location, root)}}});
   if (!f.related.empty()) {
     Json related = Json::array();
     for (std::size_t i = 0; i < f.related.size(); ++i) {
       related.push_back({{"id", i + 1},
-                         {"physicalLocation", physical_location(f.related[i])},
+                         {"physicalLocation", physical_location(f.related[i], root)},
                          {"message", {{"text", "related rule"}}}});
     }
     result["relatedLocations"] = std::move(related);
@@ -383,6 +403,24 @@ Json finding_json(const Finding& f) {
 
 }  // namespace
 
+namespace {
+
+// "2 by baseline, 1 by tag": the reasons findings were suppressed for, in a fixed order.
+std::string suppression_reasons(const LintSummary& s) {
+  std::string out;
+  for (const auto& [count, reason] :
+       {std::pair{s.suppressed_by_disable, "--disable"},
+        std::pair{s.suppressed_by_config, "config"}, std::pair{s.suppressed_by_tag, "tag"},
+        std::pair{s.suppressed_by_baseline, "baseline"}}) {
+    if (count == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(count) + " by " + reason;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string lint_summary_line(const LintResult& result) {
   const LintSummary& s = result.summary;
   std::string out;
@@ -402,12 +440,17 @@ std::string lint_summary_line(const LintResult& result) {
     }
     out += ")";
   }
-  if (s.suppressed != 0) out += ", " + std::to_string(s.suppressed) + " suppressed,";
+  if (s.suppressed != 0) {
+    const std::string reasons = suppression_reasons(s);
+    out += ", " + std::to_string(s.suppressed) + " suppressed";
+    out += reasons.empty() ? "," : " (" + reasons + "),";
+  }
   out += " in " + plural(s.groups, "group") + " and " + plural(s.rules, "rule") + " from " +
          plural(s.files, "file");
   if (s.skipped != 0)
     out += " (" + std::to_string(s.skipped) + " skipped: not security-group input)";
   if (s.input_errors != 0) out += "; " + plural(s.input_errors, "input error");
+  if (!s.config.empty()) out += "; config " + s.config;
   out += "\n";
   return out;
 }
@@ -495,8 +538,13 @@ Json json_summary(const LintSummary& s) {
               {"rules", s.rules},
               {"findings", s.findings},
               {"suppressed", s.suppressed},
+              {"suppressed_by", Json{{"disable", s.suppressed_by_disable},
+                                     {"config", s.suppressed_by_config},
+                                     {"tag", s.suppressed_by_tag},
+                                     {"baseline", s.suppressed_by_baseline}}},
               {"skipped", s.skipped},
-              {"input_errors", s.input_errors}};
+              {"input_errors", s.input_errors},
+              {"config", json_or_null(s.config)}};
 }
 
 }  // namespace
@@ -527,13 +575,16 @@ void write_lint_json(std::ostream& out, const LintResult& result) {
 namespace {
 
 // The SARIF log with `results` as given (the whole array, or empty to be streamed).
-Json sarif_log(const std::vector<Json>& rules_in, Json results, const std::string& tool_version) {
+Json sarif_log(const std::vector<Json>& rules_in, Json results, const std::string& tool_version,
+               const LintSummary& summary) {
   Json rules = Json::array();
   for (const Json& rule : rules_in) rules.push_back(rule);
   Json driver{{"name", "sgcheck"}, {"version", tool_version}, {"rules", std::move(rules)}};
+  // The run's summary (counts, suppressions by reason, the config in force) as in the JSON report.
   return Json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
+                                     {"properties", {{"summary", json_summary(summary)}}},
                                      {"results", std::move(results)}}})}};
 }
 
@@ -549,19 +600,21 @@ std::vector<Json> sarif_rules(const LintResult& result, std::map<std::string, st
 
 }  // namespace
 
-std::string lint_sarif(const LintResult& result, const std::string& tool_version) {
+std::string lint_sarif(const LintResult& result, const std::string& tool_version,
+                       const std::string& root) {
   std::ostringstream out;
-  write_lint_sarif(out, result, tool_version);
+  write_lint_sarif(out, result, tool_version, root);
   return std::move(out).str();
 }
 
-void write_lint_sarif(std::ostream& out, const LintResult& result,
-                      const std::string& tool_version) {
+void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version,
+                      const std::string& root) {
   std::map<std::string, std::size_t> index;
   const std::vector<Json> rules = sarif_rules(result, index);
-  const std::string skeleton = dump(sarif_log(rules, Json::array(), tool_version));
-  write_with_array(out, skeleton, "\n      \"results\": []", 8, result.findings,
-                   [&](const Finding& f, std::size_t) { return sarif_result(f, index[f.id]); });
+  const std::string skeleton = dump(sarif_log(rules, Json::array(), tool_version, result.summary));
+  write_with_array(
+      out, skeleton, "\n      \"results\": []", 8, result.findings,
+      [&](const Finding& f, std::size_t) { return sarif_result(f, index[f.id], root); });
 }
 
 std::string lint_baseline(const std::vector<Finding>& findings) {

@@ -33,11 +33,15 @@ std::string lint_json(const LintResult& result);
 void write_lint_json(std::ostream& out, const LintResult& result);
 
 // A SARIF 2.1.0 log with one run: the checks that found something as rules (id, name, help,
-// default level, refs as tags), one result per finding. No timestamps or absolute paths: the output
-// depends only on the inputs.
-std::string lint_sarif(const LintResult& result, const std::string& tool_version);
+// default level, refs as tags), one result per finding, the summary in the run's properties.
+// Artifact URIs are relative to `root` (the repository root, absolute; empty: the current
+// directory), as GitHub code scanning resolves them. No timestamps: the output depends only on
+// the inputs and the root.
+std::string lint_sarif(const LintResult& result, const std::string& tool_version,
+                       const std::string& root = {});
 // The same bytes written to `out`, one result at a time.
-void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version);
+void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version,
+                      const std::string& root = {});
 
 // The baseline file: {"version": 1, "findings": [{id, fingerprint, group, message}]}, sorted, so
 // that it diffs well under version control.

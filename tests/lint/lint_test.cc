@@ -599,6 +599,20 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
   return path;
 }
 
+TEST(Config, DisableAndSeverityMatchingNoCheckAreErrors) {
+  const auto path = write_temp("typo.json", R"({"disable": ["SG2*", "SG9*"]})");
+  Diagnostics errors;
+  EXPECT_FALSE(cli::read_lint_config(path.string(), errors, {"SG201", "SG202"}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].location.column, 22u);  // at "SG9*"
+  EXPECT_NE(errors[0].message.find("\"SG9*\" matches no check"), std::string::npos);
+  errors.clear();
+  const auto severity = write_temp("severity.json", R"({"severity": {"SG2O1": "low"}})");
+  EXPECT_FALSE(cli::read_lint_config(severity.string(), errors, {"SG201"}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("\"SG2O1\" matches no check"), std::string::npos);
+}
+
 TEST(Config, EveryKey) {
   const auto path = write_temp(
       "good.json",
@@ -610,7 +624,8 @@ TEST(Config, EveryKey) {
   LintOptions options;
   options.disabled = {"SG101"};
   cli::apply_lint_config(*config, options);
-  EXPECT_EQ(options.disabled, (std::vector<std::string>{"SG101", "SG201", "SG3*"}));
+  EXPECT_EQ(options.disabled, (std::vector<std::string>{"SG101"}));  // --disable's
+  EXPECT_EQ(options.config_disabled, (std::vector<std::string>{"SG201", "SG3*"}));
   EXPECT_EQ(options.severities.at("SG204"), FindingSeverity::low);
   EXPECT_EQ(options.fail_on, FindingSeverity::medium);
   EXPECT_EQ(options.max_rules_per_group_direction_family, 100);
@@ -674,17 +689,39 @@ TEST(Baseline, EntryWithoutFingerprintIsAnError) {
 
 // ---- Reports
 
+LintSummary summary_of(std::size_t files, std::size_t groups, std::size_t rules,
+                       std::size_t findings, std::size_t suppressed) {
+  LintSummary s;
+  s.files = files;
+  s.groups = groups;
+  s.rules = rules;
+  s.findings = findings;
+  s.suppressed = suppressed;
+  return s;
+}
+
 TEST(Report, SummaryLine) {
   LintResult result;
-  result.summary = {2, 5, 14, 3, 1};
+  result.summary = summary_of(2, 5, 14, 3, 1);
   result.findings.resize(3);
   result.findings[0].severity = FindingSeverity::high;
   result.findings[1].severity = FindingSeverity::low;
   result.findings[2].severity = FindingSeverity::low;
   EXPECT_EQ(lint_summary_line(result),
             "3 findings (1 high, 2 low), 1 suppressed, in 5 groups and 14 rules from 2 files\n");
+  // The reasons, the skipped inputs, the input errors and the config in force.
+  result.summary.suppressed = 3;
+  result.summary.suppressed_by_baseline = 2;
+  result.summary.suppressed_by_tag = 1;
+  result.summary.skipped = 4;
+  result.summary.input_errors = 1;
+  result.summary.config = ".sgcheck.json";
+  EXPECT_EQ(lint_summary_line(result),
+            "3 findings (1 high, 2 low), 3 suppressed (1 by tag, 2 by baseline), in 5 groups and 14 "
+            "rules from 2 files (4 skipped: not security-group input); 1 input error; config "
+            ".sgcheck.json\n");
   LintResult none;
-  none.summary = {1, 1, 1, 0, 0};
+  none.summary = summary_of(1, 1, 1, 0, 0);
   EXPECT_EQ(lint_summary_line(none), "no findings in 1 group and 1 rule from 1 file\n");
 }
 
@@ -694,7 +731,7 @@ TEST(Report, TextShowsTheSourceLineAndACaret) {
   LintResult result;
   Finding f = detail::make_finding("SG401", "message", Location{path.string(), 2, 3});
   result.findings.push_back(f);
-  result.summary = {1, 0, 0, 1, 0};
+  result.summary = summary_of(1, 0, 0, 1, 0);
   const std::string text = lint_text(result, {});
   EXPECT_EQ(text, path.string() + ":2:3: high: SG401 message\n  \t\"x\": 1,\n  \t ^\n" +
                       "1 finding (1 high) in 0 groups and 0 rules from 1 file\n");
@@ -724,7 +761,7 @@ TEST(Report, TextQuotesLinesOfALargeFile) {
   LintResult result;
   for (const std::uint32_t line : {1u, 200'000u, 399'999u, 400'001u, 400'002u})
     result.findings.push_back(detail::make_finding("SG401", "m", Location{path.string(), line, 1}));
-  result.summary = {1, 0, 0, 5, 0};
+  result.summary = summary_of(1, 0, 0, 5, 0);
   const std::string text = lint_text(result, {});
   fs::remove(path);
   const std::string x40(40, 'x');
@@ -743,7 +780,7 @@ TEST(Report, JsonShape) {
   f.group = "sg-0a";
   f.witness = Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"};
   result.findings.push_back(f);
-  result.summary = {1, 3, 17, 1, 2};
+  result.summary = summary_of(1, 3, 17, 1, 2);
   const std::string json = lint_json(result);
   for (const char* part :
        {R"("id": "SG401")", R"("severity": "high")", R"("title": "Duplicate rule")",
