@@ -952,10 +952,10 @@ std::uint32_t key_bit(std::string_view key) {
 }
 
 // The identifying keys of each shape of aws-semantics.md §4, most specific first: a rule also has
-// a GroupId, an interface a VpcId, an instance NetworkInterfaces with their ids.
+// a GroupId, an interface a VpcId, an instance the SecurityGroups and NetworkInterfaces that are
+// also keys of responses.
 ElementKind kind_of(std::uint32_t keys) {
   const auto has = [&](std::uint32_t bits) { return (keys & bits) == bits; };
-  if (has(kPageKey)) return ElementKind::page;
   if (has(kRuleId)) return ElementKind::group_rule;
   if (has(kReservation)) return ElementKind::reservation;
   if (has(kInstanceId) && !has(kInterfaceId)) return ElementKind::instance;
@@ -964,6 +964,7 @@ ElementKind kind_of(std::uint32_t keys) {
   if (has(kGroupId | kIpPermissions)) return ElementKind::group;
   if (has(kPrefixListId | kPrefixListMeta)) return ElementKind::prefix_list;
   if (has(kVpcId | kVpcCidr)) return ElementKind::vpc;
+  if (has(kPageKey)) return ElementKind::page;
   return ElementKind::none;
 }
 
@@ -1044,9 +1045,17 @@ DocumentInfo AwsReader<Source>::page(Object& object, std::size_t at, ElementKind
   DocumentInfo info;
   info.offset = at;
   page_ = Page{};
+  element = ElementKind::none;
   std::uint32_t keys = 0;
   r_.for_each_field_while(object, [&](std::string_view key, Value& v) {
     keys |= key_bit(key);
+    // One object of a list alone (`--query 'Reservations[0].Instances[0]'`): told by its id, which
+    // the CLI prints before the members it shares with responses (an instance's SecurityGroups).
+    if (const ElementKind kind = kind_of(keys);
+        !page_.recognised && kind != ElementKind::none && kind != ElementKind::page) {
+      element = kind;
+      return false;
+    }
     switch (page_member(key, v)) {
       case PageKey::read:
       case PageKey::other:
@@ -1060,14 +1069,9 @@ DocumentInfo AwsReader<Source>::page(Object& object, std::size_t at, ElementKind
     }
     return true;
   });
-  if (info.kind != DocumentKind::unrecognised) return info;
+  if (info.kind != DocumentKind::unrecognised || element != ElementKind::none) return info;
   end_page(at);
-  if (page_.recognised) {
-    info.kind = DocumentKind::aws;
-    element = ElementKind::page;
-  } else {
-    element = kind_of(keys);
-  }
+  if (page_.recognised) info.kind = DocumentKind::aws;
   return info;
 }
 

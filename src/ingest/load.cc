@@ -8,11 +8,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <new>
 #include <numeric>
 #include <system_error>
 #include <thread>
 #include <utility>
+
+#include <sys/stat.h>
 
 #include "ingest/aws_cli.h"
 #include "ingest/cloudformation.h"
@@ -48,6 +51,7 @@ struct LoadedFile {
   fs::path path;              // empty: `content` holds the bytes (stdin, buffers)
   detail::MappedFile mapped;  // a file on disk, when it could be mapped (else `content`)
   std::uint64_t size = 0;     // in bytes, when it was checked: which files to parse first
+  bool stream = false;        // read from standard input, a pipe or a device
 
   std::string_view text() const {
     return mapped.mapped() ? mapped.bytes() : std::string_view(content.data(), content.size());
@@ -96,9 +100,77 @@ bool is_yaml_name(std::string_view name) {
   return ext == ".yaml" || ext == ".yml" || ext == ".template";
 }
 
-// Files, directories (recursively, the input extensions only, sorted) and "-".
+// A directory read recursively: the files with an input extension (regular files, or links to
+// them). Symbolic links to directories are followed once the real directories of the tree are
+// read, each real directory once: a link back up the tree (a loop), or a second way to a directory,
+// is not followed, with a note. A subdirectory that cannot be read is an error naming it; the rest
+// is still read.
+class DirectoryWalk {
+ public:
+  DirectoryWalk(Diagnostics& errors, Diagnostics& notes) : errors_(errors), notes_(notes) {}
+
+  void walk(const fs::path& root, std::vector<Source>& found) {
+    if (!first_visit(root, root.generic_string())) return;
+    std::vector<fs::path> pending{root};
+    std::vector<fs::path> links;  // linked directories, taken in name order after the real ones
+    while (!pending.empty() || !links.empty()) {
+      if (pending.empty()) {
+        const auto first = std::min_element(links.begin(), links.end());
+        const fs::path link = *first;
+        links.erase(first);
+        if (first_visit(link, link.generic_string())) pending.push_back(link);
+        continue;
+      }
+      const fs::path dir = std::move(pending.back());
+      pending.pop_back();
+      read_directory(dir, found, pending, links);
+    }
+  }
+
+ private:
+  void read_directory(const fs::path& dir, std::vector<Source>& found,
+                      std::vector<fs::path>& subdirectories, std::vector<fs::path>& links) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      const fs::path& path = it->path();
+      if (it->is_directory(type_ec)) {
+        if (it->is_symlink(type_ec))
+          links.push_back(path);
+        else if (first_visit(path, path.generic_string()))
+          subdirectories.push_back(path);
+      } else if (it->is_regular_file(type_ec) && has_input_extension(path)) {
+        found.push_back({path.generic_string(), path, true, false});
+      }
+    }
+    if (ec) {
+      errors_.push_back(file_error(dir.generic_string(), "cannot read directory: " + ec.message()));
+    }
+  }
+
+  // False (with a note) when `dir` is a directory read already, by its device and inode.
+  bool first_visit(const fs::path& dir, const std::string& name) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) return true;  // reading it will report the problem
+    const auto [it, inserted] = read_.try_emplace({st.st_dev, st.st_ino}, name);
+    if (inserted) return true;
+    Diagnostic d = file_error(
+        name, "symbolic link to a directory read already (" + it->second + "): not followed");
+    d.severity = Severity::note;
+    notes_.push_back(std::move(d));
+    return false;
+  }
+
+  Diagnostics& errors_;
+  Diagnostics& notes_;
+  std::map<std::pair<dev_t, ino_t>, std::string> read_;  // real directories read, and their names
+};
+
+// Files, directories (recursively, the input extensions only, sorted) and "-". Notes (links not
+// followed) go to `notes`.
 void discover(const std::vector<std::string>& inputs, std::vector<Source>& sources,
-              Diagnostics& errors) {
+              Diagnostics& errors, Diagnostics& notes) {
   for (const std::string& input : inputs) {
     if (input == "-") {
       sources.push_back({input, {}, false, true});
@@ -118,14 +190,7 @@ void discover(const std::vector<std::string>& inputs, std::vector<Source>& sourc
       continue;
     }
     std::vector<Source> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::error_code type_ec;
-      if (!it->is_regular_file(type_ec) || !has_input_extension(it->path())) continue;
-      const fs::path relative = it->path().lexically_relative(path);
-      found.push_back({(path / relative).generic_string(), it->path(), true, false});
-    }
-    if (ec) errors.push_back(file_error(input, "cannot read directory: " + ec.message()));
+    DirectoryWalk(errors, notes).walk(path, found);
     std::sort(found.begin(), found.end(),
               [](const Source& a, const Source& b) { return a.name < b.name; });
     for (Source& s : found) sources.push_back(std::move(s));
@@ -137,24 +202,51 @@ std::string too_large(std::uint64_t size, std::uint64_t limit) {
          std::to_string(limit) + " bytes)";
 }
 
-// Reads one source; the size limit is checked before reading (and again while reading stdin).
+// Reads a pipe, standard input or a device to its end, under the size limit: such an input can be
+// read only once and has no size to check beforehand.
+bool read_stream(std::FILE* stream, const Source& source, const LoadLimits& limits, LoadedFile& out,
+                 Diagnostics& errors) {
+  std::string data;
+  char chunk[1 << 16];
+  for (;;) {
+    const std::size_t got = std::fread(chunk, 1, sizeof chunk, stream);
+    data.append(chunk, got);
+    if (data.size() > limits.max_file_bytes) {
+      errors.push_back(file_error(source.name, too_large(data.size(), limits.max_file_bytes)));
+      return false;
+    }
+    if (got < sizeof chunk) break;
+  }
+  if (std::ferror(stream) != 0) {
+    errors.push_back(file_error(source.name, "cannot read input: read error"));
+    return false;
+  }
+  out.content = simdjson::padded_string(data);
+  out.size = data.size();
+  out.stream = true;
+  return true;
+}
+
+// Reads one source; the size limit is checked before reading (and again while reading a stream).
+// A file on disk is only checked here (read_content() reads it when parsed); standard input, pipes
+// (a FIFO, `<(…)`, /dev/stdin) and devices are read now.
 bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out,
                  Diagnostics& errors) {
   out.name = source.name;
   out.in_directory = source.in_directory;
-  if (source.is_stdin) {
-    std::string data;
-    char chunk[1 << 16];
-    while (std::cin.read(chunk, sizeof chunk) || std::cin.gcount() > 0) {
-      data.append(chunk, static_cast<std::size_t>(std::cin.gcount()));
-      if (data.size() > limits.max_file_bytes) {
-        errors.push_back(file_error(source.name, too_large(data.size(), limits.max_file_bytes)));
-        return false;
-      }
+  if (source.is_stdin) return read_stream(stdin, source, limits, out, errors);
+  std::error_code status_ec;
+  if (!fs::is_regular_file(fs::status(source.path, status_ec))) {
+    std::FILE* stream = std::fopen(source.path.c_str(), "rb");
+    if (stream == nullptr) {
+      errors.push_back(file_error(
+          source.name,
+          "cannot read input: " + std::error_code(errno, std::generic_category()).message()));
+      return false;
     }
-    out.content = simdjson::padded_string(data);
-    out.size = data.size();
-    return true;
+    const bool read = read_stream(stream, source, limits, out, errors);
+    std::fclose(stream);
+    return read;
   }
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(source.path, ec);
@@ -236,6 +328,8 @@ class FileParser {
                  std::string_view text, std::uint32_t index, Inventory& part);
   void tree_error(const LoadedFile& file, std::string_view text, const detail::TreeError& e,
                   Inventory& part, Diagnostics& errors);
+  bool read_aws_yaml(const TreeNode& root, const LoadedFile& file, std::string_view text,
+                     std::uint32_t index, Inventory& part, Diagnostics& errors);
   void unusable(const char* what, Inventory& part);
 
  public:
@@ -270,7 +364,8 @@ void FileParser::parse(const LoadedFile& file, std::uint32_t index, Inventory& p
     return;
   }
   try {
-    if (text[first] != '{' && text[first] != '[' && is_yaml_name(file.name)) {
+    // A stream has no name to go by (standard input, /dev/fd/63): YAML unless it looks like JSON.
+    if (text[first] != '{' && text[first] != '[' && (is_yaml_name(file.name) || file.stream)) {
       parse_yaml(file, text, index, part, errors);
       return;
     }
@@ -379,7 +474,28 @@ void FileParser::tree_error(const LoadedFile& file, std::string_view text,
   errors.push_back(std::move(d));
 }
 
-// YAML is read for CloudFormation templates only.
+// AWS CLI output saved with --output yaml (or yaml-stream): false when `root` is not that. Read by
+// the same readers as JSON (detail::AwsYamlReader), with positions in the YAML text.
+bool FileParser::read_aws_yaml(const TreeNode& root, const LoadedFile& file, std::string_view text,
+                               std::uint32_t index, Inventory& part, Diagnostics& errors) {
+  try {
+    detail::JsonReader positions(text, index, file.name, part.diagnostics);
+    detail::AwsYamlReader reader(positions, part, budget_);
+    if (reader.read(root).kind != DocumentKind::aws) {
+      part = Inventory{};
+      return false;
+    }
+    reader.finish();
+  } catch (const detail::InputError& e) {
+    part = Inventory{};
+    errors.push_back(e.offset == std::string_view::npos
+                         ? file_error(file.name, e.message)
+                         : positioned_error(file.name, text, e.offset, e.message));
+  }
+  return true;
+}
+
+// YAML: CloudFormation templates and AWS CLI output.
 void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::uint32_t index,
                             Inventory& part, Diagnostics& errors) {
   try {
@@ -400,6 +516,7 @@ void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::
     }
     const TreeNode& root = documents.front();
     if (!detail::is_cloudformation(root)) {
+      if (read_aws_yaml(root, file, text, index, part, errors)) return;
       unusable("not security-group input", part);
       return;
     }
@@ -527,7 +644,7 @@ LoadResult load_inventory(const std::vector<std::string>& inputs, const LoadLimi
   try {
     const Clock::time_point read_start = Clock::now();
     std::vector<Source> sources;
-    discover(inputs, sources, result.errors);
+    discover(inputs, sources, result.errors, result.inventory.diagnostics);
     std::vector<LoadedFile> files;
     files.reserve(sources.size());
     for (const Source& source : sources) {

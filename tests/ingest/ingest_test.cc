@@ -907,6 +907,133 @@ TEST(IngestInputs, DirectoryWalkSortsAndSkips) {
   fs::remove_all(dir);
 }
 
+// ---- AWS CLI output as saved (the shapes against the canonical dump: cli_shapes_test.py)
+// ----------
+
+TEST(IngestSavedShapes, PagesOfOneGroupInOneFileMakeOneGroup) {
+  // The rules view of one group over two pages appended to one file, as JSON Lines.
+  const std::string text =
+      R"({"SecurityGroupRules": [{"GroupId": "sg-1", "IsEgress": false, "IpProtocol": "tcp", )"
+      R"("FromPort": 22, "ToPort": 22, "CidrIpv4": "10.0.0.0/8"}], "NextToken": "t1"})"
+      "\n"
+      R"({"SecurityGroupRules": [{"GroupId": "sg-1", "IsEgress": true, "IpProtocol": "-1", )"
+      R"("CidrIpv4": "0.0.0.0/0"}], "NextToken": null})"
+      "\n";
+  const LoadResult r = load_one("rules.json", text);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  EXPECT_EQ(r.inventory.groups[0].rules.size(), 2u);
+  EXPECT_TRUE(r.inventory.diagnostics.empty());  // the NextToken of an earlier page is no warning
+}
+
+TEST(IngestSavedShapes, BareListsAndObjectsOfEachKind) {
+  const struct {
+    const char* doc;
+    std::size_t groups, interfaces, prefix_lists, vpcs, peerings;
+  } cases[] = {
+      {R"([{"GroupId": "sg-1", "IpPermissions": []}, {"GroupId": "sg-2", "IpPermissions": []}])", 2,
+       0, 0, 0, 0},
+      {R"({"GroupId": "sg-1", "GroupName": "one", "IpPermissionsEgress": []})", 1, 0, 0, 0, 0},
+      {R"([{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IpProtocol": "-1",
+          "CidrIpv4": "10.0.0.0/8"}])",
+       1, 0, 0, 0, 0},
+      {R"([{"NetworkInterfaceId": "eni-1", "VpcId": "vpc-1", "Groups": []}])", 0, 1, 0, 0, 0},
+      // --query 'Reservations[].Instances[]'
+      {R"([{"InstanceId": "i-1", "NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}]},
+          {"InstanceId": "i-2", "PrivateIpAddress": "10.0.0.2", "SecurityGroups": []}])",
+       0, 2, 0, 0, 0},
+      {R"([{"ReservationId": "r-1", "Instances": [{"InstanceId": "i-1",
+          "PrivateIpAddress": "10.0.0.1"}]}])",
+       0, 1, 0, 0, 0},
+      {R"([{"PrefixListId": "pl-1", "PrefixListName": "x", "AddressFamily": "IPv4"}])", 0, 0, 1, 0,
+       0},
+      {R"([{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}])", 0, 0, 0, 1, 0},
+      {R"([{"VpcPeeringConnectionId": "pcx-1", "Status": {"Code": "active"}}])", 0, 0, 0, 0, 1},
+      {"[]", 0, 0, 0, 0, 0},
+      // --output yaml-stream, as JSON: a list of responses
+      {R"([{"Vpcs": [{"VpcId": "vpc-1"}]}, {"Vpcs": [{"VpcId": "vpc-2"}]}])", 0, 0, 0, 2, 0},
+  };
+  for (const auto& c : cases) {
+    const LoadResult r = load_one("list.json", c.doc);
+    ASSERT_TRUE(r.ok()) << c.doc << all_errors(r);
+    EXPECT_TRUE(r.skipped.empty()) << c.doc;
+    EXPECT_EQ(r.inventory.groups.size(), c.groups) << c.doc;
+    EXPECT_EQ(r.inventory.interfaces.size(), c.interfaces) << c.doc;
+    EXPECT_EQ(r.inventory.prefix_lists.size(), c.prefix_lists) << c.doc;
+    EXPECT_EQ(r.inventory.vpcs.size(), c.vpcs) << c.doc;
+    EXPECT_EQ(r.inventory.peerings.size(), c.peerings) << c.doc;
+  }
+}
+
+TEST(IngestSavedShapes, ListsOfOtherThingsAreNotSecurityGroupInput) {
+  for (const char* doc : {"[1, 2]", R"([{"name": "x"}])", R"(["sg-1"])"}) {
+    const LoadResult r = load_one("list.json", doc);
+    EXPECT_TRUE(r.inventory.groups.empty()) << doc;
+    EXPECT_EQ(r.errors.size() + r.skipped.size(), 1u) << doc;
+  }
+}
+
+TEST(IngestSavedShapes, EveryDocumentOfSeveralMustBeAwsOutput) {
+  const std::string text = "{\"Vpcs\": []}\n{\"name\": \"package\"}\n";
+  const LoadResult r = load_one("pages.json", text);
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].location.to_string(), where("pages.json", text, "{\"name\""));
+  EXPECT_EQ(r.errors[0].message,
+            "expected AWS CLI output in every document of a file of several JSON documents");
+  // A scalar after a document is not a document of a stream.
+  const LoadResult scalar = load_one("pages.json", "{\"Vpcs\": []} 5");
+  ASSERT_EQ(scalar.errors.size(), 1u);
+  EXPECT_EQ(scalar.errors[0].message, "invalid JSON: unexpected content after the top-level value");
+}
+
+TEST(IngestSavedShapes, YamlValuesAtTheirPositions) {
+  const std::string text =
+      "SecurityGroupRules:\n"
+      "- GroupId: sg-1\n"
+      "  IsEgress: false\n"
+      "  IpProtocol: tcp\n"
+      "  FromPort: 22\n"
+      "  ToPort: 22\n"
+      "  CidrIpv4: 10.0.0.300/8\n"
+      "- GroupId: sg-1\n"
+      "  IsEgress: true\n"
+      "  IpProtocol: '-1'\n"
+      "  CidrIpv4: '0.0.0.0/33'\n"
+      "NextToken: abc\n";
+  const LoadResult r = load_one("rules.yaml", text);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  ASSERT_EQ(r.inventory.groups[0].rules.size(), 2u);
+  EXPECT_EQ(r.inventory.groups[0].rules[0].from_port, 22);
+  EXPECT_EQ(r.inventory.groups[0].rules[1].direction, Direction::egress);
+  ASSERT_EQ(r.inventory.diagnostics.size(), 3u);
+  // The offending character of a plain and of a quoted scalar, and the last page's NextToken.
+  EXPECT_EQ(r.inventory.diagnostics[0].location.to_string(), where("rules.yaml", text, "300/8"));
+  EXPECT_EQ(r.inventory.diagnostics[1].location.to_string(), where("rules.yaml", text, "33'"));
+  EXPECT_EQ(r.inventory.diagnostics[2].location.to_string(), where("rules.yaml", text, "abc"));
+  EXPECT_EQ(r.inventory.diagnostics[2].message.rfind("one page of several: NextToken", 0), 0u);
+
+  const LoadResult bad =
+      load_one("bad.yaml", "SecurityGroups:\n- GroupId: sg-1\n  IpPermissions: x\n");
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0].location.to_string(), "bad.yaml:3:18");
+  EXPECT_EQ(bad.errors[0].message, "expected a list for \"IpPermissions\", found a string \"x\"");
+}
+
+TEST(IngestSavedShapes, RawEntriesTakeTheListIdFromTheFileName) {
+  const std::string text = R"({"Entries": [{"Cidr": "10.0.0.0/8"}]})";
+  const LoadResult r = load_one("lists/pl-0a1b2c3d.json", text);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.prefix_lists.size(), 1u);
+  EXPECT_EQ(r.inventory.prefix_lists[0].id, "pl-0a1b2c3d");
+  EXPECT_TRUE(r.inventory.prefix_lists[0].entries_known);
+  for (const char* name : {"entries.json", "pl-.json", "pl-0A.json", "lists.pl-0a/e.json"}) {
+    const LoadResult unnamed = load_one(name, text);
+    ASSERT_EQ(unnamed.errors.size(), 1u) << name;
+    EXPECT_EQ(unnamed.errors[0].location.to_string(), where(name, text, "["));
+  }
+}
+
 // ---- positions
 // ---------------------------------------------------------------------------------------
 
