@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """The pre-commit hook as a user meets it: a scratch git repository, a bad file staged, `git commit`.
+sgcheck's output must equal the transcript in docs/lint.md; files that hold no security-group input
+(package.json, .pre-commit-config.yaml) never fail a commit; malformed JSON does, shown at its place.
 
 pre-commit itself is usually not installable offline, so the repository's .git/hooks/pre-commit does
 what pre-commit does for a `language: system` hook: take the staged file names, keep those matching
@@ -51,6 +53,15 @@ sys.exit(subprocess.run(shlex.split({entry!r}) + files).returncode)
 """
 
 
+def documented_output(path):
+    """sgcheck's part of the pre-commit transcript in docs/lint.md: the lines after pre-commit's
+    header (which ends with an empty line) up to the end of the block."""
+    text = open(path, encoding="utf-8").read()
+    block = text[text.index("$ git commit -m bastion\n"):]
+    block = block[:block.index("```")]
+    return block[block.index("\n\n") + 2:]
+
+
 def git(repo, *args, env=None, check=True):
     return subprocess.run(["git", "-C", repo] + list(args), capture_output=True, text=True, env=env,
                           check=check)
@@ -80,33 +91,48 @@ def main():
         os.makedirs(os.path.join(repo, "aws"))
         shutil.copy(os.path.join(root, "examples", "lint", "duplicates.json"),
                     os.path.join(repo, "aws", "bastion.json"))
+        shutil.copy(os.path.join(root, "examples", "repo", ".pre-commit-config.yaml"), repo)
+        shutil.copy(os.path.join(root, "examples", "repo", "package.json"), repo)
         with open(os.path.join(repo, "README.txt"), "w", encoding="utf-8") as f:
             f.write("not matched by `files`\n")
 
-        # A failing commit: the duplicate rule is reported at its line, with the source line.
-        git(repo, "add", "aws/bastion.json", "README.txt")
+        # A failing commit: sgcheck's output is the transcript of docs/lint.md, verbatim; the
+        # staged package.json and .pre-commit-config.yaml are skipped, never an error.
+        git(repo, "add", "aws/bastion.json", "package.json", ".pre-commit-config.yaml", "README.txt")
         bad = git(repo, "commit", "-q", "-m", "bastion", env=env, check=False)
         output = bad.stdout + bad.stderr
         print(output)
         assert bad.returncode != 0, "the commit with a duplicate rule went through"
-        assert "aws/bastion.json:26:25: high: SG401 ingress rule tcp/22 from 198.51.100.0/24 " \
-               "appears twice" in output, output
-        assert re.search(r"\n\d+ findings? \(.*\) in 2 groups and 9 rules from 1 file\n", output), output
-        assert "README.txt" not in output, output
+        expected = documented_output(os.path.join(root, "docs", "lint.md"))
+        assert output == expected, f"docs/lint.md shows:\n{expected}\nthe hook printed:\n{output}"
         # The exit status pre-commit sees is the linter's: 1 for findings.
         direct = subprocess.run(["sgcheck", "lint", "aws/bastion.json"], cwd=repo, env=env,
                                 capture_output=True, text=True)
         assert direct.returncode == 1, direct
 
-        # A passing commit: the clean file only.
+        # A passing commit: the clean file, with a changed package.json beside it.
         git(repo, "reset", "-q")
         shutil.copy(os.path.join(root, "examples", "lint", "clean.json"),
                     os.path.join(repo, "aws", "web.json"))
-        git(repo, "add", "aws/web.json")
+        git(repo, "add", "aws/web.json", "package.json")
         good = git(repo, "commit", "-q", "-m", "web", env=env, check=False)
         print(good.stdout + good.stderr)
         assert good.returncode == 0, good
-        assert "no findings in 2 groups and 4 rules from 1 file" in good.stdout + good.stderr, good
+        assert "no findings in 2 groups and 4 rules from 1 file (1 skipped: not security-group " \
+               "input)" in good.stdout + good.stderr, good
+
+        # Malformed JSON fails the commit with the error at its place, the source line and a caret.
+        with open(os.path.join(repo, "aws", "broken.json"), "w", encoding="utf-8") as f:
+            f.write('{"SecurityGroups": [\n  {"GroupId": "sg-0a" "VpcId": "vpc-0b"}\n]}\n')
+        git(repo, "add", "aws/broken.json")
+        broken = git(repo, "commit", "-q", "-m", "broken", env=env, check=False)
+        output = broken.stdout + broken.stderr
+        print(output)
+        assert broken.returncode != 0, "the commit of malformed JSON went through"
+        assert "aws/broken.json:2:23: error: invalid JSON: expected ',' or '}' after an object " \
+               "member, found '\"'\n" \
+               '    {"GroupId": "sg-0a" "VpcId": "vpc-0b"}\n' \
+               "                        ^\n" in output, output
         return 0
     finally:
         shutil.rmtree(repo, ignore_errors=True)
