@@ -718,22 +718,59 @@ Resources:
 
 // Regression: the rule identity used to merge groups and find duplicates ignored open values, so
 // the same group written in two templates with different open ports merged silently as one.
+// Two templates adding a rule to one existing group (a global sg- id): their rules views merge,
+// and two rules that differ only in an open port stay two.
 TEST(CloudFormation, RulesDifferingOnlyInAnOpenPortAreDifferentRules) {
   auto template_with = [](const std::string& parameter) {
-    return "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
-           "      GroupDescription: web\n      SecurityGroupIngress:\n"
-           "        - IpProtocol: tcp\n          FromPort: !Ref " +
-           parameter + "\n          ToPort: 443\n          CidrIp: 0.0.0.0/0\n";
+    return "Resources:\n  WebIn:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+           "      GroupId: sg-0123456789abcdef0\n      IpProtocol: tcp\n      FromPort: !Ref " +
+           parameter + "\n      ToPort: 443\n      CidrIp: 0.0.0.0/0\n";
   };
   const LoadResult same = load_inventory_from_buffers(
       {{"a.yaml", template_with("Low")}, {"b.yaml", template_with("Low")}});
-  EXPECT_TRUE(same.ok()) << all_errors(same);
+  ASSERT_TRUE(same.ok()) << all_errors(same);
+  ASSERT_EQ(same.inventory.groups.size(), 1u);
+  EXPECT_EQ(same.inventory.groups[0].rules.size(), 1u);
   const LoadResult different = load_inventory_from_buffers(
       {{"a.yaml", template_with("Low")}, {"b.yaml", template_with("High")}});
-  ASSERT_FALSE(different.ok());
-  EXPECT_NE(all_errors(different).find("WebSG is defined twice with different rules"),
-            std::string::npos)
-      << all_errors(different);
+  ASSERT_TRUE(different.ok()) << all_errors(different);
+  ASSERT_EQ(different.inventory.groups.size(), 1u);
+  EXPECT_EQ(different.inventory.groups[0].rules.size(), 2u);
+}
+
+// Every template is its own namespace: one logical id in two files is two groups, named
+// FILE#LogicalId, each with its own rules and references; a logical id of one file keeps its name.
+TEST(CloudFormation, OneLogicalIdInTwoTemplatesIsTwoGroups) {
+  auto template_with = [](const std::string& port) {
+    return "Resources:\n  WebSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+           "      GroupDescription: web\n      SecurityGroupIngress:\n"
+           "        - {IpProtocol: tcp, FromPort: " + port + ", ToPort: " + port +
+           ", CidrIp: 0.0.0.0/0}\n"
+           "  WebIn:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+           "      GroupId: !Ref WebSG\n      IpProtocol: tcp\n      FromPort: 22\n"
+           "      ToPort: 22\n      SourceSecurityGroupId: !Ref WebSG\n";
+  };
+  const LoadResult r = load_inventory_from_buffers(
+      {{"b.yaml", template_with("443")},
+       {"a.yaml", template_with("80")},
+       {"c.yaml", "Resources:\n  Only:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+                  "      GroupDescription: only\n"}});
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 3u);
+  EXPECT_EQ(r.inventory.groups[0].id, "Only");
+  const Group* a = r.inventory.find_group("a.yaml#WebSG");
+  const Group* b = r.inventory.find_group("b.yaml#WebSG");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->template_name, "WebSG");
+  ASSERT_EQ(a->rules.size(), 3u);  // tcp/80, the self reference, the default egress
+  EXPECT_EQ(a->rules[0].from_port, 80);
+  EXPECT_EQ(b->rules[0].from_port, 443);
+  EXPECT_EQ(a->rules[1].peer.id, "a.yaml#WebSG");
+  EXPECT_EQ(b->rules[1].peer.id, "b.yaml#WebSG");
+  EXPECT_TRUE(names_template_group(r.inventory, *a, "a.yaml#WebSG"));
+  EXPECT_TRUE(names_template_group(r.inventory, *a, "WebSG"));
+  EXPECT_FALSE(names_template_group(r.inventory, *a, "b.yaml#WebSG"));
+  EXPECT_TRUE(names_template_group(r.inventory, r.inventory.groups[0], "c.yaml#Only"));
 }
 
 TEST(Terraform, PortsUnknownUntilApplyAreUnresolvedNotInvalid) {
@@ -778,10 +815,6 @@ TEST(Terraform, UnusablePlansAreErrors) {
       {R"({"format_version": "2.0"})", "unsupported plan format_version \"2.0\": expected 1.x"},
       {R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": {}}}})",
        "expected a list for \"resources\" of a module, found a mapping"},
-      {R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
-        {"address": "aws_security_group_rule.x", "type": "aws_security_group_rule",
-         "values": {"type": "sideways"}}]}}})",
-       "aws_security_group_rule.x: expected type \"ingress\" or \"egress\", found \"sideways\""},
   };
   for (const auto& c : cases) {
     const LoadResult r = load_one("p.json", c.doc);
@@ -789,6 +822,29 @@ TEST(Terraform, UnusablePlansAreErrors) {
     EXPECT_EQ(r.errors[0].message, c.expected);
     EXPECT_NE(r.errors[0].location.line, 0u);
   }
+}
+
+// One bad resource never hides the rest: a rule resource with an impossible type is left out with
+// an SG408 finding at it, and the group beside it is still read with its rules.
+TEST(Terraform, OneBadResourceIsLeftOutWithSG408) {
+  const LoadResult r = load_one("p.json", R"({"format_version": "1.2", "planned_values": {
+    "root_module": {"resources": [
+      {"address": "aws_security_group_rule.x", "type": "aws_security_group_rule",
+       "values": {"type": "sideways"}},
+      {"address": "aws_security_group.web", "type": "aws_security_group",
+       "values": {"name": "web", "description": "web", "ingress": [
+         {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]}],
+        "egress": []}}]}}})");
+  ASSERT_TRUE(r.ok()) << format_diagnostic(r.errors.at(0));
+  ASSERT_EQ(r.inventory.groups.size(), 1u);
+  EXPECT_EQ(r.inventory.groups[0].rules.size(), 1u);
+  ASSERT_EQ(r.inventory.diagnostics.size(), 1u);
+  const Diagnostic& d = r.inventory.diagnostics[0];
+  EXPECT_EQ(d.check, "SG408");
+  EXPECT_EQ(d.message,
+            "aws_security_group_rule.x: expected type \"ingress\" or \"egress\", found \"sideways\": "
+            "aws_security_group_rule.x is left out");
+  EXPECT_EQ(d.location.line, 3u);
 }
 
 // ---- Examples: equivalence and unknown answers ------------------------------------------------

@@ -422,19 +422,6 @@ TEST(IngestErrors, UnusableTemplatesAndUnrecognisedInputs) {
        "plan.json:1:20: error: unsupported plan format_version \"2.0\": expected 1.x\n"
        "  {\"format_version\": \"2.0\", \"planned_values\": {}}\n"
        "                     ^\n"},
-      {"u.yaml", "Subnets: []\n",
-       "u.yaml:1:1: error: unrecognised input: expected a CloudFormation template (a mapping with "
-       "Resources) in YAML input\n"},
-      {"x.json", R"({"Subnets": []})",
-       "x.json:1:1: error: unrecognised input: expected a top-level key such as SecurityGroups, "
-       "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
-       "VpcPeeringConnections, Resources (CloudFormation) or format_version (Terraform plan)\n"},
-      {"arr.json", "[1]",
-       "arr.json:1:1: error: unrecognised input: expected a JSON object with a top-level key such "
-       "as "
-       "SecurityGroups, SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
-       "VpcPeeringConnections, Resources (CloudFormation) or format_version (Terraform plan), found "
-       "an array\n  [1]\n  ^\n"},
       {"e.json", " \n",
        "e.json:1:1: error: unrecognised input: expected a top-level key such as SecurityGroups, "
        "SecurityGroupRules, NetworkInterfaces, Reservations, PrefixLists, Vpcs, "
@@ -445,6 +432,30 @@ TEST(IngestErrors, UnusableTemplatesAndUnrecognisedInputs) {
     const LoadResult r = load_one(c.name, c.doc);
     ASSERT_EQ(r.errors.size(), 1u) << c.name;
     EXPECT_EQ(format_diagnostic(r.errors[0]), c.expected);
+  }
+}
+
+// Pre-commit names every changed file: well-formed JSON or YAML that holds no security-group input
+// is skipped and counted, named or found, never an error (product.md §2).
+TEST(IngestInputs, FilesWithoutSecurityGroupInputAreSkippedNotErrors) {
+  const struct {
+    const char* name;
+    const char* doc;
+  } cases[] = {
+      {"u.yaml", "Subnets: []\n"},
+      {"x.json", R"({"Subnets": []})"},
+      {"arr.json", "[1]"},
+      {"package.json", R"({"name": "infra", "private": true})"},
+      {"docker-compose.yml", "services:\n  web:\n    image: nginx\n"},
+      {"service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"},
+  };
+  for (const auto& c : cases) {
+    const LoadResult r = load_one(c.name, c.doc);
+    EXPECT_TRUE(r.ok()) << c.name << ": " << all_errors(r);
+    ASSERT_EQ(r.skipped.size(), 1u) << c.name;
+    EXPECT_EQ(r.skipped[0].file, c.name);
+    EXPECT_EQ(r.skipped[0].reason, "not security-group input");
+    EXPECT_TRUE(r.inventory.diagnostics.empty()) << c.name;
   }
 }
 
@@ -888,12 +899,11 @@ TEST(IngestInputs, DirectoryWalkSortsAndSkips) {
   EXPECT_EQ(r.inventory.files,
             (std::vector<std::string>{name + "/b.yaml", name + "/c.json", name + "/d.template",
                                       name + "/e.yml", name + "/sub/a.json", name + "/z.json"}));
-  // b.yaml is a template without groups; d.template (JSON) gives group A; e.yml is not a template.
-  ASSERT_EQ(r.inventory.diagnostics.size(), 2u);
-  EXPECT_EQ(r.inventory.diagnostics[0].message, "skipped: not a recognised AWS input");
-  EXPECT_EQ(r.inventory.diagnostics[1].message, "skipped: not a CloudFormation template");
-  EXPECT_EQ(r.inventory.diagnostics[0].severity, Severity::warning);
-  EXPECT_EQ(r.inventory.diagnostics[0].check, "");
+  // b.yaml is a template without groups; d.template (JSON) gives group A; c.json and e.yml hold
+  // no security-group input: skipped and counted.
+  ASSERT_EQ(r.skipped.size(), 2u);
+  EXPECT_EQ(r.skipped[0].file, name + "/c.json");
+  EXPECT_EQ(r.skipped[1].file, name + "/e.yml");
   EXPECT_EQ(r.inventory.groups.size(), 2u);
   EXPECT_EQ(r.inventory.vpcs.size(), 1u);
   // Invalid JSON inside a directory is still an error; a missing input too.
