@@ -437,10 +437,13 @@ void merge_by_id(std::vector<Inventory>& parts, std::vector<T> Inventory::*membe
   for (Inventory& part : parts) std::vector<T>().swap(part.*member);  // the moved-from shells
 }
 
-// A group of a template or plan named by its logical id or resource address rather than an AWS id:
-// that name means something only inside its file.
+// A group of a template or plan named by its logical id or resource address rather than an AWS id,
+// or the rules-only view of a group a template leaves to the deployment ("unresolved(Ref
+// VpcSecurityGroup)", a parameter of that stack): that name means something only inside its file.
 bool has_local_id(const Group& group) {
-  return !group.template_name.empty() && group.id == group.template_name;
+  if (group.origin == GroupOrigin::aws_api) return false;
+  return (!group.template_name.empty() && group.id == group.template_name) ||
+         group.id.rfind("unresolved(", 0) == 0;
 }
 
 // Renames, in one part, the local group ids of `renamed` (old id -> new id): the groups and every

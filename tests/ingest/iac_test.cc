@@ -773,6 +773,26 @@ TEST(CloudFormation, OneLogicalIdInTwoTemplatesIsTwoGroups) {
   EXPECT_TRUE(names_template_group(r.inventory, r.inventory.groups[0], "c.yaml#Only"));
 }
 
+// A group a stack takes from a parameter without a Default is that stack's: two templates adding
+// rules to `!Ref ExternalSG` add them to two external groups, never to one merged view.
+TEST(CloudFormation, ExternalGroupsOfTwoTemplatesStayApart) {
+  auto template_with = [](const std::string& port) {
+    return "Parameters:\n  ExternalSG:\n    Type: AWS::EC2::SecurityGroup::Id\nResources:\n"
+           "  In:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+           "      GroupId: !Ref ExternalSG\n      IpProtocol: tcp\n      FromPort: " + port +
+           "\n      ToPort: " + port + "\n      CidrIp: 10.0.0.0/8\n";
+  };
+  const LoadResult r = load_inventory_from_buffers(
+      {{"a.yaml", template_with("22")}, {"b.yaml", template_with("443")}});
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_EQ(r.inventory.groups.size(), 2u);
+  EXPECT_EQ(r.inventory.groups[0].id, "a.yaml#unresolved(Ref ExternalSG)");
+  EXPECT_EQ(r.inventory.groups[1].id, "b.yaml#unresolved(Ref ExternalSG)");
+  ASSERT_EQ(r.inventory.groups[0].rules.size(), 1u);
+  EXPECT_EQ(r.inventory.groups[0].rules[0].from_port, 22);
+  EXPECT_EQ(r.inventory.groups[1].rules[0].from_port, 443);
+}
+
 TEST(Terraform, PortsUnknownUntilApplyAreUnresolvedNotInvalid) {
   const std::string doc = R"({"format_version": "1.2",
  "planned_values": {"root_module": {"resources": [
