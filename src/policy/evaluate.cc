@@ -205,8 +205,10 @@ class Model {
             interface_groups_.data() + interface_groups_at_[i + 1]};
   }
 
-  // The members of a group: their addresses, a token when the inventory has no interfaces, or
-  // unknown when the group is not defined.
+  // The members of a group: the group's token (the symbolic set "the members of X, now and
+  // later", which a reference always admits, product.md §6), with the current members' addresses
+  // (delegated prefixes included) when the inventory has interfaces; for a group the inventory
+  // does not define, the token and, possibly, anything else.
   const Peer& members(const std::string& id) { return members_at(group_index(id), id); }
   // The same for the group at index gi (group_index(id)), computed once.
   const Peer& members_at(std::int32_t gi, const std::string& id) {
@@ -236,11 +238,9 @@ class Model {
 
  private:
   Bounds compute_members(std::int32_t gi, const std::string& id) const {
-    if (gi < 0) {
-      return Bounds{PacketSet{}, any_member(), {id + " is not in the inventory"}};
-    }
-    if (inventory_.interfaces.empty())
-      return Bounds::exact(PacketSet{{}, {}, {}, {}, TokenSet::of(id)});
+    PacketSet token{{}, {}, {}, {}, TokenSet::of(id)};
+    if (gi < 0) return Bounds{std::move(token), any_member(), {id + " is not in the inventory"}};
+    if (inventory_.interfaces.empty()) return Bounds::exact(std::move(token));
     std::vector<Ipv4Set::Interval> a4;
     std::vector<Ipv6Set::Interval> a6;
     bool complete = true;
@@ -267,9 +267,14 @@ class Model {
     }
     PacketSet known = PacketSet::members(Ipv4Set::from_unsorted(std::move(a4)),
                                          Ipv6Set::from_unsorted(std::move(a6)));
+    known.g = std::move(token.g);
     if (complete) return Bounds::exact(std::move(known));
-    return Bounds{known,
-                  known.unite(any_member()),
+    // A member without addresses may have any address; the token is the group's own either way.
+    PacketSet possible = known;
+    possible.m4 = Ipv4Set::all();
+    possible.m6 = Ipv6Set::all();
+    return Bounds{std::move(known),
+                  std::move(possible),
                   {"some members of " + id + " have no addresses in the inventory"}};
   }
 
@@ -600,8 +605,8 @@ Set unite_part(std::span<const Entry* const> entries, Family f, Part part) {
 
 // A(s) of a set of entries in one family: its bounds only (nothing reads the reasons of A(s):
 // findings name the reasons of the entries they blame). When every peer is known exactly, the
-// upper bound is the lower one and is not computed twice. Without `members`, the member parts are
-// left empty: for judges whose X has none (Judge::members).
+// upper bound is the lower one and is not computed twice. Without `members`, the member parts
+// (addresses and group tokens) are left empty: for judges whose X has none (Judge::members).
 Bounds allowed(std::span<const Entry* const> entries, Family f, bool members = true) {
   TokenSet lo_g, hi_g;
   bool exact = true;
@@ -613,6 +618,8 @@ Bounds allowed(std::span<const Entry* const> entries, Family f, bool members = t
     exact = exact && b.exact_known();
     same[0] = same[0] && e->peer->same_parts[0][fi];
     same[1] = same[1] && e->peer->same_parts[1][fi];
+    // Group tokens are member parts too: without `members`, X has none for them to meet.
+    if (!members) continue;
     if (!b.lo.g.empty()) lo_g = lo_g.unite(b.lo.g);
     if (!b.hi.g.empty()) hi_g = hi_g.unite(b.hi.g);
   }

@@ -443,5 +443,76 @@ TEST(PolicySemantics, MemberPartsCountOnlyForAddressesWithMembers) {
   EXPECT_EQ(f[0].witness->peer, "10.0.1.5/32");  // the member's address, not the reference
 }
 
+// Regression: with interfaces in the inventory, a reference to a group none of them carries
+// admitted nothing, so `any` and `group X` conditions passed; alone, the same rule fired. A
+// reference admits the members of X now and later (product.md §6), whatever the membership.
+TEST(PolicySemantics, AnyAndGroupConditionsSeeAReferenceOverAnEmptyMembership) {
+  const std::vector<std::string> groups = {
+      group("sg-0d", "db", {perm("tcp", 5432, 5432, {{}, {}, {}, {"sg-0a"}})}),
+      group("sg-0a", "app", {})};
+  const Inventory alone = load({groups});
+  const Inventory empty_membership = load({groups, {eni("eni-02", "10.0.2.5", {"sg-0d"})}});
+  for (const Inventory* inv : {&alone, &empty_membership}) {
+    const std::vector<Finding> any = user(*inv, "on group db\nforbid ingress tcp/5432 from any");
+    ASSERT_EQ(any.size(), 1u);
+    EXPECT_FALSE(any[0].unknown);
+    EXPECT_EQ(any[0].witness->peer, "sg-0a");
+    EXPECT_EQ(user(*inv, "on group db\nforbid ingress tcp/5432 from group app").size(), 1u);
+    EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from any except group app").empty());
+    // Address conditions see the current members' addresses: there are none.
+    EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from 10.0.0.0/8").empty());
+    EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from private").empty());
+  }
+}
+
+// Regression: SG107 (CIS 5.4: the default group allows no traffic) fired on a default group whose
+// only rule is its self-reference when linted alone, and not once interfaces were added that do
+// not carry the default group.
+TEST(PolicySemantics, DefaultGroupSelfReferenceIsSG107WhateverTheMembership) {
+  const std::vector<std::string> groups = {
+      group("sg-0f", "default", {perm("-1", -2, -2, {{}, {}, {}, {"sg-0f"}})}),
+      group("sg-0a", "app", {})};
+  const Inventory alone = load({groups});
+  const Inventory elsewhere = load({groups, {eni("eni-01", "10.0.1.5", {"sg-0a"})}});
+  const Inventory carried = load({groups, {eni("eni-01", "10.0.1.5", {"sg-0f"})}});
+  for (const Inventory* inv : {&alone, &elsewhere, &carried}) {
+    const std::vector<Finding> f = builtin(*inv, "SG107");
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].group, "sg-0f");
+    EXPECT_FALSE(f[0].unknown);
+  }
+}
+
+// A reference to a group the inventory does not define admits at least that group's members:
+// `any` holds for certain, not maybe.
+TEST(PolicySemantics, ReferenceToAnUndefinedGroupCertainlyMeetsAny) {
+  const Inventory inv =
+      load({{group("sg-0d", "db", {perm("tcp", 5432, 5432, {{}, {}, {}, {"sg-0zz"}})})}});
+  const std::vector<Finding> f = user(inv, "forbid ingress tcp/5432 from any");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_FALSE(f[0].unknown);
+  // Its members' addresses are not known: an address condition may or may not hold.
+  const std::vector<Finding> cidr = user(inv, "forbid ingress tcp/5432 from 10.0.0.0/8");
+  ASSERT_EQ(cidr.size(), 1u);
+  EXPECT_TRUE(cidr[0].unknown);
+}
+
+// aws-semantics.md §2.3: delegated prefixes are part of reference membership, so they are member
+// addresses for address conditions.
+TEST(PolicySemantics, DelegatedPrefixesAreMemberAddresses) {
+  const std::string prefixed =
+      R"({"NetworkInterfaceId":"eni-01","VpcId":"vpc-0aaa","Groups":[{"GroupId":"sg-0a"}],
+ "PrivateIpAddresses":[{"Primary":true,"PrivateIpAddress":"10.0.1.5"}],
+ "Ipv4Prefixes":[{"Ipv4Prefix":"10.0.9.32/28"}]})";
+  const Inventory inv =
+      load({{group("sg-0d", "db", {perm("tcp", 5432, 5432, {{}, {}, {}, {"sg-0a"}})}),
+             group("sg-0a", "app", {})},
+            {prefixed}});
+  const std::vector<Finding> f = user(inv, "on group db\nforbid ingress tcp/5432 from 10.0.9.0/24");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].witness->peer, "10.0.9.32/28");
+  EXPECT_TRUE(user(inv, "on group db\nforbid ingress tcp/5432 from 10.0.8.0/24").empty());
+}
+
 }  // namespace
 }  // namespace sgcheck::policy
