@@ -131,7 +131,9 @@ struct Decision {
   Verdict verdict = Verdict::unknown;
   SideDecision egress;
   SideDecision ingress;
-  // Why a deny (the groups consulted, the nearest rule) or an unknown (what the inventory lacks).
+  // Why a deny (the groups consulted, the nearest rule) or an unknown (what the inventory lacks),
+  // and, whatever the verdict, what it rests on where AWS is silent (an address taken as the
+  // interface whose delegated prefix holds it).
   std::vector<std::string> reasons;
   // Set questions only: the parts of the flow by verdict, each a flow expression
   // ("tcp/22 from 10.0.0.0/9 to eni-0a1 (10.0.1.5)").

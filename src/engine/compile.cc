@@ -309,6 +309,56 @@ void index_interfaces(CompiledInventory& c) {
   sort_instances(c.instances);
 }
 
+// Delegated prefixes as disjoint ranges per family, each held by the lowest interface whose prefix
+// covers it: a sweep over the prefixes' ends, with the interfaces whose prefixes are open.
+void index_delegated(CompiledInventory& c) {
+  const Inventory& inv = *c.inventory;
+  for (const Family family : {Family::ipv4, Family::ipv6}) {
+    struct Event {
+      u128 at;
+      bool opens;  // a prefix starts at `at`; else one ended just before it
+      std::uint32_t iface;
+      std::size_t prefix;
+    };
+    std::vector<Event> events;
+    std::vector<Cidr> prefixes;
+    for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
+      for (const Cidr& p : inv.interfaces[i].delegated_prefixes) {
+        if (p.family != family) continue;
+        events.push_back({p.first(), true, i, prefixes.size()});
+        if (p.last() != ~u128{0}) events.push_back({p.last() + 1, false, i, prefixes.size()});
+        prefixes.push_back(p);
+      }
+    }
+    if (events.empty()) continue;
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return std::tie(a.at, a.opens) < std::tie(b.at, b.opens);  // closings first
+    });
+    std::vector<DelegatedRange>& out = c.delegated[family_index(family)];
+    std::multiset<std::pair<std::uint32_t, std::size_t>> open;  // (iface, prefix)
+    for (std::size_t k = 0; k < events.size();) {
+      const u128 at = events[k].at;
+      for (; k < events.size() && events[k].at == at; ++k) {
+        const std::pair<std::uint32_t, std::size_t> key{events[k].iface, events[k].prefix};
+        if (events[k].opens) {
+          open.insert(key);
+        } else {
+          open.erase(open.find(key));
+        }
+      }
+      if (open.empty()) continue;
+      const u128 end = k < events.size() ? events[k].at - 1 : ~u128{0};
+      const auto [iface, prefix] = *open.begin();
+      if (!out.empty() && out.back().iface == iface && out.back().hi + 1 == at &&
+          out.back().prefix == prefixes[prefix]) {
+        out.back().hi = end;
+      } else {
+        out.push_back({at, end, iface, prefixes[prefix]});
+      }
+    }
+  }
+}
+
 // ---- The decision tables ----------------------------------------------------------------------
 
 // Addresses into the two slot tables, in `addresses` order so that the first entry of an address
@@ -751,9 +801,25 @@ std::int32_t CompiledInventory::find_point_address(Family family, u128 bits,
       }
     }
   }
-  if (value == kEmptySlot) return -1;
+  if (value == kEmptySlot) {
+    // Rare: most inventories delegate no prefixes, and then this is one test.
+    if (delegated[family_index(family)].empty()) return -1;
+    const DelegatedRange* range = find_delegated(family, bits);
+    if (range == nullptr) return -1;
+    is_public = false;
+    return static_cast<std::int32_t>(range->iface);
+  }
   is_public = (value & kPublicBit) != 0;
   return static_cast<std::int32_t>(value & ~kPublicBit);
+}
+
+const DelegatedRange* CompiledInventory::find_delegated(Family family, u128 bits) const {
+  const std::vector<DelegatedRange>& ranges = delegated[family_index(family)];
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), bits,
+                             [](u128 b, const DelegatedRange& r) { return b < r.lo; });
+  if (it == ranges.begin()) return nullptr;
+  --it;
+  return bits <= it->hi ? &*it : nullptr;
 }
 
 std::int32_t CompiledInventory::find_token(std::string_view id) const {
@@ -769,6 +835,7 @@ CompiledInventory compile_inventory(const Inventory& inventory) {
   c.instance_ids.reserve(c.instances.size());
   for (const auto& [id, iface] : c.instances) c.instance_ids.insert(id, iface);
   index_addresses(c);
+  index_delegated(c);
   build_points(c);
   build_blocks(c);
   build_explain_rules(c);

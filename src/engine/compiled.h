@@ -284,6 +284,17 @@ struct AddressEntry {
   bool is_public = false;
 };
 
+// Part of an interface's delegated prefix (Ipv4Prefixes, Ipv6Prefixes): an address in [lo, hi]
+// that is no interface's own address is that interface, a member of its groups for references
+// (aws-semantics.md §2.3). Where prefixes of several interfaces overlap, the lowest interface
+// holds the overlap, as the lowest interface holds a shared address.
+struct DelegatedRange {
+  u128 lo = 0;
+  u128 hi = 0;
+  std::uint32_t iface = 0;
+  Cidr prefix;  // the interface's prefix the range is part of, as explanations name it
+};
+
 // What the explanations need to know of one atomic rule, computed once at compile time instead of
 // per rule per flow: its service (`has_service` false when the rule is invalid or its ports match
 // nothing) and, for a group reference, the target's token or that the reference is unusable.
@@ -439,6 +450,9 @@ struct CompiledInventory {
   std::vector<AddressEntry> addresses;
   std::vector<std::pair<std::string_view, std::uint32_t>>
       instances;  // (instance id, iface), sorted
+  // Per family (family_index), disjoint and sorted: built at compile time, read only when an
+  // address is no interface's own (find_point_address()).
+  std::vector<DelegatedRange> delegated[2];
   // eni-… → iface and i-… → its first interface (in `instances` order): IdIndex slots hold the id
   // itself, so a lookup on the hot path costs one cache miss (std::unordered_map took three or four
   // on an L inventory, a binary search about seventeen).
@@ -466,8 +480,11 @@ struct CompiledInventory {
     return false;
   }
   // The interface with the address, or -1; `is_public` says which kind of address it is. The same
-  // answer as find_address(), from one slot.
+  // answer as find_address(), from one slot; failing that, the interface whose delegated prefix
+  // holds the address (find_delegated()).
   std::int32_t find_point_address(Family family, u128 bits, bool& is_public) const;
+  // The part of a delegated prefix that holds the address, or nullptr.
+  const DelegatedRange* find_delegated(Family family, u128 bits) const;
   // Prefetches the slot a lookup of the single endpoint (address, eni-…, i-…) reads first.
   void prefetch_lookup(const Endpoint& e, Family family) const;
 
@@ -544,6 +561,11 @@ struct Atom {
 // public address of the family when it has one.
 u128 seen_address(const CompiledInventory& c, const Atom& atom, Family family, bool translated);
 
+// A note, when the atom's address is no interface's own but lies in a delegated prefix of its
+// interface, that the verdict rests on taking it as that interface (aws-semantics.md §2.3 decides
+// so where AWS is silent). Writes nothing, at the cost of one test, when no prefix is delegated.
+void note_delegated(const CompiledInventory& c, const Atom& atom, Family family,
+                    PointDecision& out);
 // Appends to `out` every rule of the interface's groups that allows the packet.
 void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                       const Packet& packet, const Remote& remote, std::vector<RuleRef>& out);

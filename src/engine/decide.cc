@@ -837,6 +837,8 @@ void decide_point_cell(const CompiledInventory& c, const Flow& flow, const Point
 
 void write_point_reasons(const CompiledInventory& c, const PendingPoint& p, PointDecision& out) {
   if (!p.resolved) return;
+  note_delegated(c, p.src, p.ctx.packet.family, out);
+  note_delegated(c, p.dst, p.ctx.packet.family, out);
   thread_local std::string what;  // the packet's text, once a side denies
   bool have_what = false;
   const Side verdicts[] = {p.v.egress, p.v.ingress};
@@ -1197,6 +1199,13 @@ Decision Engine::decide(const Flow& flow) const {
   sort_rules(d.egress);
   sort_rules(d.ingress);
   if (no_sides) d.reasons.push_back(kNoSides);
+  // A single address in a delegated prefix: the verdict rests on it being its interface.
+  for (const Expansion* x : {&src, &dst}) {
+    if (x->atoms.size() != 1) continue;
+    PointDecision note;
+    note_delegated(c, x->atoms.front(), family, note);
+    if (note.reason_count() == 1) d.reasons.emplace_back(note.reason(0));
+  }
   if (d.set_question) {
     for (const Side s : {Side::deny}) {
       if (!seen.count(s)) continue;

@@ -319,6 +319,25 @@ u128 seen_address(const CompiledInventory& c, const Atom& atom, Family family, b
   return (p.flags & kHasPublic6) ? p.public6 : atom.lo;
 }
 
+void note_delegated(const CompiledInventory& c, const Atom& atom, Family family,
+                    PointDecision& out) {
+  if (c.delegated[family_index(family)].empty() || atom.iface < 0 || atom.is_public) return;
+  if (c.find_address(family, atom.lo) != nullptr) return;  // an interface's own address
+  const DelegatedRange* range = c.find_delegated(family, atom.lo);
+  if (range == nullptr || static_cast<std::int32_t>(range->iface) != atom.iface) return;
+  std::string& text = out.reason_text;
+  const std::size_t start = text.size();
+  text += to_string(Address{family, atom.lo});
+  text += " is in "sv;
+  text += c.inventory->interfaces[range->iface].id;
+  text += "'s delegated prefix "sv;
+  text += to_string(range->prefix);
+  text +=
+      ", so it is taken as that interface and a member of its groups (AWS does not document "
+      "whether group references match delegated prefixes; sgcheck assumes they do)"sv;
+  finish_reason(out, start);
+}
+
 void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                       const Packet& packet, const Remote& remote, std::vector<RuleRef>& out) {
   for_each_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {

@@ -30,6 +30,33 @@ RC_GTEST_PROP(EngineProperty, AgreesWithReferenceOnPointFlows, ()) {
   }
 }
 
+// Some interfaces get a delegated prefix around a pool address (a /28, or a /124 in IPv6): it
+// holds other interfaces' own addresses and addresses of none, so both lookups are exercised.
+void delegate_prefixes(Inventory& inv) {
+  for (Interface& x : inv.interfaces) {
+    if (*rc::gen::inRange(0, 3) != 0) continue;
+    const Family f = *rc::gen::element(Family::ipv4, Family::ipv6);
+    const Address a = *gen_address(f);
+    const std::uint8_t prefix = f == Family::ipv4 ? 28 : 124;
+    const u128 host = (u128{1} << ((f == Family::ipv4 ? 32 : 128) - prefix)) - 1;
+    x.delegated_prefixes.push_back(Cidr{f, a.bits & ~host, prefix});
+  }
+}
+
+// Regression: an address in an interface's delegated prefix was outside the inventory, so a
+// reference to the interface's group did not admit it.
+RC_GTEST_PROP(EngineProperty, AgreesWithReferenceWithDelegatedPrefixes, ()) {
+  Inventory inv = *gen_inventory(/*open_services=*/true);
+  delegate_prefixes(inv);
+  const Engine engine(inv);
+  for (int i = 0; i < 20; ++i) {
+    const Flow flow = *gen_point_flow();
+    const Verdict expected = reference_verdict(inv, flow);
+    RC_ASSERT(engine.verdict(flow) == expected);
+    RC_ASSERT(engine.decide(flow).verdict == expected);
+  }
+}
+
 // A point of a set flow, chosen at random inside it, as a point flow.
 Flow sample_point(const Inventory& inv, const Flow& set, std::mt19937& rng) {
   Flow p = set;

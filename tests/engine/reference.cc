@@ -235,6 +235,16 @@ Resolved resolve(const Inventory& inv, const Endpoint& e, Family f) {
       return r;
     }
   }
+  // No interface's own address: an address in an interface's delegated prefix is that interface
+  // (§2.3: delegated prefixes are included in reference membership); the lowest one, as above.
+  for (const Interface& x : inv.interfaces) {
+    for (const Cidr& prefix : x.delegated_prefixes) {
+      if (prefix.contains(r.address)) {
+        r.iface = &x;
+        return r;
+      }
+    }
+  }
   return r;
 }
 

@@ -458,7 +458,8 @@ TEST(PolicySemantics, AnyAndGroupConditionsSeeAReferenceOverAnEmptyMembership) {
     EXPECT_FALSE(any[0].unknown);
     EXPECT_EQ(any[0].witness->peer, "sg-0a");
     EXPECT_EQ(user(*inv, "on group db\nforbid ingress tcp/5432 from group app").size(), 1u);
-    EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from any except group app").empty());
+    EXPECT_TRUE(
+        user(*inv, "on group db\nforbid ingress tcp/5432 from any except group app").empty());
     // Address conditions see the current members' addresses: there are none.
     EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from 10.0.0.0/8").empty());
     EXPECT_TRUE(user(*inv, "on group db\nforbid ingress tcp/5432 from private").empty());
