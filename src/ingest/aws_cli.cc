@@ -185,7 +185,7 @@ void AwsReader<Source>::each(Value& value, std::string_view key, F&& f) {
 template <typename Source>
 void AwsReader<Source>::count_rule(std::size_t at) {
   if (++budget_.used > budget_.limit) {
-    r_.fail(at, "more than " + std::to_string(budget_.limit) + " atomic rules (the rule limit)");
+    r_.fail(at, rule_limit_message(budget_));
   }
 }
 
@@ -1283,6 +1283,22 @@ DocumentInfo AwsYamlReader::read(const TreeNode& root) {
 
 void AwsYamlReader::finish() {
   impl_->aws.finish();
+}
+
+void limit_rules(RuleBudget& budget, std::uint64_t max_rules, std::uint64_t input_bytes) {
+  const std::uint64_t paid = kRulesWithoutInput + input_bytes / kBytesPerRule;
+  budget.limit = std::min(max_rules, paid);
+  budget.input_bytes = paid < max_rules ? input_bytes : 0;
+}
+
+std::string rule_limit_message(const RuleBudget& budget) {
+  std::string message = "more than " + std::to_string(budget.limit) + " atomic rules (the rule limit";
+  if (budget.input_bytes != 0) {
+    message += " for " + std::to_string(budget.input_bytes) + " bytes of input: " +
+               std::to_string(kRulesWithoutInput) + " and one per " +
+               std::to_string(kBytesPerRule) + " bytes";
+  }
+  return message + ")";
 }
 
 }  // namespace sgcheck::detail

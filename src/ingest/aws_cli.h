@@ -30,11 +30,27 @@ struct DocumentInfo {
   const char* found = "";  // for not_object: "an array", …
 };
 
-// Counts atomic rules over all files of one load, against LoadLimits::max_rules.
+// Counts atomic rules over all files of one load, against LoadLimits::max_rules or, when lower, the
+// rules the input's bytes pay for (rule_limit_for()).
 struct RuleBudget {
   std::atomic<std::uint64_t> used{0};  // shared by the threads that parse files side by side
   std::uint64_t limit = 0;
+  std::uint64_t input_bytes = 0;  // 0: the limit is LoadLimits::max_rules
 };
+
+// A rule takes 500-1,000 bytes once read (Rule is 336, plus its strings and the growth of its
+// group's vector, up to three times its size while the vector moves): the peak stays within the
+// input's size plus 64 MiB only if the input pays for its rules, one per 768 bytes beyond the first
+// 87,381 (the benchmark inventory L has one per 650 bytes of all its files, and 250,000). 10.5 M
+// rules of `{"CidrIp": …}` (23 bytes each) would otherwise take 5 GB before the limit of
+// 10,000,000 stopped them.
+constexpr std::uint64_t kBytesPerRule = 768;
+constexpr std::uint64_t kRulesWithoutInput = (std::uint64_t{64} << 20) / kBytesPerRule;
+// Sets budget.limit: the lower of max_rules and what input_bytes pay for.
+void limit_rules(RuleBudget& budget, std::uint64_t max_rules, std::uint64_t input_bytes);
+
+// "more than N atomic rules (the rule limit)", naming what set N.
+std::string rule_limit_message(const RuleBudget& budget);
 
 // Reads a JSON input into `out` (positions carry reader.file()): `first`, the document that
 // parser.iterate() made of the whole text, and, when more follow it (pages appended with >>, JSON

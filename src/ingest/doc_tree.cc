@@ -7,7 +7,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <sstream>
+#include <istream>
+#include <streambuf>
+#include <vector>
 
 namespace sgcheck::detail {
 
@@ -111,6 +113,16 @@ void json_value(JsonReader& r, od::value& value, TreeNode& out) {
 
 // ---- YAML
 
+// Each value counts 1, and a scalar (or key) of n bytes counts n / kBytesPerValue more, so that a
+// few kilobytes of aliases to a long scalar cannot expand to gigabytes (found by
+// cfn_yaml_ingest_fuzzer).
+constexpr std::uint64_t kBytesPerValue = 16;
+
+std::string too_many_values(const TreeLimits& limits) {
+  return "more than " + std::to_string(limits.max_nodes) +
+         " YAML values (aliases expand to copies): the input is too large";
+}
+
 class YamlConverter {
  public:
   explicit YamlConverter(const TreeLimits& limits) : limits_(limits) {}
@@ -183,18 +195,11 @@ class YamlConverter {
     }
   }
 
-  // Aliases expand to copies, so the copy is bounded: each value counts 1, and a scalar (or key) of
-  // n bytes counts n / kBytesPerValue more, so that a few kilobytes of aliases to a long scalar
-  // cannot expand to gigabytes (found by cfn_yaml_ingest_fuzzer). A file without aliases stays far
-  // below the limit (16 values per input byte, see load.cc).
-  static constexpr std::uint64_t kBytesPerValue = 16;
+  // Aliases expand to copies, so the copy is bounded (DocumentCounter has checked the same count
+  // before anything was built; this is the guard of the copy itself).
   void charge(std::uint64_t values, const TreeNode& at) {
     nodes_ += values;
-    if (nodes_ > limits_.max_nodes) {
-      throw TreeError{at.line, at.column,
-                      "more than " + std::to_string(limits_.max_nodes) +
-                          " YAML values (aliases expand to copies): the input is too large"};
-    }
+    if (nodes_ > limits_.max_nodes) throw TreeError{at.line, at.column, too_many_values(limits_)};
   }
 
   const TreeLimits& limits_;
@@ -228,57 +233,156 @@ std::size_t invalid_utf8_at(std::string_view text) {
   return 0;  // simdjson refused it; should not happen, but never accept it
 }
 
-// The first pass over a YAML stream: counts its documents without building them. yaml-cpp 0.7's
-// LoadAll() never ends on a ',' outside a flow collection at the top of a document (",", "- a\n,"):
-// the parser reports an empty document and leaves the ',' where it was, so the next call finds it
-// again, and LoadAll() keeps one more null document per round until memory runs out (found by
-// cfn_yaml_ingest_fuzzer). A document that starts where the previous one started has consumed
-// nothing: that is where the parser is stuck, and the input is refused there.
+// The first '[' or '{' of a YAML flow collection nested deeper than max_depth, or npos. yaml-cpp's
+// scanner reads a flow collection's tokens ahead into a queue before its parser sees the first
+// event: 8 MB of '[' took 1.9 GB before DocumentCounter could count the depth. A flow collection
+// starts where a value does (at the start of a line, after ':', '-', '?', a tag or an anchor);
+// inside one every bracket is an indicator, and quoted strings and comments are skipped.
+std::size_t excess_flow_depth(std::string_view text, std::uint32_t max_depth) {
+  std::uint32_t depth = 0;
+  char previous = '\n';         // the last byte that is not a space or tab
+  bool word_is_property = false;  // the last word is a tag (!Ref) or an anchor (&a)
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i < text.size() && text[i] != '\n') ++i;  // a comment
+      previous = '\n';
+      continue;
+    }
+    if (depth > 0 && (c == '"' || c == '\'')) {  // a quoted scalar inside a flow collection
+      for (++i; i < text.size() && text[i] != c; ++i)
+        if (c == '"' && text[i] == '\\') ++i;
+      previous = c;
+      continue;
+    }
+    const bool starts_value = previous == '\n' || previous == ':' || previous == '-' ||
+                              previous == '?' || word_is_property;
+    if ((c == '[' || c == '{') && (depth > 0 || starts_value)) {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    if (c == ' ' || c == '\t') continue;
+    if (previous == ' ' || previous == '\t' || previous == '\n' || previous == ':' ||
+        previous == '-' || previous == '[' || previous == '{' || previous == ',')
+      word_is_property = c == '!' || c == '&';
+    if (c == '\n') word_is_property = false;
+    previous = c;
+  }
+  return std::string_view::npos;
+}
+
+// yaml-cpp reads from a stream: this one reads the text in place (istringstream would copy it).
+class TextBuffer : public std::streambuf {
+ public:
+  explicit TextBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only read: get area
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+// The first pass over a YAML stream: counts its documents, and what building them would cost,
+// without building anything (yaml-cpp's event parser keeps only the open collections).
+//
+// yaml-cpp 0.7's LoadAll() never ends on a ',' outside a flow collection at the top of a document
+// (",", "- a\n,"): the parser reports an empty document and leaves the ',' where it was, so the
+// next call finds it again, and LoadAll() keeps one more null document per round until memory runs
+// out (found by cfn_yaml_ingest_fuzzer). A document that starts where the previous one started has
+// consumed nothing: that is where the parser is stuck, and the input is refused there.
+//
+// The limits are checked here, before YAML::Load() builds its node graph: nesting (yaml-cpp
+// recurses, and its own limit of 2,000 levels says only "invalid YAML"), and the values the tree
+// would hold with every alias expanded (YamlConverter charges the same while it copies): a 2.4 MB
+// template whose aliases repeat `Properties` would otherwise be built whole first.
 class DocumentCounter : public YAML::EventHandler {
  public:
+  explicit DocumentCounter(const TreeLimits& limits) : limits_(limits) {}
+
   void OnDocumentStart(const YAML::Mark& mark) override {
     start_ = mark;
-    depth_ = 0;
+    open_.clear();
   }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    node(mark);
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark, anchor, 1);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark, YAML::NullAnchor, anchor < weights_.size() ? weights_[anchor] : 1);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    node(mark, anchor, 1 + value.size() / kBytesPerValue);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    node(mark);
-    ++depth_;
+    open(mark, anchor);
   }
-  void OnSequenceEnd() override { --depth_; }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    node(mark);
-    ++depth_;
+    open(mark, anchor);
   }
-  void OnMapEnd() override { --depth_; }
+  void OnMapEnd() override { close(); }
 
   const YAML::Mark& start() const { return start_; }
   const YAML::Mark& root() const { return root_; }
 
  private:
-  void node(const YAML::Mark& mark) {
-    if (depth_ == 0) root_ = mark;
+  struct Open {
+    YAML::anchor_t anchor;
+    std::uint64_t values_before;  // values_ when the collection opened
+  };
+
+  void node(const YAML::Mark& mark, YAML::anchor_t anchor, std::uint64_t values) {
+    if (open_.empty()) root_ = mark;
+    // The depth YamlConverter counts: the document's top-level node is at depth 1.
+    if (open_.size() + 1 > limits_.max_depth) {
+      throw TreeError{static_cast<std::uint32_t>(mark.line + 1),
+                      static_cast<std::uint32_t>(mark.column + 1), depth_message(limits_.max_depth)};
+    }
+    charge(mark, values);
+    remember(anchor, values);
   }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    node(mark, YAML::NullAnchor, 1);
+    open_.push_back({anchor, values_ - 1});
+  }
+  void close() {
+    if (open_.empty()) return;
+    const Open done = open_.back();
+    open_.pop_back();
+    remember(done.anchor, values_ - done.values_before);
+  }
+  // What an alias of `anchor` will copy.
+  void remember(YAML::anchor_t anchor, std::uint64_t values) {
+    if (anchor == YAML::NullAnchor) return;
+    if (weights_.size() <= anchor) weights_.resize(anchor + 1, 1);
+    weights_[anchor] = values;
+  }
+  void charge(const YAML::Mark& mark, std::uint64_t values) {
+    values_ += values;
+    if (values_ > limits_.max_nodes) {
+      throw TreeError{static_cast<std::uint32_t>(mark.line + 1),
+                      static_cast<std::uint32_t>(mark.column + 1), too_many_values(limits_)};
+    }
+  }
+
+  const TreeLimits& limits_;
   YAML::Mark start_;
   YAML::Mark root_;  // the position of the document's top-level node
-  int depth_ = 0;
+  std::vector<Open> open_;
+  std::vector<std::uint64_t> weights_;  // by anchor id: the values its node holds, expanded
+  std::uint64_t values_ = 0;            // over the whole stream, as YamlConverter counts
 };
 
 // Counts the YAML documents of `text` (the first pass, see DocumentCounter), with the position of
-// the second one's top-level node; throws TreeError where the parser is stuck, and
-// YAML::ParserException for invalid YAML.
-std::size_t count_documents(std::string_view text, YAML::Mark& second) {
-  std::istringstream stream{std::string(text)};
+// the second one's top-level node; throws TreeError where the parser is stuck or a limit is
+// passed, and YAML::ParserException for invalid YAML.
+std::size_t count_documents(std::string_view text, const TreeLimits& limits, YAML::Mark& second) {
+  TextBuffer buffer(text);
+  std::istream stream(&buffer);
   YAML::Parser parser(stream);
-  DocumentCounter counter;
+  DocumentCounter counter(limits);
   std::size_t documents = 0;
   int previous_start = -1;
   while (parser.HandleNextDocument(counter)) {
@@ -298,12 +402,21 @@ std::size_t count_documents(std::string_view text, YAML::Mark& second) {
 }
 
 // Checks that `text` holds exactly one YAML document; throws TreeError otherwise.
-void expect_one_document(std::string_view text) {
+void expect_one_document(std::string_view text, const TreeLimits& limits) {
   YAML::Mark second;  // the top-level node of the second document, for the message
-  const std::size_t documents = count_documents(text, second);
+  const std::size_t documents = count_documents(text, limits, second);
   if (documents != 1) {
     throw TreeError{documents == 0 ? 1u : static_cast<std::uint32_t>(second.line + 1), 1,
                     "expected one YAML document, found " + std::to_string(documents)};
+  }
+}
+
+void check_flow_depth(std::string_view text, const TreeLimits& limits) {
+  if (const std::size_t deep = excess_flow_depth(text, limits.max_depth);
+      deep != std::string_view::npos) {
+    LineIndex lines(text);
+    const auto [line, column] = lines.locate(deep);
+    throw TreeError{line, column, depth_message(limits.max_depth)};
   }
 }
 
@@ -335,8 +448,11 @@ TreeNode yaml_tree(std::string_view text, const TreeLimits& limits) {
   YAML::Node document;
   try {
     // Counted first: LoadAll() itself may never return (see DocumentCounter).
-    expect_one_document(text);
-    document = YAML::Load(std::string(text));
+    check_flow_depth(text, limits);
+    expect_one_document(text, limits);
+    TextBuffer buffer(text);
+    std::istream stream(&buffer);
+    document = YAML::Load(stream);
   } catch (const YAML::ParserException& e) {
     throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
                     static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};
@@ -359,9 +475,12 @@ std::vector<TreeNode> yaml_documents(std::string_view text, const TreeLimits& li
   try {
     YAML::Mark second;
     // Counted first: LoadAll() itself may never return (see DocumentCounter).
-    if (count_documents(text, second) == 0)
+    check_flow_depth(text, limits);
+    if (count_documents(text, limits, second) == 0)
       throw TreeError{1, 1, "expected a YAML document, found none"};
-    documents = YAML::LoadAll(std::string(text));
+    TextBuffer buffer(text);
+    std::istream stream(&buffer);
+    documents = YAML::LoadAll(stream);
   } catch (const YAML::ParserException& e) {
     throw TreeError{static_cast<std::uint32_t>(e.mark.line + 1),
                     static_cast<std::uint32_t>(e.mark.column + 1), "invalid YAML: " + e.msg};

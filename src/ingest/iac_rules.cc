@@ -75,7 +75,7 @@ void IacSink::charge_copy(const TreeNode& at, std::uint64_t bytes) {
 
 void IacSink::count_rule(const TreeNode& at) {
   if (++budget_.used > budget_.limit) {
-    fail(at, "more than " + std::to_string(budget_.limit) + " atomic rules (the rule limit)");
+    fail(at, rule_limit_message(budget_));
   }
 }
 

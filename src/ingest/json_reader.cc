@@ -158,6 +158,142 @@ std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_
   return std::nullopt;
 }
 
+// ---- the scan before simdjson indexes a large document
+// ------------------------------------------------------
+
+namespace {
+
+// What the scan carries from one byte (or 64-byte block) to the next.
+struct IndexScan {
+  std::uint32_t max_depth = 0;
+  std::uint64_t max_tokens = 0;
+  std::uint32_t depth = 0;
+  std::uint64_t tokens = 0;  // simdjson's structurals: brackets, ',', ':', strings, other scalars
+  bool in_string = false;
+  bool escaped = false;      // the previous byte was a '\\' inside a string
+  bool after_scalar = false;  // the previous byte belongs to a number or a literal
+};
+
+bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// One byte of the scan; false when it passes a limit (at this byte).
+bool scan_byte(IndexScan& s, char c) {
+  if (s.in_string) {
+    if (s.escaped)
+      s.escaped = false;
+    else if (c == '\\')
+      s.escaped = true;
+    else if (c == '"')
+      s.in_string = false;
+    return true;
+  }
+  const bool scalar = !json_space(c) && c != '"' && c != ',' && c != ':' && c != '{' &&
+                      c != '}' && c != '[' && c != ']';
+  if (!scalar || !s.after_scalar) ++s.tokens;
+  s.after_scalar = scalar;
+  if (c == '"') {
+    s.in_string = true;
+  } else if (c == '{' || c == '[') {
+    if (++s.depth > s.max_depth) return false;
+  } else if ((c == '}' || c == ']') && s.depth > 0) {
+    --s.depth;
+  }
+  return s.tokens <= s.max_tokens;
+}
+
+#if defined(__SSE2__)
+// The bytes of a 64-byte block equal to `c`, as a bit mask (bit i: byte i).
+inline std::uint64_t equal_mask(const __m128i (&chunks)[4], char c) {
+  const __m128i wanted = _mm_set1_epi8(c);
+  std::uint64_t mask = 0;
+  for (int i = 0; i < 4; ++i) {
+    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunks[i], wanted)));
+    mask |= std::uint64_t{bits} << (16 * i);
+  }
+  return mask;
+}
+
+// Bit i set when an odd number of bits at or below i are set in `x`: with the quotes of a block
+// (none escaped), the bytes inside a string opened in the block.
+inline std::uint64_t prefix_xor(std::uint64_t x) {
+  for (int shift = 1; shift < 64; shift *= 2) x ^= x << shift;
+  return x;
+}
+
+// A block of 64 bytes without '\\' (nearly every block of a describe output), by bit masks; false
+// when it passes a limit (`at` is then the byte), as scan_byte().
+bool scan_block(IndexScan& s, const char* block, std::size_t& at) {
+  __m128i chunks[4];
+  for (int i = 0; i < 4; ++i)
+    chunks[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+  const std::uint64_t quote = equal_mask(chunks, '"');
+  const std::uint64_t inside = prefix_xor(quote) ^ (s.in_string ? ~std::uint64_t{0} : 0);
+  const std::uint64_t outside = ~(inside | quote);
+  const std::uint64_t open = (equal_mask(chunks, '{') | equal_mask(chunks, '[')) & outside;
+  const std::uint64_t close = (equal_mask(chunks, '}') | equal_mask(chunks, ']')) & outside;
+  const std::uint64_t punctuation = (equal_mask(chunks, ',') | equal_mask(chunks, ':')) & outside;
+  const std::uint64_t space = equal_mask(chunks, ' ') | equal_mask(chunks, '\t') |
+                              equal_mask(chunks, '\n') | equal_mask(chunks, '\r');
+  const std::uint64_t scalar = outside & ~(open | close | punctuation | space);
+  const std::uint64_t scalar_starts = scalar & ~((scalar << 1) | (s.after_scalar ? 1 : 0));
+  const std::uint64_t string_starts = quote & inside;
+  s.tokens += static_cast<std::uint64_t>(
+      std::popcount(open | close | punctuation | scalar_starts | string_starts));
+  s.in_string = (inside >> 63) != 0;
+  s.after_scalar = (scalar >> 63) != 0;
+  const auto opens = static_cast<std::uint32_t>(std::popcount(open));
+  const auto closes = static_cast<std::uint32_t>(std::popcount(close));
+  if (s.depth + opens <= s.max_depth && closes <= s.depth) {
+    s.depth = s.depth + opens - closes;
+  } else {  // the order of the brackets matters: walk them
+    for (std::uint64_t brackets = open | close; brackets != 0; brackets &= brackets - 1) {
+      const int i = std::countr_zero(brackets);
+      if ((open >> i) & 1) {
+        if (++s.depth > s.max_depth) {
+          at += static_cast<std::size_t>(i);
+          return false;
+        }
+      } else if (s.depth > 0) {
+        --s.depth;
+      }
+    }
+  }
+  return s.tokens <= s.max_tokens;
+}
+#endif
+
+}  // namespace
+
+std::optional<SyntaxProblem> check_before_indexing(std::string_view text, std::uint32_t max_depth) {
+  IndexScan s;
+  s.max_depth = max_depth;
+  s.max_tokens = max_index_tokens(text.size());
+  std::size_t at = 0;
+  const auto problem = [&](std::size_t offset) {
+    if (s.depth > max_depth) return SyntaxProblem{offset, depth_message(max_depth)};
+    return SyntaxProblem{offset, "more than " + std::to_string(s.max_tokens) +
+                                     " JSON tokens (values, brackets, ',' and ':') in " +
+                                     std::to_string(text.size()) +
+                                     " bytes: too dense to index within the memory limit"};
+  };
+#if defined(__SSE2__)
+  while (text.size() - at >= 64) {
+    const char* block = text.data() + at;
+    if (!s.escaped && std::memchr(block, '\\', 64) == nullptr) {
+      std::size_t where = at;
+      if (!scan_block(s, block, where)) return problem(where);
+      at += 64;
+      continue;
+    }
+    for (const std::size_t end = at + 64; at < end; ++at)
+      if (!scan_byte(s, text[at])) return problem(at);
+  }
+#endif
+  for (; at < text.size(); ++at)
+    if (!scan_byte(s, text[at])) return problem(at);
+  return std::nullopt;
+}
+
 namespace {
 
 // od::document keeps its json_iterator protected, and json_iterator the end of its tokens. A

@@ -80,6 +80,22 @@ std::optional<std::size_t> find_excess_depth(std::string_view text, std::uint32_
 std::optional<std::size_t> find_excess_depth(od::document& document, const char* begin,
                                              std::uint32_t max_depth);
 
+// simdjson's structural index takes 4 bytes per token, allocated for the whole document before any
+// check of ours: 1 GB of '[' would take 4 GB before the depth check on the index could refuse it.
+// A document larger than this is scanned first.
+constexpr std::size_t kScanBeforeIndexing = std::size_t{16} << 20;
+
+// The most tokens a document of `bytes` may hold: an index of at most the document's size plus
+// 64 MiB (a describe output has about one token per 8 bytes).
+constexpr std::uint64_t max_index_tokens(std::size_t bytes) {
+  return (std::uint64_t{bytes} + (std::uint64_t{64} << 20)) / 4;
+}
+
+// The first '{' or '[' nested deeper than max_depth, or the byte at which the document holds more
+// tokens than max_index_tokens(), or nullopt: one pass over the bytes (64 at a time with SSE2) and
+// O(1) memory, before parser.iterate(), so that a hostile document is refused early and cheaply.
+std::optional<SyntaxProblem> check_before_indexing(std::string_view text, std::uint32_t max_depth);
+
 std::string depth_message(std::uint32_t max_depth);  // "nesting deeper than 64 levels"
 
 // What a value is, for messages: the key it belongs to, or the array whose element it is.

@@ -304,6 +304,9 @@ bool read_content(LoadedFile& out, Diagnostics& errors) {
   return true;
 }
 
+// What one YAML value costs once read (TreeLimits::max_nodes, see parse_yaml()).
+constexpr std::uint64_t kBytesPerYamlValue = 512;
+
 // Parses one file into `part`: fatal problems go to `errors` (and `part` is emptied); unrecognised
 // content found by a directory walk is skipped with a warning in part.diagnostics.
 class FileParser {
@@ -392,6 +395,15 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
     if (deep) fail_at(start + *deep, detail::depth_message(limits_.max_depth));
     return deep.has_value();
   };
+  // A large document is scanned before simdjson indexes it (its index would be allocated and
+  // filled before the check on it), small ones on the index: at most 64 MiB either way.
+  const bool large = text.size() - start >= detail::kScanBeforeIndexing;
+  if (large) {
+    if (const auto problem = detail::check_before_indexing(text.substr(start), limits_.max_depth)) {
+      fail_at(start + problem->offset, problem->message);
+      return;
+    }
+  }
   try {
     simdjson::ondemand::document document;
     detail::JsonReader::check(
@@ -399,7 +411,8 @@ void FileParser::parse_json(const LoadedFile& file, std::string_view text, std::
             .iterate(simdjson::padded_string_view(text.data() + start, text.size() - start,
                                                   text.size() - start + simdjson::SIMDJSON_PADDING))
             .get(document));
-    if (too_deep(detail::find_excess_depth(document, text.data() + start, limits_.max_depth))) {
+    if (!large &&
+        too_deep(detail::find_excess_depth(document, text.data() + start, limits_.max_depth))) {
       return;
     }
     detail::JsonReader reader(text, index, file.name, part.diagnostics);
@@ -501,9 +514,13 @@ void FileParser::parse_yaml(const LoadedFile& file, std::string_view text, std::
   try {
     detail::TreeLimits tree_limits;
     tree_limits.max_depth = limits_.max_depth;
-    // Aliases may repeat a subtree many times: a bound proportional to the file keeps the copy
-    // within a small multiple of its size.
-    tree_limits.max_nodes = std::max<std::uint64_t>(100'000, 16 * std::uint64_t{text.size()});
+    // yaml-cpp's node graph and our tree take about 500 bytes per value (measured: 12 MB of AWS
+    // CLI YAML output, 1.8 M values, peaked at 820 MB), and aliases repeat a subtree many times:
+    // the values, aliases expanded, are bounded by the file's size plus 48 MiB at that rate
+    // (checked before yaml-cpp builds anything), so that the peak stays within the input plus
+    // 100 MB. Large AWS CLI output is for --output json.
+    tree_limits.max_nodes = std::max<std::uint64_t>(
+        100'000, (std::uint64_t{text.size()} + (std::uint64_t{48} << 20)) / kBytesPerYamlValue);
     const std::vector<TreeNode> documents = detail::yaml_documents(text, tree_limits);
     if (std::any_of(documents.begin(), documents.end(), detail::is_cloudformation)) {
       detail::IacSink sink(text, index, file.name, part, budget_);
@@ -577,8 +594,12 @@ void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t 
 // the rule at which the running total passed the limit, so it is found again by parsing in order
 // on one thread.
 void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, ParsedFiles& out) {
+  // The rules the input pays for (detail::kBytesPerRule), known before any is read.
+  std::uint64_t input_bytes = 0;
+  for (const LoadedFile& f : files) input_bytes += f.size;
   const auto in_order = [&] {
-    detail::RuleBudget budget{0, limits.max_rules};
+    detail::RuleBudget budget;
+    detail::limit_rules(budget, limits.max_rules, input_bytes);
     FileParser parser(limits, budget);
     for (std::size_t i = 0; i < files.size(); ++i) parse_file(parser, files, i, out);
   };
@@ -589,7 +610,8 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return files[a].size > files[b].size; });
-  detail::RuleBudget budget{0, limits.max_rules};
+  detail::RuleBudget budget;
+  detail::limit_rules(budget, limits.max_rules, input_bytes);
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     FileParser parser(limits, budget);

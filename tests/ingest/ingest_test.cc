@@ -851,9 +851,12 @@ TEST(IngestInputs, LargeFileOnDiskQuotesLinesItHasGivenBack) {
       "{\n \"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\", \"GroupName\": \"g\", "
       "\"VpcId\": \"vpc-1\",\n   \"IpPermissions\": [\n    {\"FromPort\": 22, \"ToPort\": 22, "
       "\"IpRanges\": [\n";
-  for (int i = 0; i < 500'000; ++i) {
+  // Each rule pays for itself (one per 768 bytes of input, see RuleBudget): a long description.
+  const std::string description = ", \"Description\": \"" + std::string(700, 'd') + "\"";
+  for (int i = 0; i < 25'000; ++i) {
     doc += std::string(i ? ",\n" : "") + "      {\"CidrIp\": \"10." + std::to_string(i / 65536) +
-           "." + std::to_string(i / 256 % 256) + "." + std::to_string(i % 256) + "/32\"}";
+           "." + std::to_string(i / 256 % 256) + "." + std::to_string(i % 256) + "/32\"" +
+           description + "}";
   }
   doc += "\n    ]}\n   ]}\n ]\n}\n";
   ASSERT_GT(doc.size(), 16u << 20);

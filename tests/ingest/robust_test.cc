@@ -245,7 +245,7 @@ std::string aliased_rules(const std::string& rule, const std::string& default_va
 // regress-alias-diagnostics-long-line.yaml.
 TEST(IngestRobust, YamlAliasesOfARuleWithDiagnosticsAreBoundedByTheBytesTheyCopy) {
   const std::string yaml =
-      aliased_rules("{CidrIp: !Ref P}", std::string(2000, 'x'), 300, 140, /*one_line=*/true);
+      aliased_rules("{CidrIp: !Ref P}", std::string(2000, 'x'), 150, 140, /*one_line=*/true);
   const LoadResult r = load_one("laughs.yaml", yaml);
   expect_error(r, "aliases of a rule with diagnostics");
   ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
@@ -266,7 +266,7 @@ TEST(IngestRobust, YamlAliasesOfARuleWithDiagnosticsAreBoundedByTheBytesTheyCopy
 // regress-alias-ref-long-default.yaml.
 TEST(IngestRobust, YamlAliasesOfARefToALongDefaultAreBoundedByTheBytesTheyCopy) {
   const std::string rule = "{IpProtocol: -1, CidrIp: 10.0.0.0/8, Description: !Ref P}";
-  const std::string yaml = aliased_rules(rule, std::string(2000, 'x'), 300, 75, false);
+  const std::string yaml = aliased_rules(rule, std::string(2000, 'x'), 300, 10, false);
   const LoadResult r = load_one("refs.yaml", yaml);
   expect_error(r, "aliases of a Ref to a long Default");
   ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
@@ -304,6 +304,29 @@ TEST(IngestRobust, LongLinesAreQuotedAsAWindowAroundTheColumn) {
   const std::size_t caret_line = printed.rfind('\n', printed.size() - 2) + 1;
   EXPECT_EQ(printed.substr(caret_line), std::string(last.source_column + 1, ' ') + "^\n");
   EXPECT_EQ(last.source_line.substr(0, 3), "...");
+}
+
+// Regression: the caret counted bytes, so after "é" (two bytes) it sat one column right of the
+// error; a quoted line with an invalid byte passed it through to the terminal. The column stays a
+// byte column (Location); the caret counts characters, and the quote is valid UTF-8.
+TEST(IngestRobust, CaretSitsUnderTheCharacterAfterNonAsciiText) {
+  const LoadResult r = load_one("e.json", "{\"a\": \"\xC3\xA9\xE2\x82\xAC\", x}");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].location.column, 16u);  // bytes
+  EXPECT_EQ(format_diagnostic(r.errors[0]),
+            "e.json:1:16: error: invalid JSON: expected a string key after ',', found 'x'\n"
+            "  {\"a\": \"\xC3\xA9\xE2\x82\xAC\", x}\n"
+            "              ^\n");  // under the 'x', the 13th character
+}
+
+TEST(IngestRobust, InvalidUtf8InAQuotedLineIsShownAsReplacementCharacters) {
+  const LoadResult r = load_one("bad.yaml", "Resources:\n  A: \"caf\xE9\" x\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message, "invalid UTF-8");
+  EXPECT_EQ(format_diagnostic(r.errors[0]),
+            "bad.yaml:2:10: error: invalid UTF-8\n"
+            "    A: \"caf\xEF\xBF\xBD\" x\n"
+            "           ^\n");
 }
 
 }  // namespace
