@@ -14,8 +14,10 @@ enum class Severity : std::uint8_t { error, warning, note };
 // "error", "warning", "note".
 const char* severity_name(Severity severity);
 
-// A position in an input: the file as the user named it, 1-based line and column (bytes). line == 0
-// means the position is unknown (then only the file is printed).
+// A position in an input: the file as the user named it, 1-based line and column. The column counts
+// bytes (UTF-8 code units), in text, JSON and SARIF alike; the caret under a quoted line counts
+// characters (append_caret()). line == 0 means the position is unknown (then only the file is
+// printed).
 struct Location {
   std::string file;
   std::uint32_t line = 0;
@@ -46,8 +48,18 @@ struct Diagnostic {
 void quote_source_line(Diagnostic& d, std::string_view line);
 
 // gcc style: "file:line:col: error: message", then, when the source line is known, the line and a
-// caret under the column. Ends with a newline.
+// caret under the column. Ends with a newline. Always valid UTF-8 (see valid_utf8()).
 std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: what a report
+// quotes from an input (a source line, a name) is valid text whatever the input held.
+std::string valid_utf8(std::string_view text);
+
+// Appends the caret line for byte column `column` (1-based, as Location counts) of `source`: one
+// space per character before it (a tab stays a tab, an invalid byte is one character, as
+// valid_utf8() shows it), then '^', so that the caret sits under the character after non-ASCII
+// text.
+void append_caret(std::string& out, std::string_view source, std::uint32_t column);
 
 // The source line around byte offset `offset` of `text` (without the newline).
 std::string line_at(std::string_view text, std::size_t offset);

@@ -34,30 +34,75 @@ void Location::append_to(std::string& out) const {
   }
 }
 
-// The caret sits under the column; tabs in the source line are kept so that it lines up.
-static std::string caret_line(std::string_view source, std::uint32_t column) {
-  std::string caret;
-  for (std::uint32_t i = 1; i < column; ++i) {
-    caret += (i - 1 < source.size() && source[i - 1] == '\t') ? '\t' : ' ';
-  }
-  return caret + '^';
-}
-
 std::string format_diagnostic(const Diagnostic& d) {
   std::string out = d.location.to_string();
   out += ": ";
   out += severity_name(d.severity);
   out += ": ";
-  out += d.message;
+  out += valid_utf8(d.message);
   out += '\n';
   if (!d.source_line.empty() && d.location.line != 0) {
     out += "  ";
-    out += d.source_line;
+    out += valid_utf8(d.source_line);
     out += "\n  ";
-    out += caret_line(d.source_line, d.source_column != 0 ? d.source_column : d.location.column);
+    append_caret(out, d.source_line, d.source_column != 0 ? d.source_column : d.location.column);
     out += '\n';
   }
   return out;
+}
+
+namespace {
+
+// The length of the well-formed UTF-8 character (RFC 3629) at text[i], or 0 for a byte that does
+// not start one.
+std::size_t character_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  const std::size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  // Overlong forms, surrogates and code points above U+10FFFF.
+  const unsigned char next = byte(i + 1);
+  if ((n == 2 && c < 0xC2) || (n == 3 && c == 0xE0 && next < 0xA0) ||
+      (n == 3 && c == 0xED && next >= 0xA0) || (n == 4 && c == 0xF0 && next < 0x90) ||
+      (n == 4 && (c > 0xF4 || (c == 0xF4 && next >= 0x90))))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = character_length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER, one per invalid byte
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+void append_caret(std::string& out, std::string_view source, std::uint32_t column) {
+  const std::size_t before = column == 0 ? 0 : column - 1;  // bytes of `source` before the caret
+  for (std::size_t i = 0; i < before;) {
+    if (i >= source.size()) {  // past the end of the line (an error at its end)
+      out += ' ';
+      ++i;
+      continue;
+    }
+    out += source[i] == '\t' ? '\t' : ' ';
+    // One column per character: an invalid byte is shown as one U+FFFD.
+    i += std::max<std::size_t>(1, character_length(source, i));
+  }
+  out += '^';
 }
 
 namespace {

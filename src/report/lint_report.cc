@@ -136,13 +136,6 @@ class SourceReader {
   bool have_current_ = false;
 };
 
-// The caret line, appended: tabs in the source line are kept so that the caret lines up.
-void append_caret(std::string& out, std::string_view source, std::uint32_t column) {
-  for (std::uint32_t i = 1; i < column; ++i)
-    out += (i - 1 < source.size() && source[i - 1] == '\t') ? '\t' : ' ';
-  out += '^';
-}
-
 // A long line (minified JSON) is cut to a window around the column, marked with "..."; a short
 // one is shown whole (`window` is then unused).
 std::pair<std::string_view, std::uint32_t> excerpt_of(const std::string& line, std::uint32_t column,
@@ -150,11 +143,18 @@ std::pair<std::string_view, std::uint32_t> excerpt_of(const std::string& line, s
   constexpr std::size_t kMaxWidth = 120, kBefore = 60;
   if (line.size() <= kMaxWidth) return {line, column};
   const std::size_t at = column == 0 ? 0 : std::min<std::size_t>(column - 1, line.size());
-  const std::size_t begin = at > kBefore ? at - kBefore : 0;
+  std::size_t begin = at > kBefore ? at - kBefore : 0;
+  // Cut at character boundaries: the window stays valid UTF-8.
+  const auto continuation = [&](std::size_t i) {
+    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
+  };
+  while (begin > 0 && continuation(begin)) --begin;
   window = begin > 0 ? "..." : "";
   const std::size_t prefix = window.size();
-  window += line.substr(begin, kMaxWidth - prefix);
-  if (begin + kMaxWidth - prefix < line.size()) window += "...";
+  std::size_t end = std::min(line.size(), begin + kMaxWidth - prefix);
+  while (continuation(end)) ++end;
+  window += line.substr(begin, end - begin);
+  if (end < line.size()) window += "...";
   return {window, static_cast<std::uint32_t>(at - begin + prefix + 1)};
 }
 
@@ -196,7 +196,7 @@ void append_finding(std::string& out, const Finding& f, const std::string* sourc
   std::string window;
   const auto [excerpt, column] = excerpt_of(*source, f.location.column, window);
   out += "  ";
-  out += excerpt;
+  out += valid_utf8(excerpt);  // the caret below counts an invalid byte as one U+FFFD
   out += "\n  ";
   if (color) out += "\033[1;32m";
   append_caret(out, excerpt, column);
