@@ -1177,11 +1177,14 @@ DocumentInfo json_document(AwsReader<JsonReader>& aws, JsonReader& r, od::docume
   od::array array;
   JsonReader::check(document.get_array().get(array));
   ElementKind kind = ElementKind::page;  // an empty list: nothing to read, not an error
-  for (auto first : array) {
+  bool first = true;
+  for (auto element : array) {
+    if (!first) continue;  // a list of something else: its other elements skipped to its end
     od::value value;
-    JsonReader::check(std::move(first).get(value));
+    JsonReader::check(std::move(element).get(value));
     kind = aws.element_kind(value);
-    break;
+    first = false;
+    if (kind != ElementKind::none) break;  // read again from the start
   }
   if (kind == ElementKind::none) {
     info.kind = DocumentKind::not_object;

@@ -864,7 +864,7 @@ TEST(Terraform, OneBadResourceIsLeftOutWithSG408) {
   EXPECT_EQ(d.message,
             "aws_security_group_rule.x: expected type \"ingress\" or \"egress\", found \"sideways\": "
             "aws_security_group_rule.x is left out");
-  EXPECT_EQ(d.location.line, 3u);
+  EXPECT_EQ(d.location.line, 4u);  // at "type"
 }
 
 // ---- Examples: equivalence and unknown answers ------------------------------------------------
