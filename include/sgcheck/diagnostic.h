@@ -61,6 +61,10 @@ std::string valid_utf8(std::string_view text);
 // text.
 void append_caret(std::string& out, std::string_view source, std::uint32_t column);
 
+// `text` as a message quotes it: at most `max_chars` characters (whole UTF-8 characters), ending in
+// "…" when cut, so that a 10,000-character name does not fill the terminal.
+std::string cut_for_message(std::string_view text, std::size_t max_chars = 100);
+
 // The source line around byte offset `offset` of `text` (without the newline).
 std::string line_at(std::string_view text, std::size_t offset);
 

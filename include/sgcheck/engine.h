@@ -18,9 +18,11 @@
 // IPv6). sg-… is every interface carrying the group, and so is a group written by name (a
 // template's logical id AppSG or resource address aws_security_group.web, see
 // resolve_flow_names()); `internet` is every public address (internet4,
-// or internet6 in an IPv6 flow) from outside the inventory. A CIDR, sg-…, internet, a port range,
-// `all`, or an ICMP service without a full type:code makes the flow a set question: its verdict is
-// partial when some parts are allowed and others not, and the parts are listed.
+// or internet6 in an IPv6 flow) from outside the inventory, `internet4` and `internet6` that of one
+// family (they fix the flow's family, as an address does); `all` as an endpoint is every address
+// of the flow's family (0.0.0.0/0 or ::/0). A CIDR, sg-…, internet, all, a port range, the `all`
+// service, or an ICMP service without a full type:code makes the flow a set question: its verdict
+// is partial when some parts are allowed and others not, and the parts are listed.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +47,7 @@ enum class EndpointKind : std::uint8_t {
   interface,  // eni-…
   instance,   // i-…
   group,      // sg-…: every interface carrying it
-  internet,   // every public address outside the inventory
+  internet,   // every public address outside the inventory (internet, internet4, internet6)
 };
 
 struct Endpoint {
@@ -57,7 +59,16 @@ struct Endpoint {
   // name, as the flow wrote it. resolve_flow_names() sets `id` to the group it names; to_string()
   // prints the name.
   std::string name;
+  // `internet4` / `internet6` (kind internet): the one family it stands for; `internet` leaves the
+  // family to the flow.
+  std::optional<Family> internet_family;
+  // `all` (kind cidr): every address of the flow's family; parse_flow() sets `cidr` to 0.0.0.0/0 or
+  // ::/0 once the flow's family is known. to_string() prints `all`.
+  bool all_addresses = false;
   std::string to_string() const;  // canonical text, as a flow expression writes it
+  // The address family the endpoint fixes for its flow: an address's or a CIDR's (`all` once
+  // resolved), internet4's or internet6's; none for ids, groups and `internet`.
+  std::optional<Family> family() const;
 };
 
 // A set of packets' (protocol, destination port or ICMP type:code).
@@ -82,6 +93,9 @@ struct Flow {
 struct FlowParseResult {
   std::optional<Flow> flow;
   Diagnostic error;  // meaningful only when !flow: message, line:col and the source line
+  // What was read other than written, for a flow that parsed: a CIDR with host bits set
+  // (10.0.0.5/8) is read as its network (10.0.0.0/8).
+  Diagnostics warnings;
   explicit operator bool() const { return flow.has_value(); }
 };
 
@@ -89,6 +103,26 @@ struct FlowParseResult {
 // the expression's place in the error (e.g. the --batch file and its line).
 FlowParseResult parse_flow(std::string_view text, std::string_view file = "<flow>",
                            std::uint32_t line = 1);
+
+// One ENDPOINT alone, as a flow writes it (exposure --target). `internet` and `all` keep no family
+// (no flow decides one). A group written by name still needs resolve_endpoint_name().
+struct EndpointParseResult {
+  std::optional<Endpoint> endpoint;
+  Diagnostic error;  // meaningful only when !endpoint
+  Diagnostics warnings;
+  explicit operator bool() const { return endpoint.has_value(); }
+};
+EndpointParseResult parse_endpoint(std::string_view text, std::string_view file = "<endpoint>",
+                                   std::uint32_t line = 1);
+
+// One SERVICE alone, as a flow writes it (matrix --service); any family.
+struct ServiceParseResult {
+  std::optional<Service> service;
+  Diagnostic error;  // meaningful only when !service
+  explicit operator bool() const { return service.has_value(); }
+};
+ServiceParseResult parse_service(std::string_view text, std::string_view file = "<service>",
+                                 std::uint32_t line = 1);
 
 // Resolves the endpoints a flow names by name against the inventory: a group id, a template
 // group's logical id or resource address (Group::template_name), or a name only one group has
@@ -98,6 +132,11 @@ std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& invent
                                              std::string_view text,
                                              std::string_view file = "<flow>",
                                              std::uint32_t line = 1);
+// The same for one endpoint (parse_endpoint()); nothing to do unless it is a group written by name.
+std::optional<Diagnostic> resolve_endpoint_name(Endpoint& endpoint, const Inventory& inventory,
+                                                std::string_view text,
+                                                std::string_view file = "<endpoint>",
+                                                std::uint32_t line = 1);
 
 // ---- Decisions --------------------------------------------------------------------------------
 
@@ -238,6 +277,17 @@ struct Exposure {
 // Every group and interface, or only `target` (sg-…, eni-…, or the interfaces of i-…). An unknown
 // target gives an empty vector.
 std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_view target = {});
+
+// What `exposure --target TEXT` names, as compute_exposure() takes it: any endpoint a flow may name
+// that stands for one group or interface (sg-…, a group's logical id, resource address, FILE#Id
+// or name, eni-…, i-…, an address of an interface), resolved as flows resolve it. Returns the
+// group, interface or instance id, or an error at TEXT's column (file "<target>").
+struct ExposureTarget {
+  std::string id;
+  std::optional<Diagnostic> error;
+  Diagnostics warnings;
+};
+ExposureTarget resolve_exposure_target(const Inventory& inventory, std::string_view text);
 
 // Which interfaces can open `service` (one packet kind) to which, computed per class of interfaces
 // with the same VPC and groups.

@@ -64,10 +64,17 @@ struct GenResult {
 
 GenResult generate_inventory(const GenOptions& options);
 
-// Generates and writes the files into out_dir (created, with parents, when missing; existing files
-// of the same names are replaced). Returns errors for bad options or failed writes; `summary`, when
-// given, receives what was written.
+// Generates and writes the files into out_dir (created, with parents, when missing). An existing
+// out_dir must be empty: files left from another run would merge with the new inventory when it is
+// read. With `force`, what gen writes (is_gen_file_name()) is removed from out_dir first and
+// anything else is left as it is. Returns errors for bad options, a non-empty out_dir without
+// `force`, or failed writes; `summary`, when given, receives what was written.
 Diagnostics write_inventory(const GenOptions& options, const std::string& out_dir,
-                            GenSummary* summary = nullptr);
+                            GenSummary* summary = nullptr, bool force = false);
+
+// Whether `path` (relative to the output directory, '/'-separated) is a name gen writes:
+// security-groups.json, security-group-rules.json, network-interfaces.json, vpcs.json,
+// vpc-peering-connections.json, prefix-lists.json or prefix-list-entries/pl-HEX.json.
+bool is_gen_file_name(std::string_view path);
 
 }  // namespace sgcheck

@@ -79,7 +79,9 @@ struct ValueError {
   std::size_t offset = 0;
   std::string expected;
   std::string found;  // the offending text, empty at the end of the input
-  // `expected port number (0-65535), found "70000"` / `…, found end of input`.
+  std::string note;   // what is wrong when "expected …" alone does not say it, or empty
+  // `expected port number (0-65535), found "70000"` / `…, found end of input`, then `; ` and the
+  // note: `expected port number (22-65535), found "21"; the range ends below its start`.
   std::string message() const;
 };
 

@@ -307,7 +307,7 @@ std::string found_token(std::string_view rest, std::string_view expected) {
 ValueError make_error(std::string_view text, std::size_t offset, std::string expected) {
   if (expected == "eoi") expected = "end of input";
   std::string found = found_token(text.substr(offset), expected);
-  return ValueError{offset, std::move(expected), std::move(found)};
+  return ValueError{offset, std::move(expected), std::move(found), {}};
 }
 
 // Parses the whole of `text` with `rule`, which must match it all. `rule` sits under an expectation
@@ -376,7 +376,12 @@ ValueResult<std::uint16_t> parse_port(std::string_view text) {
 }
 
 ValueResult<PortRange> parse_port_range(std::string_view text) {
-  return run_parser<PortRange>(text, port_range);
+  ValueResult<PortRange> result = run_parser<PortRange>(text, port_range);
+  // set_to's failure is the one that expects other than kPort: a valid port below the start.
+  if (!result && result.error.expected != kPort && result.error.expected.starts_with("port number")) {
+    result.error.note = "the range ends below its start";
+  }
+  return result;
 }
 
 ValueResult<int> parse_protocol(std::string_view text) {

@@ -182,7 +182,10 @@ std::string protocol_name(int protocol) {
 }
 
 std::string ValueError::message() const {
-  return "expected " + expected + ", found " + (found.empty() ? "end of input" : quoted(found));
+  std::string out =
+      "expected " + expected + ", found " + (found.empty() ? "end of input" : quoted(found));
+  if (!note.empty()) out += "; " + note;
+  return out;
 }
 
 std::vector<Cidr> to_cidrs(const Ipv4Set& set) {

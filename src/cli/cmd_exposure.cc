@@ -1,6 +1,7 @@
-// `sgcheck exposure INPUT... [--target sg-…|AppSG|aws_security_group.web|eni-…|i-…]`: what each
-// group and interface admits inbound and sends outbound, as service × peer lines with the internet
-// marked; text or JSON. Entry point: add_exposure_command().
+// `sgcheck exposure INPUT... [--target sg-…|AppSG|aws_security_group.web|eni-…|i-…|address]`: what
+// each group and interface admits inbound and sends outbound, as service × peer lines with the
+// internet marked; text or JSON. --target is read as a flow's endpoint (resolve_exposure_target()).
+// Entry point: add_exposure_command().
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -75,11 +76,17 @@ int run_exposure(const ExposureOptions& options) {
   std::optional<LoadResult> loaded = load_or_report(options.inputs);
   if (!loaded) return kExitError;
   const Inventory& inv = loaded->inventory;
-  const std::vector<Exposure> all = compute_exposure(inv, options.target);
-  if (!options.target.empty() && all.empty()) {
-    std::cerr << "sgcheck exposure: error: " << options.target << " is not in the inventory\n";
-    return kExitError;
+  std::string target_id;
+  if (!options.target.empty()) {
+    ExposureTarget target = resolve_exposure_target(inv, options.target);
+    for (const Diagnostic& w : target.warnings) std::cerr << format_diagnostic(w);
+    if (target.error) {
+      std::cerr << format_diagnostic(*target.error);
+      return kExitError;
+    }
+    target_id = std::move(target.id);
   }
+  const std::vector<Exposure> all = compute_exposure(inv, target_id);
   if (options.format == "json") {
     Json out = Json::array();
     for (const Exposure& e : all) {
@@ -114,9 +121,10 @@ void add_exposure_command(CLI::App& app, int& exit_code) {
       "exposure", "what each group and interface admits inbound and sends outbound, as sets");
   add_inputs_option(*sub, options->inputs);
   sub->add_option("--target", options->target,
-                  "only this group (id, or a template's logical id or resource address), "
-                  "interface or instance")
-      ->type_name("sg-…|LogicalId|address|eni-…|i-…");
+                  "only this group, interface or instance, named as a flow names it: sg-…, a "
+                  "logical id, resource address or group name, eni-…, i-…, or an address of an "
+                  "interface")
+      ->type_name("sg-…|NAME|eni-…|i-…|ADDRESS");
   sub->add_option("--format", options->format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");

@@ -18,6 +18,7 @@ struct GenCommandOptions {
   std::string preset;
   std::string out;
   bool quiet = false;
+  bool force = false;
 };
 
 // The preset sets the sizes; options given explicitly win over it.
@@ -41,7 +42,7 @@ int run_gen(GenCommandOptions options, const CLI::App& sub) {
   options.gen = *resolved;
   const auto start = std::chrono::steady_clock::now();
   GenSummary summary;
-  const Diagnostics errors = write_inventory(options.gen, options.out, &summary);
+  const Diagnostics errors = write_inventory(options.gen, options.out, &summary, options.force);
   for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
   if (!errors.empty()) return kExitError;
   const double seconds =
@@ -64,7 +65,7 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   CLI::App* sub = app.add_subcommand(
       "gen", "write a random, valid, realistic inventory (AWS CLI JSON) into a directory");
   GenOptions& gen = options->gen;
-  sub->add_option("--out", options->out, "output directory (created when missing)")
+  sub->add_option("--out", options->out, "output directory: new or empty (created when missing)")
       ->required()
       ->type_name("DIR");
   sub->add_option("--preset", options->preset,
@@ -93,6 +94,8 @@ void add_gen_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_flag("--rules-view", gen.rules_view,
                 "also write security-group-rules.json (the same rules, flat, with sgr- ids)");
+  sub->add_flag("--force", options->force,
+                "write into a non-empty --out: remove gen's own files there first, keep the rest");
   sub->add_flag("--quiet", options->quiet, "print nothing on success");
   sub->callback([options, sub, &exit_code] { exit_code = run_gen(*options, *sub); });
 }

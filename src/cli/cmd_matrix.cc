@@ -28,22 +28,28 @@ struct MatrixOptions {
   bool no_color = false;
 };
 
-// The service as a flow's SERVICE, parsed by the flow grammar through a dummy flow.
-std::optional<Service> parse_service(const std::string& text) {
-  const std::string flow = text + " from 10.0.0.1 to 10.0.0.2";
-  FlowParseResult r = parse_flow(flow, "--service", 1);
+// The service as a flow's SERVICE, of either family (icmpv6 makes the matrix IPv6). The matrix
+// decides one packet kind: an ICMP type without a code (icmpv6/128, as ping is usually written) is
+// read as its code 0, with a note, since echo and most types have only that code.
+std::optional<Service> read_service(const std::string& text) {
+  ServiceParseResult r = parse_service(text, "--service", 1);
   if (!r) {
-    Diagnostic d = r.error;
-    d.source_line = text;
-    std::cerr << format_diagnostic(d);
+    std::cerr << format_diagnostic(r.error);
     return std::nullopt;
   }
-  if (!r.flow->service.is_point()) {
+  Service& service = *r.service;
+  const bool icmp = service.protocol == kIcmp || service.protocol == kIcmpv6;
+  if (icmp && service.icmp.type != -1 && service.icmp.code == -1) {
+    service.icmp.code = 0;
+    std::cerr << "--service: note: " << text << " is read as " << service.to_string()
+              << " (the matrix decides one packet kind; give TYPE:CODE for another code)\n";
+  }
+  if (!r.service->is_point()) {
     std::cerr << "--service: error: the matrix needs one service, e.g. tcp/443 or icmp/8:0, not '"
-              << text << "'\n";
+              << cut_for_message(text) << "'\n";
     return std::nullopt;
   }
-  return r.flow->service;
+  return r.service;
 }
 
 // stdout through one buffer: cells and pairs can be hundreds of millions of lines.
@@ -272,7 +278,7 @@ void print_csv(const MatrixView& view, const Inventory& inv, const MatrixOptions
 }
 
 int run_matrix(const MatrixOptions& options) {
-  const std::optional<Service> service = parse_service(options.service);
+  const std::optional<Service> service = read_service(options.service);
   if (!service) return kExitError;
   if (options.format == "csv" && options.cells && options.pairs) {
     std::cerr << "sgcheck matrix: error: CSV holds one table: give --cells or --pairs, not both\n";

@@ -1,7 +1,8 @@
 // `sgcheck query INPUT... 'FLOW'` and `sgcheck query --batch FILE INPUT...`: decide flows with the
 // engine and print the verdict, each side, the allowing rules and the reasons (text), or one JSON
-// object per flow (product.md §4; --batch prints JSON Lines in input order, or with --format count
-// only the verdict counts, which needs no explanation and takes the engine's fast path).
+// object per flow (product.md §4; --batch prints JSON Lines in input order, with --format text the
+// text blocks of `query` one after the other, or with --format count only the verdict counts,
+// which needs no explanation and takes the engine's fast path).
 // Entry point: add_query_command().
 #include <algorithm>
 #include <chrono>
@@ -38,6 +39,7 @@ struct QueryOptions {
   std::vector<std::string> args;  // INPUT... then FLOW (without --batch)
   std::string batch;
   std::string format = "text";
+  bool format_given = false;  // --batch writes JSON Lines unless --format says otherwise
   bool no_color = false;
   bool quiet = false;
   bool stats = false;
@@ -428,27 +430,28 @@ void run_parts(std::size_t n, unsigned jobs, Work&& work) {
 }
 
 // Parses every flow line; any bad flow is an input error: every diagnostic is printed, in line
-// order, and nothing is decided.
+// order, and nothing is decided. Warnings (a CIDR read as its network) are printed in the same
+// order unless `quiet`.
 std::optional<std::vector<Flow>> parse_batch(const std::vector<BatchLine>& lines,
-                                             const std::string& path, unsigned jobs) {
+                                             const std::string& path, unsigned jobs, bool quiet) {
   std::vector<Flow> flows(lines.size());
-  std::vector<std::string> errors(jobs);
+  std::vector<std::string> messages(jobs);
+  std::vector<char> failed(jobs, 0);
   run_parts(lines.size(), jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
     for (std::size_t i = begin; i < end; ++i) {
       FlowParseResult parsed = parse_flow(lines[i].text, path, lines[i].number);
       if (parsed) {
         flows[i] = std::move(*parsed.flow);
+        if (quiet) continue;
+        for (const Diagnostic& w : parsed.warnings) messages[part] += format_diagnostic(w);
       } else {
-        errors[part] += format_diagnostic(parsed.error);
+        messages[part] += format_diagnostic(parsed.error);
+        failed[part] = 1;
       }
     }
   });
-  bool ok = true;
-  for (const std::string& e : errors) {
-    std::cerr << e;
-    ok = ok && e.empty();
-  }
-  if (!ok) return std::nullopt;
+  for (const std::string& m : messages) std::cerr << m;
+  if (std::find(failed.begin(), failed.end(), 1) != failed.end()) return std::nullopt;
   return flows;
 }
 
@@ -523,6 +526,19 @@ Tally decide_batch(const Engine& engine, const std::vector<Flow>& flows, bool js
   return total;
 }
 
+// --batch --format text: each flow's block as `query` prints it, in input order, and the line on
+// what was not evaluated once at the end. Every flow is explained, so this is the slow path.
+Tally print_batch_text(const Engine& engine, const std::vector<Flow>& flows) {
+  Tally tally;
+  for (const Flow& flow : flows) {
+    const Decision d = engine.decide(flow);
+    tally.add(d.verdict);
+    print_text(std::cout, engine.inventory(), flow, d);
+  }
+  std::cout << kNotEvaluated << "\n";
+  return tally;
+}
+
 void print_counts(const Tally& t, std::size_t flows) {
   std::cout << "flows " << flows << "\n";
   for (const Verdict v : {Verdict::allow, Verdict::deny, Verdict::unknown, Verdict::partial}) {
@@ -547,7 +563,7 @@ int run_batch(const QueryOptions& options) {
   const std::optional<std::string> text = read_batch_text(options.batch);
   if (!text) return kExitError;
   const std::vector<BatchLine> lines = batch_lines(*text);
-  std::optional<std::vector<Flow>> flows = parse_batch(lines, options.batch, jobs);
+  std::optional<std::vector<Flow>> flows = parse_batch(lines, options.batch, jobs, options.quiet);
   if (!flows) return kExitError;
   const auto t1 = Clock::now();
   std::optional<LoadResult> loaded = load_or_report(options.args, jobs);
@@ -569,8 +585,10 @@ int run_batch(const QueryOptions& options) {
   const Engine& engine = keep_until_exit([&] { return Engine(inventory); });
   const auto t2 = Clock::now();
   const double cpu2 = cpu_ms();
-  const bool json = !options.quiet && options.format != "count";
-  const Tally tally = decide_batch(engine, *batch, json, jobs);
+  const bool blocks = !options.quiet && options.format_given && options.format == "text";
+  const bool json = !options.quiet && !blocks && options.format != "count";
+  const Tally tally =
+      blocks ? print_batch_text(engine, *batch) : decide_batch(engine, *batch, json, jobs);
   if (options.format == "count" && !options.quiet) print_counts(tally, batch->size());
   std::cout.flush();
   const auto t3 = Clock::now();
@@ -614,6 +632,9 @@ int run_query(QueryOptions options) {
     std::cerr << format_diagnostic(parsed.error);
     return kExitError;
   }
+  if (!options.quiet) {
+    for (const Diagnostic& w : parsed.warnings) std::cerr << format_diagnostic(w);
+  }
   std::optional<LoadResult> loaded = load_or_report(options.args);
   if (!loaded) return kExitError;
   if (auto error = resolve_flow_names(*parsed.flow, loaded->inventory, flow_text)) {
@@ -647,7 +668,8 @@ void add_query_command(CLI::App& app, int& exit_code) {
       ->required()
       ->type_name("INPUT... FLOW");
   sub->add_option("--batch", options->batch,
-                  "decide one FLOW per line of FILE ('#' comments), printing JSON Lines")
+                  "decide one FLOW per line of FILE ('#' comments), printing JSON Lines (text "
+                  "blocks with --format text)")
       ->type_name("FILE");
   sub->add_option("--format", options->format,
                   "output format; count prints only how many flows got each verdict")
@@ -662,7 +684,10 @@ void add_query_command(CLI::App& app, int& exit_code) {
                 "--batch: print the flow count and the parse, load and decide times (stderr)");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
   sub->add_flag("--quiet", options->quiet, "print nothing; only the exit status tells");
-  sub->callback([options, &exit_code] { exit_code = run_query(*options); });
+  sub->callback([options, sub, &exit_code] {
+    options->format_given = sub->count("--format") > 0;
+    exit_code = run_query(*options);
+  });
 }
 
 }  // namespace sgcheck::cli

@@ -113,13 +113,10 @@ Side to_side(Tri t) {
   return t == Tri::allow ? Side::allow : t == Tri::deny ? Side::deny : Side::unknown;
 }
 
-bool has_family(const Endpoint& e) {
-  return e.kind == EndpointKind::address || e.kind == EndpointKind::cidr;
-}
-
+// The endpoints fix the family (an address, a CIDR, internet4/internet6), else the service.
 Family flow_family(const Flow& flow) {
-  if (has_family(flow.source)) return flow.source.cidr.family;
-  if (has_family(flow.destination)) return flow.destination.cidr.family;
+  if (const std::optional<Family> f = flow.source.family()) return *f;
+  if (const std::optional<Family> f = flow.destination.family()) return *f;
   return flow.service.protocol == kIcmpv6 ? Family::ipv6 : Family::ipv4;
 }
 

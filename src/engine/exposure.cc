@@ -1,7 +1,8 @@
 // Exposure: what a group (or an interface, over the union of its groups) admits inbound and sends
 // outbound, as compact service × peer lines. The services are cut into pieces where some rule's
 // range starts or ends; each piece gets its peer set; pieces with equal peer sets merge into one
-// line. Entry point: compute_exposure().
+// line. Entry points: compute_exposure(); resolve_exposure_target() reads --target as a flow's
+// endpoint.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -295,6 +296,83 @@ std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_v
       out.push_back(interface_exposure(c, x));
     }
   }
+  return out;
+}
+
+namespace {
+
+constexpr const char* kTargetFile = "<target>";
+
+Diagnostic target_error(std::string message, std::string_view text, std::uint32_t column) {
+  Diagnostic d;
+  d.message = std::move(message);
+  d.location = Location{kTargetFile, 1, column};
+  quote_source_line(d, text);
+  return d;
+}
+
+// The interface that holds `address`, private or public (a public address reaches it too).
+const Interface* interface_with(const Inventory& inv, const Address& address) {
+  for (const Interface& x : inv.interfaces) {
+    if (std::find(x.private_ips.begin(), x.private_ips.end(), address) != x.private_ips.end() ||
+        std::find(x.public_ips.begin(), x.public_ips.end(), address) != x.public_ips.end()) {
+      return &x;
+    }
+  }
+  return nullptr;
+}
+
+bool has_instance(const Inventory& inv, std::string_view id) {
+  return std::any_of(inv.interfaces.begin(), inv.interfaces.end(),
+                     [id](const Interface& x) { return x.instance_id == id; });
+}
+
+}  // namespace
+
+ExposureTarget resolve_exposure_target(const Inventory& inv, std::string_view text) {
+  ExposureTarget out;
+  EndpointParseResult parsed = parse_endpoint(text, kTargetFile, 1);
+  if (!parsed) {
+    out.error = std::move(parsed.error);
+    return out;
+  }
+  out.warnings = std::move(parsed.warnings);
+  Endpoint& e = *parsed.endpoint;
+  if ((out.error = resolve_endpoint_name(e, inv, text, kTargetFile, 1))) return out;
+  const std::string shown = cut_for_message(e.to_string());
+  bool found = false;
+  switch (e.kind) {
+    case EndpointKind::group:
+      found = inv.find_group(e.id) != nullptr;
+      out.id = e.id;
+      break;
+    case EndpointKind::interface:
+      found = inv.find_interface(e.id) != nullptr;
+      out.id = e.id;
+      break;
+    case EndpointKind::instance:
+      found = has_instance(inv, e.id);
+      out.id = e.id;
+      break;
+    case EndpointKind::address:
+      if (const Interface* x = interface_with(inv, Address{e.cidr.family, e.cidr.base})) {
+        found = true;
+        out.id = x->id;
+      } else {
+        out.error = target_error(shown + " is not an address of an interface in the inventory",
+                                 text, e.column);
+        return out;
+      }
+      break;
+    case EndpointKind::cidr:
+    case EndpointKind::internet:
+      out.error = target_error(shown +
+                                   " stands for many addresses; --target names one group, "
+                                   "interface, instance or address of an interface",
+                               text, e.column);
+      return out;
+  }
+  if (!found) out.error = target_error(shown + " is not in the inventory", text, e.column);
   return out;
 }
 

@@ -18,6 +18,8 @@ using detail::append_number;
 struct FlowState {
   Flow flow;
   Endpoint pending;  // the endpoint being read; moved to source or destination when complete
+  // Warnings as (column, message), made into Diagnostics once the whole text is known.
+  std::vector<std::pair<std::uint32_t, std::string>> warnings;
 };
 
 // A value error of the X3 parsers, raised at the byte it points to inside the token.
@@ -117,6 +119,28 @@ template <>
 struct action<fg::internet> {
   static void apply0(FlowState& st) { st.pending.kind = EndpointKind::internet; }
 };
+template <>
+struct action<fg::internet4> {
+  static void apply0(FlowState& st) {
+    st.pending.kind = EndpointKind::internet;
+    st.pending.internet_family = Family::ipv4;
+  }
+};
+template <>
+struct action<fg::internet6> {
+  static void apply0(FlowState& st) {
+    st.pending.kind = EndpointKind::internet;
+    st.pending.internet_family = Family::ipv6;
+  }
+};
+// The block is set by resolve_all_addresses() once the flow's family is known.
+template <>
+struct action<fg::all_addresses> {
+  static void apply0(FlowState& st) {
+    st.pending.kind = EndpointKind::cidr;
+    st.pending.all_addresses = true;
+  }
+};
 
 template <>
 struct action<fg::address_text> {
@@ -128,6 +152,12 @@ struct action<fg::address_text> {
     const bool is_host = text.find('/') == std::string_view::npos;
     st.pending.kind = is_host ? EndpointKind::address : EndpointKind::cidr;
     st.pending.cidr = *cidr;
+    // AWS stores such a block as its network, and so does a flow; the user learns which.
+    if (cidr->had_host_bits) {
+      st.warnings.emplace_back(static_cast<std::uint32_t>(in.position().column),
+                               cut_for_message(text) + " has host bits set; read as its network " +
+                                   to_string(*cidr));
+    }
   }
 };
 
@@ -155,8 +185,17 @@ struct action<fg::destination> {
   }
 };
 
-bool has_family(const Endpoint& e) {
-  return e.kind == EndpointKind::address || e.kind == EndpointKind::cidr;
+// `all` stands for every address of the family the rest of the flow decides (IPv4 unless the
+// other endpoint or the service is IPv6), as `internet` does.
+void resolve_all_addresses(Flow& flow) {
+  std::optional<Family> family;
+  for (const Endpoint* e : {&flow.source, &flow.destination}) {
+    if (!e->all_addresses && !family) family = e->family();
+  }
+  if (!family) family = flow.service.protocol == kIcmpv6 ? Family::ipv6 : Family::ipv4;
+  for (Endpoint* e : {&flow.source, &flow.destination}) {
+    if (e->all_addresses) e->cidr = Cidr{*family, 0, 0, false};
+  }
 }
 
 // Checks that need the whole flow: one address family, and ICMP of the matching family. Returns the
@@ -164,30 +203,60 @@ bool has_family(const Endpoint& e) {
 std::pair<std::string, std::uint32_t> check_families(const Flow& flow) {
   const Endpoint& src = flow.source;
   const Endpoint& dst = flow.destination;
-  if (has_family(src) && has_family(dst) && src.cidr.family != dst.cidr.family) {
+  if (src.family() && dst.family() && src.family() != dst.family()) {
     return {"the destination's address family differs from the source's (IPv4 and IPv6 never mix)",
             dst.column};
   }
   for (const Endpoint* e : {&src, &dst}) {
-    if (!has_family(*e)) continue;
-    if (flow.service.protocol == kIcmp && e->cidr.family == Family::ipv6) {
+    if (!e->family()) continue;
+    if (flow.service.protocol == kIcmp && e->family() == Family::ipv6) {
       return {"icmp is IPv4 only; use icmpv6 with IPv6 addresses", e->column};
     }
-    if (flow.service.protocol == kIcmpv6 && e->cidr.family == Family::ipv4) {
+    if (flow.service.protocol == kIcmpv6 && e->family() == Family::ipv4) {
       return {"icmpv6 is IPv6 only; use icmp with IPv4 addresses", e->column};
     }
   }
   return {};
 }
 
-Diagnostic make_error(std::string message, std::string_view text, std::string_view file,
-                      std::uint32_t line, std::uint32_t column) {
+// A diagnostic on the flow text: a long text is quoted as a window around the column.
+Diagnostic make_diagnostic(Severity severity, std::string message, std::string_view text,
+                           std::string_view file, std::uint32_t line, std::uint32_t column) {
   Diagnostic d;
-  d.severity = Severity::error;
+  d.severity = severity;
   d.message = std::move(message);
   d.location = Location{std::string(file), line, column};
-  d.source_line = std::string(text);
+  quote_source_line(d, text);
   return d;
+}
+
+Diagnostic make_error(std::string message, std::string_view text, std::string_view file,
+                      std::uint32_t line, std::uint32_t column) {
+  return make_diagnostic(Severity::error, std::move(message), text, file, line, column);
+}
+
+Diagnostics make_warnings(const FlowState& state, std::string_view text, std::string_view file,
+                          std::uint32_t line) {
+  Diagnostics out;
+  for (const auto& [column, message] : state.warnings) {
+    out.push_back(make_diagnostic(Severity::warning, message, text, file, line, column));
+  }
+  return out;
+}
+
+// Runs `Rule` over the whole text; the error of a failure, or nothing.
+template <typename Rule>
+std::optional<Diagnostic> run_grammar(std::string_view text, std::string_view file,
+                                      std::uint32_t line, FlowState& state) {
+  pegtl::memory_input in(text.data(), text.data() + text.size(), std::string(file), 0, line, 1);
+  try {
+    pegtl::parse<Rule, action, fg::control>(in, state);
+  } catch (const pegtl::parse_error& e) {
+    const pegtl::position& p = e.positions().front();
+    return make_error(std::string(e.message()), line_at(text, p.byte), file,
+                      static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column));
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -195,23 +264,44 @@ Diagnostic make_error(std::string message, std::string_view text, std::string_vi
 FlowParseResult parse_flow(std::string_view text, std::string_view file, std::uint32_t line) {
   FlowParseResult result;
   // The flow is one line: anything after a newline is reported as trailing text.
-  pegtl::memory_input in(text.data(), text.data() + text.size(), std::string(file), 0, line, 1);
   FlowState state;
-  try {
-    pegtl::parse<fg::flow, action, fg::control>(in, state);
-  } catch (const pegtl::parse_error& e) {
-    const pegtl::position& p = e.positions().front();
-    result.error =
-        make_error(std::string(e.message()), line_at(text, p.byte), file,
-                   static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column));
+  if (auto error = run_grammar<fg::flow>(text, file, line, state)) {
+    result.error = std::move(*error);
     return result;
   }
+  resolve_all_addresses(state.flow);
   auto [message, column] = check_families(state.flow);
   if (!message.empty()) {
     result.error = make_error(std::move(message), text, file, line, column);
     return result;
   }
+  result.warnings = make_warnings(state, text, file, line);
   result.flow = std::move(state.flow);
+  return result;
+}
+
+EndpointParseResult parse_endpoint(std::string_view text, std::string_view file,
+                                   std::uint32_t line) {
+  EndpointParseResult result;
+  FlowState state;
+  if (auto error = run_grammar<fg::lone_endpoint>(text, file, line, state)) {
+    result.error = std::move(*error);
+    return result;
+  }
+  result.warnings = make_warnings(state, text, file, line);
+  result.endpoint = std::move(state.flow.destination);
+  return result;
+}
+
+ServiceParseResult parse_service(std::string_view text, std::string_view file,
+                                 std::uint32_t line) {
+  ServiceParseResult result;
+  FlowState state;
+  if (auto error = run_grammar<fg::lone_service>(text, file, line, state)) {
+    result.error = std::move(*error);
+    return result;
+  }
+  result.service = state.flow.service;
   return result;
 }
 
@@ -220,9 +310,10 @@ std::string Endpoint::to_string() const {
     case EndpointKind::address:
       return sgcheck::to_string(Address{cidr.family, cidr.base});
     case EndpointKind::cidr:
-      return sgcheck::to_string(cidr);
+      return all_addresses ? "all" : sgcheck::to_string(cidr);
     case EndpointKind::internet:
-      return "internet";
+      if (!internet_family) return "internet";
+      return *internet_family == Family::ipv4 ? "internet4" : "internet6";
     case EndpointKind::interface:
     case EndpointKind::instance:
       return id;
@@ -232,9 +323,16 @@ std::string Endpoint::to_string() const {
   return id;
 }
 
+std::optional<Family> Endpoint::family() const {
+  if (kind == EndpointKind::address) return cidr.family;
+  if (kind == EndpointKind::cidr) return cidr.family;
+  if (kind == EndpointKind::internet) return internet_family;
+  return std::nullopt;
+}
+
 namespace {
 
-// The id of the group `name` names, or an error message.
+// The id of the group `name` names, or an error message (the name cut to fit a message).
 std::string resolve_group_name(const Inventory& inv, const std::string& name, std::string& id) {
   if (inv.find_group(name) != nullptr) {
     id = name;
@@ -251,23 +349,30 @@ std::string resolve_group_name(const Inventory& inv, const std::string& name, st
     return {};
   }
   if (hits.empty()) {
-    return "no security group of the inventory is named " + name +
+    return "no security group of the inventory is named " + cut_for_message(name) +
            " (expected a group id, a template's logical id or resource address, or a group name)";
   }
   std::string ids;
   for (const Group* g : hits) ids += (ids.empty() ? "" : ", ") + g->id;
-  return name + " names several security groups (" + ids + "): use one of these";
+  return cut_for_message(name) + " names several security groups (" + ids + "): use one of these";
 }
 
 }  // namespace
+
+std::optional<Diagnostic> resolve_endpoint_name(Endpoint& e, const Inventory& inventory,
+                                                std::string_view text, std::string_view file,
+                                                std::uint32_t line) {
+  if (e.kind != EndpointKind::group || e.name.empty()) return std::nullopt;
+  std::string message = resolve_group_name(inventory, e.name, e.id);
+  if (message.empty()) return std::nullopt;
+  return make_error(std::move(message), text, file, line, e.column);
+}
 
 std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& inventory,
                                              std::string_view text, std::string_view file,
                                              std::uint32_t line) {
   for (Endpoint* e : {&flow.source, &flow.destination}) {
-    if (e->kind != EndpointKind::group || e->name.empty()) continue;
-    std::string message = resolve_group_name(inventory, e->name, e->id);
-    if (!message.empty()) return make_error(std::move(message), text, file, line, e->column);
+    if (auto error = resolve_endpoint_name(*e, inventory, text, file, line)) return error;
   }
   return std::nullopt;
 }

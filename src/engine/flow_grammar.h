@@ -45,14 +45,22 @@ struct hex_id : pegtl::seq<pegtl::plus<pegtl::xdigit>, pegtl::not_at<id_char>> {
 struct interface_id : pegtl::if_must<pegtl::string<'e', 'n', 'i', '-'>, hex_id> {};
 struct instance_id : pegtl::if_must<pegtl::string<'i', '-'>, hex_id> {};
 struct group_id : pegtl::if_must<pegtl::string<'s', 'g', '-'>, hex_id> {};
-struct internet : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', 't'>,
-                             pegtl::not_at<id_char>> {};
 // A group named the way templates name it: a CloudFormation logical id (AppSG), a Terraform
 // resource address (aws_security_group.web, module.net.aws_security_group.db["a"]), or a group
 // name. It starts with a letter or '_' (addresses start with a digit or ':'), and a ':' or '/'
 // right after it makes it an IPv6 address or CIDR instead (fe80::1, abcd::/16). The inventory
 // decides what it names (resolve_flow_names()).
 struct name_char : pegtl::sor<pegtl::alnum, pegtl::one<'_', '-', '.', '[', ']', '"'>> {};
+// The address keywords end where a name could not go on: `internet-gw`, `all_hosts` and
+// `all#Sg` are names, not keywords. A group named like a keyword is written by its id.
+struct keyword_end : pegtl::not_at<pegtl::sor<name_char, id_char, pegtl::one<'#'>>> {};
+struct internet4
+    : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', 't', '4'>, keyword_end> {};
+struct internet6
+    : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', 't', '6'>, keyword_end> {};
+struct internet : pegtl::seq<pegtl::istring<'i', 'n', 't', 'e', 'r', 'n', 'e', 't'>, keyword_end> {};
+// `all` as an endpoint: every address of the flow's family (0.0.0.0/0 or ::/0).
+struct all_addresses : pegtl::seq<pegtl::istring<'a', 'l', 'l'>, keyword_end> {};
 struct group_name : pegtl::seq<pegtl::sor<pegtl::alpha, pegtl::one<'_'>>, pegtl::star<name_char>,
                                pegtl::not_at<pegtl::one<':', '/'>>> {};
 // A template group qualified by its file, as sgcheck shows it when two templates share a logical
@@ -62,8 +70,8 @@ struct file_name : pegtl::plus<pegtl::not_one<' ', '\t', '#'>> {};
 struct qualified_group_name : pegtl::seq<file_name, pegtl::one<'#'>, group_name> {};
 // Any run of the characters addresses and CIDRs are made of; parse_cidr() decides.
 struct address_text : pegtl::plus<pegtl::sor<pegtl::xdigit, pegtl::one<'.', ':', '/'>>> {};
-struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet, qualified_group_name,
-                             group_name, address_text> {};
+struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet4, internet6, internet,
+                             all_addresses, qualified_group_name, group_name, address_text> {};
 
 struct source : endpoint {};
 struct destination : endpoint {};
@@ -80,6 +88,12 @@ struct flow : pegtl::seq<pegtl::opt<ws>, pegtl::must<service, space_after_servic
                                                      space_after_keyword, source,
                                                      space_after_source, kw_to,
                                                      space_after_keyword, destination, flow_end>> {};
+// One endpoint alone (exposure --target) and one service alone (matrix --service), read by the
+// same rules and actions as inside a flow.
+struct endpoint_end : pegtl::seq<pegtl::opt<ws>, pegtl::eof> {};
+struct lone_endpoint : pegtl::seq<pegtl::opt<ws>, pegtl::must<destination, endpoint_end>> {};
+struct service_end : pegtl::seq<pegtl::opt<ws>, pegtl::eof> {};
+struct lone_service : pegtl::seq<pegtl::opt<ws>, pegtl::must<service, service_end>> {};
 // clang-format on
 
 // The message for each rule that can fail under must<>: what was expected there.
@@ -91,7 +105,7 @@ inline constexpr const char* error_message = nullptr;
   inline constexpr const char* error_message<rule> = text
 inline constexpr const char* kEndpointExpected =
     "expected an endpoint: an IPv4 or IPv6 address, a CIDR, eni-…, i-…, sg-…, a group's logical "
-    "id or resource address, or internet";
+    "id or resource address, internet, internet4, internet6 or all";
 SGCHECK_FLOW_ERROR(service,
                    "expected a service: tcp/PORTS, udp/PORTS, icmp[/TYPE[:CODE]], "
                    "icmpv6[/TYPE[:CODE]], proto/NUMBER or all");
@@ -109,6 +123,8 @@ SGCHECK_FLOW_ERROR(source, kEndpointExpected);
 SGCHECK_FLOW_ERROR(destination, kEndpointExpected);
 SGCHECK_FLOW_ERROR(endpoint, kEndpointExpected);
 SGCHECK_FLOW_ERROR(flow_end, "unexpected text after the destination");
+SGCHECK_FLOW_ERROR(endpoint_end, "unexpected text after the endpoint");
+SGCHECK_FLOW_ERROR(service_end, "unexpected text after the service");
 #undef SGCHECK_FLOW_ERROR
 
 // must_if's error table: messages only under must<> (a rule with a message that fails inside a

@@ -1,6 +1,8 @@
 // The public face of the generator (include/sgcheck/gen.h): presets, option checks, and turning a
-// plan into named files in memory or on disk. Entry points: gen_preset(), check_gen_options(),
-// generate_inventory(), write_inventory().
+// plan into named files in memory or on disk (into an empty directory, or with force over gen's
+// own files only). Entry points: gen_preset(), check_gen_options(), generate_inventory(),
+// write_inventory().
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -112,12 +114,73 @@ GenResult generate_inventory(const GenOptions& options) {
   return result;
 }
 
+bool is_gen_file_name(std::string_view path) {
+  static constexpr std::string_view kTopLevel[] = {
+      "security-groups.json", "security-group-rules.json",    "network-interfaces.json",
+      "vpcs.json",            "vpc-peering-connections.json", "prefix-lists.json"};
+  if (std::find(std::begin(kTopLevel), std::end(kTopLevel), path) != std::end(kTopLevel)) {
+    return true;
+  }
+  constexpr std::string_view kEntries = "prefix-list-entries/pl-";
+  constexpr std::string_view kJson = ".json";
+  if (!path.starts_with(kEntries) || !path.ends_with(kJson)) return false;
+  const std::string_view hex =
+      path.substr(kEntries.size(), path.size() - kEntries.size() - kJson.size());
+  return !hex.empty() && std::all_of(hex.begin(), hex.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+Diagnostic directory_error(const std::string& out_dir, std::string message) {
+  Diagnostic d = option_error(std::move(message));
+  d.location.file = out_dir;
+  return d;
+}
+
+// Makes out_dir ready for a new inventory: missing or empty, or (force) rid of gen's own files.
+// A directory holding anything else is refused: its files would be read with the new ones.
+std::optional<Diagnostic> prepare_directory(const std::string& out_dir, bool force) {
+  std::error_code ec;
+  if (!fs::exists(out_dir, ec)) return std::nullopt;
+  if (!fs::is_directory(out_dir, ec)) return directory_error(out_dir, "not a directory");
+  if (fs::is_empty(out_dir, ec)) return std::nullopt;
+  if (!force) {
+    return directory_error(out_dir,
+                           "the directory is not empty; gen writes a whole inventory, and files "
+                           "left in it would be read with the new ones. Choose an empty or new "
+                           "directory, or --force to remove gen's own files first (other files "
+                           "are kept)");
+  }
+  for (const char* sub : {"", "prefix-list-entries"}) {
+    const fs::path dir = fs::path(out_dir) / sub;
+    if (!fs::is_directory(dir, ec)) continue;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = (fs::path(sub) / entry.path().filename()).generic_string();
+      if (!is_gen_file_name(name) || !entry.is_regular_file(ec)) continue;
+      if (!fs::remove(entry.path(), ec)) {
+        return directory_error(entry.path().string(), "cannot remove: " + ec.message());
+      }
+    }
+    if (ec) return directory_error(dir.string(), "cannot read the directory: " + ec.message());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Diagnostics write_inventory(const GenOptions& options, const std::string& out_dir,
-                            GenSummary* summary) {
-  namespace fs = std::filesystem;
+                            GenSummary* summary, bool force) {
   GenResult result = generate_inventory(options);
   if (!result.errors.empty()) return result.errors;
   Diagnostics errors;
+  if (std::optional<Diagnostic> error = prepare_directory(out_dir, force)) {
+    errors.push_back(std::move(*error));
+    return errors;
+  }
   std::error_code ec;
   fs::create_directories(fs::path(out_dir) / "prefix-list-entries", ec);
   if (ec) {

@@ -136,6 +136,16 @@ void quote_source_line(Diagnostic& d, std::string_view line) {
     d.source_column = static_cast<std::uint32_t>(column - begin + prefix + 1);
 }
 
+std::string cut_for_message(std::string_view text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (continuation_byte(text[i])) continue;
+    if (chars == max_chars) return std::string(text.substr(0, i)) + "…";
+    ++chars;
+  }
+  return std::string(text);
+}
+
 std::string line_at(std::string_view text, std::size_t offset) {
   if (offset > text.size()) offset = text.size();
   const std::size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);

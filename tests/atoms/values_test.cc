@@ -254,7 +254,9 @@ TEST(ValuesTest, PortRange) {
           {"0-65535", "0-65535"},
           {"80-90", "80-90"},
           {"443-443", "443-443"},
-          {"90-80", "error@3: expected port number (90-65535), found \"80\""},
+          {"90-80",
+           "error@3: expected port number (90-65535), found \"80\"; the range ends below its "
+           "start"},
           {"80-", "error@3: expected port number (0-65535), found end of input"},
           {"80-65536", "error@3: expected port number (0-65535), found \"65536\""},
           {"-80", "error@0: expected port number (0-65535), found \"-80\""},

@@ -166,5 +166,143 @@ TEST(FlowParse, DiagnosticPrintsCaretUnderTheColumn) {
             "                     ^\n");
 }
 
+// Regression: internet4, internet6 and `all` as endpoints were taken for group names.
+TEST(FlowParse, AddressKeywordsAreEndpoints) {
+  FlowParseResult r = parse_flow("tcp/443 from internet6 to eni-01");
+  ASSERT_TRUE(r) << r.error.message;
+  EXPECT_EQ(r.flow->source.kind, EndpointKind::internet);
+  EXPECT_EQ(r.flow->source.family(), Family::ipv6);
+  EXPECT_EQ(r.flow->to_string(), "tcp/443 from internet6 to eni-01");
+  r = parse_flow("tcp/443 from INTERNET4 to eni-01");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.flow->source.family(), Family::ipv4);
+  EXPECT_EQ(r.flow->to_string(), "tcp/443 from internet4 to eni-01");
+  r = parse_flow("tcp/443 from internet to eni-01");
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r.flow->source.family());  // the flow decides
+
+  // `all` takes the family of the rest of the flow.
+  r = parse_flow("tcp/22 from all to eni-01");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.flow->source.kind, EndpointKind::cidr);
+  EXPECT_EQ(to_string(r.flow->source.cidr), "0.0.0.0/0");
+  EXPECT_EQ(r.flow->to_string(), "tcp/22 from all to eni-01");
+  EXPECT_FALSE(r.flow->is_point());
+  r = parse_flow("tcp/22 from all to 2001:db8::1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(to_string(r.flow->source.cidr), "::/0");
+  r = parse_flow("icmpv6 from eni-01 to all");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(to_string(r.flow->destination.cidr), "::/0");
+  r = parse_flow("all from all to all");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.flow->to_string(), "all from all to all");
+
+  // The family checks see the keywords' families.
+  r = parse_flow("icmp from internet6 to eni-01");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.message.find("icmp is IPv4 only"), std::string::npos);
+  EXPECT_EQ(r.error.location.column, 11u);
+  r = parse_flow("tcp/22 from internet4 to 2001:db8::1");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error.message.find("address family differs"), std::string::npos);
+
+  // Longer words stay names.
+  for (const char* name : {"internet-gw", "all_hosts", "allow", "internet6x"}) {
+    r = parse_flow(std::string("tcp/22 from ") + name + " to eni-01");
+    ASSERT_TRUE(r) << name;
+    EXPECT_EQ(r.flow->source.kind, EndpointKind::group) << name;
+    EXPECT_EQ(r.flow->source.name, name);
+  }
+}
+
+// Regression: 10.0.0.5/8 was read as 10.0.0.0/8 without a word.
+TEST(FlowParse, CidrWithHostBitsIsItsNetworkWithAWarning) {
+  const std::string text = "tcp/22 from 10.0.0.5/8 to eni-01";
+  FlowParseResult r = parse_flow(text, "flows.txt", 3);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.flow->to_string(), "tcp/22 from 10.0.0.0/8 to eni-01");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(format_diagnostic(r.warnings.front()),
+            "flows.txt:3:13: warning: 10.0.0.5/8 has host bits set; read as its network "
+            "10.0.0.0/8\n"
+            "  tcp/22 from 10.0.0.5/8 to eni-01\n"
+            "              ^\n");
+  EXPECT_TRUE(parse_flow("tcp/22 from 10.0.0.0/8 to eni-01").warnings.empty());
+}
+
+// Regression: tcp/22-21 said only which ports were expected.
+TEST(FlowParse, ReversedPortRangeSaysSo) {
+  FlowParseResult r = parse_flow("tcp/22-21 from 10.0.0.1 to eni-01");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.message,
+            "invalid port range: expected port number (22-65535), found \"21\"; the range ends "
+            "below its start");
+  EXPECT_EQ(r.error.location.column, 8u);
+}
+
+// Regression: a 10,000-character name was quoted whole, twice.
+TEST(FlowNames, OverlongNameIsCutInTheMessage) {
+  const std::string name(10000, 'a');
+  const std::string text = "tcp/22 from " + name + " to eni-01";
+  FlowParseResult r = parse_flow(text);
+  ASSERT_TRUE(r);
+  std::optional<Diagnostic> error = resolve_flow_names(*r.flow, Inventory{}, text);
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->message.find(std::string(100, 'a') + "… (expected"), std::string::npos);
+  EXPECT_EQ(error->message.find(std::string(101, 'a')), std::string::npos);
+  EXPECT_LT(format_diagnostic(*error).size(), 600u);
+}
+
+TEST(FlowParse, EndpointAndServiceAlone) {
+  EndpointParseResult e = parse_endpoint(" internet6 ");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e.endpoint->to_string(), "internet6");
+  e = parse_endpoint("eni-01 extra");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error.message, "unexpected text after the endpoint");
+  ServiceParseResult s = parse_service("icmpv6/128");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s.service->to_string(), "icmpv6/128");
+  s = parse_service("tcp/22 from");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error.message, "unexpected text after the service");
+}
+
+TEST(ExposureTarget, AcceptsWhatAFlowNames) {
+  Inventory inv;
+  Group web;
+  web.id = "sg-0a";
+  web.name = "web";
+  inv.groups.push_back(web);
+  Interface x;
+  x.id = "eni-01";
+  x.instance_id = "i-01";
+  x.groups = {"sg-0a"};
+  x.private_ips = {*parse_address("10.0.0.5")};
+  x.public_ips = {*parse_address("203.0.113.5")};
+  inv.interfaces.push_back(x);
+  for (const auto& [text, id] : {std::pair{"sg-0a", "sg-0a"}, std::pair{"web", "sg-0a"},
+                                 std::pair{"eni-01", "eni-01"}, std::pair{"i-01", "i-01"},
+                                 std::pair{"10.0.0.5", "eni-01"}, std::pair{"203.0.113.5", "eni-01"}}) {
+    const ExposureTarget t = resolve_exposure_target(inv, text);
+    EXPECT_FALSE(t.error) << text << ": " << t.error->message;
+    EXPECT_EQ(t.id, id) << text;
+    EXPECT_FALSE(compute_exposure(inv, t.id).empty()) << text;
+  }
+  for (const auto& [text, message] :
+       {std::pair{"sg-0b", "sg-0b is not in the inventory"},
+        std::pair{"eni-02", "eni-02 is not in the inventory"},
+        std::pair{"10.0.0.6", "10.0.0.6 is not an address of an interface"},
+        std::pair{"10.0.0.0/8", "10.0.0.0/8 stands for many addresses"},
+        std::pair{"internet", "internet stands for many addresses"},
+        std::pair{"db", "no security group of the inventory is named db"}}) {
+    const ExposureTarget t = resolve_exposure_target(inv, text);
+    ASSERT_TRUE(t.error) << text;
+    EXPECT_NE(t.error->message.find(message), std::string::npos) << t.error->message;
+    EXPECT_EQ(t.error->location.file, "<target>");
+  }
+}
+
 }  // namespace
 }  // namespace sgcheck

@@ -515,5 +515,60 @@ TEST(GenTest, OutputDirectoryIsCreatedWithParents) {
   EXPECT_EQ(bytes, summary.bytes);
 }
 
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// Regression: a second run into the same directory used to leave the first run's prefix-list entry
+// files there, and the two inventories merged when the directory was read.
+TEST(GenTest, RefusesNonEmptyDirectory) {
+  TempDir dir("non-empty");
+  fs::create_directories(dir.path());
+  write_text(dir.path() / "notes.txt", "mine");
+  const Diagnostics errors = write_inventory(small(1, 10, 10), dir.path().string());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors.front().message.find("not empty"), std::string::npos);
+  EXPECT_NE(errors.front().message.find("--force"), std::string::npos);
+  EXPECT_EQ(read_tree(dir.path()).size(), 1u);  // nothing written
+}
+
+TEST(GenTest, EmptyDirectoryIsWrittenWithoutForce) {
+  TempDir dir("empty");
+  fs::create_directories(dir.path());
+  EXPECT_TRUE(write_inventory(small(1, 10, 10), dir.path().string()).empty());
+  EXPECT_TRUE(fs::exists(dir.path() / "security-groups.json"));
+}
+
+TEST(GenTest, ForceRemovesOnlyGenFiles) {
+  TempDir dir("force");
+  GenOptions first = small(1, 40, 100);
+  first.rules_view = true;
+  ASSERT_TRUE(write_inventory(first, dir.path().string()).empty());
+  write_text(dir.path() / "notes.txt", "mine");
+  write_text(dir.path() / "prefix-list-entries" / "README", "mine too");
+  write_text(dir.path() / "prefix-list-entries" / "pl-custom.json", "{}");  // not hex: not gen's
+  const GenOptions second = small(2, 10, 10);
+  ASSERT_TRUE(write_inventory(second, dir.path().string(), nullptr, /*force=*/true).empty());
+  std::map<std::string, std::string> expected = {
+      {"notes.txt", "mine"},
+      {"prefix-list-entries/README", "mine too"},
+      {"prefix-list-entries/pl-custom.json", "{}"}};
+  for (const NamedBuffer& file : generate_inventory(second).files) {
+    expected[file.name] = file.content;
+  }
+  EXPECT_EQ(read_tree(dir.path()), expected);  // the first run's files are all gone
+}
+
+TEST(GenTest, GenFileNames) {
+  for (const NamedBuffer& file : generate_inventory(small(3, 20, 20)).files) {
+    EXPECT_TRUE(is_gen_file_name(file.name)) << file.name;
+  }
+  for (const char* other : {"notes.txt", "security-groups.yaml", "prefix-list-entries/pl-.json",
+                            "prefix-list-entries/pl-xyz.json", "sub/vpcs.json",
+                            "prefix-list-entries/pl-0a.json.bak"}) {
+    EXPECT_FALSE(is_gen_file_name(other)) << other;
+  }
+}
+
 }  // namespace
 }  // namespace sgcheck

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # `sgcheck gen` from the command line: exit statuses, the summary line, --preset with explicit
-# overrides, --out created with parents, same seed -> same bytes. Usage: run_gen_cli.py SGCHECK.
+# overrides, --out created with parents, same seed -> same bytes, a non-empty --out refused unless
+# --force, which removes gen's own files only. Usage: run_gen_cli.py SGCHECK.
 import filecmp
 import json
 import os
@@ -59,6 +60,29 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 2 and r.stderr.strip() != "", f"{args}: exit {r.returncode}, {r.stderr!r}")
     r = run("--groups", "0", "--out", c)
     check("sgcheck gen: error: --groups" in r.stderr, f"message: {r.stderr!r}")
+
+    # gen-refuses-non-empty-directory: a second run into a used directory is refused, and writes
+    # nothing (it used to leave the first run's files to merge with the new ones).
+    before = sorted(os.listdir(a))
+    r = run("--groups", "10", "--interfaces", "10", "--seed", "4", "--out", a)
+    check(r.returncode == 2 and r.stdout == "" and
+          r.stderr.startswith(a + ": error: the directory is not empty") and "--force" in r.stderr,
+          f"non-empty --out: {r.returncode} {r.stdout!r} {r.stderr!r}")
+    check(sorted(os.listdir(a)) == before and groups_in(a) == 20, "a refused run wrote files")
+
+    # gen-force-removes-only-its-own-files: the first run's files go, the user's stay.
+    with open(os.path.join(a, "notes.txt"), "w") as f:
+        f.write("mine")
+    r = run("--groups", "10", "--interfaces", "10", "--seed", "4", "--out", a, "--force", "--quiet")
+    check(r.returncode == 0 and r.stdout == "", f"--force: {r.returncode} {r.stdout!r} {r.stderr!r}")
+    fresh = os.path.join(tmp, "fresh")
+    run("--groups", "10", "--interfaces", "10", "--seed", "4", "--out", fresh, "--quiet")
+    cmp = filecmp.dircmp(a, fresh)
+    check(cmp.left_only == ["notes.txt"] and not cmp.right_only and not cmp.diff_files,
+          f"--force left {cmp.left_only}, lacks {cmp.right_only}, differs {cmp.diff_files}")
+    check(sorted(os.listdir(os.path.join(a, "prefix-list-entries"))) ==
+          sorted(os.listdir(os.path.join(fresh, "prefix-list-entries"))),
+          "--force kept the first run's prefix-list entries")
 
 for failure in failures:
     print("FAIL:", failure)
