@@ -378,7 +378,8 @@ ValueResult<std::uint16_t> parse_port(std::string_view text) {
 ValueResult<PortRange> parse_port_range(std::string_view text) {
   ValueResult<PortRange> result = run_parser<PortRange>(text, port_range);
   // set_to's failure is the one that expects other than kPort: a valid port below the start.
-  if (!result && result.error.expected != kPort && result.error.expected.starts_with("port number")) {
+  if (!result && result.error.expected != kPort &&
+      result.error.expected.starts_with("port number")) {
     result.error.note = "the range ends below its start";
   }
   return result;

@@ -154,9 +154,9 @@ struct action<fg::address_text> {
     st.pending.cidr = *cidr;
     // AWS stores such a block as its network, and so does a flow; the user learns which.
     if (cidr->had_host_bits) {
-      st.warnings.emplace_back(static_cast<std::uint32_t>(in.position().column),
-                               cut_for_message(text) + " has host bits set; read as its network " +
-                                   to_string(*cidr));
+      st.warnings.emplace_back(
+          static_cast<std::uint32_t>(in.position().column),
+          cut_for_message(text) + " has host bits set; read as its network " + to_string(*cidr));
     }
   }
 };
@@ -293,8 +293,7 @@ EndpointParseResult parse_endpoint(std::string_view text, std::string_view file,
   return result;
 }
 
-ServiceParseResult parse_service(std::string_view text, std::string_view file,
-                                 std::uint32_t line) {
+ServiceParseResult parse_service(std::string_view text, std::string_view file, std::uint32_t line) {
   ServiceParseResult result;
   FlowState state;
   if (auto error = run_grammar<fg::lone_service>(text, file, line, state)) {

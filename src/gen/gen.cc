@@ -116,8 +116,9 @@ GenResult generate_inventory(const GenOptions& options) {
 
 bool is_gen_file_name(std::string_view path) {
   static constexpr std::string_view kTopLevel[] = {
-      "security-groups.json", "security-group-rules.json",    "network-interfaces.json",
-      "vpcs.json",            "vpc-peering-connections.json", "prefix-lists.json"};
+      "security-groups.json",         "security-group-rules.json",
+      "network-interfaces.json",      "vpcs.json",
+      "vpc-peering-connections.json", "prefix-lists.json"};
   if (std::find(std::begin(kTopLevel), std::end(kTopLevel), path) != std::end(kTopLevel)) {
     return true;
   }

@@ -282,9 +282,10 @@ TEST(ExposureTarget, AcceptsWhatAFlowNames) {
   x.private_ips = {*parse_address("10.0.0.5")};
   x.public_ips = {*parse_address("203.0.113.5")};
   inv.interfaces.push_back(x);
-  for (const auto& [text, id] : {std::pair{"sg-0a", "sg-0a"}, std::pair{"web", "sg-0a"},
-                                 std::pair{"eni-01", "eni-01"}, std::pair{"i-01", "i-01"},
-                                 std::pair{"10.0.0.5", "eni-01"}, std::pair{"203.0.113.5", "eni-01"}}) {
+  for (const auto& [text, id] :
+       {std::pair{"sg-0a", "sg-0a"}, std::pair{"web", "sg-0a"}, std::pair{"eni-01", "eni-01"},
+        std::pair{"i-01", "i-01"}, std::pair{"10.0.0.5", "eni-01"},
+        std::pair{"203.0.113.5", "eni-01"}}) {
     const ExposureTarget t = resolve_exposure_target(inv, text);
     EXPECT_FALSE(t.error) << text << ": " << t.error->message;
     EXPECT_EQ(t.id, id) << text;

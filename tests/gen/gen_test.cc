@@ -549,10 +549,9 @@ TEST(GenTest, ForceRemovesOnlyGenFiles) {
   write_text(dir.path() / "prefix-list-entries" / "pl-custom.json", "{}");  // not hex: not gen's
   const GenOptions second = small(2, 10, 10);
   ASSERT_TRUE(write_inventory(second, dir.path().string(), nullptr, /*force=*/true).empty());
-  std::map<std::string, std::string> expected = {
-      {"notes.txt", "mine"},
-      {"prefix-list-entries/README", "mine too"},
-      {"prefix-list-entries/pl-custom.json", "{}"}};
+  std::map<std::string, std::string> expected = {{"notes.txt", "mine"},
+                                                 {"prefix-list-entries/README", "mine too"},
+                                                 {"prefix-list-entries/pl-custom.json", "{}"}};
   for (const NamedBuffer& file : generate_inventory(second).files) {
     expected[file.name] = file.content;
   }
@@ -563,9 +562,9 @@ TEST(GenTest, GenFileNames) {
   for (const NamedBuffer& file : generate_inventory(small(3, 20, 20)).files) {
     EXPECT_TRUE(is_gen_file_name(file.name)) << file.name;
   }
-  for (const char* other : {"notes.txt", "security-groups.yaml", "prefix-list-entries/pl-.json",
-                            "prefix-list-entries/pl-xyz.json", "sub/vpcs.json",
-                            "prefix-list-entries/pl-0a.json.bak"}) {
+  for (const char* other :
+       {"notes.txt", "security-groups.yaml", "prefix-list-entries/pl-.json",
+        "prefix-list-entries/pl-xyz.json", "sub/vpcs.json", "prefix-list-entries/pl-0a.json.bak"}) {
     EXPECT_FALSE(is_gen_file_name(other)) << other;
   }
 }
