@@ -41,6 +41,50 @@ struct Witness {
   std::string peer;  // the address, CIDR or "sg-…" on the other side
 };
 
+// One part of a policy finding's whole violation (product.md §6): service points over one address
+// family that the target allows and the rule forbids (or the rule requires and the target denies).
+// The points are the keys [lo, hi] (ports, type*256+code, or 0 for protocols without ports) of
+// each protocol in [protocol_first, protocol_last]; a run of several protocols is always of
+// protocols without ports. `maybe`: only possibly so (the verdict depends on what the inventory
+// lacks). Text: "tcp/22 over IPv4", "proto/2-5 over IPv6", "icmp/3:0-3:3 over IPv4 (unknown)".
+struct ViolationPart {
+  Family family = Family::ipv4;
+  bool maybe = false;
+  std::uint8_t protocol_first = 0;
+  std::uint8_t protocol_last = 0;
+  std::uint16_t lo = 0;
+  std::uint16_t hi = 0;
+  bool operator==(const ViolationPart&) const = default;
+};
+std::string violation_part_text(const ViolationPart& part);
+// The inverse of violation_part_text(); nullopt for anything else.
+std::optional<ViolationPart> parse_violation_part(std::string_view text);
+
+// A rule that contributes to a violation: JSON `rules[]`, SARIF `relatedLocations`. `content` is
+// what a baseline records: "sg-0a1 ingress tcp/22 from 0.0.0.0/0" (group, direction, service,
+// peer, as `dump` writes them), never a position.
+struct ContributingRule {
+  std::string group;  // sg-… (or the template name), the rule's group
+  std::string id;     // sgr-… when the input has rule ids
+  Location location;
+  std::string content;
+};
+
+// A policy finding's whole violation on its target: every part (sorted by family, protocol and
+// keys; adjacent ones merged), every rule that contributes (the finding's location first), and
+// one witness per family (the first is Finding::witness).
+struct Violation {
+  std::vector<ViolationPart> parts;
+  std::vector<ContributingRule> rules;
+  std::vector<Witness> witnesses;
+  // The fingerprint key baselines of version 1 recorded (the first witness), so that they still
+  // suppress the finding they recorded.
+  std::string legacy_key;
+  // Set by a baseline that recorded this finding with a smaller violation: what is new since
+  // ("tcp/3389 over IPv4", "rule sg-0a1 ingress tcp/22 from ::/0"). The finding is then reported.
+  std::vector<std::string> new_since_baseline;
+};
+
 // Metadata of a check, for `rules list`, SARIF rule descriptors and findings.
 struct CheckInfo {
   std::string id;  // "SG202", "ACME-DB-1"
@@ -126,9 +170,22 @@ struct Finding {
   Shared<std::vector<std::string>> refs;
   // The other rules responsible (for a witness made of several rules, a duplicate's first copy…).
   std::vector<Location> related;
+  // Policy findings (SG1xx and --rules): the whole violation; absent for the built-in checks.
+  Boxed<Violation> violation;
   // Stable identity for baselines: check id + group/interface + the rule's canonical content, never
   // file positions, so reformatting and reordering keep it.
   std::string fingerprint;
+};
+
+// One finding a baseline file recorded. A baseline suppresses exactly the violation it recorded:
+// when `violation` is set (policy findings, in baselines of version 2), a finding of that
+// fingerprint stays suppressed while its parts and contributing rules are among those recorded,
+// and is reported, with Violation::new_since_baseline, when they grew. Otherwise (the built-in
+// checks, and every entry of a version-1 file) the fingerprint alone suppresses.
+struct BaselineEntry {
+  std::string fingerprint;
+  std::optional<std::vector<std::string>> violation;  // violation_part_text() of each part
+  std::vector<std::string> rules;                     // ContributingRule::content of each
 };
 
 // What a config file, --disable, --fail-on and --baseline set.
@@ -139,7 +196,7 @@ struct LintOptions {
   std::map<std::string, FindingSeverity> severities;  // per-id severity overrides
   FindingSeverity fail_on = FindingSeverity::low;     // exit 1 when a finding is this or worse
   std::vector<std::string> policy_files;              // --rules FILE: extra policies
-  std::vector<std::string> baseline;                  // fingerprints to suppress
+  std::vector<BaselineEntry> baseline;                // recorded findings to suppress
   // Quotas (aws-semantics.md §3.1), adjustable because accounts raise them.
   int max_rules_per_group_direction_family = 60;
   int max_groups_per_interface = 5;

@@ -93,7 +93,7 @@ bool build_options(const LintCommandOptions& command, LintOptions& options) {
   if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
   options.policy_files = command.rules;
   if (!command.baseline.empty() && command.write_baseline.empty()) {
-    std::optional<std::vector<std::string>> baseline = read_baseline(command.baseline, errors);
+    std::optional<std::vector<BaselineEntry>> baseline = read_baseline(command.baseline, errors);
     if (!baseline) {
       print_errors(errors);
       return false;

@@ -218,32 +218,49 @@ void apply_lint_config(const LintConfig& config, LintOptions& options) {
   if (config.rules_times_groups) options.max_rules_times_groups = *config.rules_times_groups;
 }
 
-std::optional<std::vector<std::string>> read_baseline(const std::string& path,
-                                                      Diagnostics& errors) {
-  std::vector<std::string> fingerprints;
+std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path,
+                                                        Diagnostics& errors) {
+  std::vector<BaselineEntry> entries;
+  const auto strings = [](JsonReader& reader, od::value& value, What what,
+                          std::vector<std::string>& out) {
+    od::array items;
+    if (!reader.array(value, what, items)) return;
+    reader.for_each_element(items, [&](od::value& item) {
+      out.push_back(reader.copy_string(item, What{what.key, true}));
+    });
+  };
+  // An entry: "fingerprint", and for a policy finding (version 2) "violation" and "rules";
+  // other keys ("id", "group", "message") are for people.
   const auto entry = [&](JsonReader& reader, od::value& value) {
     od::object object;
     const std::size_t at = reader.offset(value);
     if (!reader.object(value, What{"findings", true}, object)) return;
+    BaselineEntry e;
     bool found = false;
     reader.for_each_field(object, [&](std::string_view key, od::value& v) {
-      if (key != "fingerprint") return;
-      fingerprints.push_back(reader.copy_string(v, What{key}));
-      found = true;
+      if (key == "fingerprint") {
+        e.fingerprint = reader.copy_string(v, What{key});
+        found = true;
+      } else if (key == "violation") {
+        strings(reader, v, What{key}, e.violation.emplace());
+      } else if (key == "rules") {
+        strings(reader, v, What{key}, e.rules);
+      }
     });
     if (!found) throw InputError{at, "baseline entry without a \"fingerprint\""};
+    entries.push_back(std::move(e));
   };
   const bool ok = read_object_file(
       path, "baseline",
       [&](JsonReader& reader, std::string_view key, std::size_t, od::value& value) {
         if (key != "findings") return;  // "version" and future keys
-        od::array entries;
-        if (!reader.array(value, What{key}, entries)) return;
-        reader.for_each_element(entries, [&](od::value& v) { entry(reader, v); });
+        od::array array;
+        if (!reader.array(value, What{key}, array)) return;
+        reader.for_each_element(array, [&](od::value& v) { entry(reader, v); });
       },
       errors);
   if (!ok) return std::nullopt;
-  return fingerprints;
+  return entries;
 }
 
 }  // namespace sgcheck::cli

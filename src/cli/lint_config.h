@@ -45,7 +45,9 @@ bool names_some_check(std::string_view pattern, const std::vector<std::string>& 
 // Copies what the config sets into the options (disable adds to what is there).
 void apply_lint_config(const LintConfig& config, LintOptions& options);
 
-// The fingerprints of a baseline file written by --write-baseline.
-std::optional<std::vector<std::string>> read_baseline(const std::string& path, Diagnostics& errors);
+// The entries of a baseline file written by --write-baseline: each finding's fingerprint and, for
+// policy findings (version 2), what its violation consisted of.
+std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path,
+                                                        Diagnostics& errors);
 
 }  // namespace sgcheck::cli

@@ -21,6 +21,7 @@
 #include "engine/compiled.h"
 #include "lint/check.h"
 #include "lint/check_support.h"
+#include "lint/violation.h"
 #include "model/permute.h"
 #include "policy/policy.h"
 
@@ -380,9 +381,14 @@ void sort_findings(std::vector<Finding>& found) {
 class Triage {
  public:
   Triage(const Inventory& inventory, const LintOptions& options)
-      : inventory_(inventory),
-        options_(options),
-        baseline_(options.baseline.begin(), options.baseline.end()) {}
+      : inventory_(inventory), options_(options) {
+    for (const BaselineEntry& entry : options.baseline) {
+      if (entry.violation)
+        recorded_[entry.fingerprint].add(entry);
+      else
+        fingerprints_.insert(entry.fingerprint);
+    }
+  }
 
   // Triages `found` in place: the kept findings stay, in their order; returns how many were
   // suppressed.
@@ -408,7 +414,9 @@ class Triage {
       }
       const Rule* rule = rules_->at(file_index, f.location);  // at the finding's position, if any
       f.fingerprint = fingerprint_of(f, inventory_, rule);
-      if (std::size_t* reason = suppression(f, rule, counts)) {
+      std::size_t* reason = suppression(f, rule, counts);
+      if (reason == nullptr && in_baseline(f)) reason = &counts.suppressed_by_baseline;
+      if (reason != nullptr) {
         ++*reason;
         ++counts.suppressed;
         continue;
@@ -425,13 +433,46 @@ class Triage {
     if (matches_any(options_.disabled, f.id)) return &counts.suppressed_by_disable;
     if (matches_any(options_.config_disabled, f.id)) return &counts.suppressed_by_config;
     if (suppressed_by_tag(f, *subjects_, rule)) return &counts.suppressed_by_tag;
-    if (baseline_.count(f.fingerprint) != 0) return &counts.suppressed_by_baseline;
     return nullptr;
+  }
+
+  // True when the baseline suppresses `f`: it recorded its fingerprint alone (a built-in check,
+  // or any entry of a version-1 file, whose policy fingerprints were the first witness's), or
+  // recorded a violation that `f`'s does not exceed. A grown violation is reported, with what is
+  // new since the baseline in its message and Violation::new_since_baseline.
+  bool in_baseline(Finding& f) const {
+    if (fingerprints_.count(f.fingerprint) != 0) return true;
+    if (f.violation && !fingerprints_.empty() && fingerprints_.count(legacy_fingerprint(f)) != 0)
+      return true;
+    const auto recorded = recorded_.find(f.fingerprint);
+    if (recorded == recorded_.end()) return false;
+    if (!f.violation) return true;
+    std::vector<std::string> grown = recorded->second.grown(*f.violation);
+    if (grown.empty()) return true;
+    f.message += " (changed since the baseline: now also ";
+    for (std::size_t i = 0; i < grown.size(); ++i) {
+      if (i != 0) f.message += ", ";
+      f.message += grown[i];
+    }
+    f.message += ")";
+    f.violation->new_since_baseline = std::move(grown);
+    return false;
+  }
+
+  // The fingerprint a version-1 baseline gave a policy finding: of its first witness.
+  std::string legacy_fingerprint(const Finding& f) const {
+    Finding legacy;
+    legacy.id = f.id;
+    legacy.group = f.group;
+    legacy.interface = f.interface;
+    legacy.fingerprint = f.violation->legacy_key;
+    return fingerprint_of(legacy, inventory_, nullptr);
   }
 
   const Inventory& inventory_;
   const LintOptions& options_;
-  const std::set<std::string> baseline_;
+  std::set<std::string> fingerprints_;  // entries that suppress by fingerprint alone
+  std::map<std::string, detail::RecordedViolation> recorded_;  // by fingerprint
   std::once_flag built_;
   std::optional<RuleIndex> rules_;
   std::optional<SubjectIndex> subjects_;

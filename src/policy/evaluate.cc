@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "engine/compiled.h"
+#include "lint/violation.h"
 #include "policy/evaluate.h"
 
 namespace sgcheck::policy {
@@ -1069,6 +1070,8 @@ struct TargetView {
   std::string label;      // message prefix for interfaces
   std::string vpc;
   Location location;
+  // The target's groups by index (-1: not in the inventory): where its contributing rules are.
+  std::span<const std::int32_t> groups;
 };
 
 // The first CIDR of to_cidrs(set): the first of its first interval's (the blocks follow the
@@ -1136,13 +1139,147 @@ std::vector<const Entry*> unresolved(const Piece& piece, Family f, const PacketS
   return out.empty() ? others : out;
 }
 
+// One place where a clause fires (or may) on a target, for the whole violation: the hit (a piece
+// and family; for `every`, the family's first piece) and the pieces whose points it covers.
+struct Found {
+  const CompiledClause* cc = nullptr;
+  const Judge* judge = nullptr;
+  Hit hit;
+  std::vector<Piece> pieces;
+  // The protocols that the profile cuts into pieces of their own; the generic piece is the others.
+  const std::array<bool, 256>* individual = nullptr;
+};
+
+// A finding's sentence about one hit, in parts, so that hits alike can share one sentence:
+// "SERVICES is allowed by security groups REST" (covering, more than) or "SERVICES REST is
+// allowed by security groups" (overlap, require); an unknown hit's REST holds its verb.
+struct Described {
+  std::string service;  // the piece's text, or "every service of …"
+  std::string rest;
+  const char* verb = nullptr;  // "allowed by security groups", "denied …", or nullptr (unknown)
+  bool verb_first = false;
+  std::string peer;  // the witness's peer
+  std::vector<const Entry*> rules;
+};
+
+// The service of a rule as a flow writes it (as `dump` does), for the rule's content.
+std::string rule_service_text(const Rule& rule) {
+  if (service_unresolved(rule)) return unresolved_service_notation(rule);
+  if (rule.protocol == kAllProtocols) return "all";
+  const auto ports = normalised_ports(rule);
+  if (!ports) return "proto/" + std::to_string(rule.protocol);
+  const std::string name = protocol_name(rule.protocol);
+  const auto [from, to] = *ports;
+  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
+    if (from == -1) return name;
+    return name + "/" + std::to_string(from) + (to == -1 ? "" : ":" + std::to_string(to));
+  }
+  if (from == to) return name + "/" + std::to_string(from);
+  return name + "/" + std::to_string(from) + "-" + std::to_string(to);
+}
+
 class FindingBuilder {
  public:
   FindingBuilder(const Inventory& inventory, const PolicyRule& rule)
       : inventory_(inventory), rule_(rule) {}
 
+  // The finding of the first hit (its message, location and witness as for that hit alone),
+  // then, for a rule that fires, the whole violation: every hit of `found` (the first hit's
+  // among them, certain ones first) in the message, the parts, every contributing rule, one
+  // witness per family. Only findings that fire pay for it.
+  Finding build_whole(const TargetView& target, const CompiledClause& cc, const Judge& judge,
+                      const Hit& hit, const std::vector<Found>& found) const {
+    Finding out = build(target, cc, judge, hit);
+    if (found.empty()) return out;
+    Violation v;
+    v.legacy_key = std::move(out.fingerprint);
+    // Sentences by their words after the services, in the order first found.
+    struct Sentence {
+      const Described* first;
+      std::vector<std::string> services;
+    };
+    std::vector<Described> described;
+    described.reserve(found.size());
+    for (const Found& x : found) described.push_back(describe(*x.cc, *x.judge, x.hit));
+    std::vector<Sentence> sentences;
+    std::vector<const Clause*> clauses;
+    std::vector<const Entry*> rules;
+    bool families[2] = {false, false};
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const Found& x = found[i];
+      const Described& d = described[i];
+      add_parts(x, v.parts);
+      if (std::find(clauses.begin(), clauses.end(), x.cc->clause) == clauses.end())
+        clauses.push_back(x.cc->clause);
+      rules.insert(rules.end(), d.rules.begin(), d.rules.end());
+      auto at = std::find_if(sentences.begin(), sentences.end(), [&](const Sentence& s) {
+        return s.first->rest == d.rest && s.first->verb == d.verb;
+      });
+      if (at == sentences.end()) at = sentences.insert(sentences.end(), Sentence{&d, {}});
+      if (std::find(at->services.begin(), at->services.end(), d.service) == at->services.end())
+        at->services.push_back(d.service);
+      bool& seen = families[Judge::index(x.hit.family)];
+      if (!seen) v.witnesses.push_back(witness(x.hit, x.hit.family, d.peer, *x.cc->clause));
+      seen = true;
+    }
+    detail::normalise_parts(v.parts);
+    keep_first_of_each(rules);
+    // The message: each sentence, then the clauses the rule breaks.
+    std::string message;
+    for (const Sentence& s : sentences) {
+      if (!message.empty()) message += "; ";
+      append_sentence(message, s.services, *s.first, &s == &sentences.front(),
+                      sentences.front().first->verb);
+    }
+    // "; SG107 forbids ingress all from any and forbids egress all to any"
+    append_all(message, {"; ", rule_.info.id, " "});
+    for (const Clause* c : clauses) {
+      const std::string_view text = c->text;
+      append_all(message, {c == clauses.front() ? "" : " and ",
+                           c->require ? "requires " : "forbids ", text.substr(text.find(' ') + 1)});
+    }
+    if (!target.label.empty()) message = target.label + message;
+    out.message = std::move(message);
+    // The first hit's rule stays the location (for `require`, the target is); every other
+    // contributing rule is related.
+    out.related.clear();
+    bool location_is_a_rule = !cc.clause->require;
+    const auto is_location = [&](const Location& at) {
+      return at.file == out.location.file && at.line == out.location.line &&
+             at.column == out.location.column;
+    };
+    for (const Entry* e : rules) {
+      if (e->rule == nullptr) continue;
+      ContributingRule r = contributing(target, *e);
+      if (location_is_a_rule && is_location(r.location))
+        location_is_a_rule = false;  // named once, as the location
+      else
+        out.related.push_back(r.location);
+      v.rules.push_back(std::move(r));
+    }
+    // Identity: the rule and the target (fingerprint_of() adds both), whatever the violation;
+    // what it consists of is compared with a baseline part by part.
+    out.fingerprint = "violation";
+    out.violation = std::move(v);
+    return out;
+  }
+
+  // The finding of one hit alone.
   Finding build(const TargetView& target, const CompiledClause& cc, const Judge& judge,
                 const Hit& hit) const {
+    const Clause& clause = *cc.clause;
+    Described d = describe(cc, judge, hit);
+    std::string message;
+    append_sentence(message, {d.service}, d, true, d.verb);
+    const std::string_view clause_text = clause.text;
+    append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
+                         clause_text.substr(clause_text.find(' ') + 1)});
+    return finish(target, hit, hit.family, std::move(message), std::move(d.peer), d.rules, clause);
+  }
+
+ private:
+  // What one hit says, and the rules it blames.
+  Described describe(const CompiledClause& cc, const Judge& judge, const Hit& hit) const {
     const Clause& clause = *cc.clause;
     const Bounds& x = judge.x;
     const Family f = hit.family;
@@ -1152,57 +1289,130 @@ class FindingBuilder {
     // A(s), only where the message needs it (a covering finding mostly names its rules), as the
     // judge read it: the messages meet it with X, whose member parts it lacks only when X has none.
     const auto a = [&]() -> const Bounds& { return hit.piece.segment->allowed_for(judge, f); };
-    std::vector<const Entry*> rules;
-    std::string peer;
-    std::string message;
+    Described d;
     const char* way = clause.direction == Direction::ingress ? "from" : "to";
-    const std::string svc =
-        clause.every ? "every service of " + clause.services_text : hit.piece.text();
+    d.service = clause.every ? "every service of " + clause.services_text : hit.piece.text();
     if (hit.verdict == Tri::unknown) {
-      rules = unresolved(hit.piece, f, x_hi);
+      d.rules = unresolved(hit.piece, f, x_hi);
       std::vector<std::string> why = x.why;
-      for (const Entry* e : rules)
+      for (const Entry* e : d.rules)
         for (const std::string& w : e->peer->b.why)
           if (std::find(why.begin(), why.end(), w) == why.end()) why.push_back(w);
-      peer = rules.empty() ? first_member_text(x_hi, f) : peer_text(*rules.front());
-      message = concat({"verdict unknown: ", svc, " ", way, " ", condition_words(clause),
-                        clause.addresses_text, " may be ", clause.require ? "denied" : "allowed",
-                        " by security groups (", family_label(f), "): ", join(why, "; ")});
+      d.peer = d.rules.empty() ? first_member_text(x_hi, f) : peer_text(*d.rules.front());
+      d.rest = concat({way, " ", condition_words(clause), clause.addresses_text, " may be ",
+                       clause.require ? "denied" : "allowed", " by security groups (",
+                       family_label(f), "): ", join(why, "; ")});
     } else if (clause.require) {
       const PacketSet missing = x_lo.subtract(a().hi.family(f));
-      peer = first_member_text(missing, f);
-      rules = responsible(hit.piece.entries(), f, x_lo);
-      message = concat({hit.piece.text(), " ", way, " ", peer, " is denied by security groups"});
+      d.service = hit.piece.text();
+      d.peer = first_member_text(missing, f);
+      d.rules = responsible(hit.piece.entries(), f, x_lo);
+      d.rest = concat({way, " ", d.peer});
+      d.verb = "denied by security groups";
     } else if (clause.condition == ConditionKind::covering) {
-      rules = responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x_hi);
+      d.rules = responsible(clause.every ? hit.every_entries : hit.piece.entries(), f, x_hi);
       // (Names any member of A(s): in full.)
-      peer = rules.empty() ? first_member_text(hit.piece.segment->allowed_in(f).lo, f)
-                           : peer_text(*rules.front());
-      message =
-          concat({svc, " is allowed by security groups ", way, " all of ", clause.addresses_text,
-                  " in ", family_label(f), " (", peers_text(rules), ")"});
+      d.peer = d.rules.empty() ? first_member_text(hit.piece.segment->allowed_in(f).lo, f)
+                               : peer_text(*d.rules.front());
+      d.rest = concat({way, " all of ", clause.addresses_text, " in ", family_label(f), " (",
+                       peers_text(d.rules), ")"});
+      d.verb = "allowed by security groups";
+      d.verb_first = true;
     } else if (clause.condition == ConditionKind::overlap) {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
-      peer = first_member_text(w, f);
-      rules = responsible(hit.piece.entries(), f, w);
-      message = concat({svc, " ", way, " ", peer, " is allowed by security groups"});
+      d.peer = first_member_text(w, f);
+      d.rules = responsible(hit.piece.entries(), f, w);
+      d.rest = concat({way, " ", d.peer});
+      d.verb = "allowed by security groups";
     } else {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
-      peer = first_member_text(w, f);
-      rules = responsible(hit.piece.entries(), f, w);
-      message = concat({svc, " is allowed by security groups ", way, " ",
-                        count_text(w.address_count(f)), " ", family_label(f), " addresses of ",
-                        clause.addresses_text, ", more than a /", std::to_string(clause.prefix),
-                        clause.condition == ConditionKind::more_than_not_all ? " but not all" : "",
-                        " (", peers_text(rules), ")"});
+      d.peer = first_member_text(w, f);
+      d.rules = responsible(hit.piece.entries(), f, w);
+      d.rest =
+          concat({way, " ", count_text(w.address_count(f)), " ", family_label(f), " addresses of ",
+                  clause.addresses_text, ", more than a /", std::to_string(clause.prefix),
+                  clause.condition == ConditionKind::more_than_not_all ? " but not all" : "", " (",
+                  peers_text(d.rules), ")"});
+      d.verb = "allowed by security groups";
+      d.verb_first = true;
     }
-    const std::string_view clause_text = clause.text;
-    append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
-                         clause_text.substr(clause_text.find(' ') + 1)});
-    return finish(target, hit, f, std::move(message), std::move(peer), rules, clause);
+    return d;
   }
 
- private:
+  // "tcp/22, tcp/3389 are allowed by security groups from all of internet in IPv4 (0.0.0.0/0)":
+  // the services and what `d` says of them. A later sentence (not `first`) leaves out the verb
+  // when it is the first sentence's (`first_verb`), and an unknown one its prefix.
+  static void append_sentence(std::string& out, const std::vector<std::string>& services,
+                              const Described& d, bool first, const char* first_verb) {
+    const std::string list = join(services, ", ");
+    if (d.verb == nullptr) {
+      append_all(out, {first ? "verdict unknown: " : "", list, " ", d.rest});
+      return;
+    }
+    const bool say_verb = first || first_verb == nullptr || std::string_view(d.verb) != first_verb;
+    const std::string_view verb_words = say_verb ? d.verb : "";
+    const std::string_view is = !say_verb ? "" : services.size() == 1 ? " is " : " are ";
+    if (d.verb_first)
+      append_all(out, {list, is, verb_words, " ", d.rest});
+    else
+      append_all(out, {list, " ", d.rest, is, verb_words});
+  }
+
+  // The parts of `x`'s pieces in its family; the generic piece stands for every protocol of the
+  // clause's services that the profile does not cut on its own.
+  static void add_parts(const Found& x, std::vector<ViolationPart>& parts) {
+    const Family f = x.hit.family;
+    const bool maybe = x.hit.verdict == Tri::unknown;
+    const auto add = [&](int protocol, std::uint16_t lo, std::uint16_t hi) {
+      const auto p = static_cast<std::uint8_t>(protocol);
+      parts.push_back(ViolationPart{f, maybe, p, p, lo, hi});
+    };
+    for (const Piece& piece : x.pieces) {
+      if (piece.other_protocols == 0 && piece.segment != nullptr &&
+          (*x.individual)[static_cast<std::size_t>(piece.protocol)]) {
+        add(piece.protocol, piece.lo, piece.hi);
+        continue;
+      }
+      for (const int p : x.cc->protocols) {
+        if ((*x.individual)[static_cast<std::size_t>(p)] || !protocol_in_family(p, f)) continue;
+        for (const auto& iv : x.cc->services.keys[static_cast<std::size_t>(p)].intervals())
+          add(p, iv.lo, iv.hi);
+      }
+    }
+  }
+
+  // The rule of `e` as a baseline records it, and where it is.
+  ContributingRule contributing(const TargetView& target, const Entry& e) const {
+    ContributingRule out;
+    for (const std::int32_t gi : target.groups) {
+      if (gi < 0) continue;
+      const std::vector<Rule>& rules = inventory_.groups[static_cast<std::size_t>(gi)].rules;
+      if (rules.empty() || e.rule < rules.data() || e.rule >= rules.data() + rules.size()) continue;
+      out.group = inventory_.groups[static_cast<std::size_t>(gi)].id;
+      break;
+    }
+    out.id = e.rule->id;
+    out.location = inventory_.location(e.rule->location);
+    out.content =
+        concat({out.group, " ", direction_name(e.rule->direction), " ", rule_service_text(*e.rule),
+                e.rule->direction == Direction::ingress ? " from " : " to ", peer_text(e)});
+    return out;
+  }
+
+  Witness witness(const Hit& hit, Family f, const std::string& peer, const Clause& clause) const {
+    Witness w;
+    w.protocol = protocol_name(hit.piece.protocol);
+    const int key = hit.piece.lo;
+    if (hit.piece.protocol == kTcp || hit.piece.protocol == kUdp) w.port = key;
+    if (hit.piece.protocol == kIcmp || hit.piece.protocol == kIcmpv6) {
+      w.type = key / 256;
+      w.code = key % 256;
+    }
+    w.direction = clause.direction;
+    w.peer = peer.empty() ? std::string(family_label(f)) : peer;
+    return w;
+  }
+
   static std::string condition_words(const Clause& clause) {
     if (clause.require) return "";
     switch (clause.condition) {
@@ -1263,17 +1473,9 @@ class FindingBuilder {
         out.related.push_back(std::move(loc));
       }
     }
-    Witness w;
-    w.protocol = protocol_name(hit.piece.protocol);
-    const int key = hit.piece.lo;
-    if (hit.piece.protocol == kTcp || hit.piece.protocol == kUdp) w.port = key;
-    if (hit.piece.protocol == kIcmp || hit.piece.protocol == kIcmpv6) {
-      w.type = key / 256;
-      w.code = key % 256;
-    }
-    w.direction = clause.direction;
-    w.peer = peer.empty() ? std::string(family_label(f)) : peer;
-    out.fingerprint = concat({clause.text, "|", w.protocol, "|", std::to_string(key), "|", w.peer});
+    Witness w = witness(hit, f, peer, clause);
+    out.fingerprint =
+        concat({clause.text, "|", w.protocol, "|", std::to_string(hit.piece.lo), "|", w.peer});
     out.witness = std::move(w);
     return out;
   }
@@ -1740,40 +1942,120 @@ class Evaluator {
                                       const TargetView& target, const UpperSums* sums,
                                       const std::vector<std::int32_t>* groups,
                                       GetProfiles&& profiles, bool forbid_only) {
-    std::optional<Finding> maybe;
+    std::optional<std::size_t> maybe_clause;
+    Hit maybe_hit;
     const FindingBuilder builder(model_.inventory(), *rule.rule);
     for (std::size_t c = 0; c < rule.clauses.size(); ++c) {
       const CompiledClause& cc = rule.clauses[c];
       const Clause& clause = *cc.clause;
       if (forbid_only && clause.require) continue;
       const Judge& judge = judge_of(r, c, clause, target.vpc);
-      const int d = static_cast<int>(clause.direction);
       bool no[2] = {false, false};
-      if (sums != nullptr) {
-        for (const Family f : kFamilies) no[Judge::index(f)] = judge.certainly_no(sums[d], f);
-        if (no[0] && no[1]) continue;
+      if (ruled_out(judge, clause, sums, groups, no)) continue;
+      Profile& prof = profiles().profile(static_cast<int>(clause.direction));
+      Hit hit = clause.every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
+      if (hit.verdict == Tri::yes)
+        return builder.build_whole(
+            target, cc, judge, hit,
+            every_hit(r, rule, target, sums, groups, profiles, forbid_only, Tri::yes));
+      if (hit.verdict == Tri::unknown && !maybe_clause) {
+        maybe_clause = c;
+        maybe_hit = std::move(hit);
       }
-      // Only counting clauses (SG105) gain: for them the sums count private ranges that X
-      // excludes; covering clauses that the sums leave open mostly have the whole range. The
-      // counting sums (each entry's upper bound within X, summed over the target's groups)
-      // decide most targets without their profiles. (The union of the upper bounds, exact where
-      // the sums only count, decided 47 of the 12090 targets of L the sums left open, for more
-      // than it saved: the segments' own sums, Judge::counts_say_no(), decide those.)
-      if (!clause.require && (clause.condition == ConditionKind::more_than ||
-                              clause.condition == ConditionKind::more_than_not_all)) {
-        for (const Family f : kFamilies) {
-          bool& family_no = no[Judge::index(f)];
-          if (!family_no && groups != nullptr) family_no = counts_rule_out(judge, *groups, d, f);
-        }
-        if (no[0] && no[1]) continue;
-      }
-      Profile& prof = profiles().profile(d);
-      const Hit hit =
-          clause.every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
-      if (hit.verdict == Tri::yes) return builder.build(target, cc, judge, hit);
-      if (hit.verdict == Tri::unknown && !maybe) maybe = builder.build(target, cc, judge, hit);
     }
-    return maybe;
+    if (!maybe_clause) return std::nullopt;
+    const CompiledClause& cc = rule.clauses[*maybe_clause];
+    return builder.build_whole(
+        target, cc, judge_of(r, *maybe_clause, *cc.clause, target.vpc), maybe_hit,
+        every_hit(r, rule, target, sums, groups, profiles, forbid_only, Tri::unknown));
+  }
+
+  // True when the target's sums rule the clause out in both families; `no` says which family
+  // they rule out. `sums` (per direction, nullptr when unknown) bound every segment of the
+  // target: a clause they rule out in both families is skipped without building the target's
+  // profiles, which is most clauses on most targets.
+  bool ruled_out(const Judge& judge, const Clause& clause, const UpperSums* sums,
+                 const std::vector<std::int32_t>* groups, bool (&no)[2]) const {
+    const int d = static_cast<int>(clause.direction);
+    if (sums != nullptr) {
+      for (const Family f : kFamilies) no[Judge::index(f)] = judge.certainly_no(sums[d], f);
+      if (no[0] && no[1]) return true;
+    }
+    // Only counting clauses (SG105) gain: for them the sums count private ranges that X
+    // excludes; covering clauses that the sums leave open mostly have the whole range. The
+    // counting sums (each entry's upper bound within X, summed over the target's groups)
+    // decide most targets without their profiles. (The union of the upper bounds, exact where
+    // the sums only count, decided 47 of the 12090 targets of L the sums left open, for more
+    // than it saved: the segments' own sums, Judge::counts_say_no(), decide those.)
+    if (!clause.require && (clause.condition == ConditionKind::more_than ||
+                            clause.condition == ConditionKind::more_than_not_all)) {
+      for (const Family f : kFamilies) {
+        bool& family_no = no[Judge::index(f)];
+        if (!family_no && groups != nullptr) family_no = counts_rule_out(judge, *groups, d, f);
+      }
+      if (no[0] && no[1]) return true;
+    }
+    return false;
+  }
+
+  // The whole violation of a rule that fires on the target: every piece and family where a
+  // clause fires (`at_least` yes), or may (unknown), certain ones first, each in the order
+  // judge_target() meets them, so that the first is the finding's own hit. Only for findings.
+  template <typename GetProfiles>
+  std::vector<Found> every_hit(std::size_t r, const CompiledRule& rule, const TargetView& target,
+                               const UpperSums* sums, const std::vector<std::int32_t>* groups,
+                               GetProfiles&& profiles, bool forbid_only, Tri at_least) {
+    std::vector<Found> certain, possible;
+    for (std::size_t c = 0; c < rule.clauses.size(); ++c) {
+      const CompiledClause& cc = rule.clauses[c];
+      const Clause& clause = *cc.clause;
+      if (forbid_only && clause.require) continue;
+      const Judge& judge = judge_of(r, c, clause, target.vpc);
+      bool no[2] = {false, false};
+      if (ruled_out(judge, clause, sums, groups, no)) continue;
+      Profile& prof = profiles().profile(static_cast<int>(clause.direction));
+      const auto keep = [&](Found&& x) {
+        if (x.hit.verdict == Tri::yes)
+          certain.push_back(std::move(x));
+        else if (x.hit.verdict == Tri::unknown)
+          possible.push_back(std::move(x));
+      };
+      if (!clause.every) {
+        for_each_piece(prof, cc, [&](const Piece& piece) {
+          for (const Family f : kFamilies) {
+            if (!piece.has_family(f) || no[Judge::index(f)]) continue;
+            const Tri t = piece.segment->verdict(judge, f);
+            if (t != Tri::no)
+              keep(Found{&cc, &judge, Hit{t, piece, f, {}}, {piece}, &prof.is_individual});
+          }
+          return true;
+        });
+        continue;
+      }
+      // `every`: a family where every point meets the condition, with all its pieces.
+      for (const Family f : kFamilies) {
+        if (judge.xhi[Judge::index(f)].empty() || no[Judge::index(f)]) continue;
+        Found x{&cc, &judge, Hit{Tri::yes, {}, f, {}}, {}, &prof.is_individual};
+        for_each_piece(prof, cc, [&](const Piece& piece) {
+          if (!piece.has_family(f)) return true;
+          x.hit.every_entries.insert(x.hit.every_entries.end(), piece.entries().begin(),
+                                     piece.entries().end());
+          const Tri t = piece.segment->verdict(judge, f);
+          if (x.pieces.empty() || (t == Tri::unknown && x.hit.verdict == Tri::yes))
+            x.hit.piece = piece;
+          x.pieces.push_back(piece);
+          x.hit.verdict = tri_and(x.hit.verdict, t);
+          return x.hit.verdict != Tri::no;
+        });
+        if (x.pieces.empty()) continue;
+        keep_first_of_each(x.hit.every_entries);
+        keep(std::move(x));
+      }
+    }
+    if (at_least == Tri::unknown) return possible;  // an unknown finding: nothing is certain
+    certain.insert(certain.end(), std::make_move_iterator(possible.begin()),
+                   std::make_move_iterator(possible.end()));
+    return certain;
   }
 
   // Every rule on one group; records which fired for the classes of interfaces.
@@ -1793,7 +2075,8 @@ class Evaluator {
     const std::vector<std::int32_t> own{static_cast<std::int32_t>(gi)};
     for (std::size_t r = 0; r < rules.size(); ++r) {
       if (targeted_[r][gi] == 0) continue;
-      if (!target) target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location)});
+      if (!target)
+        target.emplace(TargetView{g.id, {}, {}, g.vpc_id, inv.location(g.location), own});
       if (std::optional<Finding> f =
               judge_target(r, rules[r], *target, sums, &own, get_profiles, false)) {
         fired_[r][gi] = 1;
@@ -1837,7 +2120,8 @@ class Evaluator {
       }
       if (!targeted || reported) continue;
       if (!view)
-        view.emplace(TargetView{{}, first.id, {}, first.vpc_id, inv.location(first.location)});
+        view.emplace(
+            TargetView{{}, first.id, {}, first.vpc_id, inv.location(first.location), cls.groups});
       const std::optional<Finding> f =
           judge_target(r, rules[r], *view, sums_known ? sums : nullptr,
                        sums_known ? &cls.groups : nullptr, get_profiles, true);

@@ -341,6 +341,18 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   return checks;
 }
 
+// A related location's text: the contributing rule it is ("contributing rule sg-0a1 ingress
+// tcp/22 from ::/0"), or "related rule".
+std::string related_text(const Finding& f, const Location& at) {
+  if (f.violation) {
+    for (const ContributingRule& r : f.violation->rules)
+      if (r.location.file == at.file && r.location.line == at.line &&
+          r.location.column == at.column)
+        return "contributing rule " + r.content;
+  }
+  return "related rule";
+}
+
 Json sarif_result(const Finding& f, std::size_t rule_index, const std::string& root) {
   Json result{{"ruleId", f.id},
               {"ruleIndex", rule_index},
@@ -354,10 +366,12 @@ Json sarif_result(const Finding& f, std::size_t rule_index, const std::string& r
     for (std::size_t i = 0; i < f.related.size(); ++i) {
       related.push_back({{"id", i + 1},
                          {"physicalLocation", physical_location(f.related[i], root)},
-                         {"message", {{"text", "related rule"}}}});
+                         {"message", {{"text", related_text(f, f.related[i])}}}});
     }
     result["relatedLocations"] = std::move(related);
   }
+  // A finding a baseline recorded with a smaller violation is one that changed.
+  if (f.violation && !f.violation->new_since_baseline.empty()) result["baselineState"] = "updated";
   result["partialFingerprints"] = {{"sgcheckFingerprint/v1", f.fingerprint}};
   Json properties{{"severity", finding_severity_name(f.severity)}};
   if (!f.group.empty()) properties["group"] = f.group;
@@ -387,18 +401,45 @@ Json witness_json(const Witness& w) {
   return out;
 }
 
+Json location_json(const Location& at) {
+  return Json{{"file", at.file}, {"line", at.line}, {"column", at.column}};
+}
+
+std::vector<std::string> part_texts(const Violation& v) {
+  std::vector<std::string> out;
+  for (const ViolationPart& p : v.parts) out.push_back(violation_part_text(p));
+  return out;
+}
+
+// A policy finding's whole violation: its parts, every contributing rule, a witness per family,
+// and (when a baseline recorded a smaller one) what is new since.
+void add_violation_json(Json& out, const Violation& v) {
+  out["violation"] = part_texts(v);
+  Json rules = Json::array();
+  for (const ContributingRule& r : v.rules)
+    rules.push_back({{"group", json_or_null(r.group)},
+                     {"rule", json_or_null(r.id)},
+                     {"location", location_json(r.location)}});
+  out["rules"] = std::move(rules);
+  Json witnesses = Json::array();
+  for (const Witness& w : v.witnesses) witnesses.push_back(witness_json(w));
+  out["witnesses"] = std::move(witnesses);
+  if (!v.new_since_baseline.empty())
+    out["baseline"] = {{"status", "changed"}, {"new", v.new_since_baseline}};
+}
+
 Json finding_json(const Finding& f) {
-  return Json{
-      {"id", f.id},
-      {"severity", finding_severity_name(f.severity)},
-      {"title", f.title.get()},
-      {"message", f.message},
-      {"location",
-       {{"file", f.location.file}, {"line", f.location.line}, {"column", f.location.column}}},
-      {"group", json_or_null(f.group)},
-      {"rule", json_or_null(f.rule)},
-      {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
-      {"refs", f.refs.get()}};
+  Json out{{"id", f.id},
+           {"severity", finding_severity_name(f.severity)},
+           {"title", f.title.get()},
+           {"message", f.message},
+           {"location", location_json(f.location)},
+           {"group", json_or_null(f.group)},
+           {"rule", json_or_null(f.rule)},
+           {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
+           {"refs", f.refs.get()}};
+  if (f.violation) add_violation_json(out, *f.violation);
+  return out;
 }
 
 }  // namespace
@@ -627,12 +668,22 @@ std::string lint_baseline(const std::vector<Finding>& findings) {
   std::set<std::string> seen;
   for (const Finding* f : sorted) {
     if (!seen.insert(f->fingerprint).second) continue;
-    entries.push_back({{"id", f->id},
-                       {"fingerprint", f->fingerprint},
-                       {"group", json_or_null(f->group)},
-                       {"message", f->message}});
+    Json entry{{"id", f->id},
+               {"fingerprint", f->fingerprint},
+               {"group", json_or_null(f->group)},
+               {"message", f->message}};
+    // What the violation consists of, by content: a grown one is reported again.
+    if (f->violation) {
+      entry["violation"] = part_texts(*f->violation);
+      std::vector<std::string> rules;
+      for (const ContributingRule& r : f->violation->rules) rules.push_back(r.content);
+      std::sort(rules.begin(), rules.end());
+      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+      entry["rules"] = std::move(rules);
+    }
+    entries.push_back(std::move(entry));
   }
-  const Json out{{"version", 1}, {"findings", std::move(entries)}};
+  const Json out{{"version", 2}, {"findings", std::move(entries)}};
   return dump(out);
 }
 

@@ -43,8 +43,9 @@ std::string lint_sarif(const LintResult& result, const std::string& tool_version
 void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version,
                       const std::string& root = {});
 
-// The baseline file: {"version": 1, "findings": [{id, fingerprint, group, message}]}, sorted, so
-// that it diffs well under version control.
+// The baseline file: {"version": 2, "findings": [{id, fingerprint, group, message}]}, a policy
+// finding's entry also with its "violation" (part texts) and contributing "rules" (contents),
+// sorted, so that it diffs well under version control.
 std::string lint_baseline(const std::vector<Finding>& findings);
 
 }  // namespace sgcheck

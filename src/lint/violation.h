@@ -1,0 +1,46 @@
+// The whole violation of a policy finding (product.md §6) against what a baseline recorded: parts
+// put in canonical form, and what a finding's violation holds that a baseline entry does not (the
+// baseline suppresses only what it recorded). Entry points: normalise_parts(), RecordedViolation.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sgcheck/interval_set.h"
+#include "sgcheck/lint.h"
+
+namespace sgcheck::detail {
+
+// Sorts the parts by family, protocol and keys and merges the adjacent ones (a port range that
+// continues another of its protocol; consecutive protocols without ports), so that a violation has
+// one spelling whatever order its pieces were found in.
+void normalise_parts(std::vector<ViolationPart>& parts);
+
+// What the baseline entries of one fingerprint recorded, as sets: the parts' keys per family and
+// protocol (certain ones, and certain or possible ones), and the contributing rules by group,
+// direction and peer (what a rule allows beyond that is in the parts).
+class RecordedViolation {
+ public:
+  // Adds an entry's record; false when the entry has none (a version-1 entry, or a built-in
+  // check's), which then suppresses by fingerprint alone.
+  bool add(const BaselineEntry& entry);
+
+  // What `now` holds beyond the record, as texts: parts ("tcp/3389 over IPv4"), then rules
+  // ("rule sg-0a1 ingress tcp/22 from ::/0"). Empty when the violation is the recorded one or
+  // smaller. A part that is only possible now is covered by a recorded possible or certain one.
+  std::vector<std::string> grown(const Violation& now) const;
+
+ private:
+  using Key = std::pair<int, int>;  // family, protocol
+  std::map<Key, PortSet> certain_;
+  std::map<Key, PortSet> possible_;  // certain or possible
+  std::set<std::string> rules_;      // rule_identity() of each
+};
+
+// A rule's content without its service: "sg-0a1 ingress|from ::/0".
+std::string rule_identity(std::string_view content);
+
+}  // namespace sgcheck::detail
