@@ -161,6 +161,11 @@ std::string unresolved_service_text(const Rule& rule);
 // The service of such a rule in flow notation with the open fields as written:
 // "tcp/unresolved(Ref FromPortParam)-443", "unresolved(Fn::If UseUdp)/53", "icmp/8:unresolved(X)".
 std::string unresolved_service_notation(const Rule& rule);
+// The service of a rule in flow notation, with the ports AWS applies (none for -1 and protocols
+// without ports): "tcp/22", "tcp/0-1023", "icmp/8:0", "icmp/8", "icmp", "proto/50", "all"; an open
+// value as the input wrote it (unresolved_service_notation()). What `dump`, findings and baselines
+// print.
+std::string service_notation(const Rule& rule);
 
 // The port range (tcp, udp), ICMP type/code (icmp, icmpv6; absent = -1), or nullopt where AWS
 // ignores ports (-1 and every other protocol): the "from"/"to" of `dump`.

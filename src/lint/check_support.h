@@ -33,34 +33,6 @@ inline std::string ascii_lower(std::string_view text) {
   return out;
 }
 
-// "tcp/22", "tcp/0-1023", "icmp/8:0", "icmp/8", "icmp", "proto/50", "all": what the rule matches,
-// with the ports AWS applies (none for -1 and protocols without ports).
-inline std::string service_text(const Rule& rule) {
-  if (service_unresolved(rule)) return unresolved_service_notation(rule);  // as the input wrote it
-  if (rule.protocol == kAllProtocols) return "all";
-  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
-  if (!ports) return "proto/" + std::to_string(rule.protocol);
-  const auto [from, to] = *ports;
-  std::string out = protocol_name(rule.protocol);
-  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
-    if (from == -1) return out;
-    out += '/';
-    out += std::to_string(from);
-    if (to != -1) {
-      out += ':';
-      out += std::to_string(to);
-    }
-    return out;
-  }
-  out += '/';
-  out += std::to_string(from);
-  if (to != from) {
-    out += '-';
-    out += std::to_string(to);
-  }
-  return out;
-}
-
 // The peer as AWS stores it: the canonical CIDR, or the pl-/sg- id.
 inline std::string peer_text(const Peer& peer) {
   if (peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6) {
@@ -71,7 +43,7 @@ inline std::string peer_text(const Peer& peer) {
 
 // rule_text() appended to `out`: a check naming many rules reuses one buffer.
 inline void append_rule_text(std::string& out, const Rule& rule) {
-  out += service_text(rule);
+  out += service_notation(rule);
   out += rule.direction == Direction::ingress ? " from " : " to ";
   const Peer& peer = rule.peer;
   if ((peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6) && peer.id.empty()) {

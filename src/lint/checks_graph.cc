@@ -449,7 +449,7 @@ void check_one_sided(const Inventory& inv, const CompiledInventory& links, const
     }
     if (verdict != Send::no) return;
     if (known_members && !engine_denies_samples(links, service, *gn, *to.node)) return;
-    const std::string service_name = service_text(r);
+    const std::string service_name = service_notation(r);
     std::string message = "ingress " + rule_text(r) + " is one-sided: ";
     message += known_members
                    ? "no member of " + group_label(inv, g->id) + " may send " + service_name +

@@ -7,7 +7,9 @@
 
 namespace sgcheck {
 
-std::ostream& operator<<(std::ostream& out, const RareString& text) { return out << text.str(); }
+std::ostream& operator<<(std::ostream& out, const RareString& text) {
+  return out << text.str();
+}
 
 const char* direction_name(Direction direction) {
   return direction == Direction::ingress ? "ingress" : "egress";
@@ -15,10 +17,14 @@ const char* direction_name(Direction direction) {
 
 const char* peer_kind_name(PeerKind kind) {
   switch (kind) {
-    case PeerKind::cidr4: return "cidr4";
-    case PeerKind::cidr6: return "cidr6";
-    case PeerKind::prefix_list: return "prefix-list";
-    case PeerKind::group: return "group";
+    case PeerKind::cidr4:
+      return "cidr4";
+    case PeerKind::cidr6:
+      return "cidr6";
+    case PeerKind::prefix_list:
+      return "prefix-list";
+    case PeerKind::group:
+      return "group";
   }
   return "cidr4";
 }
@@ -81,6 +87,24 @@ std::string unresolved_service_notation(const Rule& rule) {
          field(rule.unresolved.to_port, rule.to_port, icmp ? -1 : 65535);
 }
 
+std::string service_notation(const Rule& rule) {
+  if (service_unresolved(rule)) return unresolved_service_notation(rule);
+  if (rule.protocol == kAllProtocols) return "all";
+  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
+  if (!ports) return "proto/" + std::to_string(rule.protocol);
+  const auto [from, to] = *ports;
+  std::string out = protocol_name(rule.protocol);
+  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
+    if (from == -1) return out;
+    out += '/' + std::to_string(from);
+    if (to != -1) out += ':' + std::to_string(to);
+    return out;
+  }
+  out += '/' + std::to_string(from);
+  if (to != from) out += '-' + std::to_string(to);
+  return out;
+}
+
 // The vectors are sorted by id (load_inventory guarantees it), so lookups are binary searches.
 template <typename T>
 static const T* find_by_id(const std::vector<T>& items, std::string_view id) {
@@ -89,14 +113,18 @@ static const T* find_by_id(const std::vector<T>& items, std::string_view id) {
   return (it != items.end() && it->id == id) ? &*it : nullptr;
 }
 
-const Group* Inventory::find_group(std::string_view id) const { return find_by_id(groups, id); }
+const Group* Inventory::find_group(std::string_view id) const {
+  return find_by_id(groups, id);
+}
 const Interface* Inventory::find_interface(std::string_view id) const {
   return find_by_id(interfaces, id);
 }
 const PrefixList* Inventory::find_prefix_list(std::string_view id) const {
   return find_by_id(prefix_lists, id);
 }
-const Vpc* Inventory::find_vpc(std::string_view id) const { return find_by_id(vpcs, id); }
+const Vpc* Inventory::find_vpc(std::string_view id) const {
+  return find_by_id(vpcs, id);
+}
 
 Location Inventory::location(const SourcePos& pos) const {
   Location loc;

@@ -1162,22 +1162,6 @@ struct Described {
   std::vector<const Entry*> rules;
 };
 
-// The service of a rule as a flow writes it (as `dump` does), for the rule's content.
-std::string rule_service_text(const Rule& rule) {
-  if (service_unresolved(rule)) return unresolved_service_notation(rule);
-  if (rule.protocol == kAllProtocols) return "all";
-  const auto ports = normalised_ports(rule);
-  if (!ports) return "proto/" + std::to_string(rule.protocol);
-  const std::string name = protocol_name(rule.protocol);
-  const auto [from, to] = *ports;
-  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
-    if (from == -1) return name;
-    return name + "/" + std::to_string(from) + (to == -1 ? "" : ":" + std::to_string(to));
-  }
-  if (from == to) return name + "/" + std::to_string(from);
-  return name + "/" + std::to_string(from) + "-" + std::to_string(to);
-}
-
 class FindingBuilder {
  public:
   FindingBuilder(const Inventory& inventory, const PolicyRule& rule)
@@ -1394,7 +1378,7 @@ class FindingBuilder {
     out.id = e.rule->id;
     out.location = inventory_.location(e.rule->location);
     out.content =
-        concat({out.group, " ", direction_name(e.rule->direction), " ", rule_service_text(*e.rule),
+        concat({out.group, " ", direction_name(e.rule->direction), " ", service_notation(*e.rule),
                 e.rule->direction == Direction::ingress ? " from " : " to ", peer_text(e)});
     return out;
   }

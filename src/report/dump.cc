@@ -1,6 +1,7 @@
-// `sgcheck dump`: the normalised inventory as deterministic text (one line per element), as the JSON
-// of product.md §4, or as counts and timings. Entry points: dump_text(), dump_json(), dump_stats().
-// Rules are printed in canonical order, so two inputs that differ only in order dump the same.
+// `sgcheck dump`: the normalised inventory as deterministic text (one line per element), as the
+// JSON of product.md §4, or as counts and timings. Entry points: dump_text(), dump_json(),
+// dump_stats(). Rules are printed in canonical order, so two inputs that differ only in order dump
+// the same.
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -14,7 +15,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string quoted(const std::string& text) { return ordered_json(text).dump(); }
+std::string quoted(const std::string& text) {
+  return ordered_json(text).dump();
+}
 
 std::string join(const std::vector<std::string>& parts, const char* separator = ",") {
   std::string out;
@@ -37,40 +40,25 @@ std::vector<std::string> to_strings(const std::vector<T>& values) {
 std::string peer_value(const Peer& peer) {
   switch (peer.kind) {
     case PeerKind::cidr4:
-    case PeerKind::cidr6: return peer.id.empty() ? to_string(peer.cidr) : peer.id;
+    case PeerKind::cidr6:
+      return peer.id.empty() ? to_string(peer.cidr) : peer.id;
     case PeerKind::prefix_list:
-    case PeerKind::group: return peer.id;
+    case PeerKind::group:
+      return peer.id;
   }
   return {};
 }
 
 // The peer in text output: an invalid CIDR is quoted so that it never reads as a valid one.
 std::string peer_text(const Peer& peer) {
-  const bool invalid_cidr = peer.kind != PeerKind::group && peer.kind != PeerKind::prefix_list &&
-                            !peer.id.empty();
+  const bool invalid_cidr =
+      peer.kind != PeerKind::group && peer.kind != PeerKind::prefix_list && !peer.id.empty();
   return invalid_cidr ? quoted(peer.id) : peer_value(peer);
 }
 
 // An open protocol or port as the input wrote it, like an unresolved peer: unresolved(Ref X).
 std::string unresolved_text(const std::string& expression) {
   return "unresolved(" + expression + ")";
-}
-
-// The service of a rule in flow-expression notation: tcp/22, udp/1000-2000, icmp/8:0, icmp, all,
-// proto/50.
-std::string service_text(const Rule& rule) {
-  if (service_unresolved(rule)) return unresolved_service_notation(rule);
-  const auto ports = normalised_ports(rule);
-  const std::string name = protocol_name(rule.protocol);
-  if (rule.protocol == kAllProtocols) return "all";
-  if (!ports) return "proto/" + std::to_string(rule.protocol);
-  const auto [from, to] = *ports;
-  if (rule.protocol == kIcmp || rule.protocol == kIcmpv6) {
-    if (from == -1) return name;
-    return name + "/" + std::to_string(from) + (to == -1 ? "" : ":" + std::to_string(to));
-  }
-  if (from == to) return name + "/" + std::to_string(from);
-  return name + "/" + std::to_string(from) + "-" + std::to_string(to);
 }
 
 // The canonical order of rules within a group: what they allow first, then ids.
@@ -94,9 +82,9 @@ std::vector<const Rule*> sorted_rules(const Group& group) {
 }
 
 std::string rule_line(const Inventory& inv, const Group& group, const Rule& rule) {
-  std::string line = "rule " + group.id + " " + direction_name(rule.direction) + " " +
-                     service_text(rule) + (rule.direction == Direction::ingress ? " from " : " to ") +
-                     peer_text(rule.peer);
+  std::string line =
+      "rule " + group.id + " " + direction_name(rule.direction) + " " + service_notation(rule) +
+      (rule.direction == Direction::ingress ? " from " : " to ") + peer_text(rule.peer);
   if (rule.peer.kind == PeerKind::group) {
     if (!rule.peer.vpc_id.empty()) line += " vpc=" + rule.peer.vpc_id;
     if (!rule.peer.peering_id.empty()) line += " peering=" + rule.peer.peering_id;
@@ -114,9 +102,12 @@ std::string rule_line(const Inventory& inv, const Group& group, const Rule& rule
 // the dump of AWS CLI input stays as it was.
 const char* origin_name(GroupOrigin origin) {
   switch (origin) {
-    case GroupOrigin::aws_api: return "aws-api";
-    case GroupOrigin::cloudformation: return "cloudformation";
-    case GroupOrigin::terraform: return "terraform";
+    case GroupOrigin::aws_api:
+      return "aws-api";
+    case GroupOrigin::cloudformation:
+      return "cloudformation";
+    case GroupOrigin::terraform:
+      return "terraform";
   }
   return "aws-api";
 }
@@ -147,7 +138,8 @@ std::string interface_line(const Inventory& inv, const Interface& eni) {
   if (!eni.instance_id.empty()) line += " instance=" + eni.instance_id;
   line += " groups=" + join(eni.groups);
   line += " private=" + join(to_strings(eni.private_ips));
-  if (!eni.delegated_prefixes.empty()) line += " prefixes=" + join(to_strings(eni.delegated_prefixes));
+  if (!eni.delegated_prefixes.empty())
+    line += " prefixes=" + join(to_strings(eni.delegated_prefixes));
   if (!eni.public_ips.empty()) line += " public=" + join(to_strings(eni.public_ips));
   return line + " at " + inv.location(eni.location).to_string() + "\n";
 }
@@ -168,9 +160,9 @@ std::string vpc_line(const Inventory& inv, const Vpc& vpc) {
 }
 
 std::string peering_line(const Inventory& inv, const Peering& p) {
-  return "peering " + p.id + " " + p.requester_vpc + " " + p.accepter_vpc + " status=" +
-         (p.status.empty() ? "unknown" : p.status) + " at " + inv.location(p.location).to_string() +
-         "\n";
+  return "peering " + p.id + " " + p.requester_vpc + " " + p.accepter_vpc +
+         " status=" + (p.status.empty() ? "unknown" : p.status) + " at " +
+         inv.location(p.location).to_string() + "\n";
 }
 
 std::string diagnostic_line(const Diagnostic& d) {
@@ -255,12 +247,14 @@ ordered_json interface_json(const Inventory& inv, const Interface& eni) {
 ordered_json prefix_list_json(const Inventory& inv, const PrefixList& list) {
   ordered_json family = nullptr;
   if (list.family) family = *list.family == Family::ipv4 ? "IPv4" : "IPv6";
-  return {{"id", list.id},
-          {"name", json_or_null(list.name)},
-          {"family", family},
-          {"max_entries", list.max_entries ? ordered_json(*list.max_entries) : ordered_json(nullptr)},
-          {"entries", list.entries_known ? ordered_json(to_strings(list.entries)) : ordered_json(nullptr)},
-          {"location", inv.location(list.location).to_string()}};
+  return {
+      {"id", list.id},
+      {"name", json_or_null(list.name)},
+      {"family", family},
+      {"max_entries", list.max_entries ? ordered_json(*list.max_entries) : ordered_json(nullptr)},
+      {"entries",
+       list.entries_known ? ordered_json(to_strings(list.entries)) : ordered_json(nullptr)},
+      {"location", inv.location(list.location).to_string()}};
 }
 
 }  // namespace
@@ -284,7 +278,8 @@ std::string dump_json(const Inventory& inv) {
   root["groups"] = ordered_json::array();
   for (const Group& group : inv.groups) root["groups"].push_back(group_json(inv, group));
   root["interfaces"] = ordered_json::array();
-  for (const Interface& eni : inv.interfaces) root["interfaces"].push_back(interface_json(inv, eni));
+  for (const Interface& eni : inv.interfaces)
+    root["interfaces"].push_back(interface_json(inv, eni));
   root["prefix_lists"] = ordered_json::array();
   for (const PrefixList& list : inv.prefix_lists) {
     root["prefix_lists"].push_back(prefix_list_json(inv, list));
