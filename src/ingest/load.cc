@@ -39,14 +39,12 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// One input file in memory. `in_directory`: found by walking a directory (then unrecognised content
-// is skipped with a warning instead of being an error).
+// One input file in memory.
 // A file on disk is checked (size, readable) before anything is parsed, but its bytes are read only
 // when its turn to be parsed comes and released right after (`path` set): the source text of L is
 // as large as its model, and holding every file until the merge doubled the peak memory.
 struct LoadedFile {
   std::string name;
-  bool in_directory = false;
   simdjson::padded_string content;
   fs::path path;              // empty: `content` holds the bytes (stdin, buffers)
   detail::MappedFile mapped;  // a file on disk, when it could be mapped (else `content`)
@@ -66,7 +64,6 @@ struct LoadedFile {
 struct Source {
   std::string name;
   fs::path path;
-  bool in_directory = false;
   bool is_stdin = false;
 };
 
@@ -141,7 +138,7 @@ class DirectoryWalk {
         else if (first_visit(path, path.generic_string()))
           subdirectories.push_back(path);
       } else if (it->is_regular_file(type_ec) && has_input_extension(path)) {
-        found.push_back({path.generic_string(), path, true, false});
+        found.push_back({path.generic_string(), path, false});
       }
     }
     if (ec) {
@@ -173,7 +170,7 @@ void discover(const std::vector<std::string>& inputs, std::vector<Source>& sourc
               Diagnostics& errors, Diagnostics& notes) {
   for (const std::string& input : inputs) {
     if (input == "-") {
-      sources.push_back({input, {}, false, true});
+      sources.push_back({input, {}, true});
       continue;
     }
     std::error_code ec;
@@ -186,7 +183,7 @@ void discover(const std::vector<std::string>& inputs, std::vector<Source>& sourc
       continue;
     }
     if (!fs::is_directory(status)) {
-      sources.push_back({input, path, false, false});
+      sources.push_back({input, path, false});
       continue;
     }
     std::vector<Source> found;
@@ -233,7 +230,6 @@ bool read_stream(std::FILE* stream, const Source& source, const LoadLimits& limi
 bool read_source(const Source& source, const LoadLimits& limits, LoadedFile& out,
                  Diagnostics& errors) {
   out.name = source.name;
-  out.in_directory = source.in_directory;
   if (source.is_stdin) return read_stream(stdin, source, limits, out, errors);
   std::error_code status_ec;
   if (!fs::is_regular_file(fs::status(source.path, status_ec))) {
@@ -550,7 +546,7 @@ void add_source_lines(const std::vector<LoadedFile>& files, Diagnostics& conflic
     if (!d.source_line.empty() || d.location.line == 0) continue;
     for (const LoadedFile& f : files) {
       if (f.name != d.location.file || f.path.empty()) continue;
-      LoadedFile again{f.name, f.in_directory, simdjson::padded_string(), f.path, {}};
+      LoadedFile again{f.name, simdjson::padded_string(), f.path, {}};
       Diagnostics ignored;
       if (read_content(again, ignored))
         d.source_line = detail::text_line(again.text(), d.location.line);
@@ -696,7 +692,7 @@ LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
             file_error(buffer.name, too_large(buffer.content.size(), limits.max_file_bytes)));
         continue;
       }
-      files.push_back({buffer.name, false, simdjson::padded_string(buffer.content), {}, {}});
+      files.push_back({buffer.name, simdjson::padded_string(buffer.content), {}, {}});
       files.back().size = buffer.content.size();
     }
     sort_by_name(files);
