@@ -1921,14 +1921,13 @@ class Evaluator {
   // builds them on first call), which is most clauses on most targets.
   // `groups` (the target's groups, by index; null when one is undefined) give the counting sums
   // (see count_sums_).
-  template <typename GetProfiles>
-  std::optional<Finding> judge_target(std::size_t r, const CompiledRule& rule,
-                                      const TargetView& target, const UpperSums* sums,
-                                      const std::vector<std::int32_t>* groups,
-                                      GetProfiles&& profiles, bool forbid_only) {
-    std::optional<std::size_t> maybe_clause;
-    Hit maybe_hit;
-    const FindingBuilder builder(model_.inventory(), *rule.rule);
+  // Calls visit(c, clause, judge, profile, no) for each clause of the rule that can fire on the
+  // target (a `require` skipped when forbid_only; one the sums rule out skipped), in order, until
+  // visit returns false. `no[f]`: family f is ruled out for that clause.
+  template <typename GetProfiles, typename Visit>
+  void for_each_live_clause(std::size_t r, const CompiledRule& rule, const TargetView& target,
+                            const UpperSums* sums, const std::vector<std::int32_t>* groups,
+                            GetProfiles&& profiles, bool forbid_only, Visit&& visit) {
     for (std::size_t c = 0; c < rule.clauses.size(); ++c) {
       const CompiledClause& cc = rule.clauses[c];
       const Clause& clause = *cc.clause;
@@ -1937,16 +1936,38 @@ class Evaluator {
       bool no[2] = {false, false};
       if (ruled_out(judge, clause, sums, groups, no)) continue;
       Profile& prof = profiles().profile(static_cast<int>(clause.direction));
-      Hit hit = clause.every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
-      if (hit.verdict == Tri::yes)
-        return builder.build_whole(
-            target, cc, judge, hit,
-            every_hit(r, rule, target, sums, groups, profiles, forbid_only, Tri::yes));
-      if (hit.verdict == Tri::unknown && !maybe_clause) {
-        maybe_clause = c;
-        maybe_hit = std::move(hit);
-      }
+      if (!visit(c, cc, judge, prof, no)) return;
     }
+  }
+
+  template <typename GetProfiles>
+  std::optional<Finding> judge_target(std::size_t r, const CompiledRule& rule,
+                                      const TargetView& target, const UpperSums* sums,
+                                      const std::vector<std::int32_t>* groups,
+                                      GetProfiles&& profiles, bool forbid_only) {
+    std::optional<std::size_t> maybe_clause;
+    Hit maybe_hit;
+    const FindingBuilder builder(model_.inventory(), *rule.rule);
+    std::optional<Finding> certain;
+    for_each_live_clause(
+        r, rule, target, sums, groups, profiles, forbid_only,
+        [&](std::size_t c, const CompiledClause& cc, const Judge& judge, Profile& prof,
+            const bool(&no)[2]) {
+          Hit hit =
+              cc.clause->every ? judge_every(prof, cc, judge, no) : judge_some(prof, cc, judge, no);
+          if (hit.verdict == Tri::yes) {
+            certain = builder.build_whole(
+                target, cc, judge, hit,
+                every_hit(r, rule, target, sums, groups, profiles, forbid_only, Tri::yes));
+            return false;
+          }
+          if (hit.verdict == Tri::unknown && !maybe_clause) {
+            maybe_clause = c;
+            maybe_hit = std::move(hit);
+          }
+          return true;
+        });
+    if (certain) return certain;
     if (!maybe_clause) return std::nullopt;
     const CompiledClause& cc = rule.clauses[*maybe_clause];
     return builder.build_whole(
@@ -1990,52 +2011,50 @@ class Evaluator {
                                const UpperSums* sums, const std::vector<std::int32_t>* groups,
                                GetProfiles&& profiles, bool forbid_only, Tri at_least) {
     std::vector<Found> certain, possible;
-    for (std::size_t c = 0; c < rule.clauses.size(); ++c) {
-      const CompiledClause& cc = rule.clauses[c];
-      const Clause& clause = *cc.clause;
-      if (forbid_only && clause.require) continue;
-      const Judge& judge = judge_of(r, c, clause, target.vpc);
-      bool no[2] = {false, false};
-      if (ruled_out(judge, clause, sums, groups, no)) continue;
-      Profile& prof = profiles().profile(static_cast<int>(clause.direction));
-      const auto keep = [&](Found&& x) {
-        if (x.hit.verdict == Tri::yes)
-          certain.push_back(std::move(x));
-        else if (x.hit.verdict == Tri::unknown)
-          possible.push_back(std::move(x));
-      };
-      if (!clause.every) {
-        for_each_piece(prof, cc, [&](const Piece& piece) {
+    for_each_live_clause(
+        r, rule, target, sums, groups, profiles, forbid_only,
+        [&](std::size_t, const CompiledClause& cc, const Judge& judge, Profile& prof,
+            const bool(&no)[2]) {
+          const Clause& clause = *cc.clause;
+          const auto keep = [&](Found&& x) {
+            if (x.hit.verdict == Tri::yes)
+              certain.push_back(std::move(x));
+            else if (x.hit.verdict == Tri::unknown)
+              possible.push_back(std::move(x));
+          };
+          if (!clause.every) {
+            for_each_piece(prof, cc, [&](const Piece& piece) {
+              for (const Family f : kFamilies) {
+                if (!piece.has_family(f) || no[Judge::index(f)]) continue;
+                const Tri t = piece.segment->verdict(judge, f);
+                if (t != Tri::no)
+                  keep(Found{&cc, &judge, Hit{t, piece, f, {}}, {piece}, &prof.is_individual});
+              }
+              return true;
+            });
+            return true;
+          }
+          // `every`: a family where every point meets the condition, with all its pieces.
           for (const Family f : kFamilies) {
-            if (!piece.has_family(f) || no[Judge::index(f)]) continue;
-            const Tri t = piece.segment->verdict(judge, f);
-            if (t != Tri::no)
-              keep(Found{&cc, &judge, Hit{t, piece, f, {}}, {piece}, &prof.is_individual});
+            if (judge.xhi[Judge::index(f)].empty() || no[Judge::index(f)]) continue;
+            Found x{&cc, &judge, Hit{Tri::yes, {}, f, {}}, {}, &prof.is_individual};
+            for_each_piece(prof, cc, [&](const Piece& piece) {
+              if (!piece.has_family(f)) return true;
+              x.hit.every_entries.insert(x.hit.every_entries.end(), piece.entries().begin(),
+                                         piece.entries().end());
+              const Tri t = piece.segment->verdict(judge, f);
+              if (x.pieces.empty() || (t == Tri::unknown && x.hit.verdict == Tri::yes))
+                x.hit.piece = piece;
+              x.pieces.push_back(piece);
+              x.hit.verdict = tri_and(x.hit.verdict, t);
+              return x.hit.verdict != Tri::no;
+            });
+            if (x.pieces.empty()) continue;
+            keep_first_of_each(x.hit.every_entries);
+            keep(std::move(x));
           }
           return true;
         });
-        continue;
-      }
-      // `every`: a family where every point meets the condition, with all its pieces.
-      for (const Family f : kFamilies) {
-        if (judge.xhi[Judge::index(f)].empty() || no[Judge::index(f)]) continue;
-        Found x{&cc, &judge, Hit{Tri::yes, {}, f, {}}, {}, &prof.is_individual};
-        for_each_piece(prof, cc, [&](const Piece& piece) {
-          if (!piece.has_family(f)) return true;
-          x.hit.every_entries.insert(x.hit.every_entries.end(), piece.entries().begin(),
-                                     piece.entries().end());
-          const Tri t = piece.segment->verdict(judge, f);
-          if (x.pieces.empty() || (t == Tri::unknown && x.hit.verdict == Tri::yes))
-            x.hit.piece = piece;
-          x.pieces.push_back(piece);
-          x.hit.verdict = tri_and(x.hit.verdict, t);
-          return x.hit.verdict != Tri::no;
-        });
-        if (x.pieces.empty()) continue;
-        keep_first_of_each(x.hit.every_entries);
-        keep(std::move(x));
-      }
-    }
     if (at_least == Tri::unknown) return possible;  // an unknown finding: nothing is certain
     certain.insert(certain.end(), std::make_move_iterator(possible.begin()),
                    std::make_move_iterator(possible.end()));
