@@ -235,7 +235,7 @@ std::size_t invalid_utf8_at(std::string_view text) {
 
 // The first '[' or '{' of a YAML flow collection nested deeper than max_depth, or npos. yaml-cpp's
 // scanner reads a flow collection's tokens ahead into a queue before its parser sees the first
-// event: 8 MB of '[' took 1.9 GB before DocumentCounter could count the depth. A flow collection
+// event: 8 MB of '[' takes 1.9 GB before DocumentCounter could count the depth. A flow collection
 // starts where a value does (at the start of a line, after ':', '-', '?', a tag or an anchor);
 // inside one every bracket is an indicator, and quoted strings and comments are skipped.
 std::size_t excess_flow_depth(std::string_view text, std::uint32_t max_depth) {

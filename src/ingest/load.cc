@@ -314,7 +314,7 @@ class FileParser {
 
   // Frees the JSON parser's buffers (its structural index takes about a third of the file's size).
   // A thread that has parsed a large file would otherwise hold them while another thread parses
-  // the next large one: on L that was 50-60 MB of peak memory with --jobs 2.
+  // the next large one, and the peak memory would hold both indexes.
   void release_buffers() { parser_ = simdjson::ondemand::parser{}; }
 
  private:

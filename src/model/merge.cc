@@ -375,8 +375,8 @@ void sort_by_id(std::vector<T>& items) {
 // The common case of merge_by_id(): one part holds every element of the kind, in strictly
 // ascending id order (each kind usually comes from one file, and sort_part() ordered it). That
 // part's vector is then the result as it is: moved whole instead of element by element into new
-// memory, which took the serial merge of L 35 ms (50,000 interfaces moved and their pages faulted
-// in) while holding both copies. False (nothing moved) otherwise.
+// memory, which would fault in new pages and hold both copies at once. False (nothing moved)
+// otherwise.
 template <typename T>
 bool take_whole(std::vector<Inventory>& parts, std::vector<T> Inventory::*member,
                 std::vector<T>& out) {

@@ -1,7 +1,7 @@
 // Reordering a vector in place by a permutation: position j takes the element that was at
 // source_of(j). The permutation's cycles are followed, so each element is moved about once within
-// the vector's own memory (no second vector to fault in and free: on L the merged parts and the
-// findings run to hundreds of thousands of elements). Entry point: apply_permutation().
+// the vector's own memory (no second vector to fault in and free: merged parts and findings run to
+// hundreds of thousands of elements). Entry point: apply_permutation().
 #pragma once
 
 #include <cstddef>
