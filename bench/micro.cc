@@ -1,4 +1,4 @@
-// Google Benchmark micro-benchmarks of the hot paths (issue 8): value parsing (X3), interval-set
+// Google Benchmark micro-benchmarks of the hot paths: value parsing (X3), interval-set
 // operations, one flow parse (PEGTL), one decision (verdict and full explanation), a batch of
 // verdicts, and one group's exposure, on an inventory generated in memory with `sgcheck gen`'s
 // generator (preset S).

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""`query --batch` throughput: N random flows over a generated inventory (issue 3: 100,000 flows on a
-few thousand interfaces must finish in seconds). Not a timed test; prints one line.
+"""`query --batch` throughput: N random flows over a generated inventory (100,000 flows on a few
+thousand interfaces should finish in seconds). Not a timed test; prints one line.
 
 Usage: bench/query_batch.py [BUILD_DIR] [--flows N] [--interfaces M] [--groups G] [--seed S]
 """

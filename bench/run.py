@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark harness (product.md §8, issue 8): generates the S and L inventories with
+"""Benchmark harness (targets: product.md §8): generates the S and L inventories with
 `sgcheck gen --preset …` into a temporary directory (never the repository), runs every measurement
 on each several times, side by side in one invocation, and prints one table: median, min and max,
 peak memory (max RSS of the measured process) against the input size, and the ratio to the bare

@@ -1,4 +1,4 @@
-// The speed-of-light baseline for ingest (issue 8): a bare simdjson on-demand scan of the same
+// The speed-of-light baseline for ingest: a bare simdjson on-demand scan of the same
 // files, touching every key and every value (strings unescaped, numbers parsed) and building
 // nothing. Prints the bytes, the values seen and the simdjson kernels in use (the one compiled in
 // for on-demand, which is chosen at compile time, and the runtime-dispatched one).

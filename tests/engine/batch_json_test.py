@@ -4,7 +4,7 @@ the bytes that `query INPUT FLOW --format json` prints through nlohmann/json for
 inventory here is built to need escaping everywhere the lines quote the input: group names with '"',
 '\\', control characters and UTF-8, long enough that the 16-byte escape scan meets them at several
 offsets and in its tail, in a directory whose name needs escaping too (every rule's location).
-Regression for the batch writer's string escaping (session 8 rewrote its scan).
+Guards the batch writer's string escaping, whose scan reads 16 bytes a step.
 Usage: batch_json_test.py SGCHECK
 """
 import json

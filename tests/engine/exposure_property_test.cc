@@ -1,4 +1,4 @@
-// RapidCheck property (issue 7): `exposure` of a group or an interface is exactly the set of flows
+// RapidCheck property: `exposure` of a group or an interface is exactly the set of flows
 // `query` allows into it (inbound) or out of it (outbound), checked on samples. For a random
 // inventory (generators.h) each group gets a probe interface that carries only it, so that flows
 // "into the group" have a destination; for every interface the exposure's lines are read back

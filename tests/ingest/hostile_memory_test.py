@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hostile inputs within the memory bound (product.md section 8, issue 18).
+"""Hostile inputs within the memory bound (product.md section 8).
 
 Each input is generated into a temporary directory (tens of MB, never committed), `sgcheck dump`
 runs on it, and the test asserts exit status 2, the error text, and the child's peak resident

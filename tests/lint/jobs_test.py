@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`--jobs` changes how many threads work, never the output (issue 8): on an inventory generated here
+"""`--jobs` changes how many threads work, never the output: on an inventory generated here
 (`sgcheck gen --groups 300 --interfaces 1500 --seed 7`, in a temporary directory), `lint` in text and
 JSON and `query --batch` (JSON Lines and --format count) print the same bytes, stderr and exit
 status with --jobs 1, 2 and 3. The inventory has findings of the policy, hygiene and graph families and
