@@ -465,10 +465,12 @@ void pairwise_cells(const Engine& engine, const Service& service, bool want_pair
 }  // namespace
 }  // namespace detail
 
+struct MatrixView::Impl : detail::MatrixTables {};
+
 MatrixView::MatrixView(const Engine& engine, const Service& service)
-    : impl_(std::make_unique<detail::MatrixTables>()) {
+    : impl_(std::make_unique<Impl>()) {
   detail::MatrixTables& t = *impl_;
-  t.c = &engine.compiled();
+  t.c = &engine.impl();
   // As Engine::verdict() builds it for two interfaces: IPv6 only for icmpv6.
   t.packet.protocol = service.protocol;
   t.packet.key = static_cast<std::uint16_t>(detail::service_keys(service).first);
@@ -532,7 +534,7 @@ Matrix compute_matrix(const Engine& engine, const Service& service, bool want_pa
   Matrix m;
   if (!service.is_point()) {
     detail::MatrixTables t;
-    t.c = &engine.compiled();
+    t.c = &engine.impl();
     detail::build_classes(t);
     m.classes = std::move(t.classes);
     detail::pairwise_cells(engine, service, want_pairs, m);

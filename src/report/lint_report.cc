@@ -1,6 +1,6 @@
 // The lint reports: text for people (gcc style, source line and caret, summary), JSON and SARIF for
-// programs, and the baseline file. Entry points: see lint_report.h.
-#include "report/lint_report.h"
+// programs, and the baseline file. Entry points: see the lint reports of sgcheck/report.h.
+#include "sgcheck/report.h"
 
 #include <algorithm>
 #include <array>
