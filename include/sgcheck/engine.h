@@ -119,7 +119,7 @@ EndpointParseResult parse_endpoint(std::string_view text, std::string_view file 
 // One SERVICE alone, as a flow writes it; any family.
 struct ServiceParseResult {
   std::optional<Service> service;
-  Diagnostic error;  // meaningful only when !service
+  Diagnostic error;   // meaningful only when !service
   Diagnostics notes;  // what was read other than written (parse_matrix_service())
   explicit operator bool() const { return service.has_value(); }
 };
@@ -129,8 +129,7 @@ ServiceParseResult parse_service(std::string_view text, std::string_view file = 
 // family (icmpv6 makes the matrix IPv6). An ICMP type without a code (icmpv6/128, as ping is
 // usually written) is read as its code 0, with a note, since echo and most types have only that
 // code; a set of services (a port range, `all`) is an error.
-ServiceParseResult parse_matrix_service(std::string_view text,
-                                        std::string_view file = "--service");
+ServiceParseResult parse_matrix_service(std::string_view text, std::string_view file = "--service");
 
 // Resolves the endpoints a flow names by name against the inventory: a group id, a template
 // group's logical id or resource address (Group::template_name), or a name only one group has
@@ -270,7 +269,7 @@ class BatchDecision {
   Verdict verdict() const;
   Verdict side_verdict(Direction direction) const;  // SideDecision::verdict of egress or ingress
   const std::vector<RuleRef>& rules(Direction direction) const;  // SideDecision::rules
-  std::size_t reason_count() const;  // Decision::reasons
+  std::size_t reason_count() const;                              // Decision::reasons
   std::string_view reason(std::size_t i) const;
   // A set question's whole Decision (its parts); nullptr for a point flow.
   const Decision* set_question() const {
@@ -409,7 +408,6 @@ class MatrixView {
   // verdict, class pair by class pair in the order of for_each_cell.
   void for_each_pair(
       const std::function<void(std::uint32_t from, std::uint32_t to, Verdict)>& visit) const;
-
 
  private:
   struct Impl;  // the classes' tables (src/engine/matrix.cc)

@@ -239,8 +239,7 @@ std::vector<CheckInfo> builtin_policy_rules();
 // Parses each policy file and checks its rule ids against the other files and the built-in pack
 // (`rules check`). Returns the errors (empty: every file is valid); `rules` receives the metadata
 // of every rule of the valid files, in order.
-Diagnostics read_policy_rules(const std::vector<std::string>& paths,
-                              std::vector<CheckInfo>& rules);
+Diagnostics read_policy_rules(const std::vector<std::string>& paths, std::vector<CheckInfo>& rules);
 // Every check id of a run with these policy files: the catalogue and the files' rules (a file that
 // does not parse adds none; run_lint() reports it).
 std::vector<std::string> known_check_ids(const std::vector<std::string>& policy_files);

@@ -120,7 +120,8 @@ int run_batch(const QueryOptions& options) {
   if (!loaded) return kExitError;
   // Groups written by name (AppSG, aws_security_group.web) need the inventory: every unknown name
   // is an input error, like a bad flow.
-  const Diagnostics name_errors = resolve_flow_batch_names(*parsed, loaded->inventory, options.batch);
+  const Diagnostics name_errors =
+      resolve_flow_batch_names(*parsed, loaded->inventory, options.batch);
   print_errors(name_errors);
   if (!name_errors.empty()) return kExitError;
   // The model, the engine and the flows are left for the process's end to reclaim.
@@ -135,7 +136,8 @@ int run_batch(const QueryOptions& options) {
   const VerdictCounts counts = blocks ? print_batch_text(engine, flows)
                                : json ? print_batch_json(engine, flows, jobs)
                                       : count_verdicts(engine, flows, jobs);
-  if (options.format == "count" && !options.quiet) std::cout << verdict_counts_text(counts, flows.size());
+  if (options.format == "count" && !options.quiet)
+    std::cout << verdict_counts_text(counts, flows.size());
   std::cout.flush();
   const auto t3 = Clock::now();
   const double decide_cpu_ms = cpu_ms() - cpu2;

@@ -13,8 +13,8 @@ namespace sgcheck {
 
 namespace {
 
-// Each thread's part of a block: few enough flows that its rendering (about 550 bytes a flow as
-// JSON Lines) stays in the cache until it is written.
+// Each thread's part of a block: few enough flows that its rendering (JSON Lines: hundreds of bytes
+// a flow) stays in the cache until it is written.
 constexpr std::size_t kFlowsPerPart = std::size_t{1} << 11;
 
 // The flow lines of the batch text: blank lines and '#' comments (whole or trailing) skipped.

@@ -1090,8 +1090,7 @@ void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
 // The same decisions as decide() over an array, for point flows into reused PointDecisions: the
 // same passes, then decide_point_cell() from the endpoints the passes resolved, a pass that
 // prefetches the nearest rules' records, and write_point_reasons().
-void decide_points(const Engine& engine, const Flow* flows, std::size_t count,
-                   PointDecision* out) {
+void decide_points(const Engine& engine, const Flow* flows, std::size_t count, PointDecision* out) {
   const CompiledInventory& c = engine.impl();
   for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
     prefetch_explained_window(c, w, WindowReads::explanations);

@@ -1,7 +1,7 @@
-// A point flow's Decision in storage reused from one flow to the next, for writers of many decisions
-// (decide_batch()): the verdicts, the allowing rules by reference and the reasons as one text,
-// without the interfaces and groups, and without allocating once the buffers have grown. Filled by
-// decide_points() (decide.cc); read through BatchDecision.
+// A point flow's Decision in storage reused from one flow to the next, for writers of many
+// decisions (decide_batch()): the verdicts, the allowing rules by reference and the reasons as one
+// text, without the interfaces and groups, and without allocating once the buffers have grown.
+// Filled by decide_points() (decide.cc); read through BatchDecision.
 #pragma once
 
 #include <cstdint>

@@ -169,8 +169,7 @@ void append_decision_json(std::string& out, const Fields& d, const AppendRule& a
   out += ",\"verdict\":\""sv;
   out += verdict_name(d.verdict());
   out += "\",\"egress\":"sv;
-  append_side_json(out, d.side_verdict(Direction::egress), d.rules(Direction::egress),
-                   append_rule);
+  append_side_json(out, d.side_verdict(Direction::egress), d.rules(Direction::egress), append_rule);
   out += ",\"ingress\":"sv;
   append_side_json(out, d.side_verdict(Direction::ingress), d.rules(Direction::ingress),
                    append_rule);
@@ -234,10 +233,9 @@ std::string query_text(const Inventory& inventory, const Flow& flow, const Decis
 std::string query_json(const Inventory& inventory, const Flow& flow, const Decision& decision) {
   std::string out;
   std::string location;
-  append_decision_json(out, DecisionFields(flow, decision),
-                       [&](std::string& to, RuleRef ref) {
-                         append_rule_json(to, inventory, ref, location);
-                       });
+  append_decision_json(out, DecisionFields(flow, decision), [&](std::string& to, RuleRef ref) {
+    append_rule_json(to, inventory, ref, location);
+  });
   return out;
 }
 
