@@ -283,7 +283,8 @@ class BatchDecision {
   const Decision* decision_ = nullptr;    // a set question's
 };
 
-// Renders a window of consecutive decisions, in input order, by appending to `out`.
+// Renders a window of consecutive decisions, in input order, by appending to `out`. Called on
+// every thread of the batch at once, each thread with its own `out`.
 using BatchRender =
     std::function<void(const BatchDecision* decisions, std::size_t count, std::string& out)>;
 // Takes a rendered block (in input order).
