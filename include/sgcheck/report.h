@@ -1,8 +1,8 @@
 // Rendering for people and programs (product.md §4): the inventory (`dump`), query answers (one
 // flow, or a batch as JSON Lines), exposures, matrices, the checks of `rules`, the lint reports.
-// Output depends on the inputs' content, not on their order. JSON is built as a tree and dumped,
-// except where it grows with the flows or the inventory (query answers, exposures, matrices):
-// that is written directly, the same bytes, a block at a time.
+// Output depends on the inputs' content, not on their order. JSON is built as trees and dumped
+// (the lint reports: a tree per finding), except where it grows with the flows or the inventory
+// (query answers, exposures, matrices): that is written directly, a block at a time.
 #pragma once
 
 #include <cstddef>
