@@ -2,7 +2,8 @@
 // Inventory, and three-valued decisions with the rules that allow a flow and why others do not.
 // Entry points: parse_flow() turns 'tcp/22 from 10.0.0.5 to eni-0a1' into a Flow; Engine(inventory)
 // compiles; Engine::decide() answers with an explanation, Engine::verdict() without (the fast
-// path).
+// path); decide_batch() and count_verdicts() decide many flows on several threads;
+// compute_exposure() and MatrixView answer per group, interface or class of interfaces.
 //
 // Semantics (aws-semantics.md §2): a flow A→B is allowed iff the egress rules of A's groups allow
 // it (when A is an interface of the inventory) and the ingress rules of B's groups allow it (when B
@@ -115,14 +116,20 @@ struct EndpointParseResult {
 EndpointParseResult parse_endpoint(std::string_view text, std::string_view file = "<endpoint>",
                                    std::uint32_t line = 1);
 
-// One SERVICE alone, as a flow writes it (matrix --service); any family.
+// One SERVICE alone, as a flow writes it; any family.
 struct ServiceParseResult {
   std::optional<Service> service;
-  Diagnostic error;  // meaningful only when !service
+  Diagnostic error;   // meaningful only when !service
+  Diagnostics notes;  // what was read other than written (parse_matrix_service())
   explicit operator bool() const { return service.has_value(); }
 };
 ServiceParseResult parse_service(std::string_view text, std::string_view file = "<service>",
                                  std::uint32_t line = 1);
+// The service of a matrix (matrix --service): one packet kind (Service::is_point()), of either
+// family (icmpv6 makes the matrix IPv6). An ICMP type without a code (icmpv6/128, as ping is
+// usually written) is read as its code 0, with a note, since echo and most types have only that
+// code; a set of services (a port range, `all`) is an error.
+ServiceParseResult parse_matrix_service(std::string_view text, std::string_view file = "--service");
 
 // Resolves the endpoints a flow names by name against the inventory: a group id, a template
 // group's logical id or resource address (Group::template_name), or a name only one group has
@@ -182,41 +189,6 @@ struct Decision {
   std::vector<std::string> unknown;
 };
 
-// A point flow's Decision in storage reused from one flow to the next, for writers of many
-// decisions (query --batch): the verdicts, the allowing rules by reference and the reasons as one
-// text, without the interfaces and groups, and without allocating once the buffers have grown.
-// Filled by Engine::decide_points(); each field is the Decision field decide() gives.
-struct PointDecision {
-  bool point = false;  // false: the flow is a set question, nothing else is set (ask decide())
-  Verdict verdict = Verdict::unknown;
-  Verdict egress = Verdict::not_applicable;
-  Verdict ingress = Verdict::not_applicable;
-  std::vector<RuleRef> egress_rules;  // SideDecision::rules: sorted, distinct
-  std::vector<RuleRef> ingress_rules;
-  // Decision::reasons, back to back: reason i is reason_text[reason_ends[i - 1] .. reason_ends[i]).
-  std::string reason_text;
-  std::vector<std::uint32_t> reason_ends;
-
-  std::size_t reason_count() const { return reason_ends.size(); }
-  std::string_view reason(std::size_t i) const {
-    const std::uint32_t begin = i == 0 ? 0 : reason_ends[i - 1];
-    return std::string_view(reason_text).substr(begin, reason_ends[i] - begin);
-  }
-  void clear() {
-    point = false;
-    verdict = Verdict::unknown;
-    egress = ingress = Verdict::not_applicable;
-    egress_rules.clear();
-    ingress_rules.clear();
-    reason_text.clear();
-    reason_ends.clear();
-  }
-};
-
-namespace detail {
-struct CompiledInventory;
-}
-
 // Compiled once from an inventory (which must outlive the engine and not change); decisions are
 // const and thread-safe, and read the compiled tables without copying the model.
 class Engine {
@@ -232,9 +204,6 @@ class Engine {
   Decision decide(const Flow& flow) const;
   // decide() of each of `count` flows into out[0..count): the same answers, faster for many flows.
   void decide(const Flow* flows, std::size_t count, Decision* out) const;
-  // decide() of each point flow of `count` into out[0..count), as PointDecisions (their buffers
-  // reused); a set question gets out[i].point == false and is left to decide().
-  void decide_points(const Flow* flows, std::size_t count, PointDecision* out) const;
   // The verdict alone; for point flows it allocates nothing.
   Verdict verdict(const Flow& flow) const;
   // verdict() of each of `count` flows into out[0..count): the same answers, faster for many flows
@@ -242,12 +211,92 @@ class Engine {
   void verdicts(const Flow* flows, std::size_t count, Verdict* out) const;
 
   const Inventory& inventory() const;
-  // The compiled tables, for the engine's own modules (src/engine/compiled.h; e.g. the matrix).
-  const detail::CompiledInventory& compiled() const;
+
+  // The compiled tables, opaque here: the library's own modules read them (src/engine/).
+  struct Impl;
+  const Impl& impl() const;
 
  private:
-  std::unique_ptr<detail::CompiledInventory> impl_;
+  std::unique_ptr<Impl> impl_;
 };
+
+// ---- Batches of flows (query --batch) ---------------------------------------------------------
+
+// A batch file's flows: one flow expression per line; blank lines and '#' comments (whole or
+// trailing) are skipped.
+struct FlowBatchLine {
+  std::uint32_t number = 0;  // 1-based line number in the file
+  std::string_view text;     // the flow's text, without the comment and the line end
+};
+struct FlowBatch {
+  std::vector<FlowBatchLine> lines;
+  std::vector<Flow> flows;  // flows[i] is read from lines[i]
+  // Every line's errors and warnings (a CIDR read as its network), in line order.
+  Diagnostics diagnostics;
+  bool ok = true;  // false when a line is not a flow: then nothing is to be decided
+};
+// Parses every line of `text` (which the batch's lines point into: it must outlive them) on `jobs`
+// threads; the result is the same for every `jobs`. `file` names the batch in diagnostics.
+FlowBatch parse_flow_batch(std::string_view text, std::string_view file, unsigned jobs = 1);
+// resolve_flow_names() of every flow against the inventory: the errors, in line order (empty when
+// every name resolved).
+Diagnostics resolve_flow_batch_names(FlowBatch& batch, const Inventory& inventory,
+                                     std::string_view file);
+
+// How many flows got each verdict.
+struct VerdictCounts {
+  std::uint64_t by_verdict[5] = {};  // indexed by Verdict
+  std::uint64_t of(Verdict verdict) const { return by_verdict[static_cast<int>(verdict)]; }
+  void add(Verdict verdict) { ++by_verdict[static_cast<int>(verdict)]; }
+  void add(const VerdictCounts& other) {
+    for (int i = 0; i < 5; ++i) by_verdict[i] += other.by_verdict[i];
+  }
+  bool all_allowed() const;  // every flow counted was allowed
+};
+
+// verdict() of every flow, on `jobs` threads, counted: the fast path (no explanation).
+VerdictCounts count_verdicts(const Engine& engine, const std::vector<Flow>& flows,
+                             unsigned jobs = 1);
+
+struct PointDecision;  // private (src/engine/): a point flow's decision in reused buffers
+
+// One decision of decide_batch(), valid while its window is being rendered: what decide() answers
+// but, for a point flow, without the sides' interfaces and groups (a batch writer needs neither,
+// and leaving them out keeps a point decision free of allocations).
+class BatchDecision {
+ public:
+  const Flow& flow() const { return *flow_; }
+  Verdict verdict() const;
+  Verdict side_verdict(Direction direction) const;  // SideDecision::verdict of egress or ingress
+  const std::vector<RuleRef>& rules(Direction direction) const;  // SideDecision::rules
+  std::size_t reason_count() const;                              // Decision::reasons
+  std::string_view reason(std::size_t i) const;
+  // A set question's whole Decision (its parts); nullptr for a point flow.
+  const Decision* set_question() const {
+    return decision_ != nullptr && decision_->set_question ? decision_ : nullptr;
+  }
+
+ private:
+  friend struct BatchWindow;
+  const Flow* flow_ = nullptr;
+  const PointDecision* point_ = nullptr;  // a point flow's decision
+  const Decision* decision_ = nullptr;    // a set question's
+};
+
+// Renders a window of consecutive decisions, in input order, by appending to `out`. Called on
+// every thread of the batch at once, each thread with its own `out`.
+using BatchRender =
+    std::function<void(const BatchDecision* decisions, std::size_t count, std::string& out)>;
+// Takes a rendered block (in input order).
+using BatchWrite = std::function<void(std::string_view block)>;
+
+// decide() of every flow, on `jobs` threads: the flows are decided in blocks, each block split
+// over the threads; each thread renders its part's decisions, a window at a time, into a buffer of
+// its own, and the buffers go to `write` in input order, so the output is the same for every
+// `jobs`. A block is small enough for a thread's rendering to stay in the cache until it is
+// written. Returns the verdict counts.
+VerdictCounts decide_batch(const Engine& engine, const std::vector<Flow>& flows, unsigned jobs,
+                           const BatchRender& render, const BatchWrite& write);
 
 // ---- Exposure and matrix ---------------------------------------------------------------------
 
@@ -330,10 +379,6 @@ struct MatrixGrants {
   std::vector<std::string> unknown;
 };
 
-namespace detail {
-struct MatrixTables;
-}
-
 // The matrix of one point service (Service::is_point()) over classes of interfaces with the same
 // VPC and groups, without materialising cells or pairs: per class its grants in both directions
 // (size: classes × grants), and, when asked, the cells or pairs streamed to a visitor. The engine
@@ -366,7 +411,8 @@ class MatrixView {
       const std::function<void(std::uint32_t from, std::uint32_t to, Verdict)>& visit) const;
 
  private:
-  std::unique_ptr<detail::MatrixTables> impl_;
+  struct Impl;  // the classes' tables (src/engine/matrix.cc)
+  std::unique_ptr<Impl> impl_;
 };
 
 // One line describing an atomic rule as a flow fragment: "tcp/22 from 10.0.0.0/8",

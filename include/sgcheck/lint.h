@@ -1,10 +1,12 @@
 // The semantic linter (product.md §4 `lint`, §7 catalogue): one Finding type for every check,
 // built-in (SG2xx hygiene, SG3xx references, SG4xx validity) or written in the policy language
 // (SG1xx and user rules). Entry points: check_catalogue() lists the checks; run_lint() runs them on
-// an inventory and applies suppression (tags, --disable, config, baseline).
+// an inventory and applies suppression (tags, --disable, config, baseline); read_lint_config() and
+// read_baseline() read what lint reads besides its inputs.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -231,6 +233,57 @@ struct LintResult {
 
 // Every check sgcheck knows, built-in first, sorted by id.
 std::vector<CheckInfo> check_catalogue();
+
+// The rules of the built-in policy pack (SG101–SG107): `rules list`.
+std::vector<CheckInfo> builtin_policy_rules();
+// Parses each policy file and checks its rule ids against the other files and the built-in pack
+// (`rules check`). Returns the errors (empty: every file is valid); `rules` receives the metadata
+// of every rule of the valid files, in order.
+Diagnostics read_policy_rules(const std::vector<std::string>& paths, std::vector<CheckInfo>& rules);
+// Every check id of a run with these policy files: the catalogue and the files' rules (a file that
+// does not parse adds none; run_lint() reports it).
+std::vector<std::string> known_check_ids(const std::vector<std::string>& policy_files);
+// True when `pattern` (an id or "SG2*") names one of `ids`.
+bool names_some_check(std::string_view pattern, const std::vector<std::string>& ids);
+// Whether run_lint() reports this diagnostic of the inventory as a finding (it names a built-in
+// check, such as SG403); the others (a group repeated in one file…) are the caller's to print.
+bool reported_as_finding(const Diagnostic& diagnostic);
+
+// ---- What lint reads besides its inputs --------------------------------------------------------
+// The config file and the baseline file are JSON; a bad file is an error at file:line:col.
+
+// The config file lint looks for in the current directory and the directories above it.
+inline constexpr const char* kLintConfigName = ".sgcheck.json";
+
+// The config file's keys, all optional:
+// {"disable": ["SG201", "SG3*"], "severity": {"SG204": "low"}, "fail_on": "medium",
+//  "quotas": {"rules_per_group": 60, "groups_per_interface": 5, "rules_times_groups": 1000}}
+struct LintConfig {
+  std::vector<std::string> disable;
+  std::map<std::string, FindingSeverity> severity;
+  std::optional<FindingSeverity> fail_on;
+  std::optional<int> rules_per_group;
+  std::optional<int> groups_per_interface;
+  std::optional<int> rules_times_groups;
+};
+
+// The nearest kLintConfigName in `start` or a directory above it; empty when there is none.
+std::string find_lint_config(const std::filesystem::path& start);
+
+// Reads a config file; nullopt (and a diagnostic in `errors`) when it cannot be read, is not
+// valid JSON, or holds an unknown key or a value of the wrong kind. With `known_ids` (every check
+// of the run), a `disable` or `severity` entry that matches none of them is such an error too: a
+// typo there would otherwise silently report what the user meant to silence, or the reverse.
+std::optional<LintConfig> read_lint_config(const std::string& path, Diagnostics& errors,
+                                           const std::vector<std::string>& known_ids = {});
+
+// Copies what the config sets into the options (disable adds to what is there).
+void apply_lint_config(const LintConfig& config, LintOptions& options);
+
+// The entries of a baseline file written by --write-baseline (lint_baseline()): each finding's
+// fingerprint and, for policy findings (version 2), what its violation consisted of.
+std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path,
+                                                        Diagnostics& errors);
 
 // Runs every enabled check (and the policies of options.policy_files) on the inventory.
 LintResult run_lint(const Inventory& inventory, const Engine& engine, const LintOptions& options);

@@ -1,12 +1,26 @@
-// Rendering an inventory for people and programs: `sgcheck dump` in text and JSON (product.md §4).
-// Output is deterministic: it depends on the inputs' content, not on their order.
+// Rendering for people and programs (product.md §4): the inventory (`dump`), query answers (one
+// flow, or a batch as JSON Lines), exposures, matrices, the checks of `rules`, the lint reports.
+// Output depends on the inputs' content, not on their order. JSON is built as trees and dumped
+// (the lint reports: a tree per finding), except where it grows with the flows or the inventory
+// (query answers, exposures, matrices): that is written directly, a block at a time.
 #pragma once
 
+#include <cstddef>
+#include <iosfwd>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
+#include "sgcheck/lint.h"
 
 namespace sgcheck {
+
+// The version of sgcheck ("0.1.0"): `--version`, and the tool version in SARIF.
+const char* version();
+
+// ---- The inventory (`dump`) ------------------------------------------------------------------
 
 // One line per group, atomic rule, interface, prefix list, VPC and peering, canonical values.
 std::string dump_text(const Inventory& inventory);
@@ -14,5 +28,122 @@ std::string dump_text(const Inventory& inventory);
 std::string dump_json(const Inventory& inventory);
 // Counts, bytes read and time per stage (`dump --stats`).
 std::string dump_stats(const Inventory& inventory, const LoadStats& stats);
+
+// ---- Query answers -----------------------------------------------------------------------------
+
+// The line that ends the text of query (once after a batch), exposure and matrix: what security
+// groups alone do not decide. Ends with "\n".
+std::string not_evaluated_line();
+
+// One flow's answer as text: "FLOW: allowed by security groups" (or denied…), each side's verdict
+// with its interfaces and groups and the rules that allow, a set question's parts, the reasons.
+std::string query_text(const Inventory& inventory, const Flow& flow, const Decision& decision);
+
+// One flow's answer as one line of JSON (ends with "\n"): {"flow", "verdict", "egress" and
+// "ingress" ({"verdict", "rules": [{"group", "rule", "location"}]}), "reasons"}, and for a set
+// question "allowed", "denied" and "unknown".
+std::string query_json(const Inventory& inventory, const Flow& flow, const Decision& decision);
+
+// `--format count`: "flows N", then "allow N", "deny N", "unknown N" and "partial N", a line each.
+std::string verdict_counts_text(const VerdictCounts& counts, std::size_t flows);
+
+// The JSON Lines of query --batch: for each decision the line query_json() writes (a point flow's
+// decision holds no interfaces or groups, which the JSON does not show), with every rule's JSON
+// prepared once. The inventory must outlive it.
+class QueryJsonLines {
+ public:
+  explicit QueryJsonLines(const Inventory& inventory);
+  ~QueryJsonLines();
+  QueryJsonLines(const QueryJsonLines&) = delete;
+  QueryJsonLines& operator=(const QueryJsonLines&) = delete;
+
+  // Appends the lines of decisions[0..count) to `out`; a BatchRender for decide_batch(), called
+  // from several threads at once.
+  void append(const BatchDecision* decisions, std::size_t count, std::string& out) const;
+
+ private:
+  struct Impl;  // the rules' JSON
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Exposure ----------------------------------------------------------------------------------
+
+// Per exposure its label (and an interface's groups), the inbound and outbound lines with the
+// internet marked, and its notes; then not_evaluated_line().
+void write_exposure_text(std::ostream& out, const std::vector<Exposure>& exposures);
+// {"exposure": [{"target", "kind" ("group" or "interface"), "groups", "inbound" and "outbound"
+// ([{"services", "peers", "internet", "rules"}]), "notes"}]} on one line.
+void write_exposure_json(std::ostream& out, const Inventory& inventory,
+                         const std::vector<Exposure>& exposures);
+
+// ---- Matrix ------------------------------------------------------------------------------------
+
+struct MatrixReportOptions {
+  bool cells = false;  // also every ordered pair of classes (MatrixView::for_each_cell)
+  bool pairs = false;  // also every ordered pair of interfaces (MatrixView::for_each_pair)
+};
+// Each class (VPC, groups, members) with its inbound and outbound grants, the cells and pairs not
+// denied, then not_evaluated_line(). `inventory` is the one the view's engine was compiled from.
+void write_matrix_text(std::ostream& out, const MatrixView& view, const Inventory& inventory,
+                       const Service& service, const MatrixReportOptions& options);
+// {"service", "family", "classes": [{"class", "vpc", "groups", "interfaces", "inbound",
+// "outbound" ({"cidrs", "internet", "groups", "unknown"}), "unaddressed"}], "cells": [{"from",
+// "to", "verdict"}], "pairs": [{"from", "to", "verdict"}]} on one line.
+void write_matrix_json(std::ostream& out, const MatrixView& view, const Inventory& inventory,
+                       const Service& service, const MatrixReportOptions& options);
+// One CSV table: with `pairs` every pair of interfaces, else with `cells` every pair of classes,
+// else the classes' grants (an inbound and an outbound row per class).
+void write_matrix_csv(std::ostream& out, const MatrixView& view, const Inventory& inventory,
+                      const MatrixReportOptions& options);
+
+// ---- Checks (`rules`) --------------------------------------------------------------------------
+
+// One line per check: id, severity and title in columns, then the equivalent checks in brackets.
+std::string check_list_text(const std::vector<CheckInfo>& checks);
+// {"rules": [{"id", "title", "severity", "refs", "help"}]}, indented by two.
+std::string check_list_json(const std::vector<CheckInfo>& checks);
+// `rules check` for a valid file: "FILE: ok, 2 rules (ACME-1, ACME-2)".
+std::string policy_file_ok_line(const std::string& file, const std::vector<CheckInfo>& rules);
+
+// ---- Lint reports ------------------------------------------------------------------------------
+// gcc-style text with the source line and a caret, the JSON report, SARIF 2.1.0 for code
+// scanning, and the baseline file that --write-baseline writes. write_lint_text/json/sarif()
+// stream the same bytes as lint_text/json/sarif() to a stream.
+
+struct TextReportOptions {
+  bool color = false;        // ANSI colours (the CLI decides: a terminal, no --no-color/NO_COLOR)
+  bool source_lines = true;  // the line of each finding and a caret under its column
+};
+
+// One block per finding — `file:line:col: severity: ID message`, then the source line (read from
+// the file; skipped for stdin or an unreadable file) and a caret — then the summary line.
+std::string lint_text(const LintResult& result, const TextReportOptions& options);
+// The same bytes written to `out` a block at a time (the CLI's way: no copy of the whole report).
+void write_lint_text(std::ostream& out, const LintResult& result, const TextReportOptions& options);
+
+// "3 findings (1 high, 2 low), 1 suppressed, in 5 groups and 14 rules from 2 files"; ends with
+// "\n".
+std::string lint_summary_line(const LintResult& result);
+
+// {"findings": [...], "summary": {files, groups, rules, findings, suppressed}}, one document.
+std::string lint_json(const LintResult& result);
+// The same bytes written to `out`, one finding at a time (no tree of the whole document).
+void write_lint_json(std::ostream& out, const LintResult& result);
+
+// A SARIF 2.1.0 log with one run: the checks that found something as rules (id, name, help,
+// default level, refs as tags), one result per finding, the summary in the run's properties.
+// Artifact URIs are relative to `root` (the repository root, absolute; empty: the current
+// directory), as GitHub code scanning resolves them. No timestamps: the output depends only on
+// the inputs and the root.
+std::string lint_sarif(const LintResult& result, const std::string& tool_version,
+                       const std::string& root = {});
+// The same bytes written to `out`, one result at a time.
+void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version,
+                      const std::string& root = {});
+
+// The baseline file: {"version": 2, "findings": [{id, fingerprint, group, message}]}, a policy
+// finding's entry also with its "violation" (part texts) and contributing "rules" (contents),
+// sorted, so that it diffs well under version control.
+std::string lint_baseline(const std::vector<Finding>& findings);
 
 }  // namespace sgcheck

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.h"
+#include "commands.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck::cli {

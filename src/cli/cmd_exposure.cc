@@ -4,16 +4,14 @@
 // Entry point: add_exposure_command().
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
+#include "commands.h"
 #include "sgcheck/engine.h"
+#include "sgcheck/report.h"
 
 namespace sgcheck::cli {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 struct ExposureOptions {
   std::vector<std::string> inputs;
@@ -21,56 +19,6 @@ struct ExposureOptions {
   std::string format = "text";
   bool no_color = false;
 };
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-const char* internet_mark(InternetExposure e) {
-  switch (e) {
-    case InternetExposure::none:
-      return "";
-    case InternetExposure::part:
-      return "  [internet: part]";
-    case InternetExposure::all:
-      return "  [internet]";
-  }
-  return "";
-}
-
-void print_lines(std::ostream& out, const char* title, const char* word,
-                 const std::vector<ExposureLine>& lines) {
-  if (lines.empty()) {
-    out << "  " << title << ": nothing\n";
-    return;
-  }
-  out << "  " << title << ":\n";
-  for (const ExposureLine& l : lines) {
-    out << "    " << l.services << " " << word << " " << join(l.peers) << internet_mark(l.internet)
-        << "\n";
-  }
-}
-
-Json lines_json(const Inventory& inv, const std::vector<ExposureLine>& lines) {
-  Json out = Json::array();
-  for (const ExposureLine& l : lines) {
-    Json rules = Json::array();
-    for (const RuleRef& ref : l.rules) {
-      const Group& g = inv.groups[ref.group];
-      const Rule& r = g.rules[ref.rule];
-      rules.push_back({{"group", g.id},
-                       {"rule", r.id.empty() ? Json(nullptr) : Json(r.id)},
-                       {"location", inv.location(r.location).to_string()}});
-    }
-    out.push_back({{"services", l.services},
-                   {"peers", l.peers},
-                   {"internet", internet_exposure_name(l.internet)},
-                   {"rules", std::move(rules)}});
-  }
-  return out;
-}
 
 int run_exposure(const ExposureOptions& options) {
   std::optional<LoadResult> loaded = load_or_report(options.inputs);
@@ -88,28 +36,10 @@ int run_exposure(const ExposureOptions& options) {
   }
   const std::vector<Exposure> all = compute_exposure(inv, target_id);
   if (options.format == "json") {
-    Json out = Json::array();
-    for (const Exposure& e : all) {
-      out.push_back({{"target", e.target},
-                     {"kind", inv.find_group(e.target) != nullptr ? "group" : "interface"},
-                     {"groups", e.groups},
-                     {"inbound", lines_json(inv, e.inbound)},
-                     {"outbound", lines_json(inv, e.outbound)},
-                     {"notes", e.notes}});
-    }
-    std::cout << Json{{"exposure", std::move(out)}}.dump() << "\n";
-    return kExitOk;
+    write_exposure_json(std::cout, inv, all);
+  } else {
+    write_exposure_text(std::cout, all);
   }
-  for (const Exposure& e : all) {
-    std::cout << e.label;
-    if (!e.groups.empty()) std::cout << " with " << join(e.groups);
-    std::cout << "\n";
-    print_lines(std::cout, "inbound", "from", e.inbound);
-    print_lines(std::cout, "outbound", "to", e.outbound);
-    for (const std::string& note : e.notes) std::cout << "  note: " << note << "\n";
-  }
-  std::cout << "Network ACLs, routing, gateways and host firewalls were not evaluated; a packet "
-               "allowed here may still be dropped elsewhere.\n";
   return kExitOk;
 }
 

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.h"
+#include "commands.h"
 #include "sgcheck/gen.h"
 
 namespace sgcheck::cli {

@@ -11,14 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "cli/commands.h"
-#include "cli/lint_config.h"
-#include "lint/check.h"
-#include "policy/policy.h"
-#include "report/lint_report.h"
-#include "sgcheck/engine.h"
+#include "commands.h"
 #include "sgcheck/lint.h"
-#include "sgcheck_version.h"
+#include "sgcheck/report.h"
 
 namespace sgcheck::cli {
 
@@ -47,17 +42,6 @@ struct LintCommandOptions {
 
 void print_errors(const Diagnostics& errors) {
   for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
-}
-
-// Every check id of the run: the catalogue and the rules of the --rules files (a file that does not
-// parse is reported by run_lint()).
-std::vector<std::string> known_check_ids(const std::vector<std::string>& policy_files) {
-  std::vector<std::string> ids;
-  for (const CheckInfo& info : check_catalogue()) ids.push_back(info.id);
-  std::vector<CheckInfo> user;
-  detail::check_policy_files(policy_files, user);
-  for (const CheckInfo& info : user) ids.push_back(info.id);
-  return ids;
 }
 
 // A --disable that names no check silences nothing the user meant to silence: an error.
@@ -107,8 +91,7 @@ bool build_options(const LintCommandOptions& command, LintOptions& options) {
 // directory skipped): warnings on stderr, as every command prints them.
 void print_other_diagnostics(const Inventory& inventory) {
   for (const Diagnostic& d : inventory.diagnostics)
-    if (d.check.empty() || detail::find_builtin_check(d.check) == nullptr)
-      std::cerr << format_diagnostic(d);
+    if (!reported_as_finding(d)) std::cerr << format_diagnostic(d);
 }
 
 // --write-baseline: record what is found now, then report against it (nothing left to show).
@@ -149,7 +132,7 @@ void print_report(const LintCommandOptions& command, const LintResult& result, b
   if (command.format == "json") {
     write_lint_json(std::cout, result);
   } else if (command.format == "sarif") {
-    write_lint_sarif(std::cout, result, SGCHECK_VERSION, repository_root());
+    write_lint_sarif(std::cout, result, version(), repository_root());
   } else if (!command.quiet) {
     TextReportOptions text;
     text.color = use_color(command.no_color);

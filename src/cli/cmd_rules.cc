@@ -1,13 +1,12 @@
 // `sgcheck rules list [FILE...]` prints the built-in policy pack (and the rules of policy files);
 // `sgcheck rules check FILE...` validates policy files (syntax, metadata, duplicate ids against
 // each other and the pack). Entry point: add_rules_command().
-#include <algorithm>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
-#include "policy/policy.h"
+#include "commands.h"
+#include "sgcheck/lint.h"
+#include "sgcheck/report.h"
 
 namespace sgcheck::cli {
 
@@ -18,46 +17,16 @@ struct RulesOptions {
   std::string format = "text";
 };
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
-void print_text(const std::vector<CheckInfo>& rules) {
-  std::size_t width = 2;
-  for (const CheckInfo& r : rules) width = std::max(width, r.id.size());
-  for (const CheckInfo& r : rules) {
-    std::string line = r.id + std::string(width - r.id.size() + 2, ' ');
-    const std::string severity = finding_severity_name(r.severity);
-    line += severity + std::string(10 - severity.size(), ' ') + r.title;
-    if (!r.refs.empty()) line += "  [" + join(r.refs) + "]";
-    std::cout << line << '\n';
-  }
-}
-
-void print_json(const std::vector<CheckInfo>& rules) {
-  nlohmann::ordered_json out = {{"rules", nlohmann::ordered_json::array()}};
-  for (const CheckInfo& r : rules) {
-    out["rules"].push_back({{"id", r.id},
-                            {"title", r.title},
-                            {"severity", finding_severity_name(r.severity)},
-                            {"refs", r.refs},
-                            {"help", r.help}});
-  }
-  std::cout << out.dump(2) << '\n';
+void print_errors(const Diagnostics& errors) {
+  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
 }
 
 int run_list(const RulesOptions& options) {
-  std::vector<CheckInfo> rules = detail::builtin_policy_checks();
-  const Diagnostics errors = detail::check_policy_files(options.files, rules);
-  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
+  std::vector<CheckInfo> rules = builtin_policy_rules();
+  const Diagnostics errors = read_policy_rules(options.files, rules);
+  print_errors(errors);
   if (!errors.empty()) return kExitError;
-  if (options.format == "json") {
-    print_json(rules);
-  } else {
-    print_text(rules);
-  }
+  std::cout << (options.format == "json" ? check_list_json(rules) : check_list_text(rules));
   return kExitOk;
 }
 
@@ -65,22 +34,19 @@ int run_check(const RulesOptions& options) {
   int status = kExitOk;
   for (const std::string& file : options.files) {
     std::vector<CheckInfo> rules;
-    const Diagnostics errors = detail::check_policy_files({file}, rules);
-    for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
+    const Diagnostics errors = read_policy_rules({file}, rules);
+    print_errors(errors);
     if (!errors.empty()) {
       status = kExitError;
       continue;
     }
-    std::vector<std::string> ids;
-    for (const CheckInfo& r : rules) ids.push_back(r.id);
-    std::cout << file << ": ok, " << rules.size() << (rules.size() == 1 ? " rule" : " rules")
-              << (ids.empty() ? "" : " (" + join(ids) + ")") << '\n';
+    std::cout << policy_file_ok_line(file, rules);
   }
   // Ids must also be unique across the files checked together.
   if (status == kExitOk && options.files.size() > 1) {
     std::vector<CheckInfo> rules;
-    const Diagnostics errors = detail::check_policy_files(options.files, rules);
-    for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
+    const Diagnostics errors = read_policy_rules(options.files, rules);
+    print_errors(errors);
     if (!errors.empty()) status = kExitError;
   }
   return status;

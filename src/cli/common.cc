@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli/commands.h"
+#include "commands.h"
 
 namespace sgcheck::cli {
 

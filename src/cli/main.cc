@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "sgcheck_version.h"
+#include "commands.h"
+#include "sgcheck/report.h"
 
 int main(int argc, char** argv) {
   using namespace sgcheck::cli;
@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
       "sgcheck: reason about AWS EC2 security groups offline.\n"
       "Is this flow allowed, by which rules? Is this configuration risky or wrong?"};
   app.name("sgcheck");
-  app.set_version_flag("--version", std::string("sgcheck ") + SGCHECK_VERSION);
+  app.set_version_flag("--version", std::string("sgcheck ") + sgcheck::version());
   app.require_subcommand(1, 1);
   app.fallthrough();
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/point_decision.h"
 #include "sgcheck/engine.h"
 
 namespace sgcheck::detail {
@@ -623,3 +624,10 @@ Ipv6Set internet_set(Family family);
 std::string cidrs_text(const Ipv6Set& set, Family family);
 
 }  // namespace sgcheck::detail
+
+namespace sgcheck {
+
+// What Engine keeps behind its opaque pointer: the compiled inventory.
+struct Engine::Impl : detail::CompiledInventory {};
+
+}  // namespace sgcheck

@@ -4,8 +4,8 @@
 // inside which every rule behaves alike, deciding one representative packet per cell, and merging
 // the cells back into readable parts; a point flow takes decide_point_cell() and
 // write_point_reasons(), its one cell into a PointDecision's reused buffers. The batch forms
-// (Engine::verdicts(), Engine::decide() over an array, Engine::decide_points()) prefetch a window
-// of flows' data in passes. Entry points: Engine::decide(), Engine::decide_points(),
+// (Engine::verdicts(), Engine::decide() over an array, decide_points()) prefetch a window
+// of flows' data in passes. Entry points: Engine::decide(), decide_points(),
 // Engine::verdict(), Engine::verdicts().
 #include <algorithm>
 #include <cstring>
@@ -910,7 +910,7 @@ Decision decide_point(const CompiledInventory& c, const Flow& flow) {
 using namespace detail;
 
 Engine::Engine(const Inventory& inventory)
-    : impl_(std::make_unique<CompiledInventory>(compile_inventory(inventory))) {}
+    : impl_(std::make_unique<Impl>(compile_inventory(inventory))) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
@@ -919,7 +919,7 @@ const Inventory& Engine::inventory() const {
   return *impl_->inventory;
 }
 
-const CompiledInventory& Engine::compiled() const {
+const Engine::Impl& Engine::impl() const {
   return *impl_;
 }
 
@@ -1090,8 +1090,8 @@ void Engine::decide(const Flow* flows, std::size_t count, Decision* out) const {
 // The same decisions as decide() over an array, for point flows into reused PointDecisions: the
 // same passes, then decide_point_cell() from the endpoints the passes resolved, a pass that
 // prefetches the nearest rules' records, and write_point_reasons().
-void Engine::decide_points(const Flow* flows, std::size_t count, PointDecision* out) const {
-  const CompiledInventory& c = *impl_;
+void decide_points(const Engine& engine, const Flow* flows, std::size_t count, PointDecision* out) {
+  const CompiledInventory& c = engine.impl();
   for_each_window(flows, count, [&](FlowWindow& w, std::size_t base) {
     prefetch_explained_window(c, w, WindowReads::explanations);
     PendingPoint pending[kWindow];

@@ -1,7 +1,8 @@
 // Flow expressions: parse_flow() runs the PEGTL grammar of flow_grammar.h with actions that
 // validate numbers and addresses through the X3 value parsers, and turns every failure into one
-// Diagnostic with line:col and the source line. Also the canonical text of endpoints, services and
-// flows.
+// Diagnostic with line:col and the source line; parse_endpoint(), parse_service() and
+// parse_matrix_service() (one packet kind) run its parts alone. Also the canonical text of
+// endpoints, services and flows.
 #include <string>
 
 #include "engine/compiled.h"
@@ -301,6 +302,30 @@ ServiceParseResult parse_service(std::string_view text, std::string_view file, s
     return result;
   }
   result.service = state.flow.service;
+  return result;
+}
+
+ServiceParseResult parse_matrix_service(std::string_view text, std::string_view file) {
+  ServiceParseResult result = parse_service(text, file, 1);
+  if (!result) return result;
+  Service& service = *result.service;
+  const bool icmp = service.protocol == kIcmp || service.protocol == kIcmpv6;
+  if (icmp && service.icmp.type != -1 && service.icmp.code == -1) {
+    service.icmp.code = 0;
+    Diagnostic note;
+    note.severity = Severity::note;
+    note.location.file = std::string(file);
+    note.message = std::string(text) + " is read as " + service.to_string() +
+                   " (the matrix decides one packet kind; give TYPE:CODE for another code)";
+    result.notes.push_back(std::move(note));
+  }
+  if (!service.is_point()) {
+    result.error = Diagnostic{};
+    result.error.location.file = std::string(file);
+    result.error.message = "the matrix needs one service, e.g. tcp/443 or icmp/8:0, not '" +
+                           cut_for_message(text) + "'";
+    result.service.reset();
+  }
   return result;
 }
 

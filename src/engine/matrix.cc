@@ -179,8 +179,8 @@ struct MatrixTables {
 namespace {
 
 // Classes in the order of their first member (interfaces are sorted by id). Keyed by the VPC and
-// the interface's sorted, distinct group tokens (the same set as its group ids), hashed: the L
-// inventory's 50,000 interfaces would otherwise cost a map of copied id strings.
+// the interface's sorted, distinct group tokens (the same set as its group ids), hashed: a large
+// inventory's interfaces would otherwise cost a map of copied id strings.
 void build_classes(MatrixTables& t) {
   const Inventory& inv = *t.c->inventory;
   struct KeyHash {
@@ -390,7 +390,7 @@ class Resolver {
   // One row per ranked interface: bit p says profile p allows it. Cells and pairs are walked one
   // source class at a time: the egress side reads the source's profile's bitset (allowed_), the
   // ingress side the source members' rows, both in cache while the destinations vary; reading
-  // the ingress bitsets instead cost a cache miss per cell (185 s of CPU for L's 862 million).
+  // the ingress bitsets instead cost a cache miss per cell.
   void transpose() {
     const std::vector<Bits>& allowed = allowed_;
     row_words_ = (allowed.size() + 63) / 64;
@@ -465,10 +465,12 @@ void pairwise_cells(const Engine& engine, const Service& service, bool want_pair
 }  // namespace
 }  // namespace detail
 
+struct MatrixView::Impl : detail::MatrixTables {};
+
 MatrixView::MatrixView(const Engine& engine, const Service& service)
-    : impl_(std::make_unique<detail::MatrixTables>()) {
+    : impl_(std::make_unique<Impl>()) {
   detail::MatrixTables& t = *impl_;
-  t.c = &engine.compiled();
+  t.c = &engine.impl();
   // As Engine::verdict() builds it for two interfaces: IPv6 only for icmpv6.
   t.packet.protocol = service.protocol;
   t.packet.key = static_cast<std::uint16_t>(detail::service_keys(service).first);
@@ -532,7 +534,7 @@ Matrix compute_matrix(const Engine& engine, const Service& service, bool want_pa
   Matrix m;
   if (!service.is_point()) {
     detail::MatrixTables t;
-    t.c = &engine.compiled();
+    t.c = &engine.impl();
     detail::build_classes(t);
     m.classes = std::move(t.classes);
     detail::pairwise_cells(engine, service, want_pairs, m);

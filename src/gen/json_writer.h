@@ -1,5 +1,6 @@
 // A streaming JSON writer that appends to a string in the layout of the AWS CLI (4-space indent,
-// "key": value, empty containers as [] and {}), fast enough for the 150 MB of the L preset.
+// "key": value, empty containers as [] and {}), fast enough for the 150 MB of the L preset; strings
+// go through the one JSON escaper (report/json_writer.h).
 // Entry point: JsonWriter; callers nest begin_*/end_* and put key() before each member.
 #pragma once
 
@@ -8,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "report/json_writer.h"
 
 namespace sgcheck::gen {
 
@@ -93,24 +96,7 @@ class JsonWriter {
     out_ += '\n';
     out_.append(level * 4, ' ');
   }
-  void append_string(std::string_view text) {
-    out_ += '"';
-    for (char c : text) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        out_ += '\\';
-        out_ += c;
-      } else if (byte < 0x20) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out_ += "\\u00";
-        out_ += kHex[byte >> 4];
-        out_ += kHex[byte & 15];
-      } else {
-        out_ += c;
-      }
-    }
-    out_ += '"';
-  }
+  void append_string(std::string_view text) { append_json_string(out_, text); }
 
   std::string& out_;
   std::vector<std::uint32_t> depth_;  // members written so far at each open level

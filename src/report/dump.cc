@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report/json_writer.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck {
@@ -16,7 +17,9 @@ namespace {
 using nlohmann::ordered_json;
 
 std::string quoted(const std::string& text) {
-  return ordered_json(text).dump();
+  std::string out;
+  append_json_string(out, text);
+  return out;
 }
 
 std::string join(const std::vector<std::string>& parts, const char* separator = ",") {

@@ -1,6 +1,6 @@
 // The lint reports: text for people (gcc style, source line and caret, summary), JSON and SARIF for
-// programs, and the baseline file. Entry points: see lint_report.h.
-#include "report/lint_report.h"
+// programs, and the baseline file. Entry points: see the lint reports of sgcheck/report.h.
+#include "sgcheck/report.h"
 
 #include <algorithm>
 #include <array>
@@ -47,7 +47,7 @@ const char* severity_color(FindingSeverity severity) {
 
 // The lines of one source file, read forward only (the findings are sorted by file and line, so
 // each file is read once, and only up to its last finding; no copy of the file is held). A regular
-// file is mapped, and the pages behind are given back as it is read (the source of L is 75 MB);
+// file is mapped, and the pages behind are given back as it is read (sources can be large);
 // anything else is read in blocks. "-" and unreadable files give no lines.
 class SourceReader {
  public:
@@ -498,7 +498,7 @@ std::string lint_summary_line(const LintResult& result) {
 
 namespace {
 
-// Output is written in blocks of about this size: the report of L is 24 MB, never held whole.
+// Output is written in blocks of about this size: a large report is never held whole.
 constexpr std::size_t kBlock = 1 << 20;
 
 // The text report, handed to `flush` block by block.
@@ -546,7 +546,8 @@ void append_indented(std::string& out, std::string_view text, std::size_t indent
 
 // A document whose array at `marker` (`"key": []`, once in `skeleton`) holds one element per
 // finding: each element is dumped alone and indented to its depth, which gives exactly the bytes
-// of dumping the whole tree, without building it (the JSON of L would take 350 MB as a tree).
+// of dumping the whole tree, without building it (a large report's tree would take many times
+// its size in memory).
 template <class Element>
 void write_with_array(std::ostream& out, const std::string& skeleton, std::string_view marker,
                       std::size_t depth, const std::vector<Finding>& findings, Element&& element) {

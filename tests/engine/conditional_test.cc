@@ -91,12 +91,19 @@ TEST(ConditionalRule, ReasonNamesTheConditionAndWhereItIsApplied) {
             "the rule tcp/22 from 0.0.0.0/0 might allow it: it exists only when condition IsProd "
             "holds, which the inputs do not decide (sg-0a, test.json:12:9)");
   // The batch path writes the same reason.
-  const Flow f = flow("tcp/22 from 203.0.113.9 to eni-0a");
-  PointDecision p;
-  Engine(inv).decide_points(&f, 1, &p);
-  EXPECT_EQ(p.verdict, Verdict::unknown);
-  ASSERT_EQ(p.reason_count(), 1u);
-  EXPECT_EQ(p.reason(0), d.reasons[0]);
+  const Engine engine(inv);
+  std::vector<std::string> reasons;
+  const VerdictCounts counts = decide_batch(
+      engine, {flow("tcp/22 from 203.0.113.9 to eni-0a")}, 1,
+      [&](const BatchDecision* decisions, std::size_t count, std::string&) {
+        ASSERT_EQ(count, 1u);
+        EXPECT_EQ(decisions[0].verdict(), Verdict::unknown);
+        for (std::size_t r = 0; r < decisions[0].reason_count(); ++r)
+          reasons.emplace_back(decisions[0].reason(r));
+      },
+      [](std::string_view) {});
+  EXPECT_EQ(counts.of(Verdict::unknown), 1u);
+  EXPECT_EQ(reasons, d.reasons);
 }
 
 TEST(ConditionalRule, WithAnOpenPortBothReasonsAreGiven) {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "cli/lint_config.h"
+#include "sgcheck/lint.h"
 
 namespace sgcheck {
 namespace {
@@ -30,12 +30,12 @@ std::string write(const std::string& text) {
 void read_both(const std::string& text) {
   const std::string path = write(text);
   Diagnostics errors;
-  if (!cli::read_lint_config(path, errors)) {
+  if (!read_lint_config(path, errors)) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].location.file, path);
   }
   errors.clear();
-  if (!cli::read_baseline(path, errors)) {
+  if (!read_baseline(path, errors)) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].location.file, path);
   }
@@ -43,8 +43,8 @@ void read_both(const std::string& text) {
 
 TEST(LintFilesRobust, ValidFilesRead) {
   Diagnostics errors;
-  EXPECT_TRUE(cli::read_lint_config(write(kConfig), errors));
-  const auto baseline = cli::read_baseline(write(kBaseline), errors);
+  EXPECT_TRUE(read_lint_config(write(kConfig), errors));
+  const auto baseline = read_baseline(write(kBaseline), errors);
   ASSERT_TRUE(baseline);
   EXPECT_EQ(baseline->size(), 2u);
   EXPECT_TRUE(errors.empty());
@@ -72,7 +72,7 @@ TEST(LintFilesRobust, ByteSubstitutions) {
 TEST(LintFilesRobust, DeepNestingIsRefused) {
   const std::string deep = "{\"disable\": " + std::string(1000, '[') + std::string(1000, ']') + "}";
   Diagnostics errors;
-  EXPECT_FALSE(cli::read_lint_config(write(deep), errors));
+  EXPECT_FALSE(read_lint_config(write(deep), errors));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].message.find("nesting deeper than"), std::string::npos);
 }

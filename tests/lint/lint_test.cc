@@ -1,6 +1,6 @@
 // Unit tests of the lint driver (run_lint: suppression by tag, --disable, severity overrides,
 // fingerprints and baselines that survive reformatting and reordering, sorting, summary), the
-// config and baseline readers of the CLI, the reports, and the validity checks SG401–SG407, each
+// config and baseline readers, the reports, and the validity checks SG401–SG407, each
 // with a positive and a negative case. Inventories come from small AWS CLI documents written here.
 #include <gtest/gtest.h>
 
@@ -11,9 +11,8 @@
 #include <set>
 #include <unistd.h>
 
-#include "cli/lint_config.h"
 #include "lint/check.h"
-#include "report/lint_report.h"
+#include "sgcheck/report.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/lint.h"
 
@@ -575,7 +574,7 @@ TEST(Driver, BaselineSurvivesReformattingAndReordering) {
   const auto path = std::filesystem::temp_directory_path() / ("sgcheck-lint-test-baseline-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << lint_baseline(before.findings);
   Diagnostics errors;
-  const auto baseline = cli::read_baseline(path.string(), errors);
+  const auto baseline = read_baseline(path.string(), errors);
   std::filesystem::remove(path);
   ASSERT_TRUE(baseline) << format_diagnostic(errors.at(0));
   LintOptions options = validity_only();
@@ -602,13 +601,13 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
 TEST(Config, DisableAndSeverityMatchingNoCheckAreErrors) {
   const auto path = write_temp("typo.json", R"({"disable": ["SG2*", "SG9*"]})");
   Diagnostics errors;
-  EXPECT_FALSE(cli::read_lint_config(path.string(), errors, {"SG201", "SG202"}));
+  EXPECT_FALSE(read_lint_config(path.string(), errors, {"SG201", "SG202"}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].location.column, 22u);  // at "SG9*"
   EXPECT_NE(errors[0].message.find("\"SG9*\" matches no check"), std::string::npos);
   errors.clear();
   const auto severity = write_temp("severity.json", R"({"severity": {"SG2O1": "low"}})");
-  EXPECT_FALSE(cli::read_lint_config(severity.string(), errors, {"SG201"}));
+  EXPECT_FALSE(read_lint_config(severity.string(), errors, {"SG201"}));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].message.find("\"SG2O1\" matches no check"), std::string::npos);
 }
@@ -619,11 +618,11 @@ TEST(Config, EveryKey) {
       R"({"disable": ["SG201", "SG3*"], "severity": {"SG204": "low"}, "fail_on": "medium",
           "quotas": {"rules_per_group": 100, "groups_per_interface": 10, "rules_times_groups": 900}})");
   Diagnostics errors;
-  const auto config = cli::read_lint_config(path.string(), errors);
+  const auto config = read_lint_config(path.string(), errors);
   ASSERT_TRUE(config) << format_diagnostic(errors.at(0));
   LintOptions options;
   options.disabled = {"SG101"};
-  cli::apply_lint_config(*config, options);
+  apply_lint_config(*config, options);
   EXPECT_EQ(options.disabled, (std::vector<std::string>{"SG101"}));  // --disable's
   EXPECT_EQ(options.config_disabled, (std::vector<std::string>{"SG201", "SG3*"}));
   EXPECT_EQ(options.severities.at("SG204"), FindingSeverity::low);
@@ -659,7 +658,7 @@ TEST(Config, MistakesAreReportedAtTheirPosition) {
   for (const BadConfig& c : cases) {
     const auto path = write_temp("bad.json", c.text);
     Diagnostics errors;
-    EXPECT_FALSE(cli::read_lint_config(path.string(), errors)) << c.text;
+    EXPECT_FALSE(read_lint_config(path.string(), errors)) << c.text;
     ASSERT_EQ(errors.size(), 1u) << c.text;
     const std::string first = format_diagnostic(errors[0]);
     EXPECT_EQ(first.substr(0, first.find('\n')), path.string() + c.expected) << c.text;
@@ -670,18 +669,18 @@ TEST(Config, FoundFromTheCurrentDirectoryUpward) {
   const auto root = std::filesystem::temp_directory_path() / ("sgcheck-lint-test-find-" + std::to_string(::getpid()));
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root / "a" / "b");
-  EXPECT_EQ(cli::find_lint_config(root / "a" / "b"), "");
+  EXPECT_EQ(find_lint_config(root / "a" / "b"), "");
   std::ofstream(root / "a" / ".sgcheck.json") << "{}";
-  EXPECT_EQ(cli::find_lint_config(root / "a" / "b"), (root / "a" / ".sgcheck.json").string());
-  EXPECT_EQ(cli::find_lint_config(root / "a"), (root / "a" / ".sgcheck.json").string());
-  EXPECT_EQ(cli::find_lint_config(root), "");
+  EXPECT_EQ(find_lint_config(root / "a" / "b"), (root / "a" / ".sgcheck.json").string());
+  EXPECT_EQ(find_lint_config(root / "a"), (root / "a" / ".sgcheck.json").string());
+  EXPECT_EQ(find_lint_config(root), "");
   std::filesystem::remove_all(root);
 }
 
 TEST(Baseline, EntryWithoutFingerprintIsAnError) {
   const auto path = write_temp("baseline.json", R"({"version": 1, "findings": [{"id": "SG401"}]})");
   Diagnostics errors;
-  EXPECT_FALSE(cli::read_baseline(path.string(), errors));
+  EXPECT_FALSE(read_baseline(path.string(), errors));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].location.line, 1u);
   EXPECT_EQ(errors[0].location.column, 29u);  // the entry's '{'

@@ -1,8 +1,8 @@
-// Reading the lint config file and the baseline file (see lint_config.h) with simdjson on-demand
-// and the ingest stage's JsonReader, so that every mistake is reported at its file:line:col with
-// the source line. Entry points: find_lint_config(), read_lint_config(), read_baseline().
-#include "cli/lint_config.h"
-
+// Reading what `sgcheck lint` reads besides its inputs: the config file (.sgcheck.json, found from
+// the current directory upward, or --config) and the baseline file (--baseline), with simdjson
+// on-demand and the ingest stage's JsonReader, so that every mistake is reported at its
+// file:line:col with the source line. Entry points: find_lint_config(), read_lint_config(),
+// read_baseline() (sgcheck/lint.h).
 #include <simdjson.h>
 
 #include <algorithm>
@@ -10,8 +10,9 @@
 #include <system_error>
 
 #include "ingest/json_reader.h"
+#include "sgcheck/lint.h"
 
-namespace sgcheck::cli {
+namespace sgcheck {
 
 namespace {
 
@@ -182,7 +183,7 @@ std::string find_lint_config(const std::filesystem::path& start) {
   std::filesystem::path dir = std::filesystem::absolute(start, ec);
   if (ec) return {};
   while (true) {
-    const std::filesystem::path candidate = dir / kConfigName;
+    const std::filesystem::path candidate = dir / kLintConfigName;
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
     if (!dir.has_parent_path() || dir.parent_path() == dir) return {};
     dir = dir.parent_path();
@@ -263,4 +264,4 @@ std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path,
   return entries;
 }
 
-}  // namespace sgcheck::cli
+}  // namespace sgcheck
