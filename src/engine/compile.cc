@@ -4,7 +4,6 @@
 // decision tables of compiled.h, each rule read through src/semantics/ (its service, whether its
 // reference can match). Entry point: compile_inventory().
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <tuple>
 

@@ -347,7 +347,7 @@ class Model {
 
  public:
   Bounds prefix_list_bounds(const std::string& id) const {
-    const PrefixList* pl = inventory_.find_prefix_list(id);
+    const PrefixList* pl = semantics_.find_prefix_list(id);
     if (pl != nullptr && pl->entries_known) {
       std::vector<Ipv4Set::Interval> a4;
       std::vector<Ipv6Set::Interval> a6;
