@@ -1,10 +1,9 @@
 // Compiling an inventory for the engine: group ids interned to tokens (IdIndex), each group's valid
 // rules as per-direction tables (CIDR and known prefix-list rules merged per service, references
 // with their target token, unresolvable prefix lists), the address and instance indexes and the
-// decision tables of compiled.h. Entry points: compile_inventory(); model_point_allows() answers a
-// few point questions from the model without compiling (lint's SG304).
+// decision tables of compiled.h, each rule read through src/semantics/ (its service, whether its
+// reference can match). Entry point: compile_inventory().
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <tuple>
 
@@ -12,23 +11,6 @@
 
 namespace sgcheck::detail {
 namespace {
-
-// "active" in any case, without allocating (it runs once per reference rule).
-bool is_active(std::string_view status) {
-  constexpr std::string_view kActive = "active";
-  if (status.size() != kActive.size()) return false;
-  for (std::size_t i = 0; i < status.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(status[i])) != kActive[i]) return false;
-  }
-  return true;
-}
-
-// ICMP rules match only their own family's packets (icmp + an IPv6 range matches nothing).
-std::uint8_t protocol_families(int protocol) {
-  if (protocol == kIcmp) return kFamily4;
-  if (protocol == kIcmpv6) return kFamily6;
-  return kFamily4 | kFamily6;
-}
 
 GroupToken intern(CompiledInventory& c, std::string_view id) {
   bool inserted = false;
@@ -39,44 +21,6 @@ GroupToken intern(CompiledInventory& c, std::string_view id) {
     c.groups.back().id = id;
   }
   return token;
-}
-
-// Group ids to their first index, when the groups are sorted by id (load_inventory() sorts them):
-// then the same answers as Inventory::find_group()'s binary search, from one hashed slot.
-void index_group_ids(CompiledInventory& c) {
-  const std::vector<Group>& groups = c.inventory->groups;
-  const bool sorted = std::is_sorted(groups.begin(), groups.end(),
-                                     [](const Group& a, const Group& b) { return a.id < b.id; });
-  if (sorted) c.group_at = index_by_id(groups);
-}
-
-}  // namespace
-
-std::vector<std::uint32_t> number_vpcs(const Inventory& inv, IdIndex& numbers) {
-  std::vector<std::uint32_t> out;
-  out.reserve(inv.groups.size());
-  for (const Group& g : inv.groups) {
-    out.push_back(g.vpc_id.empty()
-                      ? IdIndex::kAbsent
-                      : numbers.insert(g.vpc_id, static_cast<std::uint32_t>(numbers.size())));
-  }
-  return out;
-}
-
-namespace {
-
-// Inventory::find_group(id), through c.group_at when it is built.
-const Group* find_group(const CompiledInventory& c, std::string_view id) {
-  const Inventory& inv = *c.inventory;
-  if (c.group_at.empty()) return inv.find_group(id);
-  const std::uint32_t gi = c.group_at.find(id);
-  return gi == IdIndex::kAbsent ? nullptr : &inv.groups[gi];
-}
-
-// True when the two VPCs may reference each other's groups: the same VPC, or an active peering.
-bool vpcs_linked(const CompiledInventory& c, std::string_view a, std::string_view b) {
-  if (a.empty() || b.empty() || a == b) return true;
-  return std::binary_search(c.linked_vpcs.begin(), c.linked_vpcs.end(), std::pair{a, b});
 }
 
 using CidrKey = std::tuple<int, int, int, int>;  // protocol, lo, hi, families
@@ -104,39 +48,24 @@ void add_unknown_addresses(SideTable& table, const ServiceMatch& s,
   }
 }
 
-// reference_usable() with the VPCs of the owner and a defined target compared as numbers: most
-// references stay in their VPC, and the numbers spare reading the target's vpc_id (a cache miss or
-// two each on an L inventory). The same answer: equal numbers are equal ids.
-bool usable_reference(const CompiledInventory& c, const std::vector<std::uint32_t>& group_vpc,
-                      const Group& owner, const Rule& rule) {
-  const Group* target = find_group(c, rule.peer.id);
-  if (target != nullptr && !group_vpc.empty()) {
-    const Group* groups = c.inventory->groups.data();
-    const std::uint32_t a = group_vpc[static_cast<std::size_t>(&owner - groups)];
-    const std::uint32_t b = group_vpc[static_cast<std::size_t>(target - groups)];
-    if (a == IdIndex::kAbsent || b == IdIndex::kAbsent || a == b) return true;
-  }
-  return reference_usable(c, owner, rule, target);
-}
-
 // One atomic rule into its side's tables. A rule the inputs do not settle (rule_uncertain(): its
 // service is open until deployment, or it exists only under an undecided template condition) goes
 // in as an unknown entry with its own peer, over every service it might allow: a flow it might
 // match is unknown, never denied on its account and never allowed.
-void compile_rule(CompiledInventory& c, const std::vector<std::uint32_t>& group_vpc,
-                  const Group& group, const Rule& rule, SideTable& table, CidrParts (&parts)[2],
-                  RuleInfo& info) {
+void compile_rule(CompiledInventory& c, const Semantics& semantics, std::uint32_t gi,
+                  const Rule& rule, SideTable& table, CidrParts (&parts)[2], RuleInfo& info) {
   info.valid = rule.valid;
   info.direction = rule.direction;
   info.peer_kind = rule.peer.kind;
   info.cidr = rule.peer.cidr;
   if (rule.peer.kind == PeerKind::prefix_list) {
-    info.prefix_list = c.inventory->find_prefix_list(rule.peer.id);
+    info.prefix_list = semantics.find_prefix_list(rule.peer.id);
   }
   if (!rule.valid) return;
-  const bool open = rule_uncertain(rule);
   ServiceMatch s;
-  if (!(open ? possible_service(rule, s) : rule_service(rule, s))) return;
+  const RuleServiceKind kind = service_of(rule, s);
+  if (kind == RuleServiceKind::none) return;
+  const bool open = kind == RuleServiceKind::uncertain;
   info.service = s;
   (open ? info.uncertain : info.has_service) = true;
   auto add_addresses = [&](const std::vector<Cidr>& cidrs) {
@@ -163,7 +92,7 @@ void compile_rule(CompiledInventory& c, const std::vector<std::uint32_t>& group_
       return;
     }
     case PeerKind::group: {
-      if (!usable_reference(c, group_vpc, group, rule)) {
+      if (!semantics.can_match(gi, rule, semantics.group_index(rule.peer.id))) {
         info.reference = kUnusableReference;
         return;
       }
@@ -192,9 +121,8 @@ void finish_cidrs(SideTable& table, CidrParts (&parts)[2]) {
   }
 }
 
-void compile_groups(CompiledInventory& c) {
+void compile_groups(CompiledInventory& c, const Semantics& semantics) {
   const Inventory& inv = *c.inventory;
-  index_group_ids(c);
   c.token_of.reserve(inv.groups.size());
   c.rule_base.reserve(inv.groups.size());
   std::size_t rules = 0;
@@ -203,8 +131,6 @@ void compile_groups(CompiledInventory& c) {
     rules += group.rules.size();
   }
   c.rules.resize(rules);  // once: RuleInfo is large, and growing copied it over and over
-  IdIndex vpc_numbers;
-  const std::vector<std::uint32_t> group_vpc = number_vpcs(inv, vpc_numbers);
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& group = inv.groups[gi];
     const GroupToken token = intern(c, group.id);
@@ -215,7 +141,8 @@ void compile_groups(CompiledInventory& c) {
       for (std::size_t ri = 0; ri < group.rules.size(); ++ri) {
         const Rule& rule = group.rules[ri];
         if (rule.direction == d) {
-          compile_rule(c, group_vpc, group, rule, table, parts, c.rules[c.rule_base[gi] + ri]);
+          compile_rule(c, semantics, static_cast<std::uint32_t>(gi), rule, table, parts,
+                       c.rules[c.rule_base[gi] + ri]);
         }
       }
       finish_cidrs(table, parts);
@@ -553,56 +480,6 @@ void build_blocks(CompiledInventory& c) {
 
 }  // namespace
 
-namespace {
-
-// rule_service() of the rule's written protocol and ports, whether or not the rule is conditional.
-bool known_service(const Rule& rule, ServiceMatch& out) {
-  out = ServiceMatch{};
-  if (rule.protocol < -1 || rule.protocol > 255) return false;
-  out.protocol = static_cast<std::int16_t>(rule.protocol);
-  out.families = protocol_families(rule.protocol);
-  const std::optional<std::pair<int, int>> ports = normalised_ports(rule);
-  if (!ports) return true;  // ports do not apply: every key
-  const auto [from, to] = *ports;
-  if (rule.protocol == kTcp || rule.protocol == kUdp) {
-    if (from < 0 || to > kKeyMax || from > to) return false;
-    out.lo = static_cast<std::uint16_t>(from);
-    out.hi = static_cast<std::uint16_t>(to);
-    return true;
-  }
-  // ICMP: type `from`, code `to`; -1 = all. A type of -1 with a code is invalid.
-  if (from < -1 || from > 255 || to < -1 || to > 255 || (from == -1 && to != -1)) return false;
-  if (from == -1) return true;
-  out.lo = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 0 : to));
-  out.hi = static_cast<std::uint16_t>(from * 256 + (to == -1 ? 255 : to));
-  return true;
-}
-
-}  // namespace
-
-bool rule_service(const Rule& rule, ServiceMatch& out) {
-  if (rule_uncertain(rule)) {
-    out = ServiceMatch{};
-    return false;
-  }
-  return known_service(rule, out);
-}
-
-bool possible_service(const Rule& rule, ServiceMatch& out) {
-  out = ServiceMatch{};
-  if (!service_unresolved(rule)) return rule_conditional(rule) && known_service(rule, out);
-  if (!rule.unresolved.protocol.empty()) return true;  // any protocol, any key
-  // The known part as a resolved rule: open ports are absent, which normalised_ports() reads as
-  // 0 / 65535 for tcp and udp and as -1 (all) for icmp; an open ICMP type means every type.
-  Rule known;
-  known.protocol = rule.protocol;
-  known.from_port = rule.from_port;
-  known.to_port = rule.to_port;
-  const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
-  if (icmp && !rule.unresolved.from_port.empty()) known.to_port.reset();
-  return known_service(known, out);
-}
-
 bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote) {
   switch (e.peer) {
     case UnknownEntry::PeerMatch::any:
@@ -617,112 +494,6 @@ bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, con
       return !c.groups[e.target].members_complete;
   }
   return true;
-}
-
-void link_vpcs(CompiledInventory& c) {
-  for (const Peering& p : c.inventory->peerings) {
-    if (!is_active(p.status)) continue;
-    c.linked_vpcs.emplace_back(p.requester_vpc, p.accepter_vpc);
-    c.linked_vpcs.emplace_back(p.accepter_vpc, p.requester_vpc);
-  }
-  std::sort(c.linked_vpcs.begin(), c.linked_vpcs.end());
-}
-
-bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule) {
-  return reference_usable(c, owner, rule, find_group(c, rule.peer.id));
-}
-
-bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule,
-                      const Group* target) {
-  const std::string_view target_vpc =
-      target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
-  if (vpcs_linked(c, owner.vpc_id, target_vpc)) return true;
-  return is_active(rule.peer.peering_status);
-}
-
-namespace {
-
-// The group of that id whose rules the engine compiles: the last of equal ids (compile_groups()
-// gives the token each one's tables in turn).
-const Group* compiled_group(const Inventory& inv, std::string_view id) {
-  const Group* g = inv.find_group(id);
-  if (g == nullptr) return nullptr;
-  const Group* end = inv.groups.data() + inv.groups.size();
-  while (g + 1 != end && g[1].id == id) ++g;
-  return g;
-}
-
-// Whether one valid rule of `group` allows the packet from or to `remote` (an interface reached at
-// its private address), as its entry in the group's block would (decide.cc: block_allows()):
-// CIDR and known prefix-list entries by address, usable references by the remote's groups.
-bool model_rule_allows(const CompiledInventory& links, const Group& group, const Rule& rule,
-                       const Packet& packet, const Remote& remote) {
-  ServiceMatch s;
-  if (!rule.valid || !rule_service(rule, s) || !s.matches(packet)) return false;
-  const auto hits = [&](const Cidr& cidr) {
-    return cidr.family == packet.family && cidr.first() <= remote.bits &&
-           remote.bits <= cidr.last();
-  };
-  switch (rule.peer.kind) {
-    case PeerKind::cidr4:
-    case PeerKind::cidr6:
-      return hits(rule.peer.cidr);
-    case PeerKind::prefix_list: {
-      const PrefixList* pl = links.inventory->find_prefix_list(rule.peer.id);
-      if (pl == nullptr || !pl->entries_known) return false;
-      return std::any_of(pl->entries.begin(), pl->entries.end(), hits);
-    }
-    case PeerKind::group: {
-      if (remote.translated || remote.iface < 0) return false;
-      if (!reference_usable(links, group, rule)) return false;
-      const Interface& x = links.inventory->interfaces[static_cast<std::size_t>(remote.iface)];
-      return std::find(x.groups.begin(), x.groups.end(), rule.peer.id) != x.groups.end();
-    }
-  }
-  return false;
-}
-
-// evaluate_side() == Tri::allow, from the model: some rule of one of the interface's groups allows.
-bool model_side_allows(const CompiledInventory& links, std::uint32_t iface, Direction direction,
-                       const Packet& packet, const Remote& remote) {
-  const Inventory& inv = *links.inventory;
-  for (const std::string& id : inv.interfaces[iface].groups) {
-    const Group* g = compiled_group(inv, id);
-    if (g == nullptr) continue;  // an undefined group allows nothing
-    for (const Rule& rule : g->rules) {
-      if (rule.direction == direction && model_rule_allows(links, *g, rule, packet, remote))
-        return true;
-    }
-  }
-  return false;
-}
-
-// The interface's first private address of the family (its address in a flow naming it by id).
-bool primary_address(const Interface& x, Family family, u128& bits) {
-  for (const Address& a : x.private_ips) {
-    if (a.family == family) {
-      bits = a.bits;
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-bool model_point_allows(const CompiledInventory& links, std::uint32_t src, std::uint32_t dst,
-                        const Packet& packet) {
-  const Inventory& inv = *links.inventory;
-  u128 src_bits = 0;
-  u128 dst_bits = 0;
-  if (!primary_address(inv.interfaces[src], packet.family, src_bits) ||
-      !primary_address(inv.interfaces[dst], packet.family, dst_bits)) {
-    return false;  // the engine cannot place the flow: unknown
-  }
-  const Remote to_destination{dst_bits, static_cast<std::int32_t>(dst), false};
-  const Remote to_source{src_bits, static_cast<std::int32_t>(src), false};
-  return model_side_allows(links, src, Direction::egress, packet, to_destination) &&
-         model_side_allows(links, dst, Direction::ingress, packet, to_source);
 }
 
 bool InterfaceInfo::carries(GroupToken g) const {
@@ -829,8 +600,7 @@ std::int32_t CompiledInventory::find_token(std::string_view id) const {
 CompiledInventory compile_inventory(const Inventory& inventory) {
   CompiledInventory c;
   c.inventory = &inventory;
-  link_vpcs(c);
-  compile_groups(c);
+  compile_groups(c, Semantics(inventory));
   index_interfaces(c);
   c.instance_ids.reserve(c.instances.size());
   for (const auto& [id, iface] : c.instances) c.instance_ids.insert(id, iface);

@@ -3,8 +3,13 @@
 // plus indexes from address to interface and from instance to interface, and the same laid out for
 // few cache misses per decision (the decision tables: interface records, group blocks, slot
 // tables, ExplainRule arrays). Built by compile_inventory() (compile.cc); read by the decisions
-// (decide.cc) and explanations (explain.cc).
+// (decide.cc) and explanations (explain.cc). What the rules mean is src/semantics/'s; this is only
+// its compiled form.
 #pragma once
+
+#ifndef SGCHECK_ENGINE_INTERNAL
+#error "engine/compiled.h is private to src/engine/; ask src/semantics/"
+#endif
 
 #include <charconv>
 #include <cstdint>
@@ -16,12 +21,15 @@
 #include <vector>
 
 #include "engine/point_decision.h"
+#include "semantics/admits.h"
+#include "semantics/ids.h"
+#include "semantics/labels.h"
+#include "semantics/service.h"
 #include "sgcheck/engine.h"
 
 namespace sgcheck::detail {
 
 using GroupToken = std::uint32_t;
-inline constexpr std::uint16_t kKeyMax = 65535;
 
 // out += sep + number, without a temporary string (the reasons of query --batch write several).
 inline void append_number(std::string& out, char sep, long long number) {
@@ -30,199 +38,6 @@ inline void append_number(std::string& out, char sep, long long number) {
   const char* end = std::to_chars(text + 1, text + sizeof text, number).ptr;
   out.append(text, static_cast<std::size_t>(end - text));
 }
-
-// A 64-bit mix (the murmur3 finaliser's first half): enough for open addressing on the low bits.
-inline std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  return x;
-}
-
-// Eight bytes at a time (ids are about 20 bytes): the tables only need the low bits well mixed,
-// and a byte-at-a-time FNV showed on the hot path.
-inline std::uint64_t id_hash(std::string_view id) {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ id.size();
-  std::size_t i = 0;
-  for (; i + 8 <= id.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, id.data() + i, 8);
-    h = mix64(h ^ word) * 0x9e3779b97f4a7c15ull;
-  }
-  std::uint64_t tail = 0;
-  if (i < id.size()) std::memcpy(&tail, id.data() + i, id.size() - i);
-  return mix64(h ^ tail);
-}
-
-// Ids (any strings: sg-…, CloudFormation logical ids, …) to numbers, by open addressing. A slot
-// holds 32 bits of the id's hash and the id itself when it fits (22 bytes: sg- and eni- ids do),
-// else a view of the caller's string, which must then outlive the index: a lookup reads one slot
-// and no other memory. std::unordered_map<std::string_view, …> cost a bucket, a node and the
-// id's heap string (a cache miss each) per lookup on an L inventory.
-class IdIndex {
- public:
-  static constexpr std::uint32_t kAbsent = 0xffffffffu;
-  IdIndex() = default;
-  void reserve(std::size_t expected) {
-    std::size_t n = 16;
-    while (n < 2 * expected) n *= 2;
-    if (n > slots_.size()) rehash(n);
-  }
-  // The value of `id`, inserting `value` for it when absent; `inserted` says which.
-  std::uint32_t insert(std::string_view id, std::uint32_t value, bool& inserted) {
-    if (2 * (count_ + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
-    const std::uint64_t h = id_hash(id);
-    const std::uint32_t tag = tag_of(h);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
-      if (slot.tag == 0) {
-        slot.set(id, tag, value);
-        ++count_;
-        inserted = true;
-        return value;
-      }
-      if (slot.tag == tag && slot.holds(id)) {
-        inserted = false;
-        return slot.value;
-      }
-    }
-  }
-  std::uint32_t insert(std::string_view id, std::uint32_t value) {
-    bool inserted = false;
-    return insert(id, value, inserted);
-  }
-  // The value of `id`, or kAbsent.
-  std::uint32_t find(std::string_view id) const {
-    if (slots_.empty()) return kAbsent;
-    const std::uint64_t h = id_hash(id);
-    const std::uint32_t tag = tag_of(h);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.tag == 0) return kAbsent;
-      if (slot.tag == tag && slot.holds(id)) return slot.value;
-    }
-  }
-  // Starts loading the slot where a lookup of `id` begins (batch lookups prefetch ahead).
-  void prefetch(std::string_view id) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[id_hash(id) & (slots_.size() - 1)]);
-  }
-  std::size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-
- private:
-  static constexpr std::uint8_t kLong = 0xff;  // Slot::size: the id is the view in `text`
-  struct Slot {
-    char text[22] = {};     // the id, or (kLong) its data pointer and size
-    std::uint8_t size = 0;  // of the id in `text`, or kLong
-    std::uint32_t tag = 0;  // 0: empty; else the hash's top bits with the top bit set
-    std::uint32_t value = 0;
-
-    void set(std::string_view id, std::uint32_t t, std::uint32_t v) {
-      if (id.size() <= sizeof(text)) {
-        if (!id.empty()) std::memcpy(text, id.data(), id.size());
-        size = static_cast<std::uint8_t>(id.size());
-      } else {
-        const char* data = id.data();
-        const std::size_t n = id.size();
-        std::memcpy(text, &data, sizeof data);
-        std::memcpy(text + sizeof data, &n, sizeof n);
-        size = kLong;
-      }
-      tag = t;
-      value = v;
-    }
-    std::string_view view() const {
-      if (size != kLong) return {text, size};
-      const char* data;
-      std::size_t n;
-      std::memcpy(&data, text, sizeof data);
-      std::memcpy(&n, text + sizeof data, sizeof n);
-      return {data, n};
-    }
-    bool holds(std::string_view id) const {
-      if (size != kLong) {
-        return id.size() == size && (size == 0 || std::memcmp(text, id.data(), size) == 0);
-      }
-      return view() == id;
-    }
-  };
-  static_assert(sizeof(Slot) == 32);
-  static std::uint32_t tag_of(std::uint64_t h) {
-    return static_cast<std::uint32_t>(h >> 32) | 0x80000000u;
-  }
-  void rehash(std::size_t n) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(n, Slot{});
-    const std::size_t mask = n - 1;
-    for (const Slot& s : old) {
-      if (s.tag == 0) continue;
-      for (std::size_t i = id_hash(s.view()) & mask;; i = (i + 1) & mask) {
-        if (slots_[i].tag == 0) {
-          slots_[i] = s;
-          break;
-        }
-      }
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t count_ = 0;
-};
-
-// The elements' ids (T::id) to their indexes. The first of equal ids wins, as the inventory's
-// find_group() and find_prefix_list() answer on their vectors sorted by id.
-template <typename T>
-IdIndex index_by_id(const std::vector<T>& items) {
-  IdIndex index;
-  index.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i)
-    index.insert(items[i].id, static_cast<std::uint32_t>(i));
-  return index;
-}
-
-// Each group's VPC as a number, by index into Inventory::groups (IdIndex::kAbsent for a group
-// without one), so that "the same VPC" is an integer compare, not a read of two vpc_id strings;
-// `numbers` receives each VPC id's number (0, 1, ... in the order met).
-std::vector<std::uint32_t> number_vpcs(const Inventory& inv, IdIndex& numbers);
-
-// Family masks for entries: bit 0 IPv4, bit 1 IPv6.
-inline constexpr std::uint8_t kFamily4 = 1;
-inline constexpr std::uint8_t kFamily6 = 2;
-inline std::uint8_t family_bit(Family f) {
-  return f == Family::ipv4 ? kFamily4 : kFamily6;
-}
-inline int family_index(Family f) {
-  return f == Family::ipv4 ? 0 : 1;
-}
-
-// What a packet is matched on besides its addresses: the protocol number and one 16-bit key, the
-// destination port (tcp, udp), type * 256 + code (icmp, icmpv6), or 0 (other protocols).
-struct Packet {
-  int protocol = kTcp;
-  std::uint16_t key = 0;
-  Family family = Family::ipv4;
-};
-
-// The far end of a packet as one side sees it.
-struct Remote {
-  u128 bits = 0;            // the address the side's rules are matched against
-  std::int32_t iface = -1;  // the interface of the inventory it is, or -1 (outside)
-  bool translated = false;  // reached over a public address: group references match nothing
-};
-
-// The (protocol, key range) part of a compiled rule entry. protocol -1 matches every protocol.
-struct ServiceMatch {
-  std::int16_t protocol = -1;
-  std::uint16_t lo = 0;
-  std::uint16_t hi = kKeyMax;
-  std::uint8_t families = kFamily4 | kFamily6;
-
-  bool matches(const Packet& p) const {
-    return (protocol == -1 || protocol == p.protocol) && lo <= p.key && p.key <= hi &&
-           (families & family_bit(p.family)) != 0;
-  }
-};
 
 // CIDR rules and prefix lists with known entries, merged per service: one address set per
 // (protocol, key range). Addresses of both families are u128 (IPv4 in the low 32 bits).
@@ -414,8 +229,6 @@ struct ExplainWidePeer {
 
 struct CompiledInventory {
   const Inventory* inventory = nullptr;
-  // Pairs of VPCs with an active peering, both orders, sorted: references across them are usable.
-  std::vector<std::pair<std::string_view, std::string_view>> linked_vpcs;
   // RuleInfo of Inventory::groups[g].rules[r] at rules[rule_base[g] + r].
   std::vector<std::uint32_t> rule_base;
   std::vector<RuleInfo> rules;
@@ -440,10 +253,6 @@ struct CompiledInventory {
   std::vector<std::uint32_t> deny_text_of;
   std::vector<GroupInfo> groups;  // by token
   IdIndex token_of;
-  // Group id → its first index in Inventory::groups (what Inventory::find_group() answers), for
-  // the references compile_groups() resolves; empty when the groups are not sorted by id (then
-  // find_group() is asked).
-  IdIndex group_at;
   std::vector<InterfaceInfo> interfaces;  // parallel to Inventory::interfaces
   // Sorted by (family, bits, is_public, iface): an address resolves to its first entry, so a
   // private address wins over the same address seen as public, and the lowest interface id over the
@@ -455,8 +264,8 @@ struct CompiledInventory {
   // address is no interface's own (find_point_address()).
   std::vector<DelegatedRange> delegated[2];
   // eni-… → iface and i-… → its first interface (in `instances` order): IdIndex slots hold the id
-  // itself, so a lookup on the hot path costs one cache miss (std::unordered_map took three or four
-  // on an L inventory, a binary search about seventeen).
+  // itself, so a lookup on the hot path costs one cache miss (a std::unordered_map costs three or
+  // four, a binary search many more).
   IdIndex interface_ids;
   IdIndex instance_ids;
 
@@ -498,54 +307,13 @@ struct CompiledInventory {
 
 CompiledInventory compile_inventory(const Inventory& inventory);
 
-enum class Tri : std::uint8_t { allow, deny, unknown };
-
 // The decision of one interface's rules in one direction for one packet, from the compiled tables.
 // Allocates nothing.
 Tri evaluate_side(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                   const Packet& packet, const Remote& remote);
 
-// The service-key range of an atomic rule (ports, ICMP type/code, or all), or false when the rule's
-// ports make it match nothing (ToPort < FromPort, out of range) or the rule is uncertain
-// (rule_uncertain(): its service is unresolved, or it is conditional): what it allows for sure.
-bool rule_service(const Rule& rule, ServiceMatch& out);
-// For an uncertain rule (rule_uncertain()): every packet kind it might allow, the known part kept
-// (tcp with open ports: [FromPort or 0, ToPort or 65535]; icmp with an open type: every type; an
-// open protocol: everything; a conditional rule with a known service: that service). False for a
-// settled rule or one that can match nothing.
-bool possible_service(const Rule& rule, ServiceMatch& out);
 // Whether an unknown entry's peer matches the remote (its service aside).
 bool unknown_peer_matches(const CompiledInventory& c, const UnknownEntry& e, const Remote& remote);
-
-// Fills c.linked_vpcs from the inventory's active peerings (c.inventory set).
-void link_vpcs(CompiledInventory& c);
-// False for a reference across VPCs with no active peering (stale or illegal): it matches nothing.
-bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule);
-// The same with the target already looked up (Inventory::find_group(rule.peer.id)).
-bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule,
-                      const Group* target);
-
-// Whether Engine::verdict() answers allow for the point flow of `packet` from interface `src` to
-// interface `dst` (indexes into Inventory::interfaces, each named by its id in the flow, which the
-// inventory's unique ids make the same interface), judged from the model's rules directly: for
-// callers that ask a handful of such questions and must not compile the inventory for them
-// (lint's SG304). `links` needs only `inventory` and link_vpcs(). The packet's family is the
-// flow's: IPv6 for icmpv6, else IPv4.
-bool model_point_allows(const CompiledInventory& links, std::uint32_t src, std::uint32_t dst,
-                        const Packet& packet);
-
-// Whether one rule's peer matches `remote` (ignoring its service), and whether the whole rule
-// allows the packet, judged directly from the model (for explanations): allow, deny (no match) or
-// unknown.
-Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rule, Family family,
-                 const Remote& remote);
-Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
-                 const Packet& packet, const Remote& remote);
-// The same from the rule's compiled RuleInfo (no access to the model's Rule).
-Tri peer_matches(const CompiledInventory& c, const RuleInfo& info, Family family,
-                 const Remote& remote);
-Tri rule_matches(const CompiledInventory& c, const RuleInfo& info, const Packet& packet,
-                 const Remote& remote);
 
 // ---- Set questions and explanations (decide.cc, explain.cc) -----------------------------------
 
@@ -571,18 +339,15 @@ void note_delegated(const CompiledInventory& c, const Atom& atom, Family family,
 void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                       const Packet& packet, const Remote& remote, std::vector<RuleRef>& out);
 // What makes the side unknown (undefined groups, prefix lists without entries, references whose
-// members are not known), as sentences. Both collectors append each reason to out.reason_text /
-// reason_ends unless `out` already holds it (Decision::reasons are distinct), allocating nothing
-// once the buffers have grown.
+// members are not known), as sentences. It and write_deny_reasons() append each reason to
+// out.reason_text / reason_ends unless `out` already holds it (Decision::reasons are distinct),
+// allocating nothing once the buffers have grown.
 void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                              const Packet& packet, const Remote& remote, PointDecision& out);
-// Why the side denies: the groups consulted, and the nearest rule (right peer, wrong port; or right
-// port, wrong peer). `what` is the packet's text ("tcp/22 from 10.0.0.5 to 10.0.1.5").
-void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                          const Packet& packet, const Remote& remote, std::string_view what,
-                          PointDecision& out);
-// collect_deny_reasons() in two steps, so that a batch can prefetch the nearest rule's model
-// records (prefetch_nearest()) between finding it and writing its text.
+// Why the side denies, in two steps, so that a batch can prefetch the nearest rule's model records
+// (prefetch_nearest()) between finding it and writing its text: the groups consulted, and the
+// nearest rule (right peer, wrong port; or right port, wrong peer). `what` is the packet's text
+// ("tcp/22 from 10.0.0.5 to 10.0.1.5").
 struct NearestRule {
   enum Kind : std::uint8_t { none, right_peer, right_port };
   RuleRef rule;
@@ -594,8 +359,6 @@ void prefetch_nearest(const CompiledInventory& c, const NearestRule& nearest);
 void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                         const Packet& packet, const Remote& remote, std::string_view what,
                         const NearestRule& nearest, PointDecision& out);
-// "sg-0aa (app)", or the id alone when the group is unnamed or not in the inventory.
-std::string group_label(const Inventory& inventory, std::string_view id);
 // "tcp/22", "icmp/8:0", "proto/50" for a packet, appended to `out`.
 void append_packet_text(std::string& out, const Packet& packet);
 

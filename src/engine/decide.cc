@@ -684,12 +684,11 @@ void describe_side(const CompiledInventory& c, const std::vector<Atom>& atoms, S
   for (const Atom& a : atoms) describe_atom(c, a, side);
 }
 
-// Reasons and rules of one cell's sides. `what` gives the packet's text for a deny's reason; it
-// is called only when a side denies and `deny_details` is set.
-template <typename What>
+// Rules and reasons of one cell's sides of a set question: the rules of an allowing side, why a
+// side is unknown. A denying side's reason is said once for the whole question (its rules
+// consulted), not per cell.
 void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom& src,
-                  const Atom& dst, const CellVerdict& v, What&& what, Decision& d,
-                  bool deny_details) {
+                  const Atom& dst, const CellVerdict& v, Decision& d) {
   struct SideInfo {
     Side verdict;
     const Atom& atom;
@@ -708,8 +707,6 @@ void explain_cell(const CompiledInventory& c, const CellContext& ctx, const Atom
       collect_allowing(c, iface, s.direction, ctx.packet, s.remote, s.out.rules);
     } else if (s.verdict == Side::unknown) {
       collect_unknown_reasons(c, iface, s.direction, ctx.packet, s.remote, reasons);
-    } else if (deny_details) {
-      collect_deny_reasons(c, iface, s.direction, ctx.packet, s.remote, what(), reasons);
     }
     add_unique(d.reasons, reasons);
   }
@@ -725,12 +722,6 @@ void cell_text(const CellContext& ctx, std::string& out) {
   append_to(out, Address{family, ctx.to_source.bits});
   out += " to ";
   append_to(out, Address{family, ctx.to_destination.bits});
-}
-
-std::string cell_text(const CellContext& ctx) {
-  std::string out;
-  cell_text(ctx, out);
-  return out;
 }
 
 void sort_rules(SideDecision& side) {
@@ -1130,12 +1121,13 @@ void Engine::verdicts(const Flow* flows, std::size_t count, Verdict* out) const 
   });
 }
 
+// A point flow is decide_point()'s; a set question is cut into cells (see the top of the file).
 Decision Engine::decide(const Flow& flow) const {
   const CompiledInventory& c = *impl_;
   if (flow.is_point()) return decide_point(c, flow);
   const Family family = flow_family(flow);
   Decision d;
-  d.set_question = !flow.is_point();
+  d.set_question = true;
   Expansion src = expand(c, flow.source, family);
   Expansion dst = expand(c, flow.destination, family);
   for (const Expansion* x : {&src, &dst}) {
@@ -1145,19 +1137,13 @@ Decision Engine::decide(const Flow& flow) const {
     d.verdict = Verdict::unknown;
     return d;
   }
-  std::vector<Piece> pieces;
-  if (d.set_question) {
-    std::set<GroupToken> groups;
-    add_groups(c, src.atoms, groups);
-    add_groups(c, dst.atoms, groups);
-    const std::set<u128> cuts = address_cuts(c, groups, family);
-    cut_outside(src, cuts);
-    cut_outside(dst, cuts);
-    pieces = service_pieces(c, flow.service, groups);
-  } else {
-    const auto key = service_keys(flow.service).first;  // a point: one packet kind
-    pieces.push_back(Piece{flow.service.protocol, flow.service.protocol, key, key});
-  }
+  std::set<GroupToken> groups;
+  add_groups(c, src.atoms, groups);
+  add_groups(c, dst.atoms, groups);
+  const std::set<u128> cuts = address_cuts(c, groups, family);
+  cut_outside(src, cuts);
+  cut_outside(dst, cuts);
+  const std::vector<Piece> pieces = service_pieces(c, flow.service, groups);
   describe_side(c, src.atoms, d.egress);
   describe_side(c, dst.atoms, d.ingress);
 
@@ -1184,9 +1170,7 @@ Decision Engine::decide(const Flow& flow) const {
         seen_ingress.insert(v.ingress);
         no_sides =
             no_sides || (v.egress == Side::not_applicable && v.ingress == Side::not_applicable);
-        explain_cell(
-            c, ctx, src.atoms[s], dst.atoms[t], v, [&] { return cell_text(ctx); }, d,
-            !d.set_question);
+        explain_cell(c, ctx, src.atoms[s], dst.atoms[t], v, d);
       }
     }
   }
@@ -1203,27 +1187,24 @@ Decision Engine::decide(const Flow& flow) const {
     note_delegated(c, x->atoms.front(), family, note);
     if (note.reason_count() == 1) d.reasons.emplace_back(note.reason(0));
   }
-  if (d.set_question) {
-    for (const Side s : {Side::deny}) {
-      if (!seen.count(s)) continue;
-      for (const SideDecision* side : {&d.egress, &d.ingress}) {
-        if (side->interfaces.empty()) continue;
-        std::string groups;
-        for (const std::string& g : side->groups)
-          groups += (groups.empty() ? "" : ", ") + group_label(c.inventory[0], g);
-        d.reasons.push_back(std::string(side == &d.egress ? "egress" : "ingress") +
-                            " rules consulted: " + (groups.empty() ? "no groups" : groups));
-      }
+  if (seen.count(Side::deny)) {
+    for (const SideDecision* side : {&d.egress, &d.ingress}) {
+      if (side->interfaces.empty()) continue;
+      std::string labels;
+      for (const std::string& g : side->groups)
+        labels += (labels.empty() ? "" : ", ") + group_label(*c.inventory, g);
+      d.reasons.push_back(std::string(side == &d.egress ? "egress" : "ingress") +
+                          " rules consulted: " + (labels.empty() ? "no groups" : labels));
     }
-    const Span src_span = endpoint_span(c, flow.source, family);
-    const Span dst_span = endpoint_span(c, flow.destination, family);
-    d.allowed = render_parts(c, cells, Side::allow, pieces, src.atoms, dst.atoms, family, src_span,
-                             dst_span);
-    d.denied = render_parts(c, cells, Side::deny, pieces, src.atoms, dst.atoms, family, src_span,
-                            dst_span);
-    d.unknown = render_parts(c, cells, Side::unknown, pieces, src.atoms, dst.atoms, family,
-                             src_span, dst_span);
   }
+  const Span src_span = endpoint_span(c, flow.source, family);
+  const Span dst_span = endpoint_span(c, flow.destination, family);
+  d.allowed =
+      render_parts(c, cells, Side::allow, pieces, src.atoms, dst.atoms, family, src_span, dst_span);
+  d.denied =
+      render_parts(c, cells, Side::deny, pieces, src.atoms, dst.atoms, family, src_span, dst_span);
+  d.unknown = render_parts(c, cells, Side::unknown, pieces, src.atoms, dst.atoms, family, src_span,
+                           dst_span);
   return d;
 }
 

@@ -2,8 +2,8 @@
 // direct scan of the interface's rules, not the compiled tables), why a side is unknown, and for a
 // deny the groups consulted and the nearest rule; the reasons are written piece by piece into a
 // PointDecision's one text buffer. Also describe_rule(), the one-line rule text.
-// Entry points: collect_allowing(), collect_unknown_reasons(), collect_deny_reasons() (or
-// find_nearest() then write_deny_reasons()), describe_rule().
+// Entry points: collect_allowing(), collect_unknown_reasons(), find_nearest() then
+// write_deny_reasons(), describe_rule().
 #include <algorithm>
 
 #include "engine/compiled.h"
@@ -44,15 +44,6 @@ void append_rule_service_text(std::string& out, const Rule& rule) {
     append_number(out, '/', ports->first);
     if (ports->second != ports->first) append_number(out, '-', ports->second);
   }
-}
-
-// group_label() appended to `out`, of a group found already (or nullptr).
-void append_group_label(std::string& out, std::string_view id, const Group* g) {
-  out += id;
-  if (g == nullptr || g->name.empty()) return;
-  out += " ("sv;
-  out += g->name;
-  out += ')';
 }
 
 // The group a rule's reference names: from its token when compiled (no id lookup), else by id.
@@ -169,11 +160,8 @@ void for_each_rule(const CompiledInventory& c, std::uint32_t iface, Direction d,
   });
 }
 
-// The fields peer_matches_of() and rule_matches_of() read, of a RuleInfo or an ExplainRule.
-bool cidr_contains(const CompiledInventory&, const RuleInfo& info, Family family, u128 bits) {
-  return info.cidr.contains(Address{family, bits});
-}
-// Cidr::contains(): the address agrees with the block's first address on the prefix's bits.
+// Cidr::contains() on an ExplainRule's block: the address agrees with the block's first address
+// on the prefix's bits.
 bool cidr_contains(const CompiledInventory& c, const ExplainRule& e, Family family, u128 bits) {
   if (e.cidr_family() != family) return false;
   if (e.prefix == 0) return true;
@@ -181,93 +169,48 @@ bool cidr_contains(const CompiledInventory& c, const ExplainRule& e, Family fami
     return (static_cast<std::uint32_t>(bits) ^ e.peer) >> (32 - e.prefix) == 0;
   return (bits ^ c.explain_wide[e.peer].base) >> (128 - e.prefix) == 0;
 }
-const PrefixList* prefix_list_of(const CompiledInventory&, const RuleInfo& info) {
-  return info.prefix_list;
-}
-const PrefixList* prefix_list_of(const CompiledInventory& c, const ExplainRule& e) {
-  return e.peer_kind == PeerKind::prefix_list ? c.explain_wide[e.peer].prefix_list : nullptr;
-}
-std::int32_t reference_of(const RuleInfo& info) {
-  return info.reference;
-}
-std::int32_t reference_of(const ExplainRule& e) {
-  return e.reference();
-}
-bool has_service_of(const RuleInfo& info) {
-  return info.has_service;
-}
-bool has_service_of(const ExplainRule& e) {
-  return e.has_service();
-}
-bool uncertain_of(const RuleInfo& info) {
-  return info.uncertain;
-}
-bool uncertain_of(const ExplainRule& e) {
-  return e.uncertain();
-}
 
-// peer_matches() and rule_matches() on a RuleInfo or an ExplainRule.
+// An ExplainRule's peer and the whole rule against a packet, as semantics/admits.h answers them.
 //
 // A prefix list's peer: out of line, so that the tests of CIDR blocks and references (nearly every
 // rule, and every rule a deny's nearest-rule search reads) stay inline in the scans.
-template <typename Info>
-[[gnu::noinline]] Tri prefix_list_matches_of(const CompiledInventory& c, const Info& info,
-                                             Family family, const Remote& remote) {
-  const PrefixList* pl = prefix_list_of(c, info);
-  if (pl == nullptr || !pl->entries_known) {
-    return (pl != nullptr && pl->family && *pl->family != family) ? Tri::deny : Tri::unknown;
-  }
-  const bool hit = std::any_of(pl->entries.begin(), pl->entries.end(), [&](const Cidr& e) {
-    return e.contains(Address{family, remote.bits});
-  });
-  return hit ? Tri::allow : Tri::deny;
+[[gnu::noinline]] Tri prefix_list_matches(const CompiledInventory& c, const ExplainRule& e,
+                                          Family family, const Remote& remote) {
+  return prefix_list_answer(c.explain_wide[e.peer].prefix_list, family, remote.bits);
 }
 
-template <typename Info>
-Tri peer_matches_of(const CompiledInventory& c, const Info& info, Family family,
-                    const Remote& remote) {
-  switch (info.peer_kind) {
+inline Tri peer_matches(const CompiledInventory& c, const ExplainRule& e, Family family,
+                        const Remote& remote) {
+  switch (e.peer_kind) {
     case PeerKind::cidr4:
     case PeerKind::cidr6:
-      return cidr_contains(c, info, family, remote.bits) ? Tri::allow : Tri::deny;
+      return cidr_contains(c, e, family, remote.bits) ? Tri::allow : Tri::deny;
     case PeerKind::prefix_list:
-      return prefix_list_matches_of(c, info, family, remote);
+      return prefix_list_matches(c, e, family, remote);
     case PeerKind::group: {
-      // Usability and the target's token were settled at compile time.
-      const std::int32_t token = reference_of(info);
-      if (remote.translated || token == kUnusableReference) return Tri::deny;
-      if (remote.iface >= 0) {
-        return token >= 0 && c.point_carries(static_cast<std::uint32_t>(remote.iface),
-                                             static_cast<GroupToken>(token))
-                   ? Tri::allow
-                   : Tri::deny;
-      }
-      const bool complete = token >= 0 && c.complete[static_cast<std::size_t>(token)] != 0;
-      return complete ? Tri::deny : Tri::unknown;
+      // Whether it can match, and the target's token, were settled at compile time.
+      const std::int32_t token = e.reference();
+      return reference_answer(
+          token != kUnusableReference, remote,
+          [&](std::uint32_t iface) {
+            return token >= 0 && c.point_carries(iface, static_cast<GroupToken>(token));
+          },
+          [&] { return token >= 0 && c.complete[static_cast<std::size_t>(token)] != 0; });
     }
   }
   return Tri::deny;
 }
 
-template <typename Info>
-Tri rule_matches_of(const CompiledInventory& c, const Info& info, const Packet& packet,
-                    const Remote& remote) {
-  if (uncertain_of(info)) {
-    // It might allow the packet: unknown wherever its peer might match.
-    if (!info.service.matches(packet)) return Tri::deny;
-    return peer_matches_of(c, info, packet.family, remote) == Tri::deny ? Tri::deny : Tri::unknown;
-  }
-  if (!has_service_of(info) || !info.service.matches(packet)) return Tri::deny;
-  return peer_matches_of(c, info, packet.family, remote);
+inline Tri rule_matches(const CompiledInventory& c, const ExplainRule& e, const Packet& packet,
+                        const Remote& remote) {
+  const RuleServiceKind kind = e.uncertain()     ? RuleServiceKind::uncertain
+                               : e.has_service() ? RuleServiceKind::settled
+                                                 : RuleServiceKind::none;
+  return rule_answer(kind, e.service, packet,
+                     [&] { return peer_matches(c, e, packet.family, remote); });
 }
 
 }  // namespace
-
-std::string group_label(const Inventory& inventory, std::string_view id) {
-  std::string out;
-  append_group_label(out, id, inventory.find_group(id));
-  return out;
-}
 
 void append_packet_text(std::string& out, const Packet& p) {
   switch (p.protocol) {
@@ -289,26 +232,6 @@ void append_packet_text(std::string& out, const Packet& p) {
       out += "proto"sv;
       append_number(out, '/', p.protocol);
   }
-}
-
-Tri peer_matches(const CompiledInventory& c, const RuleInfo& info, Family family,
-                 const Remote& remote) {
-  return peer_matches_of(c, info, family, remote);
-}
-
-Tri peer_matches(const CompiledInventory& c, const Group& group, const Rule& rule, Family family,
-                 const Remote& remote) {
-  return peer_matches_of(c, c.rule_info(group, rule), family, remote);
-}
-
-Tri rule_matches(const CompiledInventory& c, const RuleInfo& info, const Packet& packet,
-                 const Remote& remote) {
-  return rule_matches_of(c, info, packet, remote);
-}
-
-Tri rule_matches(const CompiledInventory& c, const Group& group, const Rule& rule,
-                 const Packet& packet, const Remote& remote) {
-  return rule_matches_of(c, c.rule_info(group, rule), packet, remote);
 }
 
 u128 seen_address(const CompiledInventory& c, const Atom& atom, Family family, bool translated) {
@@ -341,7 +264,7 @@ void note_delegated(const CompiledInventory& c, const Atom& atom, Family family,
 void collect_allowing(const CompiledInventory& c, std::uint32_t iface, Direction direction,
                       const Packet& packet, const Remote& remote, std::vector<RuleRef>& out) {
   for_each_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {
-    if (rule_matches_of(c, info, packet, remote) == Tri::allow) out.push_back(ref);
+    if (rule_matches(c, info, packet, remote) == Tri::allow) out.push_back(ref);
   });
 }
 
@@ -363,7 +286,7 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
     }
   }
   for_each_rule(c, iface, direction, [&](const ExplainRule& info, RuleRef ref) {
-    if (rule_matches_of(c, info, packet, remote) != Tri::unknown) return;
+    if (rule_matches(c, info, packet, remote) != Tri::unknown) return;
     const Group& g = inv.groups[ref.group];
     const Rule& r = g.rules[ref.rule];
     const auto where = [&] {  // " (sg-…, file:line:col)"
@@ -396,7 +319,7 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
       if (rule_conditional(r)) {
         might_allow("it exists " + rule_condition_text(r), rule_condition_location(r));
       }
-      if (peer_matches_of(c, info, packet.family, remote) == Tri::allow) return;
+      if (peer_matches(c, info, packet.family, remote) == Tri::allow) return;
       start = text.size();
     }
     if (r.peer.kind == PeerKind::prefix_list) {
@@ -430,7 +353,7 @@ NearestRule find_nearest(const CompiledInventory& c, std::uint32_t iface, Direct
     if (!info.has_service()) return false;
     const bool service_ok = info.service.matches(packet);
     if (service_ok && nearest.kind == NearestRule::right_port) return false;
-    const Tri peer_ok = peer_matches_of(c, info, packet.family, remote);
+    const Tri peer_ok = peer_matches(c, info, packet.family, remote);
     if (!service_ok && peer_ok == Tri::allow) {
       nearest = {ref, NearestRule::right_peer};
       return true;
@@ -471,13 +394,6 @@ void write_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Directi
     text += why_wrong_peer(c.rule_info(nearest.rule), packet.family, remote);
   }
   finish_reason(out, start);
-}
-
-void collect_deny_reasons(const CompiledInventory& c, std::uint32_t iface, Direction direction,
-                          const Packet& packet, const Remote& remote, std::string_view what,
-                          PointDecision& out) {
-  write_deny_reasons(c, iface, direction, packet, remote, what,
-                     find_nearest(c, iface, direction, packet, remote), out);
 }
 
 }  // namespace detail

@@ -1,8 +1,9 @@
 // Exposure: what a group (or an interface, over the union of its groups) admits inbound and sends
 // outbound, as compact service × peer lines. The services are cut into pieces where some rule's
 // range starts or ends; each piece gets its peer set; pieces with equal peer sets merge into one
-// line. Entry points: compute_exposure(); resolve_exposure_target() reads --target as a flow's
-// endpoint.
+// line. Rules are read through src/semantics/ (their services, whether a reference can match); the
+// inventory is not compiled. Entry points: compute_exposure(); resolve_exposure_target() reads
+// --target as a flow's endpoint.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -48,12 +49,10 @@ std::string uncertainty_text(const Rule& r) {
   return out;
 }
 
+// The rule's service matches the piece's packets (a piece of several protocols holds none a rule
+// names, and unkeyed protocols have key 0 only).
 bool covers(const RuleAt& r, const Piece& p) {
-  if (r.service.protocol != -1 && r.service.protocol != p.proto_lo) return false;
-  if (r.service.protocol == -1 || protocol_has_ports(p.proto_lo)) {
-    return r.service.protocol == -1 || (r.service.lo <= p.lo && p.lo <= r.service.hi);
-  }
-  return true;
+  return r.service.matches_key(p.proto_lo, p.lo);
 }
 
 std::vector<Piece> all_pieces(const std::vector<RuleAt>& rules) {
@@ -82,9 +81,8 @@ struct PieceInfo {
   Ipv6Set public4, public6;  // what of the peers is internet, prefix-list entries included
 };
 
-PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rules,
-                      const Piece& p) {
-  const Inventory& inv = *c.inventory;
+PieceInfo piece_peers(const Semantics& sem, const std::vector<RuleAt>& rules, const Piece& p) {
+  const Inventory& inv = sem.inventory();
   std::vector<Ipv6Set::Interval> v4, v6, pub4, pub6;
   PieceInfo info;
   auto add_cidr = [&](const Cidr& cidr, std::uint8_t families, bool shown) {
@@ -101,7 +99,7 @@ PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rul
     bool contributes = false;
     if (r.uncertain) {
       // Might be allowed: the peer is listed as unknown, and counts for no internet exposure.
-      if (peer.kind == PeerKind::group && !reference_usable(c, *r.group, *r.rule)) continue;
+      if (peer.kind == PeerKind::group && !sem.can_match(*r.group, *r.rule)) continue;
       const bool cidr = peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6;
       if (cidr && (r.service.families & family_bit(peer.cidr.family)) == 0) continue;
       info.peers.symbols.insert((cidr ? to_string(peer.cidr)
@@ -128,7 +126,7 @@ PieceInfo piece_peers(const CompiledInventory& c, const std::vector<RuleAt>& rul
         break;
       }
       case PeerKind::group:
-        if (!reference_usable(c, *r.group, *r.rule)) break;  // stale: matches nothing
+        if (!sem.can_match(*r.group, *r.rule)) break;  // stale: matches nothing
         info.peers.symbols.insert(inv.find_group(peer.id) ? group_label(inv, peer.id)
                                                           : peer.id + " (not in the inventory)");
         contributes = true;
@@ -150,7 +148,7 @@ InternetExposure internet_of(const Ipv6Set& public4, const Ipv6Set& public6) {
   return (public4.empty() && public6.empty()) ? InternetExposure::none : InternetExposure::part;
 }
 
-std::vector<ExposureLine> lines_for(const CompiledInventory& c, const std::vector<RuleAt>& rules) {
+std::vector<ExposureLine> lines_for(const Semantics& sem, const std::vector<RuleAt>& rules) {
   struct Merged {
     std::vector<Piece> pieces;
     std::set<RuleRef> rules;
@@ -158,7 +156,7 @@ std::vector<ExposureLine> lines_for(const CompiledInventory& c, const std::vecto
   };
   std::map<PeerSet, Merged> merged;
   for (const Piece& p : all_pieces(rules)) {
-    PieceInfo info = piece_peers(c, rules, p);
+    PieceInfo info = piece_peers(sem, rules, p);
     if (info.peers.empty()) continue;
     Merged& m = merged[info.peers];
     m.pieces.push_back(p);
@@ -187,8 +185,8 @@ std::vector<ExposureLine> lines_for(const CompiledInventory& c, const std::vecto
 }
 
 // Rules that can never match, said once per exposure so that a missing line is not a mystery.
-void dead_rule_notes(const CompiledInventory& c, const Group& g, std::vector<std::string>& notes) {
-  const Inventory& inv = *c.inventory;
+void dead_rule_notes(const Semantics& sem, const Group& g, std::vector<std::string>& notes) {
+  const Inventory& inv = sem.inventory();
   for (const Rule& r : g.rules) {
     if (!r.valid) continue;
     const std::string where = " (" + g.id + ", " + inv.location(r.location).to_string() + ")";
@@ -203,7 +201,7 @@ void dead_rule_notes(const CompiledInventory& c, const Group& g, std::vector<std
                       ": what it allows is shown as unknown (" + g.id + ", " +
                       inv.location(rule_condition_location(r)).to_string() + ")");
     }
-    if (r.peer.kind == PeerKind::group && !reference_usable(c, g, r)) {
+    if (r.peer.kind == PeerKind::group && !sem.can_match(g, r)) {
       notes.push_back("the reference to " + r.peer.id +
                       " crosses VPCs with no active peering and matches nothing" + where);
     }
@@ -221,30 +219,29 @@ void add_group_rules(const Inventory& inv, const Group& g, Direction d, std::vec
     const Rule& r = g.rules[ri];
     ServiceMatch s;
     if (r.direction != d || !r.valid) continue;
-    if (possible_service(r, s)) {
-      out.push_back({RuleRef{gi, ri}, &g, &r, s, true});
-    } else if (rule_service(r, s)) {
-      out.push_back({RuleRef{gi, ri}, &g, &r, s, false});
+    const RuleServiceKind kind = service_of(r, s);
+    if (kind != RuleServiceKind::none) {
+      out.push_back({RuleRef{gi, ri}, &g, &r, s, kind == RuleServiceKind::uncertain});
     }
   }
 }
 
-Exposure group_exposure(const CompiledInventory& c, const Group& g) {
-  const Inventory& inv = *c.inventory;
+Exposure group_exposure(const Semantics& sem, const Group& g) {
+  const Inventory& inv = sem.inventory();
   Exposure e;
   e.target = g.id;
   e.label = "group " + group_label(inv, g.id) + (g.vpc_id.empty() ? "" : " in " + g.vpc_id);
   std::vector<RuleAt> in, out;
   add_group_rules(inv, g, Direction::ingress, in);
   add_group_rules(inv, g, Direction::egress, out);
-  dead_rule_notes(c, g, e.notes);
-  e.inbound = lines_for(c, in);
-  e.outbound = lines_for(c, out);
+  dead_rule_notes(sem, g, e.notes);
+  e.inbound = lines_for(sem, in);
+  e.outbound = lines_for(sem, out);
   return e;
 }
 
-Exposure interface_exposure(const CompiledInventory& c, const Interface& x) {
-  const Inventory& inv = *c.inventory;
+Exposure interface_exposure(const Semantics& sem, const Interface& x) {
+  const Inventory& inv = sem.inventory();
   Exposure e;
   e.target = x.id;
   e.label = "interface " + x.id + (x.instance_id.empty() ? "" : " (" + x.instance_id + ")") +
@@ -259,10 +256,10 @@ Exposure interface_exposure(const CompiledInventory& c, const Interface& x) {
     }
     add_group_rules(inv, *g, Direction::ingress, in);
     add_group_rules(inv, *g, Direction::egress, out);
-    dead_rule_notes(c, *g, e.notes);
+    dead_rule_notes(sem, *g, e.notes);
   }
-  e.inbound = lines_for(c, in);
-  e.outbound = lines_for(c, out);
+  e.inbound = lines_for(sem, in);
+  e.outbound = lines_for(sem, out);
   return e;
 }
 
@@ -283,17 +280,17 @@ const char* internet_exposure_name(InternetExposure e) {
 
 std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_view target) {
   using namespace detail;
-  const CompiledInventory c = compile_inventory(inventory);
+  const Semantics sem(inventory);
   std::vector<Exposure> out;
   for (const Group& g : inventory.groups) {
     // A template group also answers to its logical id or resource address, bare or as
     // FILE#LogicalId (docs/iac.md).
     if (target.empty() || target == g.id || names_template_group(inventory, g, target))
-      out.push_back(group_exposure(c, g));
+      out.push_back(group_exposure(sem, g));
   }
   for (const Interface& x : inventory.interfaces) {
     if (target.empty() || target == x.id || (!x.instance_id.empty() && target == x.instance_id)) {
-      out.push_back(interface_exposure(c, x));
+      out.push_back(interface_exposure(sem, x));
     }
   }
   return out;

@@ -83,12 +83,11 @@ void unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Direction 
         }
         continue;
       }
-      if (r.peer.kind != PeerKind::prefix_list || !ri.has_service) continue;
-      const PrefixList* pl = inv.find_prefix_list(r.peer.id);
-      if (pl != nullptr && pl->entries_known) continue;
-      ServiceMatch s = ri.service;
-      if (pl != nullptr && pl->family) s.families &= family_bit(*pl->family);
-      if (s.matches(packet)) {
+      // A prefix list without entries: unknown wherever the rule's service matches, unless the
+      // list's family rules the packet out (whatever the remote's address).
+      if (r.peer.kind != PeerKind::prefix_list || !ri.has_service || !ri.service.matches(packet))
+        continue;
+      if (prefix_list_answer(ri.prefix_list, packet.family, 0) == Tri::unknown) {
         out.push_back("the entries of prefix list " + r.peer.id + " (" + g.id +
                       ") are not in the inventory");
       }
@@ -179,8 +178,8 @@ struct MatrixTables {
 namespace {
 
 // Classes in the order of their first member (interfaces are sorted by id). Keyed by the VPC and
-// the interface's sorted, distinct group tokens (the same set as its group ids), hashed: a large
-// inventory's interfaces would otherwise cost a map of copied id strings.
+// the interface's sorted, distinct group tokens (the same set as its group ids), hashed: a map of
+// copied id strings would cost an allocation per interface.
 void build_classes(MatrixTables& t) {
   const Inventory& inv = *t.c->inventory;
   struct KeyHash {
@@ -390,7 +389,7 @@ class Resolver {
   // One row per ranked interface: bit p says profile p allows it. Cells and pairs are walked one
   // source class at a time: the egress side reads the source's profile's bitset (allowed_), the
   // ingress side the source members' rows, both in cache while the destinations vary; reading
-  // the ingress bitsets instead cost a cache miss per cell.
+  // the ingress bitsets instead would cost a cache miss per cell.
   void transpose() {
     const std::vector<Bits>& allowed = allowed_;
     row_words_ = (allowed.size() + 63) / 64;

@@ -1,6 +1,6 @@
-// The private seam between the lint driver (lint.cc) and the families of checks: each family appends
-// Findings for an inventory, and make_finding() fills id, title, severity and refs from the catalogue
-// so that a check only says what it found and where.
+// The private seam between the lint driver (lint.cc) and the families of checks: each family
+// appends Findings for an inventory, and make_finding() fills id, title, severity and refs from the
+// catalogue so that a check only says what it found and where.
 // Entry points: run_validity_checks (SG401–SG407), run_hygiene_checks (SG201–SG208),
 // run_graph_checks (SG301–SG306); the policy language adds SG1xx and user rules (src/policy/).
 #pragma once
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "semantics/semantics.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"
@@ -43,10 +44,32 @@ class EngineRef {
   std::shared_ptr<Lazy> lazy_;  // shared by the copies handed to each family
 };
 
+// The inventory's semantics as the checks read it: built on first use, once, by whichever family's
+// thread asks first, and shared by every family (the copies handed to each share it).
+class SemanticsRef {
+ public:
+  explicit SemanticsRef(const Inventory& inventory) : lazy_(std::make_shared<Lazy>(inventory)) {}
+
+  const Semantics& get() const {
+    std::call_once(lazy_->once, [this] { lazy_->semantics.emplace(lazy_->inventory); });
+    return *lazy_->semantics;
+  }
+
+ private:
+  struct Lazy {
+    explicit Lazy(const Inventory& inv) : inventory(inv) {}
+    const Inventory& inventory;
+    std::once_flag once;
+    std::optional<Semantics> semantics;
+  };
+  std::shared_ptr<Lazy> lazy_;
+};
+
 struct CheckContext {
   const Inventory& inventory;
   EngineRef engine;
   const LintOptions& options;
+  SemanticsRef semantics{inventory};
 };
 
 // The metadata of a built-in check (SG2xx–SG4xx); nullptr for an unknown id.

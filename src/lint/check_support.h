@@ -1,21 +1,21 @@
 // Shared helpers of the built-in hygiene (SG2xx) and graph (SG3xx) checks: where a finding points,
-// the canonical text of a rule (messages and fingerprints), and the one classification of group
-// references (usable, undefined target, across VPCs without peering, stale) that SG202, SG205,
-// SG301, SG302 and SG304 all read, so that one problem is reported once.
-// Entry points: finding_location(), rule_text(), fingerprint(), ReferenceIndex::classify().
+// the canonical text of a rule (messages and fingerprints), its witness and its finding. How group
+// references stand (SG202, SG205, SG301, SG302, SG304) is Semantics::classify()'s
+// (semantics/semantics.h), so that one problem is reported once.
+// Entry points: finding_location(), rule_text(), fingerprint(), rule_finding().
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "engine/compiled.h"
 #include "lint/check.h"
+#include "semantics/semantics.h"
+#include "semantics/service.h"
 
 namespace sgcheck::detail {
 
@@ -139,119 +139,5 @@ inline Finding rule_finding(const Inventory& inv, std::string_view id, std::stri
                             const Group& group, const Rule& rule) {
   return rule_finding(inv, id, std::move(message), group, rule, rule_text(rule));
 }
-
-// How a group reference stands, decided once for every check that reads references.
-enum class RefState : std::uint8_t {
-  usable,     // the target may match (defined, or not defined but not shown to be gone)
-  undefined,  // usable as far as VPCs go, but the inventory does not define the target (SG301)
-  unpeered,   // crosses VPCs with no active peering in the inventory or on the reference (SG302)
-  stale,      // the data shows the link is gone: peering deleted/rejected/expired/failed, or the
-              // describe output marks the pair as pointing at a deleted group (SG205)
-};
-
-class ReferenceIndex {
- public:
-  explicit ReferenceIndex(const Inventory& inv)
-      : groups_(inv.groups.data()),
-        prefix_lists_(inv.prefix_lists.data()),
-        ids_(index_by_id(inv.groups)),
-        prefix_list_ids_(index_by_id(inv.prefix_lists)),
-        group_vpc_(number_vpcs(inv, vpcs_)) {
-    for (const Peering& p : inv.peerings) {
-      if (p.requester_vpc.empty() || p.accepter_vpc.empty()) continue;
-      Link& link = links_[key(p.requester_vpc, p.accepter_vpc)];
-      if (is_active(p.status)) link.active = true;
-      if (is_dead(p.status)) link.dead = true;
-    }
-    // AWS describe output names the owner (UserId) on every live pair and drops it when the
-    // target was deleted; the mark means something only when the input carries UserIds at all.
-    for (const Group& g : inv.groups) {
-      if (g.origin != GroupOrigin::aws_api) continue;
-      for (const Rule& r : g.rules) {
-        if (r.peer.kind == PeerKind::group && !r.peer.user_id.empty()) pairs_have_owner_ = true;
-      }
-    }
-  }
-
-  // The group of that id, or nullptr: hashed, as every reference of the inventory asks.
-  const Group* find_group(std::string_view id) const {
-    const std::uint32_t index = ids_.find(id);
-    return index == IdIndex::kAbsent ? nullptr : groups_ + index;
-  }
-  // Inventory::find_prefix_list(), hashed: every prefix-list peer asks.
-  const PrefixList* find_prefix_list(std::string_view id) const {
-    const std::uint32_t index = prefix_list_ids_.find(id);
-    return index == IdIndex::kAbsent ? nullptr : prefix_lists_ + index;
-  }
-
-  // `owner` is one of the inventory's groups. The VPCs are compared as numbers: the target
-  // group's vpc_id string (a cache miss per reference) is read only when they differ.
-  RefState classify(const Group& owner, const Rule& rule) const {
-    const Group* target = find_group(rule.peer.id);
-    const std::uint32_t own = group_vpc_[static_cast<std::size_t>(&owner - groups_)];
-    const std::uint32_t other = target != nullptr
-                                    ? group_vpc_[static_cast<std::size_t>(target - groups_)]
-                                    : vpc_number(rule.peer.vpc_id);
-    const std::string_view status = rule.peer.peering_status;
-    if (own != kNoVpc && other != kNoVpc && own != other) {
-      const std::string_view target_vpc =
-          target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
-      auto it = links_.find(key(owner.vpc_id, target_vpc));
-      const bool active = (it != links_.end() && it->second.active) || is_active(status);
-      if (!active) {
-        const bool dead = (it != links_.end() && it->second.dead) || is_dead(status);
-        return dead ? RefState::stale : RefState::unpeered;
-      }
-    } else if (is_dead(status)) {
-      return RefState::stale;
-    }
-    if (target != nullptr) return RefState::usable;
-    if (pairs_have_owner_ && owner.origin == GroupOrigin::aws_api && rule.peer.user_id.empty()) {
-      return RefState::stale;
-    }
-    return RefState::undefined;
-  }
-
-  // The two VPCs may reference each other's groups (same VPC, unknown, or an active peering).
-  static bool is_active(std::string_view status) { return lower_is(status, "active"); }
-  static bool is_dead(std::string_view status) {
-    return lower_is(status, "deleted") || lower_is(status, "deleting") ||
-           lower_is(status, "rejected") || lower_is(status, "expired") ||
-           lower_is(status, "failed");
-  }
-  // ascii_lower(text) == lower, without the copy: every group reference asks.
-  static bool lower_is(std::string_view text, std::string_view lower) {
-    if (text.size() != lower.size()) return false;
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-    return true;
-  }
-
- private:
-  struct Link {
-    bool active = false;
-    bool dead = false;
-  };
-  static constexpr std::uint32_t kNoVpc = IdIndex::kAbsent;         // an empty VPC id
-  static constexpr std::uint32_t kOtherVpc = IdIndex::kAbsent - 1;  // a VPC no group is in
-  std::uint32_t vpc_number(std::string_view vpc) const {
-    if (vpc.empty()) return kNoVpc;
-    const std::uint32_t n = vpcs_.find(vpc);
-    return n == IdIndex::kAbsent ? kOtherVpc : n;
-  }
-  // Views into the inventory's strings, which outlive the index.
-  static std::pair<std::string_view, std::string_view> key(std::string_view a, std::string_view b) {
-    return a < b ? std::pair{a, b} : std::pair{b, a};
-  }
-
-  const Group* groups_;                   // the inventory's
-  const PrefixList* prefix_lists_;        // the inventory's
-  IdIndex ids_;                           // group id → index into groups_: one slot read, no node
-  IdIndex prefix_list_ids_;               // prefix-list id → index into prefix_lists_
-  IdIndex vpcs_;                          // the groups' VPC ids → numbers
-  std::vector<std::uint32_t> group_vpc_;  // [group]: its VPC's number, or kNoVpc
-  std::map<std::pair<std::string_view, std::string_view>, Link> links_;
-  bool pairs_have_owner_ = false;
-};
 
 }  // namespace sgcheck::detail

@@ -1,10 +1,12 @@
 // The built-in reference and graph checks SG301–SG306 (product.md §7): undefined, unreachable and
 // unused groups, one-sided pairs, prefix lists without entries, interfaces carrying another VPC's
 // group. The inventory is indexed once (ids to node numbers, members, co-carried groups, addresses,
-// the rules each check reads); SG304's cross-check asks model_point_allows() (compile.cc), so lint
-// never compiles the engine. Entry point: run_graph_checks().
-#include "engine/compiled.h"
+// the rules each check reads); references are classified and VPCs numbered by the inventory's
+// Semantics, and SG304's cross-check asks point_allows() (semantics/admits.h), so lint never
+// compiles the engine. Entry point: run_graph_checks().
 #include "lint/check_support.h"
+#include "semantics/admits.h"
+#include "semantics/labels.h"
 
 namespace sgcheck::detail {
 namespace {
@@ -40,6 +42,7 @@ struct EgressEntry {
 // Built once: a node per group id, every reference classified, egress rules compiled per group.
 // Ids are resolved to node numbers once, here; the checks compare numbers.
 struct GraphIndex {
+  const Semantics* sem = nullptr;
   IdIndex ids;  // group id → node
   std::vector<Node> nodes;
   std::vector<std::uint32_t> group_node;         // [group]
@@ -48,10 +51,8 @@ struct GraphIndex {
   std::vector<std::uint32_t> peer_node;          // [rule_base[group] + rule]: a group peer's node
   std::vector<std::vector<EgressEntry>> egress;  // [group]
   std::vector<std::uint32_t> interface_nodes;    // each interface's groups' nodes, in order
-  // VPC ids as numbers (IdIndex::kAbsent for none), so that SG303 and SG306 compare numbers
-  // instead of reading each group's vpc_id string (a cache miss per interface and group).
-  IdIndex vpc_numbers;
-  std::vector<std::uint32_t> group_vpc;      // [group]
+  // VPCs as Semantics numbers them, so that SG303 and SG306 compare numbers instead of reading
+  // each group's vpc_id string (a cache miss per interface and group).
   std::vector<std::uint32_t> interface_vpc;  // [interface]
   std::vector<bool> vpc_has_interfaces;      // [VPC number]
   // The rules each check reports on or judges, as slots in group and rule order, found in the one
@@ -62,12 +63,8 @@ struct GraphIndex {
   std::vector<std::uint32_t> one_sided_candidates;
   std::vector<std::uint32_t> open_prefix_lists;
 
-  std::uint32_t vpc_of(std::string_view id) {
-    if (id.empty()) return IdIndex::kAbsent;
-    const auto n = vpc_numbers.insert(id, static_cast<std::uint32_t>(vpc_numbers.size()));
-    if (n >= vpc_has_interfaces.size()) vpc_has_interfaces.resize(n + 1, false);
-    return n;
-  }
+  // A VPC number is one of the VPCs Semantics numbers (not kNoVpc, not kOtherVpc).
+  bool numbered(std::uint32_t vpc) const { return vpc < vpc_has_interfaces.size(); }
   std::uint32_t node_of(std::string_view id) {
     bool inserted = false;
     const std::uint32_t n = ids.insert(id, static_cast<std::uint32_t>(nodes.size()), inserted);
@@ -95,8 +92,10 @@ struct GraphIndex {
   }
 };
 
-GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
+GraphIndex build_index(const Inventory& inv, const Semantics& sem) {
   GraphIndex x;
+  x.sem = &sem;
+  x.vpc_has_interfaces.assign(sem.vpc_count(), false);
   x.ids.reserve(inv.groups.size());
   x.nodes.reserve(inv.groups.size());
   x.group_node.resize(inv.groups.size());
@@ -114,7 +113,6 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
     const std::uint32_t own = x.node_of(g.id);
     x.group_node[gi] = own;
     x.nodes[own].group = static_cast<std::int32_t>(gi);  // the last of equal ids
-    x.group_vpc.push_back(x.vpc_of(g.vpc_id));
   }
   for (std::size_t gi = 0; gi < inv.groups.size(); ++gi) {
     const Group& g = inv.groups[gi];
@@ -123,25 +121,26 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
       const std::size_t at = x.rule_base[gi] + ri;
       const auto slot = static_cast<std::uint32_t>(at);
       if (r.peer.kind == PeerKind::group) {
-        x.ref_state[at] = refs.classify(g, r);
+        x.ref_state[at] = sem.classify(g, r);
         x.peer_node[at] = x.node_of(r.peer.id);
         if (x.peer_node[at] != x.group_node[gi]) x.nodes[x.peer_node[at]].referenced = true;
       }
       if (!r.valid) continue;
       const PrefixList* list =
-          r.peer.kind == PeerKind::prefix_list ? refs.find_prefix_list(r.peer.id) : nullptr;
+          r.peer.kind == PeerKind::prefix_list ? sem.find_prefix_list(r.peer.id) : nullptr;
       ServiceMatch s;
-      if (r.direction == Direction::egress) {
-        const bool uncertain = rule_uncertain(r) && possible_service(r, s);
-        if (uncertain || rule_service(r, s))
-          x.egress[gi].push_back({s, &r, x.ref_state[at], x.peer_node[at], list, uncertain});
+      const RuleServiceKind kind = service_of(r, s);
+      if (r.direction == Direction::egress && kind != RuleServiceKind::none) {
+        x.egress[gi].push_back(
+            {s, &r, x.ref_state[at], x.peer_node[at], list, kind == RuleServiceKind::uncertain});
       }
       if (r.peer.kind == PeerKind::group) {
         const RefState state = x.ref_state[at];
         if (state == RefState::undefined || state == RefState::unpeered) {
           x.bad_references.push_back(slot);
         }
-        if (r.direction == Direction::ingress && state == RefState::usable && rule_service(r, s)) {
+        if (r.direction == Direction::ingress && state == RefState::usable &&
+            kind == RuleServiceKind::settled) {
           x.one_sided_candidates.push_back(slot);
         }
       } else if (r.peer.kind == PeerKind::prefix_list) {
@@ -152,9 +151,8 @@ GraphIndex build_index(const Inventory& inv, const ReferenceIndex& refs) {
   x.interface_vpc.reserve(inv.interfaces.size());
   for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& e = inv.interfaces[i];
-    x.interface_vpc.push_back(x.vpc_of(e.vpc_id));
-    if (x.interface_vpc.back() != IdIndex::kAbsent)
-      x.vpc_has_interfaces[x.interface_vpc.back()] = true;
+    x.interface_vpc.push_back(sem.vpc_number(e.vpc_id));
+    if (x.numbered(x.interface_vpc.back())) x.vpc_has_interfaces[x.interface_vpc.back()] = true;
     const std::size_t first = x.interface_nodes.size();
     for (const std::string& g : e.groups) x.interface_nodes.push_back(x.node_of(g));
     const std::size_t last = x.interface_nodes.size();
@@ -245,7 +243,7 @@ void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vect
       const Node& n = x.nodes[x.interface_nodes[at++]];
       const Group* g = n.group >= 0 ? &inv.groups[static_cast<std::size_t>(n.group)] : nullptr;
       const std::uint32_t group_vpc =
-          g != nullptr ? x.group_vpc[static_cast<std::size_t>(n.group)] : IdIndex::kAbsent;
+          g != nullptr ? x.sem->group_vpc(static_cast<std::size_t>(n.group)) : Semantics::kNoVpc;
       if (g == nullptr) {
         if (inv.groups.empty()) continue;  // interfaces alone: nothing was meant to be checked
         Finding f = make_finding("SG301",
@@ -258,7 +256,7 @@ void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vect
         f.unknown = true;
         f.fingerprint = fingerprint("SG301", e.id, gid);
         out.push_back(std::move(f));
-      } else if (group_vpc != IdIndex::kAbsent && x.interface_vpc[i] != IdIndex::kAbsent &&
+      } else if (group_vpc != Semantics::kNoVpc && x.interface_vpc[i] != Semantics::kNoVpc &&
                  group_vpc != x.interface_vpc[i]) {
         // SG306
         Finding f = make_finding("SG306",
@@ -286,7 +284,8 @@ void check_unused(const Inventory& inv, const GraphIndex& x, const Group& g,
                   std::vector<Finding>& out) {
   if (inv.interfaces.empty() || g.origin != GroupOrigin::aws_api || g.name == "default") return;
   const auto gi = static_cast<std::size_t>(&g - inv.groups.data());
-  if (x.group_vpc[gi] != IdIndex::kAbsent && !x.vpc_has_interfaces[x.group_vpc[gi]]) return;
+  const std::uint32_t vpc = x.sem->group_vpc(gi);
+  if (vpc != Semantics::kNoVpc && !x.vpc_has_interfaces[vpc]) return;
   const Node& n = x.nodes[x.group_node[gi]];
   if (!n.members.empty() || n.referenced) return;
   Finding f = make_finding("SG303",
@@ -360,7 +359,7 @@ Send settled_egress_sends(const EgressEntry& entry, const ServiceMatch& service,
     }
     case PeerKind::group: {
       const RefState state = entry.state;
-      if (state == RefState::stale || state == RefState::unpeered) return Send::no;
+      if (state == RefState::unpeered || is_stale(state)) return Send::no;
       if (state == RefState::undefined) return Send::unknown;
       if (entry.target == to.group_node || !to.known_members) return Send::yes;
       return to.carries(entry.target) ? Send::yes : Send::no;
@@ -387,17 +386,17 @@ Packet pair_packet(const ServiceMatch& s) {
 }
 
 // The engine's word on a few member pairs: none of them may be allowed. (The index above decides;
-// this keeps the check honest at the cost of a handful of point decisions: references the index
-// counts as stale may still match for the engine.) model_point_allows() answers as
-// Engine::verdict() would, from the rules of the pair's groups, so the inventory is not compiled.
-bool engine_denies_samples(const CompiledInventory& links, const ServiceMatch& s, const Node& g,
+// this keeps the check honest at the cost of a handful of point decisions: a marked_stale
+// reference may still match for the engine.) point_allows() answers as Engine::verdict() would,
+// from the rules of the pair's groups, so the inventory is not compiled.
+bool engine_denies_samples(const Semantics& sem, const ServiceMatch& s, const Node& g,
                            const Node& h) {
   constexpr std::size_t kSamples = 3;
   const Packet packet = pair_packet(s);
   for (std::size_t i = 0; i < g.members.size() && i < kSamples; ++i) {
     for (std::size_t j = 0; j < h.members.size() && j < kSamples; ++j) {
       if (g.members[i] == h.members[j]) continue;
-      if (model_point_allows(links, g.members[i], h.members[j], packet)) return false;
+      if (point_allows(sem, g.members[i], h.members[j], packet)) return false;
     }
   }
   return true;
@@ -408,8 +407,8 @@ bool engine_denies_samples(const CompiledInventory& links, const ServiceMatch& s
 // sample of member pairs (a whole set question per rule costs far too much at scale). Without
 // interfaces, G's own egress rules are judged and the finding is marked unknown (members may
 // carry other groups).
-void check_one_sided(const Inventory& inv, const CompiledInventory& links, const GraphIndex& x,
-                     const Group& h, std::vector<Finding>& out) {
+void check_one_sided(const Inventory& inv, const GraphIndex& x, const Group& h,
+                     std::vector<Finding>& out) {
   const bool known_members = !inv.interfaces.empty();
   x.each_rule(x.one_sided_candidates, inv, h, [&](const Rule& r) {
     ServiceMatch service;
@@ -448,7 +447,7 @@ void check_one_sided(const Inventory& inv, const CompiledInventory& links, const
       if (verdict == Send::yes) break;
     }
     if (verdict != Send::no) return;
-    if (known_members && !engine_denies_samples(links, service, *gn, *to.node)) return;
+    if (known_members && !engine_denies_samples(*x.sem, service, *gn, *to.node)) return;
     const std::string service_name = service_notation(r);
     std::string message = "ingress " + rule_text(r) + " is one-sided: ";
     message += known_members
@@ -493,15 +492,11 @@ void check_prefix_lists(const Inventory& inv, const GraphIndex& x, const Group& 
 
 void run_graph_checks(const CheckContext& context, std::vector<Finding>& out) {
   const Inventory& inv = context.inventory;
-  const ReferenceIndex refs(inv);
-  const GraphIndex index = build_index(inv, refs);
-  CompiledInventory links;  // the peerings alone: what model_point_allows() needs
-  links.inventory = &inv;
-  link_vpcs(links);
+  const GraphIndex index = build_index(inv, context.semantics.get());
   for (const Group& g : inv.groups) {
     check_references(inv, index, g, out);
     check_unused(inv, index, g, out);
-    check_one_sided(inv, links, index, g, out);
+    check_one_sided(inv, index, g, out);
     check_prefix_lists(inv, index, g, out);
   }
   check_interface_groups(inv, index, out);

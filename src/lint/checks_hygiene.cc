@@ -8,8 +8,9 @@
 #include <initializer_list>
 #include <set>
 
-#include "engine/compiled.h"
 #include "lint/check_support.h"
+#include "semantics/semantics.h"
+#include "semantics/service.h"
 
 namespace sgcheck::detail {
 namespace {
@@ -26,7 +27,7 @@ bool is_self_reference(const Group& g, const Rule& r) {
 }
 
 // The parts joined in one allocation of the exact size: make_finding() would shrink the doubled
-// capacity an operator+ chain leaves, a second allocation and copy for each of 78,000 messages.
+// capacity an operator+ chain leaves, a second allocation and copy for each message.
 std::string concat(std::initializer_list<std::string_view> parts) {
   std::size_t size = 0;
   for (const std::string_view part : parts) size += part.size();
@@ -37,9 +38,8 @@ std::string concat(std::initializer_list<std::string_view> parts) {
 }
 
 // Where the checks put their findings. run_hygiene_checks() runs them twice, first only counting,
-// then making the findings into `out` reserved to its final size: growing it by doubling moved
-// each finding again and faulted in twice the pages, 15% of the family's time on L (78,000
-// findings of 304 bytes).
+// then making the findings into `out` reserved to its final size: growing it by doubling would move
+// each finding again and fault in twice the pages.
 class FindingSink {
  public:
   explicit FindingSink(std::vector<Finding>* out) : out_(out) {}  // nullptr: count only
@@ -164,7 +164,7 @@ struct RuleBox {
   double size = 0;  // log2 of the box's volume: the narrowest rules are judged first
 };
 
-RuleBox make_box(const ReferenceIndex& refs, RefState ref_state, const Rule& r) {
+RuleBox make_box(const Semantics& sem, RefState ref_state, const Rule& r) {
   RuleBox box;
   if (!r.valid || !rule_service(r, box.service)) return box;
   const std::uint8_t fams = box.service.families;
@@ -181,7 +181,7 @@ RuleBox make_box(const ReferenceIndex& refs, RefState ref_state, const Rule& r) 
       add(r.peer.cidr);
       break;
     case PeerKind::prefix_list: {
-      const PrefixList* pl = refs.find_prefix_list(r.peer.id);
+      const PrefixList* pl = sem.find_prefix_list(r.peer.id);
       if (pl != nullptr && pl->entries_known) {
         for (const Cidr& e : pl->entries) add(e);
       } else {
@@ -193,7 +193,7 @@ RuleBox make_box(const ReferenceIndex& refs, RefState ref_state, const Rule& r) 
       break;
     }
     case PeerKind::group: {
-      if (ref_state == RefState::stale || ref_state == RefState::unpeered) return box;
+      if (ref_state == RefState::unpeered || is_stale(ref_state)) return box;
       box.token_kind = PeerKind::group;
       box.token = r.peer.id;
       box.token_families = fams;
@@ -372,8 +372,8 @@ bool identity_less(const Rule& a, const Ports& ports_a, const Rule& b, const Por
 }
 
 // Groups the live rules of `order` into classes of same_rule(): exact copies never cover each
-// other (SG401 reports them), so the pair loop skips a rule's whole class at once. Without this a
-// group holding one rule pasted 40,000 times took 100 s of pairwise tests.
+// other (SG401 reports them), so the pair loop skips a rule's whole class at once: a group holding
+// one rule pasted many times would otherwise cost a pairwise test per pair of copies.
 void classify_identities(const Group& g, RedundancyScratch& scratch) {
   std::vector<std::uint32_t>& by_identity = scratch.by_identity;
   by_identity.assign(scratch.order.begin(), scratch.order.end());
@@ -433,7 +433,7 @@ Finding redundancy_finding(const Inventory& inv, const Group& g, std::uint32_t i
 // and all of them can be removed together.
 // Appends to `redundant` the SG202 verdicts of the group: for each redundant rule in the order
 // judged, its index, the number of rules that cover it and their indexes, ascending.
-void judge_redundancy(const ReferenceIndex& refs, const RefState* states, const Group& g,
+void judge_redundancy(const Semantics& sem, const RefState* states, const Group& g,
                       RedundancyScratch& scratch, std::vector<std::uint32_t>& redundant) {
   for (const Direction d : {Direction::ingress, Direction::egress}) {
     std::vector<std::uint32_t>& order = scratch.order;
@@ -446,7 +446,7 @@ void judge_redundancy(const ReferenceIndex& refs, const RefState* states, const 
     ports.resize(std::max(ports.size(), g.rules.size()));
     for (std::uint32_t i = 0; i < g.rules.size(); ++i) {
       if (g.rules[i].direction != d) continue;
-      boxes[i] = make_box(refs, states[i], g.rules[i]);
+      boxes[i] = make_box(sem, states[i], g.rules[i]);
       if (!boxes[i].live) continue;
       order.push_back(i);
       ports[i] = normalised_ports(g.rules[i]);
@@ -583,7 +583,7 @@ std::string address_mismatch(const Inventory& inv, const Rule& r) {
 std::string stale_reason(const Inventory& inv, const Group& g, const Rule& r) {
   const Group* target = inv.find_group(r.peer.id);
   const std::string status = ascii_lower(r.peer.peering_status);
-  if (ReferenceIndex::is_dead(status)) {
+  if (peering_dead(status)) {
     return "the reference to " + r.peer.id + " is stale (its peering " +
            (r.peer.peering_id.empty() ? std::string() : r.peer.peering_id + " ") + "is " + status +
            "), so the rule never matches; remove it or restore the peering";
@@ -605,7 +605,7 @@ void check_never_matches(const Inventory& inv, const RefState* states, const Gro
     const Rule& r = g.rules[i];
     if (!r.valid) continue;
     std::string why = address_mismatch(inv, r);
-    if (why.empty() && r.peer.kind == PeerKind::group && states[i] == RefState::stale) {
+    if (why.empty() && r.peer.kind == PeerKind::group && is_stale(states[i])) {
       why = stale_reason(inv, g, r);
     }
     if (why.empty()) continue;
@@ -707,7 +707,7 @@ void check_group(const Inventory& inv, const Group& g, const RefState* states,
 
 void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out) {
   const Inventory& inv = context.inventory;
-  const ReferenceIndex refs(inv);
+  const Semantics& sem = context.semantics.get();
   RedundancyScratch scratch;
   // The first pass decides what is costly once, for the second: how each rule's group reference
   // stands (usable for other peers; read by SG202 and SG205), every rule's after the other, and
@@ -722,10 +722,10 @@ void run_hygiene_checks(const CheckContext& context, std::vector<Finding>& out) 
     RefState* group_states = states.data() + offset;
     for (std::size_t i = 0; i < g.rules.size(); ++i) {
       const Rule& r = g.rules[i];
-      if (r.valid && r.peer.kind == PeerKind::group) group_states[i] = refs.classify(g, r);
+      if (r.valid && r.peer.kind == PeerKind::group) group_states[i] = sem.classify(g, r);
     }
     const std::size_t first = redundant.size();
-    judge_redundancy(refs, group_states, g, scratch, redundant);
+    judge_redundancy(sem, group_states, g, scratch, redundant);
     redundant_end[k] = redundant.size();
     check_group(inv, g, group_states, redundant.data() + first, redundant.data() + redundant.size(),
                 scratch, counter);

@@ -8,7 +8,6 @@
 #include <map>
 #include <tuple>
 
-#include "engine/compiled.h"
 #include "lint/check.h"
 #include "model/merge.h"
 
@@ -324,24 +323,10 @@ void group_quota_findings(const Inventory& inventory, const LintOptions& options
   }
 }
 
-// Group ids to indexes, hashed: every group of every interface is looked up. The first of equal
-// ids wins, as Inventory::find_group() finds it.
-class GroupIndex {
- public:
-  explicit GroupIndex(const Inventory& inventory) : index_(index_by_id(inventory.groups)) {}
-  std::optional<std::size_t> operator()(std::string_view id) const {
-    const std::uint32_t index = index_.find(id);
-    if (index == IdIndex::kAbsent) return std::nullopt;
-    return index;
-  }
-
- private:
-  IdIndex index_;  // open addressing, short ids kept in the slot: no node or string per lookup
-};
-
-void interface_quota_findings(const Inventory& inventory, const LintOptions& options,
+// Every group of every interface is looked up: hashed, by the inventory's Semantics.
+void interface_quota_findings(const Semantics& sem, const LintOptions& options,
                               const std::vector<Counts>& counts, std::vector<Finding>& out) {
-  const GroupIndex group_index(inventory);
+  const Inventory& inventory = sem.inventory();
   std::vector<std::string_view> groups;  // the interface's distinct group ids, reused
   for (const Interface& eni : inventory.interfaces) {
     groups.assign(eni.groups.begin(), eni.groups.end());
@@ -362,9 +347,9 @@ void interface_quota_findings(const Inventory& inventory, const LintOptions& opt
     // The rules of all its groups, per direction and family, against the product quota.
     Counts total{};
     for (const std::string_view id : groups) {
-      if (const auto g = group_index(id)) {
+      if (const std::uint32_t g = sem.group_index(id); g != Semantics::kAbsent) {
         for (int d = 0; d < 2; ++d)
-          for (int fam = 0; fam < 2; ++fam) total[d][fam] += counts[*g][d][fam];
+          for (int fam = 0; fam < 2; ++fam) total[d][fam] += counts[g][d][fam];
       }
     }
     for (int d = 0; d < 2; ++d) {
@@ -381,8 +366,9 @@ void interface_quota_findings(const Inventory& inventory, const LintOptions& opt
   }
 }
 
-void quota_findings(const Inventory& inventory, const LintOptions& options,
+void quota_findings(const Semantics& sem, const LintOptions& options,
                     const IdentityClasses& classes, std::vector<Finding>& out) {
+  const Inventory& inventory = sem.inventory();
   std::vector<Counts> counts;
   counts.reserve(inventory.groups.size());
   for (std::size_t g = 0; g < inventory.groups.size(); ++g) {
@@ -390,7 +376,7 @@ void quota_findings(const Inventory& inventory, const LintOptions& options,
                                  classes.first_valid.data() + classes.offset[g]));
   }
   group_quota_findings(inventory, options, counts, out);
-  interface_quota_findings(inventory, options, counts, out);
+  interface_quota_findings(sem, options, counts, out);
 }
 
 // ---- SG406 names and descriptions (aws-semantics.md §3.2)
@@ -561,7 +547,7 @@ void run_validity_checks(const CheckContext& context, std::vector<Finding>& out)
   duplicate_findings(inventory, classes, out);
   value_findings(inventory, out);
   port_findings(inventory, out);
-  quota_findings(inventory, context.options, classes, out);
+  quota_findings(context.semantics.get(), context.options, classes, out);
   text_findings(inventory, out);
   egress_findings(inventory, out);
 }

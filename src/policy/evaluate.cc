@@ -23,9 +23,10 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "engine/compiled.h"
 #include "lint/violation.h"
 #include "policy/evaluate.h"
+#include "semantics/semantics.h"
+#include "semantics/service.h"
 
 namespace sgcheck::policy {
 namespace {
@@ -146,22 +147,10 @@ bool glob_match(const std::string& pattern, const std::string& text) {
 
 class Model {
  public:
-  explicit Model(const Inventory& inventory) : inventory_(inventory) {
-    compiled_.inventory = &inventory;
-    // References across an active peering are usable, as in the engine (not only when the rule
-    // itself carries PeeringStatus "active").
-    detail::link_vpcs(compiled_);
-    // The first group of each id, as Inventory::find_group() answers on sorted groups.
-    group_index_ = detail::index_by_id(inventory.groups);
-    // Groups are found by index from here on: one hash lookup per id, not one per use.
-    groups_sorted_ = std::is_sorted(inventory.groups.begin(), inventory.groups.end(),
-                                    [](const Group& a, const Group& b) { return a.id < b.id; });
-    // Each group's VPC as a number, so that a reference within one VPC is told by an integer
-    // compare, not by reading both groups' VPC ids.
-    {
-      detail::IdIndex numbers;
-      vpc_number_ = detail::number_vpcs(inventory, numbers);
-    }
+  // Groups are found by index (Semantics::group_index()): one hash lookup per id, not one per use.
+  explicit Model(const detail::Semantics& semantics)
+      : inventory_(semantics.inventory()), semantics_(semantics) {
+    const Inventory& inventory = inventory_;
     members_of_.resize(inventory.groups.size());
     member_peers_.resize(inventory.groups.size());
     interface_groups_at_.reserve(inventory.interfaces.size() + 1);
@@ -197,8 +186,8 @@ class Model {
   // The index of the group of that id in Inventory::groups, or -1: hashed, as every interface
   // and reference asks.
   std::int32_t group_index(std::string_view id) const {
-    const std::uint32_t gi = group_index_.find(id);
-    return gi == detail::IdIndex::kAbsent ? -1 : static_cast<std::int32_t>(gi);
+    const std::uint32_t gi = semantics_.group_index(id);
+    return gi == detail::Semantics::kAbsent ? -1 : static_cast<std::int32_t>(gi);
   }
   // group_index() of each of interface i's groups, in its order.
   std::span<const std::int32_t> interface_groups(std::size_t i) const {
@@ -279,8 +268,8 @@ class Model {
                   {"some members of " + id + " have no addresses in the inventory"}};
   }
 
-  // `gi` is the index of `group`.
-  const Peer* peer_of(std::size_t gi, const Group& group, const Rule& rule) {
+  // `gi` is the index of the rule's group; nullptr when the rule can match nothing.
+  const Peer* peer_of(std::size_t gi, const Rule& rule) {
     switch (rule.peer.kind) {
       case PeerKind::cidr4:
       case PeerKind::cidr6: {
@@ -306,33 +295,16 @@ class Model {
         return &it->second;
       }
       case PeerKind::group: {
+        // References across an active peering can match, as in the engine (not only when the
+        // rule itself carries PeeringStatus "active").
         const std::int32_t t = group_index(rule.peer.id);
-        if (!reference_usable(gi, group, rule, t)) return nullptr;
+        const std::uint32_t target =
+            t < 0 ? detail::Semantics::kAbsent : static_cast<std::uint32_t>(t);
+        if (!semantics_.can_match(static_cast<std::uint32_t>(gi), rule, target)) return nullptr;
         return &members_at(t, rule.peer.id);
       }
     }
     return nullptr;
-  }
-
-  // detail::reference_usable(), with the target found by hash rather than by binary search.
-  // `t` is group_index(rule.peer.id). When the groups are sorted by id, it is the group
-  // Inventory::find_group() finds (the first of equal ids), so no second lookup is needed.
-  bool reference_usable(std::size_t owner_index, const Group& owner, const Rule& rule,
-                        std::int32_t t) const {
-    if (t >= 0) {
-      // Both VPCs by number: none, or the same, is usable without a look at peerings.
-      const std::uint32_t own = vpc_number_[owner_index];
-      const std::uint32_t other = vpc_number_[static_cast<std::size_t>(t)];
-      constexpr std::uint32_t kNone = detail::IdIndex::kAbsent;
-      if (own == kNone || other == kNone || own == other) return true;
-    }
-    const Group* target = t >= 0 ? &inventory_.groups[static_cast<std::size_t>(t)] : nullptr;
-    const std::string_view target_vpc =
-        target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
-    const std::string_view own_vpc = owner.vpc_id;
-    if (own_vpc.empty() || target_vpc.empty() || own_vpc == target_vpc) return true;
-    if (groups_sorted_) return detail::reference_usable(compiled_, owner, rule, target);
-    return detail::reference_usable(compiled_, owner, rule);
   }
 
   void build_entries(std::size_t gi) {
@@ -348,9 +320,10 @@ class Model {
       // An unresolved protocol or port, or an undecided template condition (rule_uncertain()):
       // the rule might allow what it could match, so its peer counts only in the upper bound,
       // with the reason (docs/iac.md).
-      const bool open = detail::possible_service(rule, e.service);
-      if (!open && !detail::rule_service(rule, e.service)) continue;
-      e.peer = peer_of(gi, group, rule);
+      const detail::RuleServiceKind kind = detail::service_of(rule, e.service);
+      if (kind == detail::RuleServiceKind::none) continue;
+      const bool open = kind == detail::RuleServiceKind::uncertain;
+      e.peer = peer_of(gi, rule);
       if (e.peer == nullptr) continue;  // a stale reference matches nothing
       if (open) {
         Bounds b{PacketSet{}, e.peer->b.hi, e.peer->b.why};
@@ -374,7 +347,7 @@ class Model {
 
  public:
   Bounds prefix_list_bounds(const std::string& id) const {
-    const PrefixList* pl = inventory_.find_prefix_list(id);
+    const PrefixList* pl = semantics_.find_prefix_list(id);
     if (pl != nullptr && pl->entries_known) {
       std::vector<Ipv4Set::Interval> a4;
       std::vector<Ipv6Set::Interval> a6;
@@ -398,14 +371,11 @@ class Model {
 
  private:
   const Inventory& inventory_;
-  detail::CompiledInventory compiled_;
-  bool groups_sorted_ = false;
-  std::vector<std::uint32_t> vpc_number_;               // by group index: detail::number_vpcs()
+  const detail::Semantics& semantics_;
   std::vector<const Peer*> peers_;                      // by serial
   std::vector<std::vector<std::uint32_t>> members_of_;  // by group index: interface indexes
   std::vector<std::array<std::vector<Entry>, 2>> entries_;
   std::vector<std::array<UpperSums, 2>> sums_;
-  detail::IdIndex group_index_;
   std::vector<std::int32_t> interface_groups_;               // see interface_groups()
   std::vector<std::uint32_t> interface_groups_at_;           // interface i's are [at[i], at[i + 1])
   std::vector<std::unique_ptr<Peer>> member_peers_;          // by group index, on first use
@@ -1493,7 +1463,7 @@ bool targets_group(const Inventory& inventory, const PolicyRule& rule, const Gro
 
 class Evaluator {
  public:
-  Evaluator(const Inventory& inventory) : model_(inventory) {}
+  explicit Evaluator(const detail::Semantics& semantics) : model_(semantics) {}
 
   // Targets are independent once the groups are judged: the groups, then the classes of
   // interfaces (which need every group's verdict), are split into contiguous ranges over `jobs`
@@ -1990,8 +1960,8 @@ class Evaluator {
     // excludes; covering clauses that the sums leave open mostly have the whole range. The
     // counting sums (each entry's upper bound within X, summed over the target's groups)
     // decide most targets without their profiles. (The union of the upper bounds, exact where
-    // the sums only count, decided 47 of the 12090 targets of L the sums left open, for more
-    // than it saved: the segments' own sums, Judge::counts_say_no(), decide those.)
+    // the sums only count, decides few of the targets the sums leave open and costs more than it
+    // saves: the segments' own sums, Judge::counts_say_no(), decide those.)
     if (!clause.require && (clause.condition == ConditionKind::more_than ||
                             clause.condition == ConditionKind::more_than_not_all)) {
       for (const Family f : kFamilies) {
@@ -2176,10 +2146,15 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
   return out;
 }
 
+void evaluate_rules(const std::vector<CompiledRule>& rules, const detail::Semantics& semantics,
+                    std::vector<Finding>& out, Diagnostics& errors, unsigned jobs) {
+  Evaluator evaluator(semantics);
+  evaluator.run(rules, out, errors, jobs);
+}
+
 void evaluate_rules(const std::vector<CompiledRule>& rules, const Inventory& inventory,
                     std::vector<Finding>& out, Diagnostics& errors, unsigned jobs) {
-  Evaluator evaluator(inventory);
-  evaluator.run(rules, out, errors, jobs);
+  evaluate_rules(rules, detail::Semantics(inventory), out, errors, jobs);
 }
 
 }  // namespace sgcheck::policy

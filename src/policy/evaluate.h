@@ -10,6 +10,7 @@
 
 #include "policy/ast.h"
 #include "policy/sets.h"
+#include "semantics/semantics.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"
 
@@ -31,9 +32,12 @@ struct CompiledRule {
 // The rules of a parsed file, compiled; the file must outlive the result.
 std::vector<CompiledRule> compile_rules(const PolicyFile& file);
 
-// Evaluates compiled rules on the inventory: findings to `out`; `on group NAME` targets that name
-// no group of the inventory (and hold no wildcard) to `errors`. `jobs` threads share the targets;
-// the findings and their order are the same for any `jobs`.
+// Evaluates compiled rules on the inventory of `semantics`: findings to `out`; `on group NAME`
+// targets that name no group of the inventory (and hold no wildcard) to `errors`. `jobs` threads
+// share the targets; the findings and their order are the same for any `jobs`.
+void evaluate_rules(const std::vector<CompiledRule>& rules, const detail::Semantics& semantics,
+                    std::vector<Finding>& out, Diagnostics& errors, unsigned jobs = 1);
+// The same, building the inventory's semantics.
 void evaluate_rules(const std::vector<CompiledRule>& rules, const Inventory& inventory,
                     std::vector<Finding>& out, Diagnostics& errors, unsigned jobs = 1);
 

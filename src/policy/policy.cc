@@ -145,7 +145,7 @@ void run_policy_checks(const CheckContext& context, std::vector<Finding>& out,
     for (const policy::CompiledRule& rule : compiled)
       if (!disabled(context.options, rule.rule->info.id)) rules.push_back(rule);
   }
-  policy::evaluate_rules(rules, context.inventory, out, errors, context.options.jobs);
+  policy::evaluate_rules(rules, context.semantics.get(), out, errors, context.options.jobs);
 }
 
 Diagnostics check_policy_files(const std::vector<std::string>& paths,

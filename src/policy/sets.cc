@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <iterator>
 
-#include "engine/compiled.h"
-
 namespace sgcheck::policy {
 namespace {
 

@@ -1,16 +1,18 @@
-// The engine's lookups without the engine (compiled.h): model_point_allows(), which lint's SG304
+// The engine's question asked of the model (semantics/admits.h): point_allows(), which lint's SG304
 // asks instead of compiling the inventory, must answer allow exactly when Engine::verdict() does,
-// on random inventories (stale and cross-VPC references, prefix lists, open services) and on
-// generated ones; IdIndex must find what a std::map finds, for any string. Entry point: the tests.
+// and side_admits() each side's verdict of Engine::decide(), on random inventories (stale and
+// cross-VPC references, prefix lists, open services) and on generated ones; IdIndex must find what
+// a std::map finds, for any string. Entry point: the tests.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "engine/compiled.h"
 #include "generators.h"
+#include "semantics/admits.h"
 #include "sgcheck/gen.h"
 
 namespace sgcheck::detail {
@@ -53,12 +55,21 @@ struct Agreement {
   std::string mismatch;     // the first disagreement, empty when none
 };
 
+Verdict to_verdict(Tri t) {
+  return t == Tri::allow ? Verdict::allow : t == Tri::deny ? Verdict::deny : Verdict::unknown;
+}
+
+// The interface's first private address of the family, if any.
+std::optional<u128> primary(const Interface& x, Family family) {
+  for (const Address& a : x.private_ips)
+    if (a.family == family) return a.bits;
+  return std::nullopt;
+}
+
 // Every ordered pair of interfaces, or with `max_pairs` a stride through them, for every packet.
 Agreement compare_with_engine(const Inventory& inv, std::size_t max_pairs = 0) {
   const Engine engine(inv);
-  CompiledInventory links;
-  links.inventory = &inv;
-  link_vpcs(links);
+  const Semantics semantics(inv);
   Agreement a;
   const auto n = static_cast<std::uint32_t>(inv.interfaces.size());
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -66,12 +77,27 @@ Agreement compare_with_engine(const Inventory& inv, std::size_t max_pairs = 0) {
       if (max_pairs != 0 && (i * 7919u + j * 104729u) % (n * n / max_pairs + 1) != 0) continue;
       ++a.pairs;
       for (const Packet& p : packets()) {
-        const bool engine_allows = engine.verdict(pair_flow(inv, i, j, p)) == Verdict::allow;
+        const Decision d = engine.decide(pair_flow(inv, i, j, p));
+        const bool engine_allows = d.verdict == Verdict::allow;
         if (engine_allows) ++a.allowed;
-        if (model_point_allows(links, i, j, p) != engine_allows && a.mismatch.empty()) {
-          a.mismatch = inv.interfaces[i].id + " -> " + inv.interfaces[j].id + " protocol " +
-                       std::to_string(p.protocol) + " key " + std::to_string(p.key) +
-                       (engine_allows ? ": the engine allows" : ": the engine does not allow");
+        const std::string what = inv.interfaces[i].id + " -> " + inv.interfaces[j].id +
+                                 " protocol " + std::to_string(p.protocol) + " key " +
+                                 std::to_string(p.key);
+        if (point_allows(semantics, i, j, p) != engine_allows && a.mismatch.empty()) {
+          a.mismatch =
+              what + (engine_allows ? ": the engine allows" : ": the engine does not allow");
+        }
+        const std::optional<u128> src = primary(inv.interfaces[i], p.family);
+        const std::optional<u128> dst = primary(inv.interfaces[j], p.family);
+        if (!src || !dst) continue;
+        const Remote to_destination{*dst, static_cast<std::int32_t>(j), false};
+        const Remote to_source{*src, static_cast<std::int32_t>(i), false};
+        const Verdict egress =
+            to_verdict(side_admits(semantics, i, Direction::egress, p, to_destination));
+        const Verdict ingress =
+            to_verdict(side_admits(semantics, j, Direction::ingress, p, to_source));
+        if ((egress != d.egress.verdict || ingress != d.ingress.verdict) && a.mismatch.empty()) {
+          a.mismatch = what + ": the sides differ from the engine's";
         }
       }
     }
@@ -80,8 +106,8 @@ Agreement compare_with_engine(const Inventory& inv, std::size_t max_pairs = 0) {
 }
 
 // References in the same VPC marked with a dead peering status, or a live one in another case:
-// the engine still uses the first and lint's reference classification does not (the reason
-// SG304 asks the engine's question at all).
+// the first can still match (RefState::marked_stale), which lint's checks count as stale (the
+// reason SG304 asks the engine's question at all).
 void mark_references(Inventory& inv) {
   const char* statuses[] = {"deleted", "ACTIVE", "rejected", ""};
   std::size_t k = 0;
