@@ -16,7 +16,9 @@
 #include <set>
 #include <sstream>
 
+#include "atoms/excerpt.h"
 #include "model/mapped_file.h"
+#include "report/excerpt.h"
 
 namespace sgcheck {
 
@@ -136,35 +138,13 @@ class SourceReader {
   bool have_current_ = false;
 };
 
-// A long line (minified JSON) is cut to a window around the column, marked with "..."; a short
-// one is shown whole (`window` is then unused).
-std::pair<std::string_view, std::uint32_t> excerpt_of(const std::string& line, std::uint32_t column,
-                                                      std::string& window) {
-  constexpr std::size_t kMaxWidth = 120, kBefore = 60;
-  if (line.size() <= kMaxWidth) return {line, column};
-  const std::size_t at = column == 0 ? 0 : std::min<std::size_t>(column - 1, line.size());
-  std::size_t begin = at > kBefore ? at - kBefore : 0;
-  // Cut at character boundaries: the window stays valid UTF-8.
-  const auto continuation = [&](std::size_t i) {
-    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
-  };
-  while (begin > 0 && continuation(begin)) --begin;
-  window = begin > 0 ? "..." : "";
-  const std::size_t prefix = window.size();
-  std::size_t end = std::min(line.size(), begin + kMaxWidth - prefix);
-  while (continuation(end)) ++end;
-  window += line.substr(begin, end - begin);
-  if (end < line.size()) window += "...";
-  return {window, static_cast<std::uint32_t>(at - begin + prefix + 1)};
-}
-
 void append_number(std::string& out, std::uint32_t n) {
   char digits[16];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
   out.append(digits, end);
 }
 
-// Appended in place, without a temporary per part: the report of L is 280,000 lines.
+// Appended in place, without a temporary per part: this runs once per finding.
 void append_finding(std::string& out, const Finding& f, const std::string* source, bool color) {
   if (color) out += kBold;
   out += f.location.file;  // Location::to_string(), then ":"
@@ -194,14 +174,9 @@ void append_finding(std::string& out, const Finding& f, const std::string* sourc
   out += '\n';
   if (source == nullptr) return;
   std::string window;
-  const auto [excerpt, column] = excerpt_of(*source, f.location.column, window);
-  out += "  ";
-  out += valid_utf8(excerpt);  // the caret below counts an invalid byte as one U+FFFD
-  out += "\n  ";
-  if (color) out += "\033[1;32m";
-  append_caret(out, excerpt, column);
-  if (color) out += kReset;
-  out += '\n';
+  const detail::Excerpt excerpt =
+      detail::cut_excerpt(*source, f.location.column, detail::kFindingExcerpt, window);
+  detail::append_excerpt(out, excerpt.text, excerpt.column, color ? "\033[1;32m" : nullptr);
 }
 
 std::string plural(std::size_t n, const char* word) {
