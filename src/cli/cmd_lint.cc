@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "check/catalogue.h"
 #include "cli/commands.h"
 #include "cli/lint_config.h"
-#include "lint/check.h"
 #include "policy/policy.h"
 #include "report/lint_report.h"
 #include "sgcheck/engine.h"

@@ -1,7 +1,8 @@
 // The lint driver (product.md §4 `lint`, §7 suppression): runs the families of checks, applies
 // severity overrides, gives every finding a fingerprint, drops what is suppressed (--disable and
 // the config, the `sgcheck:ignore` tag, the baseline) while counting it, and sorts what is left.
-// Entry point: run_lint().
+// Entry points: run_lint(), check_catalogue(). The one place of lint that uses the policy
+// language (src/policy/): policy is below lint and never uses it.
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -18,10 +19,10 @@
 #include <thread>
 #include <tuple>
 
+#include "check/violation.h"
 #include "engine/compiled.h"
 #include "lint/check.h"
 #include "lint/check_support.h"
-#include "lint/violation.h"
 #include "model/permute.h"
 #include "policy/policy.h"
 
@@ -667,12 +668,12 @@ LintResult run_lint(const Inventory& inventory, const LintOptions& options) {
   return run_checks(CheckContext{inventory, detail::EngineRef(inventory), options});
 }
 
-bool check_pattern_matches(std::string_view pattern, std::string_view id) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    pattern.remove_suffix(1);
-    return id.substr(0, pattern.size()) == pattern;
-  }
-  return pattern == id;
+std::vector<CheckInfo> check_catalogue() {
+  std::vector<CheckInfo> all = detail::builtin_check_list();
+  for (CheckInfo& info : detail::builtin_policy_checks()) all.push_back(std::move(info));
+  std::sort(all.begin(), all.end(),
+            [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
+  return all;
 }
 
 }  // namespace sgcheck

@@ -23,8 +23,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "check/violation.h"
 #include "engine/compiled.h"
-#include "lint/violation.h"
 #include "policy/evaluate.h"
 
 namespace sgcheck::policy {

@@ -6,8 +6,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -17,7 +15,7 @@
 #include <sstream>
 
 #include "atoms/excerpt.h"
-#include "model/mapped_file.h"
+#include "ingest/source_lines.h"
 #include "report/excerpt.h"
 
 namespace sgcheck {
@@ -46,97 +44,6 @@ const char* severity_color(FindingSeverity severity) {
   }
   return "";
 }
-
-// The lines of one source file, read forward only (the findings are sorted by file and line, so
-// each file is read once, and only up to its last finding; no copy of the file is held). A regular
-// file is mapped, and the pages behind are given back as it is read (the source of L is 75 MB);
-// anything else is read in blocks. "-" and unreadable files give no lines.
-class SourceReader {
- public:
-  explicit SourceReader(const std::string& file) {
-    if (file == "-") return;
-    mapped_ = detail::MappedFile::map(file, 0, detail::MappedFile::Read::forward);
-    if (mapped_.mapped()) {
-      block_ = mapped_.bytes().data();
-      size_ = mapped_.bytes().size();
-      return;
-    }
-    in_ = std::fopen(file.c_str(), "rb");
-    block_ = buffer_.data();
-  }
-  ~SourceReader() {
-    if (in_ != nullptr) std::fclose(in_);
-  }
-  SourceReader(const SourceReader&) = delete;
-  SourceReader& operator=(const SourceReader&) = delete;
-
-  // Line `number` (1-based, not before the last one asked) without its '\n' and a final '\r',
-  // or nullptr past the end of the file: what std::getline gave, line by line.
-  const std::string* line(std::uint32_t number) {
-    if (number == current_number_ && have_current_) return &current_;
-    while (current_number_ < number) {
-      if (!next_line(number == current_number_ + 1)) return nullptr;
-    }
-    if (!current_.empty() && current_.back() == '\r') current_.pop_back();
-    have_current_ = true;
-    give_back_read_pages();
-    return &current_;
-  }
-
- private:
-  static constexpr std::size_t kGiveBackStep = 8 << 20;
-
-  // The next block of a file that is read, not mapped; false at its end.
-  bool refill() {
-    if (in_ == nullptr) return false;
-    size_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
-    at_ = 0;
-    return size_ > 0;
-  }
-
-  // Mapped pages well behind the reader leave this process's memory (they are never read again).
-  void give_back_read_pages() {
-    if (!mapped_.mapped() || at_ < given_back_ + 2 * kGiveBackStep) return;
-    given_back_ = at_ - kGiveBackStep;
-    mapped_.release_before(given_back_);
-  }
-
-  // Advances to the next line, keeping its text only when `keep`. False at the end of the file
-  // (a last line without '\n' still counts, as getline reads it).
-  bool next_line(bool keep) {
-    current_.clear();
-    have_current_ = false;
-    bool any = false;
-    for (;;) {
-      if (at_ == size_ && !refill()) {
-        if (any) ++current_number_;  // the last line, without '\n', ended with the file
-        return any;
-      }
-      any = true;
-      const char* start = block_ + at_;
-      const void* newline = std::memchr(start, '\n', size_ - at_);
-      const std::size_t length =
-          newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
-                             : size_ - at_;
-      if (keep) current_.append(start, length);
-      at_ += length;
-      if (newline != nullptr) {
-        ++at_;
-        ++current_number_;
-        return true;
-      }
-    }
-  }
-
-  std::FILE* in_ = nullptr;
-  detail::MappedFile mapped_;
-  std::array<char, 1 << 16> buffer_{};
-  const char* block_ = nullptr;  // mapped_ or buffer_
-  std::size_t size_ = 0, at_ = 0, given_back_ = 0;
-  std::uint32_t current_number_ = 0;
-  std::string current_;
-  bool have_current_ = false;
-};
 
 void append_number(std::string& out, std::uint32_t n) {
   char digits[16];
@@ -473,7 +380,7 @@ std::string lint_summary_line(const LintResult& result) {
 
 namespace {
 
-// Output is written in blocks of about this size: the report of L is 24 MB, never held whole.
+// Output is written in blocks of about this size: a large report is never held whole.
 constexpr std::size_t kBlock = 1 << 20;
 
 // The text report, handed to `flush` block by block.
@@ -482,7 +389,7 @@ void render_text(const LintResult& result, const TextReportOptions& options, Flu
   std::string out;
   // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
   // a file come back after another (findings not sorted), it is read again from the start.
-  std::unique_ptr<SourceReader> reader;
+  std::unique_ptr<detail::SourceLines> reader;
   const std::string* reader_file = nullptr;
   std::uint32_t last_line = 0;
   for (const Finding& f : result.findings) {
@@ -490,7 +397,7 @@ void render_text(const LintResult& result, const TextReportOptions& options, Flu
     if (options.source_lines && f.location.line != 0 && f.location.file != "-") {
       if (reader_file == nullptr || *reader_file != f.location.file ||
           f.location.line < last_line) {
-        reader = std::make_unique<SourceReader>(f.location.file);
+        reader = std::make_unique<detail::SourceLines>(f.location.file);
         reader_file = &f.location.file;
       }
       last_line = f.location.line;
@@ -521,7 +428,7 @@ void append_indented(std::string& out, std::string_view text, std::size_t indent
 
 // A document whose array at `marker` (`"key": []`, once in `skeleton`) holds one element per
 // finding: each element is dumped alone and indented to its depth, which gives exactly the bytes
-// of dumping the whole tree, without building it (the JSON of L would take 350 MB as a tree).
+// of dumping the whole tree, without building it (a tree takes many times the memory of its text).
 template <class Element>
 void write_with_array(std::ostream& out, const std::string& skeleton, std::string_view marker,
                       std::size_t depth, const std::vector<Finding>& findings, Element&& element) {

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "lint/check.h"
+#include "check/context.h"
 #include "policy/ast.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"

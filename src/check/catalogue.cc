@@ -1,11 +1,11 @@
-// The catalogue of built-in checks (product.md §7: SG2xx hygiene, SG3xx references, SG4xx validity):
-// id, title, default severity, help and the equivalent checks of other tools (lint-landscape.md).
-// Entry points: find_builtin_check(), make_finding(), check_catalogue() (with the policy pack).
-#include <algorithm>
-#include <array>
+// The catalogue of built-in checks (product.md §7: SG2xx hygiene, SG3xx references, SG4xx
+// validity): id, title, default severity, help and the equivalent checks of other tools
+// (lint-landscape.md); the names of severities and check patterns that every check and the
+// policies use. Entry points: find_builtin_check(), make_finding(); check_catalogue() (lint.cc)
+// adds the policy pack.
+#include "check/catalogue.h"
 
-#include "lint/check.h"
-#include "policy/policy.h"
+#include <vector>
 
 namespace sgcheck {
 namespace {
@@ -126,15 +126,19 @@ std::optional<FindingSeverity> parse_finding_severity(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<CheckInfo> check_catalogue() {
-  std::vector<CheckInfo> all = builtin_checks();
-  for (CheckInfo& info : detail::builtin_policy_checks()) all.push_back(std::move(info));
-  std::sort(all.begin(), all.end(),
-            [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
-  return all;
+bool check_pattern_matches(std::string_view pattern, std::string_view id) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    pattern.remove_suffix(1);
+    return id.substr(0, pattern.size()) == pattern;
+  }
+  return pattern == id;
 }
 
 namespace detail {
+
+std::vector<CheckInfo> builtin_check_list() {
+  return builtin_checks();
+}
 
 const CheckInfo* find_builtin_check(std::string_view id) {
   for (const CheckInfo& info : builtin_checks())
@@ -167,7 +171,7 @@ Finding make_finding(std::string_view id, std::string message, Location location
   f.id = std::string(id);
   f.message = std::move(message);
   // A message built with operator+ chains keeps the capacity its last append doubled to: up to
-  // twice its length, for as long as the finding lives (94,000 of them on a large inventory).
+  // twice its length, for as long as the finding lives (a large inventory has many).
   if (f.message.capacity() > f.message.size() + f.message.size() / 8) f.message.shrink_to_fit();
   f.location = std::move(location);
   for (std::size_t i = 0; i < checks.size(); ++i) {
