@@ -591,7 +591,7 @@ bool rule_service(const Rule& rule, ServiceMatch& out) {
 bool possible_service(const Rule& rule, ServiceMatch& out) {
   out = ServiceMatch{};
   if (!service_unresolved(rule)) return rule_conditional(rule) && known_service(rule, out);
-  if (!rule.unresolved.protocol.empty()) return true;  // any protocol, any key
+  if (!rule.unresolved().protocol.empty()) return true;  // any protocol, any key
   // The known part as a resolved rule: open ports are absent, which normalised_ports() reads as
   // 0 / 65535 for tcp and udp and as -1 (all) for icmp; an open ICMP type means every type.
   Rule known;
@@ -599,7 +599,7 @@ bool possible_service(const Rule& rule, ServiceMatch& out) {
   known.from_port = rule.from_port;
   known.to_port = rule.to_port;
   const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
-  if (icmp && !rule.unresolved.from_port.empty()) known.to_port.reset();
+  if (icmp && !rule.unresolved().from_port.empty()) known.to_port.reset();
   return known_service(known, out);
 }
 
@@ -635,9 +635,9 @@ bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule
 bool reference_usable(const CompiledInventory& c, const Group& owner, const Rule& rule,
                       const Group* target) {
   const std::string_view target_vpc =
-      target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
+      target ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id());
   if (vpcs_linked(c, owner.vpc_id, target_vpc)) return true;
-  return is_active(rule.peer.peering_status);
+  return is_active(rule.peer.peering_status());
 }
 
 namespace {

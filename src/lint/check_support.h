@@ -168,7 +168,7 @@ class ReferenceIndex {
     for (const Group& g : inv.groups) {
       if (g.origin != GroupOrigin::aws_api) continue;
       for (const Rule& r : g.rules) {
-        if (r.peer.kind == PeerKind::group && !r.peer.user_id.empty()) pairs_have_owner_ = true;
+        if (r.peer.kind == PeerKind::group && !r.peer.user_id().empty()) pairs_have_owner_ = true;
       }
     }
   }
@@ -191,11 +191,11 @@ class ReferenceIndex {
     const std::uint32_t own = group_vpc_[static_cast<std::size_t>(&owner - groups_)];
     const std::uint32_t other = target != nullptr
                                     ? group_vpc_[static_cast<std::size_t>(target - groups_)]
-                                    : vpc_number(rule.peer.vpc_id);
-    const std::string_view status = rule.peer.peering_status;
+                                    : vpc_number(rule.peer.vpc_id());
+    const std::string_view status = rule.peer.peering_status();
     if (own != kNoVpc && other != kNoVpc && own != other) {
-      const std::string_view target_vpc =
-          target != nullptr ? std::string_view(target->vpc_id) : std::string_view(rule.peer.vpc_id);
+      const std::string_view target_vpc = target != nullptr ? std::string_view(target->vpc_id)
+                                                            : std::string_view(rule.peer.vpc_id());
       auto it = links_.find(key(owner.vpc_id, target_vpc));
       const bool active = (it != links_.end() && it->second.active) || is_active(status);
       if (!active) {
@@ -206,7 +206,7 @@ class ReferenceIndex {
       return RefState::stale;
     }
     if (target != nullptr) return RefState::usable;
-    if (pairs_have_owner_ && owner.origin == GroupOrigin::aws_api && rule.peer.user_id.empty()) {
+    if (pairs_have_owner_ && owner.origin == GroupOrigin::aws_api && rule.peer.user_id().empty()) {
       return RefState::stale;
     }
     return RefState::undefined;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -456,7 +457,9 @@ class Triage {
       f.message += grown[i];
     }
     f.message += ")";
-    f.violation->new_since_baseline = std::move(grown);
+    auto changed = std::make_shared<Violation>(*f.violation);
+    changed->new_since_baseline = std::move(grown);
+    f.violation = std::move(changed);
     return false;
   }
 

@@ -214,9 +214,9 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     if (by_id.count(f.id) != 0) continue;
     const auto known = catalogue.find(f.id);
-    by_id.emplace(f.id, known != catalogue.end() ? known->second
-                                                 : CheckInfo{f.id, f.title.get(), f.severity,
-                                                             f.title.get(), f.refs.get()});
+    by_id.emplace(f.id, known != catalogue.end()
+                            ? known->second
+                            : CheckInfo{f.id, f.title(), f.severity, f.title(), f.refs()});
   }
   std::vector<CheckInfo> checks;
   for (auto& [id, info] : by_id) checks.push_back(std::move(info));
@@ -313,13 +313,13 @@ void add_violation_json(Json& out, const Violation& v) {
 Json finding_json(const Finding& f) {
   Json out{{"id", f.id},
            {"severity", finding_severity_name(f.severity)},
-           {"title", f.title.get()},
+           {"title", f.title()},
            {"message", f.message},
            {"location", location_json(f.location)},
            {"group", json_or_null(f.group)},
            {"rule", json_or_null(f.rule)},
            {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
-           {"refs", f.refs.get()}};
+           {"refs", f.refs()}};
   if (f.violation) add_violation_json(out, *f.violation);
   return out;
 }

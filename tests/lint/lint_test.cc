@@ -796,7 +796,8 @@ TEST(Report, JsonShape) {
   LintResult result;
   Finding f = detail::make_finding("SG401", "m", Location{"sgs.json", 12, 9});
   f.group = "sg-0a";
-  f.witness = Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"};
+  f.witness = std::make_shared<const Witness>(
+      Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"});
   result.findings.push_back(f);
   result.summary = summary_of(1, 3, 17, 1, 2);
   const std::string json = lint_json(result);
