@@ -222,9 +222,10 @@ class SubjectIndex {
   }
 
  private:
-  // Only tags suppress, so only the first interface of each id that has tags is indexed (none on
-  // L: 4 MB and 50,000 inserts saved). The first of an id is known by its neighbour when the
-  // vector is sorted by id, as load_inventory leaves it; otherwise every interface is indexed.
+  // Only tags suppress, so only the first interface of each id that has tags is indexed (usually
+  // none: large inventories rarely tag interfaces). The first of an id is known by its neighbour
+  // when the vector is sorted by id, as load_inventory leaves it; otherwise every interface is
+  // indexed.
   void index_tagged_interfaces(const std::vector<Interface>& interfaces) {
     bool sorted = true;
     for (std::size_t i = 1; i < interfaces.size() && sorted; ++i)
@@ -483,9 +484,10 @@ class Triage {
 };
 
 // One family of checks (SG4, SG2, SG3, the policies) and what it left: its triaged findings (until
-// they are merged), the policy files' errors, and what it threw. `cost` is how long it took on L,
-// in centiseconds (measured with two threads busy, triage and sort included): the threads take the
-// longest first. Graph must come before validity: the thread that ends first takes the longer.
+// they are merged), the policy files' errors, and what it threw. `cost` is its running time
+// relative to the others (triage and sort included), as measured on a large inventory: the threads
+// take the longest first. Graph must come before validity: the thread that ends first takes the
+// longer.
 struct Family {
   int cost;
   std::function<void(std::vector<Finding>&, Diagnostics&)> run;
@@ -596,9 +598,9 @@ class MergedFindings {
 // Runs, triages, sorts and merges every family, longest first (the policies, hygiene, graph,
 // validity): with jobs >= 2 on two threads, so that they end close together and the triage of one
 // family overlaps the checks of another (the policy checks themselves split over jobs - 1 threads);
-// with one thread, so that the policy model is freed before the hygiene findings are made (37 MB
-// less peak memory on L). Each family keeps its own findings, so the result is the same for every
-// jobs value; what a family threw is rethrown here, the first in the serial order.
+// with one thread, so that the policy model is freed before the hygiene findings are made (a lower
+// peak of memory). Each family keeps its own findings, so the result is the same for every jobs
+// value; what a family threw is rethrown here, the first in the serial order.
 void run_families(std::vector<Family>& families, Triage& triage, MergedFindings& merged,
                   unsigned jobs) {
   std::vector<Family*> longest_first;
