@@ -84,8 +84,8 @@ void choose_peer(Choices& c, Rule& r) {
     default:
       r.peer.kind = PeerKind::group;
       r.peer.id = c.of(group_pool());
-      if (c.one_in(6)) r.peer.vpc_id = c.of(vpc_pool());
-      if (c.one_in(6)) r.peer.peering_status = "active";
+      if (c.one_in(6)) r.peer.edit_reference().vpc_id = c.of(vpc_pool());
+      if (c.one_in(6)) r.peer.edit_reference().peering_status = "active";
   }
 }
 

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,53 +24,6 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
-// Text that almost every rule leaves empty (a group reference's account, VPC and peering, a
-// template's open values): one pointer, null when empty, where a std::string takes 32 bytes in each
-// of 250,000 rules. Reads as a const std::string& or a string_view, compares with and concatenates
-// to strings, and is assigned from a std::string or a C string.
-class RareString {
- public:
-  RareString() = default;
-  explicit RareString(std::string text) { *this = std::move(text); }
-  RareString(const RareString& other) { *this = other; }
-  RareString(RareString&&) noexcept = default;
-  RareString& operator=(const RareString& other) {
-    if (this != &other) *this = std::string(other.str());
-    return *this;
-  }
-  RareString& operator=(RareString&&) noexcept = default;
-  RareString& operator=(std::string text) {
-    text_ = text.empty() ? nullptr : std::make_unique<std::string>(std::move(text));
-    return *this;
-  }
-  RareString& operator=(const char* text) { return *this = std::string(text); }
-  ~RareString() = default;
-
-  bool empty() const { return text_ == nullptr; }
-  std::size_t size() const { return text_ ? text_->size() : 0; }
-  const std::string& str() const { return text_ ? *text_ : empty_text(); }
-  const char* c_str() const { return str().c_str(); }
-  operator const std::string&() const { return str(); }  // NOLINT: reads as the string it holds
-  operator std::string_view() const { return str(); }    // NOLINT
-
-  friend bool operator==(const RareString& a, const RareString& b) { return a.str() == b.str(); }
-  friend bool operator==(const RareString& a, std::string_view b) {
-    return std::string_view(a.str()) == b;
-  }
-  friend std::string operator+(std::string a, const RareString& b) { return a += b.str(); }
-  friend std::string operator+(const char* a, const RareString& b) { return a + b.str(); }
-  friend std::string operator+(const RareString& a, const char* b) { return a.str() + b; }
-  friend std::string operator+(const RareString& a, const std::string& b) { return a.str() + b; }
-  friend std::ostream& operator<<(std::ostream& out, const RareString& text);
-
- private:
-  static const std::string& empty_text() {
-    static const std::string empty;
-    return empty;
-  }
-  std::unique_ptr<std::string> text_;
-};
-
 struct Tag {
   std::string key;
   std::string value;
@@ -83,30 +35,54 @@ enum class PeerKind : std::uint8_t { cidr4, cidr6, prefix_list, group };
 const char* direction_name(Direction direction);  // "ingress", "egress"
 const char* peer_kind_name(PeerKind kind);        // "cidr4", "cidr6", "prefix-list", "group"
 
+// What a reference to a group says besides the group, as the input gave it (empty when absent):
+// the group's account, its VPC, and the peering it is reached over.
+struct GroupReference {
+  std::string user_id;
+  std::string vpc_id;
+  std::string peering_id;
+  std::string peering_status;
+  bool empty() const {
+    return user_id.empty() && vpc_id.empty() && peering_id.empty() && peering_status.empty();
+  }
+  bool operator==(const GroupReference&) const = default;
+};
+
 // The one peer of an atomic rule.
 struct Peer {
   PeerKind kind = PeerKind::cidr4;
   Cidr cidr;       // cidr4, cidr6
   std::string id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
-  // group references only, as the input gave them (empty when absent, as in most rules)
-  RareString user_id;
-  RareString vpc_id;
-  RareString peering_id;
-  RareString peering_status;
+  // Group references only: what the input said besides the group; null when it said nothing (as
+  // in most rules), so that a rule without it stays small. Shared and immutable (the copies of a
+  // rule, and rules that say the same, may point at one value): read it through the accessors
+  // below, which give "" when it is null.
+  std::shared_ptr<const GroupReference> reference;
+
+  const std::string& user_id() const { return reference_or_empty().user_id; }
+  const std::string& vpc_id() const { return reference_or_empty().vpc_id; }
+  const std::string& peering_id() const { return reference_or_empty().peering_id; }
+  const std::string& peering_status() const { return reference_or_empty().peering_status; }
+  // The reference to change: `reference` then points at a copy of what it held (or at a new,
+  // empty one), which this peer alone holds.
+  GroupReference& edit_reference();
+
+ private:
+  const GroupReference& reference_or_empty() const;
 };
 
 // Templates only: the protocol or ports a template leaves open until deployment, each as the input
 // wrote it ("Ref FromPortParam"); empty when known. See service_unresolved().
 struct UnresolvedService {
-  RareString protocol;   // then Rule::protocol is -1 (any protocol might match)
-  RareString from_port;  // then Rule::from_port is absent
-  RareString to_port;    // then Rule::to_port is absent
+  std::string protocol;   // then Rule::protocol is -1 (any protocol might match)
+  std::string from_port;  // then Rule::from_port is absent
+  std::string to_port;    // then Rule::to_port is absent
   SourcePos location;     // where the first open value is written
   // CloudFormation only: the rule exists only when this template condition holds, and the inputs
   // do not decide it (it waits for a parameter without a Default): "IsProd", "not IsProd". Such a
   // rule is *conditional*: what it would allow is unknown, never allowed and never dropped. See
   // rule_conditional().
-  RareString condition;
+  std::string condition;
   SourcePos condition_location;  // where the condition is applied (the Fn::If or Condition key)
   bool any() const {
     return !protocol.empty() || !from_port.empty() || !to_port.empty() || !condition.empty();
@@ -114,7 +90,8 @@ struct UnresolvedService {
 };
 
 // An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer.
-// (The members are ordered so that nothing pads the 16-byte-aligned Peer: L holds 250,000 rules.)
+// (The members are ordered so that nothing pads the 16-byte-aligned Peer: inventories hold many
+// rules.)
 struct Rule {
   Direction direction = Direction::ingress;
   // false when a value of the rule was invalid (a diagnostic says which): it takes no part in evaluation.
@@ -129,9 +106,17 @@ struct Rule {
   std::string id;  // sgr-…, or empty when the input has no rule ids
   std::string description;
   std::vector<Tag> tags;
-  // Open protocol or ports (templates): the rule keeps its peer and the known part of its service,
-  // and makes answers it might decide unknown (docs/iac.md).
-  UnresolvedService unresolved;
+  // Templates only: the protocol, ports or condition the template leaves open (docs/iac.md); null
+  // for nearly every rule, which then carries no room for them. Such a rule keeps its peer and the
+  // known part of its service, and makes answers it might decide unknown. Shared and immutable
+  // like Peer::reference: read it through unresolved().
+  std::shared_ptr<const UnresolvedService> open_values;
+
+  // *open_values, or an empty UnresolvedService (any() false) when the rule leaves nothing open.
+  const UnresolvedService& unresolved() const;
+  // The open values to change: `open_values` then points at a copy of what it held (or at a new,
+  // empty one), which this rule alone holds.
+  UnresolvedService& edit_unresolved();
 };
 
 // True when what the rule allows depends on an unresolved value: the protocol is open, or the
@@ -140,20 +125,22 @@ struct Rule {
 bool service_unresolved(const Rule& rule);
 // True when the rule exists only under a template condition the inputs do not decide
 // (UnresolvedService::condition).
-inline bool rule_conditional(const Rule& rule) { return !rule.unresolved.condition.empty(); }
+inline bool rule_conditional(const Rule& rule) {
+  return !rule.unresolved().condition.empty();
+}
 // True when the inputs do not settle what the rule allows: its service is unresolved or it is
 // conditional. Every consumer reads such a rule as "might allow": unknown, never allow, never
 // dropped. A rule without open values (nearly all) is answered by the first test.
 inline bool rule_uncertain(const Rule& rule) {
-  return rule.unresolved.any() && (rule_conditional(rule) || service_unresolved(rule));
+  return rule.unresolved().any() && (rule_conditional(rule) || service_unresolved(rule));
 }
 // "only when condition IsProd holds, which the inputs do not decide" for a conditional rule, in
 // the reasons of unknown answers and findings (empty for an unconditional rule).
 std::string rule_condition_text(const Rule& rule);
 // Where the condition is applied, or the rule's place when the reader gave none.
 inline SourcePos rule_condition_location(const Rule& rule) {
-  return rule.unresolved.condition_location.line != 0 ? rule.unresolved.condition_location
-                                                      : rule.location;
+  const SourcePos& at = rule.unresolved().condition_location;
+  return at.line != 0 ? at : rule.location;
 }
 // "from port unresolved(Ref FromPortParam), to port unresolved(var.to)": the open fields as
 // the input wrote them, in messages and `dump` (empty when the service is resolved).

@@ -96,71 +96,16 @@ struct CheckInfo {
   std::vector<std::string> refs;  // equivalent checks of other tools: "CIS 5.2", "CKV_AWS_24"
 };
 
-// An immutable value shared by the findings that carry it (a check's title and refs): copying a
-// Finding, or making one from the catalogue, copies a pointer instead of the text. Reads as the
-// value (get(), or the implicit conversion); assigning a plain value makes a new shared copy.
-template <class T>
-class Shared {
- public:
-  Shared() = default;
-  Shared(T value) : value_(std::make_shared<const T>(std::move(value))) {}  // NOLINT: implicit
-  Shared(const char* text) : Shared(T(text)) {}                             // NOLINT: implicit
-  explicit Shared(std::shared_ptr<const T> value) : value_(std::move(value)) {}
-
-  const T& get() const { return value_ ? *value_ : empty_value(); }
-  operator const T&() const { return get(); }  // NOLINT: implicit, reads as the value
-  bool empty() const { return get().empty(); }
-  std::size_t size() const { return get().size(); }
-  auto begin() const { return get().begin(); }
-  auto end() const { return get().end(); }
-  decltype(auto) operator[](std::size_t i) const { return get()[i]; }
-  friend bool operator==(const Shared& a, const Shared& b) { return a.get() == b.get(); }
-  friend bool operator==(const Shared& a, const T& b) { return a.get() == b; }
-
- private:
-  static const T& empty_value() {
-    static const T empty;
-    return empty;
-  }
-  std::shared_ptr<const T> value_;
-};
-
-// An optional value kept out of line: 8 bytes in the Finding when absent (most findings have no
-// witness), with std::optional's reading interface (bool test, *, ->) and value copies.
-template <class T>
-class Boxed {
- public:
-  Boxed() = default;
-  Boxed(T value) : value_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit
-  Boxed(std::nullopt_t) {}                                           // NOLINT: implicit
-  Boxed(const Boxed& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
-  Boxed(Boxed&&) noexcept = default;
-  Boxed& operator=(const Boxed& other) {
-    if (this != &other) value_ = other.value_ ? std::make_unique<T>(*other.value_) : nullptr;
-    return *this;
-  }
-  Boxed& operator=(Boxed&&) noexcept = default;
-
-  bool has_value() const { return value_ != nullptr; }
-  explicit operator bool() const { return has_value(); }
-  const T& operator*() const { return *value_; }
-  T& operator*() { return *value_; }
-  const T* operator->() const { return value_.get(); }
-  T* operator->() { return value_.get(); }
-  void reset() { value_.reset(); }
-
- private:
-  std::unique_ptr<T> value_;
-};
-
-// One finding. Laid out small (304 bytes, 94,000 of them on a large inventory): the
-// catalogue's title and refs are shared, the witness is out of line.
+// One finding. What many findings have in common, or most findings lack, is held through
+// std::shared_ptr<const T>, so that a finding stays small and copies cheaply: the check's
+// catalogue entry (one per check, shared by all its findings; read title() and refs()), the witness
+// and the whole violation (null when absent, shared by the copies of a finding). They are
+// immutable: to change one, point at a new value.
 struct Finding {
   std::string id;
   FindingSeverity severity = FindingSeverity::low;
   // True when the answer depends on something the inventory lacks: the message says what.
   bool unknown = false;
-  Shared<std::string> title;
   std::string message;
   // The most precise place there is: the rule's peer entry, else the rule, else the group (or the
   // interface, or the policy file for a policy that cannot be evaluated).
@@ -168,15 +113,24 @@ struct Finding {
   std::string group;      // sg-… (empty for interface-level findings)
   std::string rule;       // sgr-… when the input has rule ids
   std::string interface;  // eni-… for findings on an interface's union of groups
-  Boxed<Witness> witness;
-  Shared<std::vector<std::string>> refs;
+  // The check's catalogue entry (title, default severity, help, refs); null for a finding made
+  // without one (title() and refs() are then empty). `severity` is the one in force: a config may
+  // override the entry's.
+  std::shared_ptr<const CheckInfo> check;
+  // One concrete packet that shows the problem; null when the check gives none (most findings).
+  std::shared_ptr<const Witness> witness;
   // The other rules responsible (for a witness made of several rules, a duplicate's first copy…).
   std::vector<Location> related;
-  // Policy findings (SG1xx and --rules): the whole violation; absent for the built-in checks.
-  Boxed<Violation> violation;
+  // Policy findings (SG1xx and --rules): the whole violation; null for the built-in checks.
+  std::shared_ptr<const Violation> violation;
   // Stable identity for baselines: check id + group/interface + the rule's canonical content, never
   // file positions, so reformatting and reordering keep it.
   std::string fingerprint;
+
+  // The check's title ("Duplicate rule") and its equivalents in other tools ("CIS 5.2"), from
+  // `check`; empty without one.
+  const std::string& title() const;
+  const std::vector<std::string>& refs() const;
 };
 
 // One finding a baseline file recorded. A baseline suppresses exactly the violation it recorded:

@@ -313,7 +313,8 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
         finish_reason(out, start);
       };
       if (service_unresolved(r)) {
-        const SourcePos at = r.unresolved.location.line != 0 ? r.unresolved.location : r.location;
+        const SourcePos at =
+            r.unresolved().location.line != 0 ? r.unresolved().location : r.location;
         might_allow("its " + unresolved_service_text(r) + " is not known before deployment", at);
       }
       if (rule_conditional(r)) {

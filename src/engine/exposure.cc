@@ -44,7 +44,7 @@ std::string uncertainty_text(const Rule& r) {
   std::string out = unresolved_service_text(r);
   if (rule_conditional(r)) {
     if (!out.empty()) out += ", ";
-    out += "only when condition " + r.unresolved.condition + " holds";
+    out += "only when condition " + r.unresolved().condition + " holds";
   }
   return out;
 }

@@ -128,6 +128,7 @@ class AwsReader {
                  const SourcePos& rule_location, std::vector<Rule>& rules);
   void move_by_peer_kind(std::size_t first, std::size_t end, std::vector<Rule>& out);
   void peer_entry(Value& value, PeerKind kind, std::string_view list, Rule& rule);
+  void set_reference(Rule& rule, GroupReference reference);
   // describe-security-group-rules
   void group_rule(Value& value);
   // interfaces and instances
@@ -172,6 +173,9 @@ class AwsReader {
   std::vector<Rule> group_rules_;
   std::vector<std::size_t> permission_ends_;
   std::vector<Address> primary_, secondary_, ipv6_;
+  // The group reference (account, VPC, peering) given last: the next rule that says the same
+  // shares it (the references of a file mostly name one account).
+  std::shared_ptr<const GroupReference> last_reference_;
 };
 
 template <typename Source>
@@ -448,6 +452,7 @@ void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view
   }
   bool has_peer = false;
   std::string group_name;
+  GroupReference reference;
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "Description")) {
       rule.description = r_.copy_string(v, {key});
@@ -472,16 +477,17 @@ void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view
       else if (is(key, "GroupName"))
         group_name = r_.copy_string(v, {key});
       else if (is(key, "UserId"))
-        rule.peer.user_id = r_.copy_string(v, {key});
+        reference.user_id = r_.copy_string(v, {key});
       else if (is(key, "VpcId"))
-        rule.peer.vpc_id = r_.copy_string(v, {key});
+        reference.vpc_id = r_.copy_string(v, {key});
       else if (is(key, "VpcPeeringConnectionId"))
-        rule.peer.peering_id = r_.copy_string(v, {key});
+        reference.peering_id = r_.copy_string(v, {key});
       else if (is(key, "PeeringStatus"))
-        rule.peer.peering_status = r_.copy_string(v, {key});
+        reference.peering_status = r_.copy_string(v, {key});
     }
   });
   if (kind == PeerKind::group) {
+    set_reference(rule, std::move(reference));
     // A pair with only GroupName (default-VPC / legacy form): the name stands in for the id, so the
     // reference resolves to nothing unless a group has that id; the linter reports it.
     if (rule.peer.id.empty()) rule.peer.id = std::move(group_name);
@@ -491,6 +497,16 @@ void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view
     r_.warn(kBadPeer, at, "entry of \"" + std::string(list) + "\" without a peer");
     rule.valid = false;
   }
+}
+
+// What a group reference says besides the group, kept only when it says something, and shared
+// with the rule before when it says the same.
+template <typename Source>
+void AwsReader<Source>::set_reference(Rule& rule, GroupReference reference) {
+  if (reference.empty()) return;
+  if (last_reference_ == nullptr || !(*last_reference_ == reference))
+    last_reference_ = std::make_shared<const GroupReference>(std::move(reference));
+  rule.peer.reference = last_reference_;
 }
 
 // ---- describe-security-group-rules
@@ -552,18 +568,20 @@ void AwsReader<Source>::group_rule(Value& value) {
         const std::size_t at = r_.offset(v);
         Object info;
         if (!r_.object(v, {key}, info)) return;
+        GroupReference reference;
         r_.for_each_field(info, [&](std::string_view k, Value& iv) {
           if (is(k, "GroupId"))
             rule.peer.id = r_.copy_string(iv, {k});
           else if (is(k, "UserId"))
-            rule.peer.user_id = r_.copy_string(iv, {k});
+            reference.user_id = r_.copy_string(iv, {k});
           else if (is(k, "VpcId"))
-            rule.peer.vpc_id = r_.copy_string(iv, {k});
+            reference.vpc_id = r_.copy_string(iv, {k});
           else if (is(k, "VpcPeeringConnectionId"))
-            rule.peer.peering_id = r_.copy_string(iv, {k});
+            reference.peering_id = r_.copy_string(iv, {k});
           else if (is(k, "PeeringStatus"))
-            rule.peer.peering_status = r_.copy_string(iv, {k});
+            reference.peering_status = r_.copy_string(iv, {k});
         });
+        set_reference(rule, std::move(reference));
         if (rule.peer.id.empty()) {
           r_.warn(kBadPeer, at, "ReferencedGroupInfo without GroupId");
           rule.valid = false;

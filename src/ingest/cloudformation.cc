@@ -96,8 +96,9 @@ class CfnReader {
 
 void set_condition(const Scope& scope, Rule& rule) {
   if (scope.condition.empty()) return;
-  rule.unresolved.condition = scope.condition;
-  rule.unresolved.condition_location = scope.at;
+  UnresolvedService& open = rule.edit_unresolved();
+  open.condition = scope.condition;
+  open.condition_location = scope.at;
 }
 
 // A problem with one resource or rule entry: an SG408 finding at its place, and the reader goes on.
@@ -305,7 +306,7 @@ void CfnReader::set_peer(std::string_view key, const TreeNode& node, const TreeN
   }
   if (owner != nullptr) {
     const Value user = resolve(*owner, "SourceSecurityGroupOwnerId");
-    if (user.known) rule.peer.user_id = user.text;
+    if (user.known && !user.text.empty()) rule.peer.edit_reference().user_id = user.text;
   }
 }
 
@@ -614,7 +615,7 @@ void CfnReader::add_default_egress() {
     for (const Rule& r : group.rules) {
       if (r.direction != Direction::egress) continue;
       if (rule_conditional(r))
-        conditions.insert(r.unresolved.condition);
+        conditions.insert(r.unresolved().condition);
       else
         has_egress = true;
     }

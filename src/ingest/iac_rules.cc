@@ -93,7 +93,7 @@ std::optional<std::int64_t> integer_value(IacSink& sink, const TreeNode& at, std
 bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule) {
   rule.from_port = clamp32(in.from);
   rule.to_port = clamp32(in.to);
-  rule.unresolved = in.open;
+  rule.open_values = in.open.any() ? std::make_shared<const UnresolvedService>(in.open) : nullptr;
   if (!in.open.protocol.empty()) {
     rule.protocol = kAllProtocols;  // any protocol, any port might match
     return true;

@@ -80,7 +80,7 @@ struct PortInputs {
   UnresolvedService open;
 };
 
-// Sets rule.protocol/from_port/to_port (and rule.unresolved from in.open); false after an SG402
+// Sets rule.protocol/from_port/to_port (and rule.open_values from in.open); false after an SG402
 // warning when the rule is invalid. An open value is not invalid: the known fields are checked,
 // the open ones left absent (any value might match, docs/iac.md).
 bool apply_ports(IacSink& sink, const PortInputs& in, Rule& rule);

@@ -21,8 +21,8 @@
 #include "ingest/cloudformation.h"
 #include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
+#include "ingest/mapped_file.h"
 #include "ingest/terraform.h"
-#include "model/mapped_file.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 

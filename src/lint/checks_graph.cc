@@ -215,11 +215,11 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
                      "unknown; add its describe output, or remove the rule if the group is gone",
           g, r);
       f.unknown = true;
-      f.witness = rule_witness(r);
+      f.witness = std::make_shared<const Witness>(rule_witness(r));
       out.push_back(std::move(f));
     } else if (state == RefState::unpeered) {
       const Group* target = inv.find_group(r.peer.id);
-      const std::string target_vpc = target != nullptr ? target->vpc_id : r.peer.vpc_id;
+      const std::string target_vpc = target != nullptr ? target->vpc_id : r.peer.vpc_id();
       Finding f =
           rule_finding(inv, "SG302",
                        rule_text(r) + " references a group of " + target_vpc + " from " + g.vpc_id +
@@ -228,7 +228,7 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
                            "use CIDRs",
                        g, r);
       if (target != nullptr) f.related.push_back(inv.location(target->location));
-      f.witness = rule_witness(r);
+      f.witness = std::make_shared<const Witness>(rule_witness(r));
       out.push_back(std::move(f));
     }
   });
@@ -460,7 +460,7 @@ void check_one_sided(const Inventory& inv, const GraphIndex& x, const Group& h,
     message += "; add that egress rule to " + g->id + ", or remove this rule";
     Finding f = rule_finding(inv, "SG304", std::move(message), h, r);
     f.unknown = !known_members;
-    f.witness = rule_witness(r);
+    f.witness = std::make_shared<const Witness>(rule_witness(r));
     f.related.push_back(inv.location(g->location));
     out.push_back(std::move(f));
   });
@@ -483,7 +483,7 @@ void check_prefix_lists(const Inventory& inv, const GraphIndex& x, const Group& 
                    r.peer.id + "` output",
         g, r);
     f.unknown = true;
-    f.witness = rule_witness(r);
+    f.witness = std::make_shared<const Witness>(rule_witness(r));
     out.push_back(std::move(f));
   });
 }

@@ -525,7 +525,7 @@ void check_wide(const Inventory& inv, const Group& g, FindingSink& out) {
             concat({"all traffic (protocol -1, every protocol and port) from ", peer_text(r.peer),
                     " is allowed; name the protocols and ports the service needs"}),
             g, r);
-        f.witness = rule_witness(r);
+        f.witness = std::make_shared<const Witness>(rule_witness(r));
         return f;
       });
       continue;
@@ -541,7 +541,7 @@ void check_wide(const Inventory& inv, const Group& g, FindingSink& out) {
                                concat({text, " opens ", std::to_string(width),
                                        " ports; open only the ports the service uses"}),
                                g, r, text);
-      f.witness = rule_witness(r);
+      f.witness = std::make_shared<const Witness>(rule_witness(r));
       return f;
     });
   }
@@ -582,13 +582,13 @@ std::string address_mismatch(const Inventory& inv, const Rule& r) {
 
 std::string stale_reason(const Inventory& inv, const Group& g, const Rule& r) {
   const Group* target = inv.find_group(r.peer.id);
-  const std::string status = ascii_lower(r.peer.peering_status);
+  const std::string status = ascii_lower(r.peer.peering_status());
   if (peering_dead(status)) {
     return "the reference to " + r.peer.id + " is stale (its peering " +
-           (r.peer.peering_id.empty() ? std::string() : r.peer.peering_id + " ") + "is " + status +
-           "), so the rule never matches; remove it or restore the peering";
+           (r.peer.peering_id().empty() ? std::string() : r.peer.peering_id() + " ") + "is " +
+           status + "), so the rule never matches; remove it or restore the peering";
   }
-  const std::string_view target_vpc = target ? std::string_view(target->vpc_id) : r.peer.vpc_id;
+  const std::string_view target_vpc = target ? std::string_view(target->vpc_id) : r.peer.vpc_id();
   if (!g.vpc_id.empty() && !target_vpc.empty() && target_vpc != g.vpc_id) {
     return "the reference to " + r.peer.id + " in " + std::string(target_vpc) +
            " is stale (the peering of " + g.vpc_id + " and " + std::string(target_vpc) +
@@ -645,7 +645,7 @@ void check_ignored_ports(const Inventory& inv, const Group& g, FindingSink& out)
         w.protocol = "tcp";
         w.port = to >= 0 && to < 65535 ? to + 1 : std::max(0, from - 1);
       }
-      f.witness = w;
+      f.witness = std::make_shared<const Witness>(std::move(w));
       return f;
     });
   }
@@ -669,7 +669,7 @@ void check_host_bits(const Inventory& inv, const Group& g, FindingSink& out) {
                                    " (" + count + " addresses); write " + to_string(c) +
                                    ", or a host block (/32, /128) for one address",
                                g, r);
-      f.witness = rule_witness(r);
+      f.witness = std::make_shared<const Witness>(rule_witness(r));
       return f;
     });
   }

@@ -118,7 +118,7 @@ std::uint32_t first_under_condition(const Group& group,
   const Rule& rule = group.rules[scratch[at].second];
   for (std::size_t k = from; k < at; ++k) {
     const Rule& other = group.rules[scratch[k].second];
-    if (!service_unresolved(other) && other.unresolved.condition == rule.unresolved.condition)
+    if (!service_unresolved(other) && other.unresolved().condition == rule.unresolved().condition)
       return scratch[k].second;
   }
   return scratch[at].second;

@@ -1,7 +1,8 @@
 // The lint driver (product.md §4 `lint`, §7 suppression): runs the families of checks, applies
 // severity overrides, gives every finding a fingerprint, drops what is suppressed (--disable and
 // the config, the `sgcheck:ignore` tag, the baseline) while counting it, and sorts what is left.
-// Entry point: run_lint().
+// Entry points: run_lint(), check_catalogue(). The one place of lint that uses the policy
+// language (src/policy/): policy is below lint and never uses it.
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -12,15 +13,16 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "check/violation.h"
 #include "lint/check.h"
 #include "lint/check_support.h"
-#include "lint/violation.h"
 #include "model/permute.h"
 #include "policy/policy.h"
 #include "semantics/ids.h"
@@ -455,7 +457,9 @@ class Triage {
       f.message += grown[i];
     }
     f.message += ")";
-    f.violation->new_since_baseline = std::move(grown);
+    auto changed = std::make_shared<Violation>(*f.violation);
+    changed->new_since_baseline = std::move(grown);
+    f.violation = std::move(changed);
     return false;
   }
 
@@ -668,12 +672,12 @@ LintResult run_lint(const Inventory& inventory, const LintOptions& options) {
   return run_checks(CheckContext{inventory, detail::EngineRef(inventory), options});
 }
 
-bool check_pattern_matches(std::string_view pattern, std::string_view id) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    pattern.remove_suffix(1);
-    return id.substr(0, pattern.size()) == pattern;
-  }
-  return pattern == id;
+std::vector<CheckInfo> check_catalogue() {
+  std::vector<CheckInfo> all = detail::builtin_check_list();
+  for (CheckInfo& info : detail::builtin_policy_checks()) all.push_back(std::move(info));
+  std::sort(all.begin(), all.end(),
+            [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
+  return all;
 }
 
 }  // namespace sgcheck

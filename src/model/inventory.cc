@@ -1,14 +1,34 @@
 // The model's lookups and the normalisation every consumer shares (ports as AWS reads them).
 // Entry points: Inventory::find_*(), normalised_ports().
 #include <algorithm>
-#include <ostream>
+#include <memory>
 
 #include "sgcheck/inventory.h"
 
 namespace sgcheck {
 
-std::ostream& operator<<(std::ostream& out, const RareString& text) {
-  return out << text.str();
+const GroupReference& Peer::reference_or_empty() const {
+  static const GroupReference none;
+  return reference ? *reference : none;
+}
+
+GroupReference& Peer::edit_reference() {
+  auto copy = std::make_shared<GroupReference>(reference_or_empty());
+  GroupReference& editable = *copy;
+  reference = std::move(copy);
+  return editable;
+}
+
+const UnresolvedService& Rule::unresolved() const {
+  static const UnresolvedService none;
+  return open_values ? *open_values : none;
+}
+
+UnresolvedService& Rule::edit_unresolved() {
+  auto copy = std::make_shared<UnresolvedService>(unresolved());
+  UnresolvedService& editable = *copy;
+  open_values = std::move(copy);
+  return editable;
 }
 
 const char* direction_name(Direction direction) {
@@ -39,9 +59,10 @@ std::optional<std::pair<int, int>> normalised_ports(const Rule& rule) {
 }
 
 bool service_unresolved(const Rule& rule) {
-  if (!rule.unresolved.protocol.empty()) return true;
+  const UnresolvedService& open = rule.unresolved();
+  if (!open.protocol.empty()) return true;
   if (!protocol_has_ports(rule.protocol)) return false;
-  return !rule.unresolved.from_port.empty() || !rule.unresolved.to_port.empty();
+  return !open.from_port.empty() || !open.to_port.empty();
 }
 
 std::string unresolved_service_text(const Rule& rule) {
@@ -55,36 +76,38 @@ std::string unresolved_service_text(const Rule& rule) {
     out += expression;
     out += ')';
   };
-  add("protocol", rule.unresolved.protocol);
-  add("from port", rule.unresolved.from_port);
-  add("to port", rule.unresolved.to_port);
+  const UnresolvedService& open = rule.unresolved();
+  add("protocol", open.protocol);
+  add("from port", open.from_port);
+  add("to port", open.to_port);
   return out;
 }
 
 std::string rule_condition_text(const Rule& rule) {
   if (!rule_conditional(rule)) return {};
-  return "only when condition " + rule.unresolved.condition +
+  return "only when condition " + rule.unresolved().condition +
          " holds, which the inputs do not decide";
 }
 
 std::string unresolved_service_notation(const Rule& rule) {
+  const UnresolvedService& values = rule.unresolved();
   const auto open = [](const std::string& e) { return "unresolved(" + e + ")"; };
   const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
   const auto field = [&](const std::string& e, const std::optional<std::int32_t>& v, int absent) {
     return e.empty() ? std::to_string(v.value_or(absent)) : open(e);
   };
-  if (!rule.unresolved.protocol.empty()) {
-    std::string out = open(rule.unresolved.protocol);
-    const bool has_from = rule.from_port || !rule.unresolved.from_port.empty();
-    const bool has_to = rule.to_port || !rule.unresolved.to_port.empty();
+  if (!values.protocol.empty()) {
+    std::string out = open(values.protocol);
+    const bool has_from = rule.from_port || !values.from_port.empty();
+    const bool has_to = rule.to_port || !values.to_port.empty();
     if (!has_from && !has_to) return out;
-    const std::string from = field(rule.unresolved.from_port, rule.from_port, 0);
-    const std::string to = field(rule.unresolved.to_port, rule.to_port, 65535);
+    const std::string from = field(values.from_port, rule.from_port, 0);
+    const std::string to = field(values.to_port, rule.to_port, 65535);
     return out + "/" + from + (from == to ? "" : "-" + to);
   }
   return protocol_name(rule.protocol) + "/" +
-         field(rule.unresolved.from_port, rule.from_port, icmp ? -1 : 0) + (icmp ? ":" : "-") +
-         field(rule.unresolved.to_port, rule.to_port, icmp ? -1 : 65535);
+         field(values.from_port, rule.from_port, icmp ? -1 : 0) + (icmp ? ":" : "-") +
+         field(values.to_port, rule.to_port, icmp ? -1 : 65535);
 }
 
 std::string service_notation(const Rule& rule) {

@@ -534,9 +534,9 @@ RuleIdentity rule_identity(const Rule& r) {
           cidr ? r.peer.cidr.base : u128{0},
           cidr ? r.peer.cidr.prefix : std::uint8_t{0},
           cidr ? std::string_view() : std::string_view(r.peer.id),
-          r.unresolved.protocol,
-          r.unresolved.from_port,
-          r.unresolved.to_port};
+          r.unresolved().protocol,
+          r.unresolved().from_port,
+          r.unresolved().to_port};
 }
 
 }  // namespace sgcheck::detail

@@ -23,7 +23,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "lint/violation.h"
+#include "check/violation.h"
 #include "policy/evaluate.h"
 #include "semantics/semantics.h"
 #include "semantics/service.h"
@@ -1134,8 +1134,8 @@ struct Described {
 
 class FindingBuilder {
  public:
-  FindingBuilder(const Inventory& inventory, const PolicyRule& rule)
-      : inventory_(inventory), rule_(rule) {}
+  FindingBuilder(const Inventory& inventory, const CompiledRule& rule)
+      : inventory_(inventory), rule_(*rule.rule), check_(rule.check) {}
 
   // The finding of the first hit (its message, location and witness as for that hit alone),
   // then, for a rule that fires, the whole violation: every hit of `found` (the first hit's
@@ -1214,7 +1214,7 @@ class FindingBuilder {
     // Identity: the rule and the target (fingerprint_of() adds both), whatever the violation;
     // what it consists of is compared with a baseline part by part.
     out.fingerprint = "violation";
-    out.violation = std::move(v);
+    out.violation = std::make_shared<const Violation>(std::move(v));
     return out;
   }
 
@@ -1406,8 +1406,7 @@ class FindingBuilder {
     Finding out;
     out.id = rule_.info.id;
     out.severity = rule_.info.severity;
-    out.title = rule_.info.title;
-    out.refs = rule_.info.refs;
+    out.check = check_;
     out.message = target.label.empty() ? std::move(message) : target.label + message;
     out.group = target.group;
     out.interface = target.interface;
@@ -1430,12 +1429,13 @@ class FindingBuilder {
     Witness w = witness(hit, f, peer, clause);
     out.fingerprint =
         concat({clause.text, "|", w.protocol, "|", std::to_string(hit.piece.lo), "|", w.peer});
-    out.witness = std::move(w);
+    out.witness = std::make_shared<const Witness>(std::move(w));
     return out;
   }
 
   const Inventory& inventory_;
   const PolicyRule& rule_;
+  const std::shared_ptr<const CheckInfo>& check_;
 };
 
 // ---- Targets
@@ -1917,7 +1917,7 @@ class Evaluator {
                                       GetProfiles&& profiles, bool forbid_only) {
     std::optional<std::size_t> maybe_clause;
     Hit maybe_hit;
-    const FindingBuilder builder(model_.inventory(), *rule.rule);
+    const FindingBuilder builder(model_.inventory(), rule);
     std::optional<Finding> certain;
     for_each_live_clause(
         r, rule, target, sums, groups, profiles, forbid_only,
@@ -2131,7 +2131,7 @@ class Evaluator {
 std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
   std::vector<CompiledRule> out;
   for (const PolicyRule& rule : file.rules) {
-    CompiledRule compiled{&rule, {}};
+    CompiledRule compiled{&rule, {}, std::make_shared<const CheckInfo>(rule.info)};
     for (const Clause& clause : rule.clauses) {
       ServiceSet include, exclude;
       for (const Service& s : clause.services.include) include = include.unite(ServiceSet::of(s));

@@ -6,6 +6,7 @@
 // Entry points: compile_rules(), evaluate_rules().
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "policy/ast.h"
@@ -27,6 +28,7 @@ struct CompiledClause {
 struct CompiledRule {
   const PolicyRule* rule = nullptr;
   std::vector<CompiledClause> clauses;
+  std::shared_ptr<const CheckInfo> check;  // rule->info, shared by the rule's findings
 };
 
 // The rules of a parsed file, compiled; the file must outlive the result.

@@ -42,13 +42,11 @@ const Pack& builtin_pack() {
   return pack;
 }
 
-// "SG1*" matches every SG1xx id; anything else must match exactly (as --disable does).
+// A rule --disable names ("SG1*" names every SG1xx id) is not evaluated.
 bool disabled(const LintOptions& options, std::string_view id) {
-  return std::any_of(options.disabled.begin(), options.disabled.end(), [&](const std::string& p) {
-    if (!p.empty() && p.back() == '*')
-      return id.substr(0, p.size() - 1) == std::string_view(p).substr(0, p.size() - 1);
-    return p == id;
-  });
+  return std::any_of(
+      options.disabled.begin(), options.disabled.end(),
+      [&](const std::string& pattern) { return check_pattern_matches(pattern, id); });
 }
 
 bool read_file(const std::string& path, std::string& text, Diagnostics& errors) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "lint/check.h"
+#include "check/context.h"
 
 namespace sgcheck::detail {
 

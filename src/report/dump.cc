@@ -70,7 +70,7 @@ bool rule_less(const Rule& a, const Rule& b) {
     const auto ports = normalised_ports(r).value_or(std::pair<int, int>{-2, -2});
     return std::tuple(r.direction, r.protocol, ports.first, ports.second, r.peer.kind,
                       r.peer.cidr.base, r.peer.cidr.prefix, r.peer.id, r.id, r.description,
-                      std::string_view(r.unresolved.condition));
+                      std::string_view(r.unresolved().condition));
   };
   return key(a) < key(b);
 }
@@ -89,14 +89,15 @@ std::string rule_line(const Inventory& inv, const Group& group, const Rule& rule
       "rule " + group.id + " " + direction_name(rule.direction) + " " + service_notation(rule) +
       (rule.direction == Direction::ingress ? " from " : " to ") + peer_text(rule.peer);
   if (rule.peer.kind == PeerKind::group) {
-    if (!rule.peer.vpc_id.empty()) line += " vpc=" + rule.peer.vpc_id;
-    if (!rule.peer.peering_id.empty()) line += " peering=" + rule.peer.peering_id;
-    if (!rule.peer.peering_status.empty()) line += " peering-status=" + rule.peer.peering_status;
+    if (!rule.peer.vpc_id().empty()) line += " vpc=" + rule.peer.vpc_id();
+    if (!rule.peer.peering_id().empty()) line += " peering=" + rule.peer.peering_id();
+    if (!rule.peer.peering_status().empty())
+      line += " peering-status=" + rule.peer.peering_status();
   }
   if (!rule.id.empty()) line += " id=" + rule.id;
   if (!rule.description.empty()) line += " description=" + quoted(rule.description);
   // A template condition the inputs do not decide: the rule may not exist (docs/iac.md).
-  if (rule_conditional(rule)) line += " condition=" + quoted(rule.unresolved.condition);
+  if (rule_conditional(rule)) line += " condition=" + quoted(rule.unresolved().condition);
   if (!rule.valid) line += " invalid";
   return line + " at " + inv.location(rule.location).to_string() + "\n";
 }
@@ -189,24 +190,25 @@ ordered_json rule_json(const Inventory& inv, const Rule& rule, bool from_templat
   j["to"] = ports ? ordered_json(ports->second) : ordered_json(nullptr);
   if (service_unresolved(rule)) {
     // Open values as the input wrote them, where a number would stand (docs/iac.md).
-    if (!rule.unresolved.protocol.empty()) {  // the ports as written: they may matter
-      j["protocol"] = unresolved_text(rule.unresolved.protocol);
+    if (!rule.unresolved().protocol.empty()) {  // the ports as written: they may matter
+      j["protocol"] = unresolved_text(rule.unresolved().protocol);
       j["from"] = rule.from_port ? ordered_json(*rule.from_port) : ordered_json(nullptr);
       j["to"] = rule.to_port ? ordered_json(*rule.to_port) : ordered_json(nullptr);
     }
-    if (!rule.unresolved.from_port.empty()) j["from"] = unresolved_text(rule.unresolved.from_port);
-    if (!rule.unresolved.to_port.empty()) j["to"] = unresolved_text(rule.unresolved.to_port);
+    if (!rule.unresolved().from_port.empty())
+      j["from"] = unresolved_text(rule.unresolved().from_port);
+    if (!rule.unresolved().to_port.empty()) j["to"] = unresolved_text(rule.unresolved().to_port);
   }
   ordered_json peer{{"kind", peer_kind_name(rule.peer.kind)}, {"value", peer_value(rule.peer)}};
   if (rule.peer.kind == PeerKind::group) {
-    if (!rule.peer.vpc_id.empty()) peer["vpc"] = rule.peer.vpc_id;
-    if (!rule.peer.peering_id.empty()) peer["peering"] = rule.peer.peering_id;
-    if (!rule.peer.peering_status.empty()) peer["peering_status"] = rule.peer.peering_status;
+    if (!rule.peer.vpc_id().empty()) peer["vpc"] = rule.peer.vpc_id();
+    if (!rule.peer.peering_id().empty()) peer["peering"] = rule.peer.peering_id();
+    if (!rule.peer.peering_status().empty()) peer["peering_status"] = rule.peer.peering_status();
   }
   j["peer"] = std::move(peer);
   j["id"] = json_or_null(rule.id);
   j["description"] = json_or_null(rule.description);
-  if (from_template) j["condition"] = json_or_null(rule.unresolved.condition);
+  if (from_template) j["condition"] = json_or_null(rule.unresolved().condition);
   j["valid"] = rule.valid;
   j["location"] = inv.location(rule.location).to_string();
   return j;

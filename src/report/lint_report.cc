@@ -6,8 +6,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -16,7 +14,9 @@
 #include <set>
 #include <sstream>
 
-#include "model/mapped_file.h"
+#include "atoms/excerpt.h"
+#include "ingest/source_lines.h"
+#include "report/excerpt.h"
 
 namespace sgcheck {
 
@@ -45,126 +45,13 @@ const char* severity_color(FindingSeverity severity) {
   return "";
 }
 
-// The lines of one source file, read forward only (the findings are sorted by file and line, so
-// each file is read once, and only up to its last finding; no copy of the file is held). A regular
-// file is mapped, and the pages behind are given back as it is read (sources can be large);
-// anything else is read in blocks. "-" and unreadable files give no lines.
-class SourceReader {
- public:
-  explicit SourceReader(const std::string& file) {
-    if (file == "-") return;
-    mapped_ = detail::MappedFile::map(file, 0, detail::MappedFile::Read::forward);
-    if (mapped_.mapped()) {
-      block_ = mapped_.bytes().data();
-      size_ = mapped_.bytes().size();
-      return;
-    }
-    in_ = std::fopen(file.c_str(), "rb");
-    block_ = buffer_.data();
-  }
-  ~SourceReader() {
-    if (in_ != nullptr) std::fclose(in_);
-  }
-  SourceReader(const SourceReader&) = delete;
-  SourceReader& operator=(const SourceReader&) = delete;
-
-  // Line `number` (1-based, not before the last one asked) without its '\n' and a final '\r',
-  // or nullptr past the end of the file: what std::getline gave, line by line.
-  const std::string* line(std::uint32_t number) {
-    if (number == current_number_ && have_current_) return &current_;
-    while (current_number_ < number) {
-      if (!next_line(number == current_number_ + 1)) return nullptr;
-    }
-    if (!current_.empty() && current_.back() == '\r') current_.pop_back();
-    have_current_ = true;
-    give_back_read_pages();
-    return &current_;
-  }
-
- private:
-  static constexpr std::size_t kGiveBackStep = 8 << 20;
-
-  // The next block of a file that is read, not mapped; false at its end.
-  bool refill() {
-    if (in_ == nullptr) return false;
-    size_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
-    at_ = 0;
-    return size_ > 0;
-  }
-
-  // Mapped pages well behind the reader leave this process's memory (they are never read again).
-  void give_back_read_pages() {
-    if (!mapped_.mapped() || at_ < given_back_ + 2 * kGiveBackStep) return;
-    given_back_ = at_ - kGiveBackStep;
-    mapped_.release_before(given_back_);
-  }
-
-  // Advances to the next line, keeping its text only when `keep`. False at the end of the file
-  // (a last line without '\n' still counts, as getline reads it).
-  bool next_line(bool keep) {
-    current_.clear();
-    have_current_ = false;
-    bool any = false;
-    for (;;) {
-      if (at_ == size_ && !refill()) {
-        if (any) ++current_number_;  // the last line, without '\n', ended with the file
-        return any;
-      }
-      any = true;
-      const char* start = block_ + at_;
-      const void* newline = std::memchr(start, '\n', size_ - at_);
-      const std::size_t length =
-          newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
-                             : size_ - at_;
-      if (keep) current_.append(start, length);
-      at_ += length;
-      if (newline != nullptr) {
-        ++at_;
-        ++current_number_;
-        return true;
-      }
-    }
-  }
-
-  std::FILE* in_ = nullptr;
-  detail::MappedFile mapped_;
-  std::array<char, 1 << 16> buffer_{};
-  const char* block_ = nullptr;  // mapped_ or buffer_
-  std::size_t size_ = 0, at_ = 0, given_back_ = 0;
-  std::uint32_t current_number_ = 0;
-  std::string current_;
-  bool have_current_ = false;
-};
-
-// A long line (minified JSON) is cut to a window around the column, marked with "..."; a short
-// one is shown whole (`window` is then unused).
-std::pair<std::string_view, std::uint32_t> excerpt_of(const std::string& line, std::uint32_t column,
-                                                      std::string& window) {
-  constexpr std::size_t kMaxWidth = 120, kBefore = 60;
-  if (line.size() <= kMaxWidth) return {line, column};
-  const std::size_t at = column == 0 ? 0 : std::min<std::size_t>(column - 1, line.size());
-  std::size_t begin = at > kBefore ? at - kBefore : 0;
-  // Cut at character boundaries: the window stays valid UTF-8.
-  const auto continuation = [&](std::size_t i) {
-    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
-  };
-  while (begin > 0 && continuation(begin)) --begin;
-  window = begin > 0 ? "..." : "";
-  const std::size_t prefix = window.size();
-  std::size_t end = std::min(line.size(), begin + kMaxWidth - prefix);
-  while (continuation(end)) ++end;
-  window += line.substr(begin, end - begin);
-  if (end < line.size()) window += "...";
-  return {window, static_cast<std::uint32_t>(at - begin + prefix + 1)};
-}
-
 void append_number(std::string& out, std::uint32_t n) {
   char digits[16];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
   out.append(digits, end);
 }
 
-// Appended in place, without a temporary per part: the report of L is 280,000 lines.
+// Appended in place, without a temporary per part: this runs once per finding.
 void append_finding(std::string& out, const Finding& f, const std::string* source, bool color) {
   if (color) out += kBold;
   out += f.location.file;  // Location::to_string(), then ":"
@@ -194,14 +81,9 @@ void append_finding(std::string& out, const Finding& f, const std::string* sourc
   out += '\n';
   if (source == nullptr) return;
   std::string window;
-  const auto [excerpt, column] = excerpt_of(*source, f.location.column, window);
-  out += "  ";
-  out += valid_utf8(excerpt);  // the caret below counts an invalid byte as one U+FFFD
-  out += "\n  ";
-  if (color) out += "\033[1;32m";
-  append_caret(out, excerpt, column);
-  if (color) out += kReset;
-  out += '\n';
+  const detail::Excerpt excerpt =
+      detail::cut_excerpt(*source, f.location.column, detail::kFindingExcerpt, window);
+  detail::append_excerpt(out, excerpt.text, excerpt.column, color ? "\033[1;32m" : nullptr);
 }
 
 std::string plural(std::size_t n, const char* word) {
@@ -332,9 +214,9 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     if (by_id.count(f.id) != 0) continue;
     const auto known = catalogue.find(f.id);
-    by_id.emplace(f.id, known != catalogue.end() ? known->second
-                                                 : CheckInfo{f.id, f.title.get(), f.severity,
-                                                             f.title.get(), f.refs.get()});
+    by_id.emplace(f.id, known != catalogue.end()
+                            ? known->second
+                            : CheckInfo{f.id, f.title(), f.severity, f.title(), f.refs()});
   }
   std::vector<CheckInfo> checks;
   for (auto& [id, info] : by_id) checks.push_back(std::move(info));
@@ -431,13 +313,13 @@ void add_violation_json(Json& out, const Violation& v) {
 Json finding_json(const Finding& f) {
   Json out{{"id", f.id},
            {"severity", finding_severity_name(f.severity)},
-           {"title", f.title.get()},
+           {"title", f.title()},
            {"message", f.message},
            {"location", location_json(f.location)},
            {"group", json_or_null(f.group)},
            {"rule", json_or_null(f.rule)},
            {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
-           {"refs", f.refs.get()}};
+           {"refs", f.refs()}};
   if (f.violation) add_violation_json(out, *f.violation);
   return out;
 }
@@ -507,7 +389,7 @@ void render_text(const LintResult& result, const TextReportOptions& options, Flu
   std::string out;
   // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
   // a file come back after another (findings not sorted), it is read again from the start.
-  std::unique_ptr<SourceReader> reader;
+  std::unique_ptr<detail::SourceLines> reader;
   const std::string* reader_file = nullptr;
   std::uint32_t last_line = 0;
   for (const Finding& f : result.findings) {
@@ -515,7 +397,7 @@ void render_text(const LintResult& result, const TextReportOptions& options, Flu
     if (options.source_lines && f.location.line != 0 && f.location.file != "-") {
       if (reader_file == nullptr || *reader_file != f.location.file ||
           f.location.line < last_line) {
-        reader = std::make_unique<SourceReader>(f.location.file);
+        reader = std::make_unique<detail::SourceLines>(f.location.file);
         reader_file = &f.location.file;
       }
       last_line = f.location.line;
@@ -546,8 +428,7 @@ void append_indented(std::string& out, std::string_view text, std::size_t indent
 
 // A document whose array at `marker` (`"key": []`, once in `skeleton`) holds one element per
 // finding: each element is dumped alone and indented to its depth, which gives exactly the bytes
-// of dumping the whole tree, without building it (a large report's tree would take many times
-// its size in memory).
+// of dumping the whole tree, without building it (a tree takes many times the memory of its text).
 template <class Element>
 void write_with_array(std::ostream& out, const std::string& skeleton, std::string_view marker,
                       std::size_t depth, const std::vector<Finding>& findings, Element&& element) {

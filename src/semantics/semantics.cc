@@ -96,7 +96,7 @@ std::uint32_t Semantics::vpc_number(std::string_view vpc) const {
 bool Semantics::crosses(std::uint32_t owner, const Rule& rule, std::uint32_t target,
                         Link& link) const {
   const std::uint32_t own = group_vpc_[owner];
-  const std::uint32_t other = target != kAbsent ? group_vpc_[target] : vpc_number(rule.peer.vpc_id);
+  const std::uint32_t other = target != kAbsent ? group_vpc_[target] : vpc_number(rule.peer.vpc_id());
   if (own == kNoVpc || other == kNoVpc || own == other) return false;
   if (other != kOtherVpc) {
     const std::uint64_t key = link_key(own, other);
@@ -108,7 +108,7 @@ bool Semantics::crosses(std::uint32_t owner, const Rule& rule, std::uint32_t tar
 }
 
 RefState Semantics::classify(std::uint32_t owner, const Rule& rule, std::uint32_t target) const {
-  const std::string_view status = rule.peer.peering_status;
+  const std::string_view status = rule.peer.peering_status();
   Link link;
   if (crosses(owner, rule, target, link)) {
     if (!link.active && !peering_active(status)) {
@@ -119,7 +119,7 @@ RefState Semantics::classify(std::uint32_t owner, const Rule& rule, std::uint32_
   }
   if (target != kAbsent) return RefState::usable;
   const Group& g = inventory_->groups[owner];
-  if (g.origin == GroupOrigin::aws_api && rule.peer.user_id.empty() && pairs_have_owner()) {
+  if (g.origin == GroupOrigin::aws_api && rule.peer.user_id().empty() && pairs_have_owner()) {
     return RefState::marked_stale;
   }
   return RefState::undefined;
@@ -128,7 +128,7 @@ RefState Semantics::classify(std::uint32_t owner, const Rule& rule, std::uint32_
 bool Semantics::can_match(std::uint32_t owner, const Rule& rule, std::uint32_t target) const {
   Link link;
   return !crosses(owner, rule, target, link) || link.active ||
-         peering_active(rule.peer.peering_status);
+         peering_active(rule.peer.peering_status());
 }
 
 // AWS describe output names the owner (UserId) on every live pair and drops it when the target
@@ -138,7 +138,7 @@ bool Semantics::pairs_have_owner() const {
     for (const Group& g : inventory_->groups) {
       if (g.origin != GroupOrigin::aws_api) continue;
       for (const Rule& r : g.rules) {
-        if (r.peer.kind == PeerKind::group && !r.peer.user_id.empty()) {
+        if (r.peer.kind == PeerKind::group && !r.peer.user_id().empty()) {
           owner_marks_->present = true;
           return;
         }

@@ -56,7 +56,7 @@ bool rule_service(const Rule& rule, ServiceMatch& out) {
 bool possible_service(const Rule& rule, ServiceMatch& out) {
   out = ServiceMatch{};
   if (!service_unresolved(rule)) return rule_conditional(rule) && known_service(rule, out);
-  if (!rule.unresolved.protocol.empty()) return true;  // any protocol, any key
+  if (!rule.unresolved().protocol.empty()) return true;  // any protocol, any key
   // The known part as a resolved rule: open ports are absent, which normalised_ports() reads as
   // 0 / 65535 for tcp and udp and as -1 (all) for icmp; an open ICMP type means every type.
   Rule known;
@@ -64,7 +64,7 @@ bool possible_service(const Rule& rule, ServiceMatch& out) {
   known.from_port = rule.from_port;
   known.to_port = rule.to_port;
   const bool icmp = rule.protocol == kIcmp || rule.protocol == kIcmpv6;
-  if (icmp && !rule.unresolved.from_port.empty()) known.to_port.reset();
+  if (icmp && !rule.unresolved().from_port.empty()) known.to_port.reset();
   return known_service(known, out);
 }
 

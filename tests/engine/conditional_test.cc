@@ -27,8 +27,8 @@ Flow flow(const std::string& text) {
 
 Rule conditional(Rule r, const std::string& condition, std::uint32_t line = 12,
                  std::uint32_t column = 9) {
-  r.unresolved.condition = condition;
-  r.unresolved.condition_location = SourcePos{0, line, column};
+  r.edit_unresolved().condition = condition;
+  r.edit_unresolved().condition_location = SourcePos{0, line, column};
   return r;
 }
 
@@ -109,8 +109,8 @@ TEST(ConditionalRule, ReasonNamesTheConditionAndWhereItIsApplied) {
 TEST(ConditionalRule, WithAnOpenPortBothReasonsAreGiven) {
   Inventory inv = conditional_inventory();
   Rule r = conditional(cidr_rule(kIn, 6, std::nullopt, 100, "198.51.100.0/24"), "UseOps");
-  r.unresolved.from_port = "Ref OpsPort";
-  r.unresolved.location = SourcePos{0, 40, 21};
+  r.edit_unresolved().from_port = "Ref OpsPort";
+  r.edit_unresolved().location = SourcePos{0, 40, 21};
   inv.groups[0].rules.push_back(r);
   const Decision d = Engine(inv).decide(flow("tcp/99 from 198.51.100.7 to eni-0a"));
   EXPECT_EQ(d.verdict, Verdict::unknown);
@@ -184,7 +184,8 @@ TEST(ConditionalRule, MatrixCellIsUnknownWithTheCondition) {
 // A random rule of the generators under an undecided condition.
 Rule gen_conditional_rule() {
   Rule r = *gen_rule(/*open_services=*/true);
-  r.unresolved.condition = *rc::gen::element(std::string("IsProd"), std::string("not UseV6"));
+  r.edit_unresolved().condition =
+      *rc::gen::element(std::string("IsProd"), std::string("not UseV6"));
   return r;
 }
 

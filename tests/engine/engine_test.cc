@@ -186,7 +186,7 @@ TEST(Engine, CrossVpcReferenceNeedsActivePeering) {
   EXPECT_EQ(check(deleted, "tcp/22 from 10.1.0.1 to eni-01"), Verdict::deny);
 
   Inventory stated = inv;
-  stated.groups[0].rules[0].peer.peering_status = "active";
+  stated.groups[0].rules[0].peer.edit_reference().peering_status = "active";
   stated = finish(std::move(stated));
   EXPECT_EQ(check(stated, "tcp/22 from 10.1.0.1 to eni-01"), Verdict::allow);
 }
@@ -286,11 +286,11 @@ TEST(Engine, UnknownEndpoints) {
 Inventory open_service_inventory() {
   Inventory inv;
   Rule open_from = cidr_rule(kIn, 6, std::nullopt, 443, "203.0.113.0/24");
-  open_from.unresolved.from_port = "Ref FromPortParam";
+  open_from.edit_unresolved().from_port = "Ref FromPortParam";
   Rule open_protocol = ref_rule(kIn, -1, 53, 53, "sg-0b");
-  open_protocol.unresolved.protocol = "If DnsOverUdp";
+  open_protocol.edit_unresolved().protocol = "If DnsOverUdp";
   Rule open_ignored = cidr_rule(kIn, 50, std::nullopt, std::nullopt, "10.9.0.0/16");
-  open_ignored.unresolved.from_port = "Ref Unused";  // proto/50 has no ports: resolved
+  open_ignored.edit_unresolved().from_port = "Ref Unused";  // proto/50 has no ports: resolved
   inv.groups.push_back(group(
       "sg-0a", "vpc-1",
       {open_from, open_protocol, open_ignored, cidr_rule(kIn, 6, 80, 80, "0.0.0.0/0")}, "web"));

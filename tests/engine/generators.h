@@ -38,20 +38,21 @@ inline rc::Gen<Cidr> gen_cidr(Family f) {
 inline void open_service(Rule& r) {
   switch (*rc::gen::inRange(0, 5)) {
     case 0:
-      r.unresolved.protocol = "Ref ProtocolParam";
+      r.edit_unresolved().protocol = "Ref ProtocolParam";
       r.protocol = -1;
       break;
     case 1:
-      r.unresolved.from_port = "Ref FromPortParam";
+      r.edit_unresolved().from_port = "Ref FromPortParam";
       r.from_port.reset();
       break;
     case 3:
-      r.unresolved.condition = *rc::gen::element(std::string("IsProd"), std::string("not IsProd"));
-      if (*rc::gen::inRange(0, 4) == 0) r.unresolved.from_port = "Ref FromPortParam";
-      if (!r.unresolved.from_port.empty()) r.from_port.reset();
+      r.edit_unresolved().condition =
+          *rc::gen::element(std::string("IsProd"), std::string("not IsProd"));
+      if (*rc::gen::inRange(0, 4) == 0) r.edit_unresolved().from_port = "Ref FromPortParam";
+      if (!r.unresolved().from_port.empty()) r.from_port.reset();
       break;
     default:
-      r.unresolved.to_port = "Fn::If UseWide";
+      r.edit_unresolved().to_port = "Fn::If UseWide";
       r.to_port.reset();
       break;
   }
@@ -91,8 +92,9 @@ inline rc::Gen<Rule> gen_rule(bool open_services = false) {
       default:
         r.peer.kind = PeerKind::group;
         r.peer.id = *rc::gen::elementOf(group_pool());
-        if (*rc::gen::inRange(0, 6) == 0) r.peer.vpc_id = *rc::gen::elementOf(vpc_pool());
-        if (*rc::gen::inRange(0, 6) == 0) r.peer.peering_status = "active";
+        if (*rc::gen::inRange(0, 6) == 0)
+          r.peer.edit_reference().vpc_id = *rc::gen::elementOf(vpc_pool());
+        if (*rc::gen::inRange(0, 6) == 0) r.peer.edit_reference().peering_status = "active";
         break;
     }
     r.valid = *rc::gen::inRange(0, 12) != 0;

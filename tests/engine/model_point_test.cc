@@ -113,7 +113,8 @@ void mark_references(Inventory& inv) {
   std::size_t k = 0;
   for (Group& g : inv.groups) {
     for (Rule& r : g.rules) {
-      if (r.peer.kind == PeerKind::group && ++k % 3 == 0) r.peer.peering_status = statuses[k % 4];
+      if (r.peer.kind == PeerKind::group && ++k % 3 == 0)
+        r.peer.edit_reference().peering_status = statuses[k % 4];
     }
   }
 }

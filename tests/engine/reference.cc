@@ -69,16 +69,16 @@ bool ports_match(const Rule& r, const Packet& p) {
 // with an open port: FromPort (or 0) to ToPort (or 65535); icmp with an open type: every type; an
 // open code: every code of the type. A protocol without ports ignores open ports.
 bool service_open(const Rule& r) {
-  if (!r.unresolved.protocol.empty()) return true;
+  if (!r.unresolved().protocol.empty()) return true;
   const bool keyed = r.protocol == 6 || r.protocol == 17 || r.protocol == 1 || r.protocol == 58;
-  return keyed && (!r.unresolved.from_port.empty() || !r.unresolved.to_port.empty());
+  return keyed && (!r.unresolved().from_port.empty() || !r.unresolved().to_port.empty());
 }
 
 bool service_might_match(const Rule& r, const Packet& p) {
-  if (!r.unresolved.protocol.empty()) return true;
+  if (!r.unresolved().protocol.empty()) return true;
   if (!protocol_matches(r, p)) return false;
-  const bool from_open = !r.unresolved.from_port.empty();
-  const bool to_open = !r.unresolved.to_port.empty();
+  const bool from_open = !r.unresolved().from_port.empty();
+  const bool to_open = !r.unresolved().to_port.empty();
   if (r.protocol == 6 || r.protocol == 17) {
     const int from = from_open ? 0 : r.from_port.value_or(0);
     const int to = to_open ? 65535 : r.to_port.value_or(65535);
@@ -95,7 +95,7 @@ bool service_might_match(const Rule& r, const Packet& p) {
 // A rule under a template condition the inputs do not decide (Rule::unresolved.condition) may
 // not exist: like an open service, it never allows, and a packet it would match is "maybe".
 bool conditional(const Rule& r) {
-  return !r.unresolved.condition.empty();
+  return !r.unresolved().condition.empty();
 }
 
 // The rule does not settle the packets it matches: they are "maybe" wherever its peer might match.
@@ -149,9 +149,9 @@ Ans peer_matches(const Inventory& inv, const Group& owner, const Rule& r, const 
     case PeerKind::group: {
       if (translated) return Ans::no;
       const Group* target = find_group(inv, r.peer.id);
-      const std::string target_vpc = target ? target->vpc_id : r.peer.vpc_id;
+      const std::string target_vpc = target ? target->vpc_id : r.peer.vpc_id();
       if (!peered(inv, owner.vpc_id, target_vpc) &&
-          !lower_equals(r.peer.peering_status, "active")) {
+          !lower_equals(r.peer.peering_status(), "active")) {
         return Ans::no;
       }
       if (remote_iface != nullptr) return carries(*remote_iface, r.peer.id) ? Ans::yes : Ans::no;

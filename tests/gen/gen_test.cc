@@ -403,7 +403,7 @@ void expect_loads_cleanly(const GenResult& result, const LoadResult& loaded) {
       if (rule.peer.kind == PeerKind::group) {
         const Group* target = inventory.find_group(rule.peer.id);
         ASSERT_NE(target, nullptr) << rule.peer.id;
-        EXPECT_EQ(target->vpc_id != group.vpc_id, !rule.peer.peering_id.empty()) << rule.peer.id;
+        EXPECT_EQ(target->vpc_id != group.vpc_id, !rule.peer.peering_id().empty()) << rule.peer.id;
       }
       if (rule.peer.kind == PeerKind::prefix_list) {
         const PrefixList* list = inventory.find_prefix_list(rule.peer.id);

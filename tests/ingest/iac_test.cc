@@ -349,8 +349,8 @@ std::vector<std::string> conditional_rules(const LoadResult& r, std::string_view
   for (const Rule* rule : rules_of(*g, d)) {
     std::string text = dump_rule_text(*rule);
     if (rule_conditional(*rule))
-      text += " [" + rule->unresolved.condition.str() + " @ " +
-              where(r.inventory, rule->unresolved.condition_location) + "]";
+      text += " [" + rule->unresolved().condition + " @ " +
+              where(r.inventory, rule->unresolved().condition_location) + "]";
     out.push_back(text);
   }
   return out;
@@ -683,15 +683,15 @@ Resources:
   ASSERT_EQ(in.size(), 3u);
   EXPECT_TRUE(in[0]->valid);
   EXPECT_EQ(in[0]->protocol, kTcp);
-  EXPECT_EQ(in[0]->unresolved.from_port, "Ref FromPortParam");
+  EXPECT_EQ(in[0]->unresolved().from_port, "Ref FromPortParam");
   EXPECT_FALSE(in[0]->from_port.has_value());
   EXPECT_EQ(in[0]->to_port, 443);
   EXPECT_TRUE(service_unresolved(*in[0]));
   EXPECT_EQ(unresolved_service_notation(*in[0]), "tcp/unresolved(Ref FromPortParam)-443");
-  EXPECT_EQ(where(r.inventory, in[0]->unresolved.location),
+  EXPECT_EQ(where(r.inventory, in[0]->unresolved().location),
             where("open.yaml", doc, "!Ref FromPortParam"));
   EXPECT_TRUE(in[1]->valid);
-  EXPECT_EQ(in[1]->unresolved.protocol, "If Cond");
+  EXPECT_EQ(in[1]->unresolved().protocol, "If Cond");
   EXPECT_EQ(unresolved_service_notation(*in[1]), "unresolved(If Cond)/53");
   // A known value is still checked: 70000 is out of range, whatever ToPort turns out to be.
   EXPECT_FALSE(in[2]->valid);
@@ -820,10 +820,10 @@ TEST(Terraform, PortsUnknownUntilApplyAreUnresolvedNotInvalid) {
   const auto in = rules_of(*a, Direction::ingress);
   ASSERT_EQ(in.size(), 2u);
   EXPECT_TRUE(in[0]->valid);
-  EXPECT_EQ(in[0]->unresolved.from_port, "data.aws_ssm_parameter.port.value");
+  EXPECT_EQ(in[0]->unresolved().from_port, "data.aws_ssm_parameter.port.value");
   EXPECT_EQ(in[0]->to_port, 8443);
   EXPECT_TRUE(in[1]->valid);
-  EXPECT_EQ(in[1]->unresolved.protocol, "unknown until apply");
+  EXPECT_EQ(in[1]->unresolved().protocol, "unknown until apply");
   EXPECT_TRUE(has_note(r.inventory, "from_port is not known before apply"));
 }
 

@@ -69,11 +69,11 @@ TEST(IngestSecurityGroups, FlattensOneRulePerPeerInListOrder) {
   EXPECT_EQ(g.rules[1].peer.id, "pl-0cc0000000000c001");
   const Peer& cross = g.rules[3].peer;
   EXPECT_EQ(cross.id, "sg-0dd0000000000d001");
-  EXPECT_EQ(cross.user_id, "444455556666");
-  EXPECT_EQ(cross.vpc_id, "vpc-0ee0000000000e001");
-  EXPECT_EQ(cross.peering_id, "pcx-0ff0000000000f001");
-  EXPECT_EQ(cross.peering_status, "active");
-  EXPECT_EQ(g.rules[2].peer.user_id, "111122223333");
+  EXPECT_EQ(cross.user_id(), "444455556666");
+  EXPECT_EQ(cross.vpc_id(), "vpc-0ee0000000000e001");
+  EXPECT_EQ(cross.peering_id(), "pcx-0ff0000000000f001");
+  EXPECT_EQ(cross.peering_status(), "active");
+  EXPECT_EQ(g.rules[2].peer.user_id(), "111122223333");
   const Rule& egress = g.rules[4];
   EXPECT_EQ(egress.direction, Direction::egress);
   EXPECT_EQ(egress.protocol, kAllProtocols);
@@ -174,7 +174,7 @@ TEST(IngestRulesView, SameAtomicRulesAsTheGroupsView) {
   EXPECT_EQ(first.id, "sgr-01");
   EXPECT_EQ(first.tags.size(), 1u);
   EXPECT_EQ(first.location, first.rule_location);
-  EXPECT_EQ(view.rules[2].peer.peering_status, "active");
+  EXPECT_EQ(view.rules[2].peer.peering_status(), "active");
 }
 
 TEST(IngestRulesView, MergesWithTheGroupsViewInEitherOrder) {

@@ -319,6 +319,35 @@ TEST(IngestRobust, CaretSitsUnderTheCharacterAfterNonAsciiText) {
             "              ^\n");  // under the 'x', the 13th character
 }
 
+// A long line is cut by characters, never inside one: the window of a line of three-byte "日" holds
+// 100 whole characters before the column and 200 in all, and the caret counts characters.
+TEST(IngestRobust, LongNonAsciiLinesAreCutBetweenCharacters) {
+  std::string line;
+  for (int i = 0; i < 300; ++i) line += "\xE6\x97\xA5";  // 日
+  Diagnostic d;
+  d.message = "m";
+  d.location = Location{"a.json", 1, 150 * 3 + 1};  // the 151st character
+  quote_source_line(d, line);
+  std::string window = "...";
+  for (int i = 0; i < 200; ++i) window += "\xE6\x97\xA5";
+  window += "...";
+  EXPECT_EQ(d.source_line, window);
+  EXPECT_EQ(format_diagnostic(d),
+            "a.json:1:451: error: m\n  " + window + "\n  " + std::string(103, ' ') + "^\n");
+
+  // Two-byte characters before the column, and an invalid byte: one character, shown as U+FFFD.
+  line.clear();
+  for (int i = 0; i < 150; ++i) line += "\xC3\xA9x";  // éx
+  line += "\xFF!";
+  d.location.column = static_cast<std::uint32_t>(line.size());  // the '!'
+  quote_source_line(d, line);
+  std::string shown = "...x";
+  for (int i = 0; i < 49; ++i) shown += "\xC3\xA9x";
+  EXPECT_EQ(d.source_line, shown + "\xFF!");
+  EXPECT_EQ(format_diagnostic(d), "a.json:1:452: error: m\n  " + shown + "\xEF\xBF\xBD!\n  " +
+                                      std::string(103, ' ') + "^\n");
+}
+
 TEST(IngestRobust, InvalidUtf8InAQuotedLineIsShownAsReplacementCharacters) {
   const LoadResult r = load_one("bad.yaml", "Resources:\n  A: \"caf\xE9\" x\n");
   ASSERT_EQ(r.errors.size(), 1u);

@@ -27,8 +27,8 @@ Rule cidr_rule(Direction d, int protocol, int from, int to, const std::string& b
   r.peer.kind = r.peer.cidr.family == Family::ipv4 ? PeerKind::cidr4 : PeerKind::cidr6;
   r.description = "d";
   r.location = SourcePos{0, line, 7};
-  r.unresolved.condition = condition;
-  if (!condition.empty()) r.unresolved.condition_location = SourcePos{0, line - 1, 5};
+  r.edit_unresolved().condition = condition;
+  if (!condition.empty()) r.edit_unresolved().condition_location = SourcePos{0, line - 1, 5};
   return r;
 }
 
@@ -105,7 +105,7 @@ TEST(ConditionalLint, NoRedundancyAcrossConditions) {
   EXPECT_TRUE(findings(inv, "SG202").empty());
   // The control: without the conditions, both narrower rules are redundant.
   Inventory plain = inv;
-  for (Rule& r : plain.groups[0].rules) r.unresolved.condition = "";
+  for (Rule& r : plain.groups[0].rules) r.edit_unresolved().condition = "";
   EXPECT_EQ(findings(plain, "SG202").size(), 2u);
 }
 

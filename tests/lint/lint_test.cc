@@ -744,6 +744,24 @@ TEST(Report, TextShowsTheSourceLineAndACaret) {
   EXPECT_NE(lint_text(result, colored).find("\033[31mhigh:\033[0m"), std::string::npos);
 }
 
+// A long line is quoted as a window of whole characters, 60 before the column and 117 after the
+// "...", and the caret counts characters: on a line of two-byte "é" and three-byte "日" it sits
+// under the '{' at byte column 161, the 81st character.
+TEST(Report, TextCutsALongNonAsciiLineBetweenCharacters) {
+  std::string e80, e60, cjk56, line;
+  for (int i = 0; i < 80; ++i) e80 += "\xC3\xA9";  // é
+  for (int i = 0; i < 60; ++i) e60 += "\xC3\xA9";
+  for (int i = 0; i < 56; ++i) cjk56 += "\xE6\x97\xA5";  // 日
+  line = e80 + "{" + cjk56 + "\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5";
+  const auto path = write_temp("wide.json", line + "\n");
+  LintResult result;
+  result.findings.push_back(detail::make_finding("SG401", "m", Location{path.string(), 1, 161}));
+  result.summary = summary_of(1, 0, 0, 1, 0);
+  EXPECT_EQ(lint_text(result, {}), path.string() + ":1:161: high: SG401 m\n  ..." + e60 + "{" +
+                                       cjk56 + "...\n  " + std::string(63, ' ') + "^\n" +
+                                       "1 finding (1 high) in 0 groups and 0 rules from 1 file\n");
+}
+
 // The text report maps a source file and gives back the pages it has read (the source of L is
 // 75 MB): lines far apart in a file of 21 MB, a CRLF line and a last line without '\n' are quoted
 // as std::getline gives them, and a line past the end is not quoted.
@@ -777,7 +795,8 @@ TEST(Report, JsonShape) {
   LintResult result;
   Finding f = detail::make_finding("SG401", "m", Location{"sgs.json", 12, 9});
   f.group = "sg-0a";
-  f.witness = Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"};
+  f.witness = std::make_shared<const Witness>(
+      Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"});
   result.findings.push_back(f);
   result.summary = summary_of(1, 3, 17, 1, 2);
   const std::string json = lint_json(result);

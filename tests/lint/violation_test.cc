@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "lint/violation.h"
+#include "check/violation.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/lint.h"
 

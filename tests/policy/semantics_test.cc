@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "lint/check.h"
+#include "check/context.h"
 #include "policy/ast.h"
 #include "policy/evaluate.h"
 #include "policy/policy.h"
@@ -409,7 +409,7 @@ TEST(PolicyFindings, FingerprintsHaveNoPositions) {
   ASSERT_EQ(fb.size(), 1u);
   EXPECT_NE(fa[0].location.to_string(), fb[0].location.to_string());
   EXPECT_EQ(fa[0].fingerprint, fb[0].fingerprint);
-  EXPECT_EQ(fa[0].refs.size(), 9u);
+  EXPECT_EQ(fa[0].refs().size(), 9u);
   EXPECT_EQ(fa[0].severity, FindingSeverity::high);
 }
 

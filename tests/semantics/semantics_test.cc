@@ -38,8 +38,8 @@ Inventory references_to(const std::vector<Rule>& rules) {
 
 Rule to(const std::string& target, const std::string& status = "", const std::string& vpc = "") {
   Rule r = ref_rule(Direction::ingress, kTcp, 22, 22, target);
-  r.peer.peering_status = status;
-  r.peer.vpc_id = vpc;
+  r.peer.edit_reference().peering_status = status;
+  r.peer.edit_reference().vpc_id = vpc;
   return r;
 }
 
@@ -72,7 +72,7 @@ TEST(Semantics, ClassifiesReferencesByVpcsAndPeerings) {
 TEST(Semantics, AReferenceWithoutItsOwnerIsStaleOnlyWhereOwnersAreGiven) {
   Rule missing = to("sg-gone");
   Rule named = to("sg-b");
-  named.peer.user_id = "123456789012";
+  named.peer.edit_reference().user_id = "123456789012";
   Inventory inv = references_to({missing, named});
   EXPECT_EQ(Semantics(inv).classify(inv.groups[0], inv.groups[0].rules[0]), RefState::marked_stale);
   // Without any UserId in the input, a missing one means nothing.
@@ -113,7 +113,7 @@ TEST(Semantics, CanMatchIsTheClassificationsAnswer) {
     std::size_t k = 0;
     for (Group& g : inv.groups) {
       for (Rule& r : g.rules) {
-        if (r.peer.kind == PeerKind::group && ++k % 3 == 0) r.peer.peering_status = statuses[k % 5];
+        if (r.peer.kind == PeerKind::group && ++k % 3 == 0) r.peer.edit_reference().peering_status = statuses[k % 5];
       }
     }
     const Semantics s(inv);

@@ -1,6 +1,6 @@
 // MappedFile (see mapped_file.h): mmap with zero pages behind the file for padding, madvise to give
 // pages back. Where there is no mmap, map() gives an unmapped file and the callers read instead.
-#include "model/mapped_file.h"
+#include "ingest/mapped_file.h"
 
 #include <algorithm>
 #include <utility>

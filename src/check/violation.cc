@@ -2,7 +2,7 @@
 // canonical form, and the comparison with what a baseline recorded (docs/lint.md, "A baseline").
 // Entry points: violation_part_text(), parse_violation_part(), normalise_parts(),
 // RecordedViolation.
-#include "lint/violation.h"
+#include "check/violation.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 // A regular file's bytes mapped read-only, for the two readers of large inputs: the loader (which
-// needs zero padding behind the bytes for simdjson) and the text report's source quotes. Both give
-// back the pages behind them as they read, so a 75 MB input does not stay in memory. Here, below
-// ingest and report, because both use it. Entry point: MappedFile::map().
+// needs zero padding behind the bytes for simdjson) and SourceLines (ingest/source_lines.h), which
+// quotes lines for the text report. Both give back the pages behind them as they read, so a large
+// input does not stay in memory. Entry point: MappedFile::map().
 #pragma once
 
 #include <cstddef>

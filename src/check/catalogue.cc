@@ -1,19 +1,21 @@
-// The catalogue of built-in checks (product.md §7: SG2xx hygiene, SG3xx references, SG4xx validity):
-// id, title, default severity, help and the equivalent checks of other tools (lint-landscape.md).
-// Entry points: find_builtin_check(), make_finding(), check_catalogue() (with the policy pack).
-#include <algorithm>
-#include <array>
+// The catalogue of built-in checks (product.md §7: SG2xx hygiene, SG3xx references, SG4xx
+// validity): id, title, default severity, help and the equivalent checks of other tools
+// (lint-landscape.md); the names of severities and check patterns that every check and the
+// policies use. Entry points: find_builtin_check(), make_finding(); check_catalogue() (lint.cc)
+// adds the policy pack.
+#include "check/catalogue.h"
 
-#include "lint/check.h"
-#include "policy/policy.h"
+#include <memory>
+#include <vector>
 
 namespace sgcheck {
 namespace {
 
 using S = FindingSeverity;
 
-const std::vector<CheckInfo>& builtin_checks() {
-  static const std::vector<CheckInfo> checks = {
+// The table, in id order.
+std::vector<CheckInfo> builtin_check_infos() {
+  return {
       {"SG201", "Group or rule without a description", S::low,
        "Describe every group and rule with what it is for; a tool's placeholder (\"Managed by "
        "Terraform\") counts as none. Reviewers and incident responders read these.",
@@ -104,6 +106,16 @@ const std::vector<CheckInfo>& builtin_checks() {
        "the rest of the file is still evaluated; CloudFormation would reject the template.",
        {}},
   };
+}
+
+// Each entry is shared by the findings of its check (Finding::check).
+const std::vector<std::shared_ptr<const CheckInfo>>& builtin_checks() {
+  static const std::vector<std::shared_ptr<const CheckInfo>> checks = [] {
+    std::vector<std::shared_ptr<const CheckInfo>> out;
+    for (CheckInfo& info : builtin_check_infos())
+      out.push_back(std::make_shared<const CheckInfo>(std::move(info)));
+    return out;
+  }();
   return checks;
 }
 
@@ -126,55 +138,50 @@ std::optional<FindingSeverity> parse_finding_severity(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<CheckInfo> check_catalogue() {
-  std::vector<CheckInfo> all = builtin_checks();
-  for (CheckInfo& info : detail::builtin_policy_checks()) all.push_back(std::move(info));
-  std::sort(all.begin(), all.end(),
-            [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
-  return all;
+bool check_pattern_matches(std::string_view pattern, std::string_view id) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    pattern.remove_suffix(1);
+    return id.substr(0, pattern.size()) == pattern;
+  }
+  return pattern == id;
+}
+
+const std::string& Finding::title() const {
+  static const std::string none;
+  return check ? check->title : none;
+}
+
+const std::vector<std::string>& Finding::refs() const {
+  static const std::vector<std::string> none;
+  return check ? check->refs : none;
 }
 
 namespace detail {
 
+std::vector<CheckInfo> builtin_check_list() {
+  std::vector<CheckInfo> out;
+  for (const auto& info : builtin_checks()) out.push_back(*info);
+  return out;
+}
+
 const CheckInfo* find_builtin_check(std::string_view id) {
-  for (const CheckInfo& info : builtin_checks())
-    if (info.id == id) return &info;
+  for (const auto& info : builtin_checks())
+    if (info->id == id) return info.get();
   return nullptr;
 }
 
-namespace {
-
-// The catalogue's title and refs of each built-in check, made once and shared by its findings.
-struct SharedMetadata {
-  Shared<std::string> title;
-  Shared<std::vector<std::string>> refs;
-};
-
-const std::vector<SharedMetadata>& shared_metadata() {
-  static const std::vector<SharedMetadata> shared = [] {
-    std::vector<SharedMetadata> out;
-    for (const CheckInfo& info : builtin_checks()) out.push_back({info.title, info.refs});
-    return out;
-  }();
-  return shared;
-}
-
-}  // namespace
-
 Finding make_finding(std::string_view id, std::string message, Location location) {
-  const std::vector<CheckInfo>& checks = builtin_checks();
   Finding f;
   f.id = std::string(id);
   f.message = std::move(message);
   // A message built with operator+ chains keeps the capacity its last append doubled to: up to
-  // twice its length, for as long as the finding lives (94,000 of them on a large inventory).
+  // twice its length, for as long as the finding lives (a large inventory has many).
   if (f.message.capacity() > f.message.size() + f.message.size() / 8) f.message.shrink_to_fit();
   f.location = std::move(location);
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    if (checks[i].id != id) continue;
-    f.title = shared_metadata()[i].title;
-    f.severity = checks[i].severity;
-    f.refs = shared_metadata()[i].refs;
+  for (const auto& info : builtin_checks()) {
+    if (info->id != id) continue;
+    f.check = info;
+    f.severity = info->severity;
     break;
   }
   return f;
