@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "sgcheck/engine.h"
-#include "sgcheck/gen.h"
-#include "sgcheck/interval_set.h"
+#include "sgcheck/inventory.h"
 #include "sgcheck/values.h"
 
 namespace {

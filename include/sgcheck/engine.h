@@ -34,7 +34,6 @@
 #include <string_view>
 #include <vector>
 
-#include "sgcheck/diagnostic.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/values.h"
 

@@ -1,7 +1,17 @@
-// The inventory: every security group, atomic rule, network interface, prefix list, VPC and peering
-// read from the inputs, merged into one model, each element with its source position.
-// Entry point: load_inventory() reads files, directories and "-" (format detected by content) and
-// never throws; input errors come back as diagnostics.
+// The inventory, as sgcheck reads it and as `gen` makes it. In this order:
+// - Diagnostics: the one diagnostic type. Every parser (values, JSON, YAML, flows, policies) and
+// the
+//   linter report problems as Diagnostic values at a Location; format_diagnostic() is the
+//   one printer, and its source excerpt (the quoted line and a caret) is the one printed under each
+//   lint finding too.
+// - The model: every security group, atomic rule, network interface, prefix list, VPC and peering
+//   read from the inputs, merged into one model, each element with its source position. Entry
+//   point: load_inventory() reads files, directories and "-" (format detected by content) and never
+//   throws; input errors come back as diagnostics.
+// - Generated inventories (`sgcheck gen`): random, valid, realistic inventories written as AWS CLI
+//   describe output, for benchmarks (product.md §8, presets S and L), fuzzing and property tests.
+//   Entry points: generate_inventory() (in memory) and write_inventory() (to a directory). Output
+//   is a pure function of GenOptions: the same options give byte-identical files on every platform.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +21,70 @@
 #include <string_view>
 #include <vector>
 
-#include "sgcheck/diagnostic.h"
 #include "sgcheck/values.h"
+
+namespace sgcheck {
+
+enum class Severity : std::uint8_t { error, warning, note };
+
+// "error", "warning", "note".
+const char* severity_name(Severity severity);
+
+// A position in an input, of a diagnostic or a lint finding: the file as the user named it, 1-based
+// line and column. The column counts bytes (UTF-8 code units), in text, JSON and SARIF alike; the
+// caret under a quoted line counts characters, so that it sits under the character at the column
+// after non-ASCII text. line == 0 means the position is unknown (then only the file is printed).
+struct Location {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+
+  // "file:line:col", or "file" when the line is unknown.
+  std::string to_string() const;
+  // to_string() appended to `out`, without temporaries (checks naming many places).
+  void append_to(std::string& out) const;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::error;
+  // The catalogue id this diagnostic maps to when the linter reports it ("SG403"), or empty.
+  std::string check;
+  std::string message;
+  Location location;
+  // The text of the line at location.line, without its newline; empty when not known. A long line
+  // (minified JSON, a Terraform plan on one line) holds only a window around the column, its cut
+  // ends marked "...": see quote_source_line().
+  std::string source_line;
+  // The caret's byte column in source_line when it holds a window; 0: location.column.
+  std::uint32_t source_column = 0;
+};
+
+// Sets d.source_line to `line`, or, when the line is longer than 240 characters, to a window of
+// 200 characters around d.location.column (each diagnostic would otherwise copy the whole line).
+// The window holds whole UTF-8 characters only.
+void quote_source_line(Diagnostic& d, std::string_view line);
+
+// gcc style: "file:line:col: error: message", then, when the source line is known, the line and a
+// caret under the column: one space per character before it (a tab stays a tab), so that the caret
+// sits under the character at the byte column whatever precedes it. Ends with a newline. Always
+// valid UTF-8 (see valid_utf8()).
+std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: what a report
+// quotes from an input (a source line, a name) is valid text whatever the input held. The caret
+// under a quoted line counts such a byte as the one character it is shown as.
+std::string valid_utf8(std::string_view text);
+
+// `text` as a message quotes it: at most `max_chars` characters (whole UTF-8 characters), ending in
+// "…" when cut, so that a 10,000-character name does not fill the terminal.
+std::string cut_for_message(std::string_view text, std::size_t max_chars = 100);
+
+// The source line around byte offset `offset` of `text` (without the newline).
+std::string line_at(std::string_view text, std::size_t offset);
+
+using Diagnostics = std::vector<Diagnostic>;
+
+}  // namespace sgcheck
 
 namespace sgcheck {
 
@@ -51,8 +123,9 @@ struct GroupReference {
 // The one peer of an atomic rule.
 struct Peer {
   PeerKind kind = PeerKind::cidr4;
-  Cidr cidr;       // cidr4, cidr6
-  std::string id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
+  Cidr cidr;  // cidr4, cidr6
+  std::string
+      id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
   // Group references only: what the input said besides the group; null when it said nothing (as
   // in most rules), so that a rule without it stays small. Shared and immutable (the copies of a
   // rule, and rules that say the same, may point at one value): read it through the accessors
@@ -94,7 +167,8 @@ struct UnresolvedService {
 // rules.)
 struct Rule {
   Direction direction = Direction::ingress;
-  // false when a value of the rule was invalid (a diagnostic says which): it takes no part in evaluation.
+  // false when a value of the rule was invalid (a diagnostic says which): it takes no part in
+  // evaluation.
   bool valid = true;
   int protocol = kAllProtocols;  // canonical: -1 or 0..255
   // FromPort/ToPort as the input wrote them (nullopt when absent). See normalised_ports().
@@ -228,9 +302,9 @@ struct Peering {
 };
 
 struct Inventory {
-  std::vector<std::string> files;  // as the user named them; "-" for standard input
-  std::vector<Group> groups;       // sorted by id
-  std::vector<Interface> interfaces;  // sorted by id
+  std::vector<std::string> files;        // as the user named them; "-" for standard input
+  std::vector<Group> groups;             // sorted by id
+  std::vector<Interface> interfaces;     // sorted by id
   std::vector<PrefixList> prefix_lists;  // sorted by id
   std::vector<Vpc> vpcs;                 // sorted by id
   std::vector<Peering> peerings;         // sorted by id
@@ -292,5 +366,70 @@ struct NamedBuffer {
 };
 LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
                                        const LoadLimits& limits = {});
+
+}  // namespace sgcheck
+
+namespace sgcheck {
+
+// What to generate. The shares are probabilities in [0, 1]; docs/gen.md describes the mix.
+struct GenOptions {
+  std::uint64_t seed = 1;
+  std::uint32_t groups = 100;      // security groups, one `default` group per VPC included
+  std::uint32_t interfaces = 500;  // network interfaces, each with one to five groups of its VPC
+  std::uint32_t vpcs = 0;          // 0: about sqrt(groups) / 2.5, at least what the interfaces need
+  double rules_per_group = 10;  // mean atomic rules per group (the 60-per-direction quota caps it)
+  double reference_share = 0.30;    // share of atomic rules whose peer is a group
+  double ipv6_share = 0.15;         // share of CIDR peers that are IPv6 (0: no IPv6 anywhere)
+  double prefix_list_share = 0.05;  // share of atomic rules whose peer is a prefix list
+  double risky_share = 0.05;        // share of groups given one deliberately risky rule
+  // Also write security-group-rules.json (describe-security-group-rules: the same rules, flat,
+  // with sgr- ids), which ingest merges with security-groups.json.
+  bool rules_view = false;
+};
+
+// The benchmark inventories of product.md §8: "S" (100 groups, ~1,000 atomic rules, 500
+// interfaces) and "L" (10,000 groups, ~250,000 atomic rules, 50,000 interfaces). nullopt for an
+// unknown name. The seed and shares keep their defaults.
+std::optional<GenOptions> gen_preset(std::string_view name);
+
+// Problems with the options (a count of zero, a share outside [0, 1], more interfaces than the
+// VPCs' subnets hold, …), one error diagnostic each; empty when the options can be generated.
+Diagnostics check_gen_options(const GenOptions& options);
+
+// What was generated, for the CLI's summary line and for tests.
+struct GenSummary {
+  std::uint32_t vpcs = 0;
+  std::uint32_t peerings = 0;
+  std::uint32_t groups = 0;
+  std::uint32_t interfaces = 0;
+  std::uint32_t prefix_lists = 0;
+  std::uint64_t atomic_rules = 0;  // ingress + egress, one per peer entry
+  std::uint64_t risky_rules = 0;   // of which deliberately risky
+  std::uint64_t bytes = 0;         // total size of the files
+};
+
+struct GenResult {
+  // Paths relative to the output directory ("security-groups.json",
+  // "prefix-list-entries/pl-….json", …) with their content; they load with
+  // load_inventory_from_buffers() as they are.
+  std::vector<NamedBuffer> files;
+  GenSummary summary;
+  Diagnostics errors;  // from check_gen_options(); files is empty when there are any
+};
+
+GenResult generate_inventory(const GenOptions& options);
+
+// Generates and writes the files into out_dir (created, with parents, when missing). An existing
+// out_dir must be empty: files left from another run would merge with the new inventory when it is
+// read. With `force`, what gen writes (is_gen_file_name()) is removed from out_dir first and
+// anything else is left as it is. Returns errors for bad options, a non-empty out_dir without
+// `force`, or failed writes; `summary`, when given, receives what was written.
+Diagnostics write_inventory(const GenOptions& options, const std::string& out_dir,
+                            GenSummary* summary = nullptr, bool force = false);
+
+// Whether `path` (relative to the output directory, '/'-separated) is a name gen writes:
+// security-groups.json, security-group-rules.json, network-interfaces.json, vpcs.json,
+// vpc-peering-connections.json, prefix-lists.json or prefix-list-entries/pl-HEX.json.
+bool is_gen_file_name(std::string_view path);
 
 }  // namespace sgcheck

@@ -14,7 +14,6 @@
 #include <string_view>
 #include <vector>
 
-#include "sgcheck/diagnostic.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
 

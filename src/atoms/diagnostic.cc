@@ -1,4 +1,4 @@
-// Diagnostic values (include/sgcheck/diagnostic.h) as every stage makes them: positions as text,
+// Diagnostic values (include/sgcheck/inventory.h) as every stage makes them: positions as text,
 // the quoted source line (cut as atoms/excerpt.h says), and the UTF-8 helpers that quoting needs.
 // Printing them is report's (report/diagnostic.cc). Entry points: Location::to_string(),
 // quote_source_line(), valid_utf8(), cut_for_message(), line_at().
@@ -6,15 +6,18 @@
 #include <string_view>
 
 #include "atoms/excerpt.h"
-#include "sgcheck/diagnostic.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck {
 
 const char* severity_name(Severity severity) {
   switch (severity) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "note";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
   }
   return "error";
 }
@@ -67,7 +70,9 @@ void quote_source_line(Diagnostic& d, std::string_view line) {
 
 namespace {
 
-bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 }  // namespace
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "sgcheck/interval_set.h"
 #include "sgcheck/lint.h"
+#include "sgcheck/values.h"
 
 namespace sgcheck::detail {
 

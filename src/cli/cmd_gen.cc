@@ -1,13 +1,13 @@
 // `sgcheck gen --groups N --interfaces M --seed S --out DIR`: writes a random, valid, realistic
 // inventory as AWS CLI describe output (product.md §4, §8; docs/gen.md). Entry point:
-// add_gen_command(). The generator itself is write_inventory() (include/sgcheck/gen.h).
+// add_gen_command(). The generator itself is write_inventory() (include/sgcheck/inventory.h).
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck::cli {
 

@@ -1,6 +1,6 @@
-// The public face of the generator (include/sgcheck/gen.h): presets, option checks, and turning a
-// plan into named files in memory or on disk (into an empty directory, or with force over gen's
-// own files only). Entry points: gen_preset(), check_gen_options(), generate_inventory(),
+// The public face of the generator (include/sgcheck/inventory.h): presets, option checks, and
+// turning a plan into named files in memory or on disk (into an empty directory, or with force over
+// gen's own files only). Entry points: gen_preset(), check_gen_options(), generate_inventory(),
 // write_inventory().
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "gen/plan.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck {
 

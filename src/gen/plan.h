@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck::gen {
 

@@ -13,7 +13,6 @@
 #include <string>
 #include <string_view>
 
-#include "sgcheck/diagnostic.h"
 #include "sgcheck/inventory.h"
 
 namespace sgcheck::detail {

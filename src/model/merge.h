@@ -10,19 +10,19 @@
 #include <utility>
 #include <vector>
 
-#include "sgcheck/interval_set.h"
 #include "sgcheck/inventory.h"
+#include "sgcheck/values.h"
 
 namespace sgcheck::detail {
 
 // The identity of an atomic rule (aws-semantics.md §5.8): direction, canonical protocol, ports as
 // AWS reads them, peer kind and canonical peer; not its id, description or tags. Two rules with the
-// same identity are one AWS rule (merging) or a duplicate (SG401). A template's values that are open
-// until deployment (Rule::unresolved) are part of it as written, so that two rules differing only in
-// an open port stay two. Holds views of the rule's strings: the rule must outlive the key.
-using RuleIdentity =
-    std::tuple<Direction, int, std::optional<std::pair<int, int>>, PeerKind, Family, u128,
-               std::uint8_t, std::string_view, std::string_view, std::string_view, std::string_view>;
+// same identity are one AWS rule (merging) or a duplicate (SG401). A template's values that are
+// open until deployment (Rule::unresolved) are part of it as written, so that two rules differing
+// only in an open port stay two. Holds views of the rule's strings: the rule must outlive the key.
+using RuleIdentity = std::tuple<Direction, int, std::optional<std::pair<int, int>>, PeerKind,
+                                Family, u128, std::uint8_t, std::string_view, std::string_view,
+                                std::string_view, std::string_view>;
 RuleIdentity rule_identity(const Rule& rule);
 
 // Every template and plan is its own namespace: a logical id or resource address defined by two

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "sgcheck/diagnostic.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "sgcheck/engine.h"
-#include "sgcheck/interval_set.h"
 #include "sgcheck/values.h"
 
 namespace sgcheck::policy {

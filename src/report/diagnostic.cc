@@ -1,7 +1,7 @@
 // The printer of diagnostics (gcc style) and of the source excerpt under them and under lint
 // findings: the quoted line and a caret under its column. Entry points: format_diagnostic(),
 // append_excerpt().
-#include "sgcheck/diagnostic.h"
+#include "sgcheck/inventory.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// Unit tests for sgcheck::IntervalSet (include/sgcheck/interval_set.h): the set operations on fixed
+// Unit tests for sgcheck::IntervalSet (include/sgcheck/values.h): the set operations on fixed
 // examples, adjacency merging, from_unsorted, and the edges of the value range (0, the maximum, and
 // the u128 size that saturates for the full IPv6 space).
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sgcheck/interval_set.h"
+#include "sgcheck/values.h"
 
 namespace sgcheck {
 namespace {

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/compiled.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck::detail {
 namespace {

@@ -14,7 +14,7 @@
 #include "generators.h"
 #include "reference.h"
 #include "sgcheck/engine.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "generators.h"
 #include "semantics/admits.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck::detail {
 namespace {

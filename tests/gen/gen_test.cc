@@ -1,6 +1,6 @@
-// Tests of `sgcheck gen` (include/sgcheck/gen.h): determinism (same seed, same bytes), the counts
-// and shares asked for, the shapes of AWS CLI output, validity by construction (unique ids, ENI
-// addresses inside their VPC, groups of the ENI's own VPC), and the option checks.
+// Tests of `sgcheck gen` (include/sgcheck/inventory.h): determinism (same seed, same bytes), the
+// counts and shares asked for, the shapes of AWS CLI output, validity by construction (unique ids,
+// ENI addresses inside their VPC, groups of the ENI's own VPC), and the option checks.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck {
 namespace {

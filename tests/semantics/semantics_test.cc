@@ -6,7 +6,7 @@
 
 #include "../engine/builders.h"
 #include "semantics/semantics.h"
-#include "sgcheck/gen.h"
+#include "sgcheck/inventory.h"
 
 namespace sgcheck::detail {
 namespace {
@@ -113,7 +113,8 @@ TEST(Semantics, CanMatchIsTheClassificationsAnswer) {
     std::size_t k = 0;
     for (Group& g : inv.groups) {
       for (Rule& r : g.rules) {
-        if (r.peer.kind == PeerKind::group && ++k % 3 == 0) r.peer.edit_reference().peering_status = statuses[k % 5];
+        if (r.peer.kind == PeerKind::group && ++k % 3 == 0)
+          r.peer.edit_reference().peering_status = statuses[k % 5];
       }
     }
     const Semantics s(inv);
