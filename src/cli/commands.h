@@ -38,8 +38,7 @@ std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs,
 
 // Constructs `make()`'s result in place (no move: an engine points into its inventory) and keeps it
 // until the process ends. A command's model, engine and results are left for exit to reclaim:
-// freeing a large inventory node by node costs a tenth of a second or more of CPU for nothing once
-// the output is written. They stay reachable from a static, so leak checkers do not count them.
+// freeing a large inventory node by node costs CPU for nothing once the output is written. They stay reachable from a static, so leak checkers do not count them.
 template <typename Make>
 auto& keep_until_exit(Make&& make) {
   static auto* const kept = new std::vector<const void*>();

@@ -1,5 +1,5 @@
 // A streaming JSON writer that appends to a string in the layout of the AWS CLI (4-space indent,
-// "key": value, empty containers as [] and {}), fast enough for the 150 MB of the L preset; strings
+// "key": value, empty containers as [] and {}), fast enough for the large benchmark presets; strings
 // go through the one JSON escaper (report/json_writer.h).
 // Entry point: JsonWriter; callers nest begin_*/end_* and put key() before each member.
 #pragma once

@@ -762,8 +762,8 @@ TEST(Report, TextCutsALongNonAsciiLineBetweenCharacters) {
                                        "1 finding (1 high) in 0 groups and 0 rules from 1 file\n");
 }
 
-// The text report maps a source file and gives back the pages it has read (the source of L is
-// 75 MB): lines far apart in a file of 21 MB, a CRLF line and a last line without '\n' are quoted
+// The text report maps a source file and gives back the pages it has read (sources can be
+// large): lines far apart in a file of 21 MB, a CRLF line and a last line without '\n' are quoted
 // as std::getline gives them, and a line past the end is not quoted.
 TEST(Report, TextQuotesLinesOfALargeFile) {
   namespace fs = std::filesystem;
