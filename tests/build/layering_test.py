@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""The layering rules of docs/architecture.md are build errors, checked with each target's real
-compiler flags (from `meson introspect`): a CLI source cannot include a private header (the sgcheck
-executable sees include/ and src/cli/ only), and no source outside src/engine/ can include the
-engine's compiled tables (engine/compiled.h stops with #error unless the engine's own target
-compiles it). Each rule is also shown to let the allowed include through, so the test can fail.
+"""The layering rules of docs/architecture.md. Every `#include "dir/…"` of a file in src/FOLDER must
+name a folder that the table of docs/architecture.md lets FOLDER include. Two rules are also build
+errors, checked with each target's real compiler flags (from `meson introspect`): a CLI source
+cannot include a private header (the sgcheck executable sees include/ and src/cli/ only), and no
+source outside src/engine/ can include the engine's compiled tables (engine/compiled.h stops with
+#error unless the engine's own target compiles it). Each rule is also shown to let the allowed
+include through, so the test can fail.
 
-Usage: layering_test.py MESON BUILD_DIR
+Usage: layering_test.py MESON BUILD_DIR SOURCE_ROOT
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,8 +42,46 @@ def compiles(compiler, flags, include):
         os.unlink(source.name)
 
 
+def allowed_includes(root):
+    """{folder: set of folders it may include} from the table of docs/architecture.md."""
+    rules = {}
+    with open(os.path.join(root, "docs", "architecture.md"), encoding="utf-8") as f:
+        for line in f:
+            row = re.match(r"\| `src/(\w+)` \|.*\| ([^|]*) \|$", line.strip())
+            if row:
+                rules[row.group(1)] = set(re.findall(r"`(\w+)`", row.group(2)))
+    return rules
+
+
+def include_violations(root):
+    """Lines `file: #include "x/…"` where a folder includes one the table does not allow."""
+    rules = allowed_includes(root)
+    src = os.path.join(root, "src")
+    wrong = []
+    for folder in sorted(os.listdir(src)):
+        if not os.path.isdir(os.path.join(src, folder)):
+            continue
+        if folder not in rules:
+            wrong.append(f"src/{folder}: not in the table of docs/architecture.md")
+            continue
+        for name in sorted(os.listdir(os.path.join(src, folder))):
+            if not name.endswith((".h", ".cc", ".inc")):
+                continue
+            path = os.path.join(src, folder, name)
+            with open(path, encoding="utf-8") as f:
+                for number, line in enumerate(f, 1):
+                    inc = re.match(r'#include "(\w+)/', line)
+                    if inc and inc.group(1) not in rules[folder] | {folder, "sgcheck"}:
+                        wrong.append(f"src/{folder}/{name}:{number}: {line.strip()}")
+    return rules, wrong
+
+
 def main():
-    meson, build = sys.argv[1], sys.argv[2]
+    meson, build, root = sys.argv[1], sys.argv[2], sys.argv[3]
+    rules, wrong = include_violations(root)
+    print(f"{len(rules)} folders in the table of docs/architecture.md")
+    for line in wrong:
+        print("WRONG: " + line)
     cases = [
         # (target, header, must compile, text the error must contain)
         ("sgcheck", "sgcheck/report.h", True, ""),
@@ -52,7 +93,7 @@ def main():
         ("sgcheck_policy", "engine/compiled.h", False, "private to src/engine"),
         ("sgcheck_lint", "semantics/semantics.h", True, ""),
     ]
-    failed = 0
+    failed = len(wrong) + (0 if len(rules) >= 10 else 1)
     for target, header, allowed, error in cases:
         compiler, flags = target_flags(meson, build, target)
         ok, stderr = compiles(compiler, flags, header)
