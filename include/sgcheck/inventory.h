@@ -1,8 +1,7 @@
 // The inventory, as sgcheck reads it and as `gen` makes it. In this order:
 // - Diagnostics: the one diagnostic type. Every parser (values, JSON, YAML, flows, policies) and
-// the
-//   linter report problems as Diagnostic values at a Location; format_diagnostic() is the
-//   one printer, and its source excerpt (the quoted line and a caret) is the one printed under each
+//   the linter report problems as Diagnostic values at a Location; format_diagnostic() is the one
+//   printer, and its source excerpt (the quoted line and a caret) is the one printed under each
 //   lint finding too.
 // - The model: every security group, atomic rule, network interface, prefix list, VPC and peering
 //   read from the inputs, merged into one model, each element with its source position. Entry
