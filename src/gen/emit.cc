@@ -4,13 +4,16 @@
 // write_peerings(), write_prefix_lists(), write_prefix_list_entries(). No randomness here.
 #include <cstdio>
 
-#include "gen/json_writer.h"
 #include "gen/plan.h"
 #include "gen/random.h"
+#include "report/json_writer.h"
 
 namespace sgcheck::gen {
 
 namespace {
+
+// The AWS CLI indents its JSON by four spaces.
+constexpr std::size_t kAwsCliIndent = 4;
 
 const char* protocol_text(int protocol) {
   switch (protocol) {
@@ -276,7 +279,7 @@ void write_flat_rule(JsonWriter& w, const Plan& plan, const PlanGroup& group,
 std::string write_security_group_rules(const Plan& plan, std::uint64_t seed) {
   std::string out;
   out.reserve(plan.atomic_rules * 450 + 64);
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("SecurityGroupRules");
   w.begin_array();
@@ -300,7 +303,7 @@ std::string write_security_group_rules(const Plan& plan, std::uint64_t seed) {
 std::string write_security_groups(const Plan& plan) {
   std::string out;
   out.reserve(plan.atomic_rules * 400 + plan.groups.size() * 1200);
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("SecurityGroups");
   w.begin_array();
@@ -333,7 +336,7 @@ std::string write_security_groups(const Plan& plan) {
 std::string write_network_interfaces(const Plan& plan) {
   std::string out;
   out.reserve(plan.interfaces.size() * 2200 + 64);
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("NetworkInterfaces");
   w.begin_array();
@@ -347,7 +350,7 @@ std::string write_network_interfaces(const Plan& plan) {
 
 std::string write_vpcs(const Plan& plan) {
   std::string out;
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("Vpcs");
   w.begin_array();
@@ -400,7 +403,7 @@ std::string write_vpcs(const Plan& plan) {
 
 std::string write_peerings(const Plan& plan) {
   std::string out;
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("VpcPeeringConnections");
   w.begin_array();
@@ -429,7 +432,7 @@ std::string write_peerings(const Plan& plan) {
 
 std::string write_prefix_lists(const Plan& plan) {
   std::string out;
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.key("PrefixLists");
   w.begin_array();
@@ -457,7 +460,7 @@ std::string write_prefix_lists(const Plan& plan) {
 
 std::string write_prefix_list_entries(const PlanPrefixList& list) {
   std::string out;
-  JsonWriter w(out);
+  JsonWriter w(out, kAwsCliIndent);
   w.begin_object();
   w.field("PrefixListId", list.id);
   w.key("Entries");

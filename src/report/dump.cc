@@ -4,8 +4,8 @@
 // the same.
 #include <algorithm>
 #include <cstdio>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
+#include <string_view>
 
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
@@ -13,8 +13,6 @@
 namespace sgcheck {
 
 namespace {
-
-using nlohmann::ordered_json;
 
 std::string quoted(const std::string& text) {
   std::string out;
@@ -60,8 +58,8 @@ std::string peer_text(const Peer& peer) {
 }
 
 // An open protocol or port as the input wrote it, like an unresolved peer: unresolved(Ref X).
-std::string unresolved_text(const std::string& expression) {
-  return "unresolved(" + expression + ")";
+std::string unresolved_text(std::string_view expression) {
+  return "unresolved(" + std::string(expression) + ")";
 }
 
 // The canonical order of rules within a group: what they allow first, then ids.
@@ -175,91 +173,159 @@ std::string diagnostic_line(const Diagnostic& d) {
   return line + " " + d.message + "\n";
 }
 
-ordered_json json_or_null(const std::string& text) {
-  return text.empty() ? ordered_json(nullptr) : ordered_json(text);
+// A port: the expression the input wrote when it is open (docs/iac.md), else the number, or null.
+void write_port(JsonWriter& json, std::string_view name, std::string_view open,
+                std::optional<std::int32_t> port) {
+  json.key(name);
+  if (!open.empty()) {
+    json.string(unresolved_text(open));
+  } else if (port) {
+    json.number(*port);
+  } else {
+    json.null();
+  }
 }
 
 // `from_template`: the rule of a template group, whose JSON also says under which undecided
 // template condition it exists ("condition", null for none); describe output keeps its shape.
-ordered_json rule_json(const Inventory& inv, const Rule& rule, bool from_template) {
-  ordered_json j;
-  j["direction"] = direction_name(rule.direction);
-  j["protocol"] = std::to_string(rule.protocol);
-  const auto ports = normalised_ports(rule);
-  j["from"] = ports ? ordered_json(ports->first) : ordered_json(nullptr);
-  j["to"] = ports ? ordered_json(ports->second) : ordered_json(nullptr);
-  if (service_unresolved(rule)) {
-    // Open values as the input wrote them, where a number would stand (docs/iac.md).
-    if (!rule.unresolved().protocol.empty()) {  // the ports as written: they may matter
-      j["protocol"] = unresolved_text(rule.unresolved().protocol);
-      j["from"] = rule.from_port ? ordered_json(*rule.from_port) : ordered_json(nullptr);
-      j["to"] = rule.to_port ? ordered_json(*rule.to_port) : ordered_json(nullptr);
-    }
-    if (!rule.unresolved().from_port.empty())
-      j["from"] = unresolved_text(rule.unresolved().from_port);
-    if (!rule.unresolved().to_port.empty()) j["to"] = unresolved_text(rule.unresolved().to_port);
+void write_rule(JsonWriter& json, const Inventory& inv, const Rule& rule, bool from_template) {
+  json.begin_object();
+  json.field("direction", direction_name(rule.direction));
+  // Open values as the input wrote them, where a number would stand (docs/iac.md); with an open
+  // protocol, the ports as written (they may matter) rather than normalised ones.
+  const UnresolvedService& open = rule.unresolved();
+  const bool unresolved = service_unresolved(rule);
+  const bool open_protocol = unresolved && !open.protocol.empty();
+  json.field("protocol",
+             open_protocol ? unresolved_text(open.protocol) : std::to_string(rule.protocol));
+  std::optional<std::int32_t> from = rule.from_port, to = rule.to_port;
+  if (!open_protocol) {
+    const auto ports = normalised_ports(rule);
+    from = ports ? std::optional<std::int32_t>(ports->first) : std::nullopt;
+    to = ports ? std::optional<std::int32_t>(ports->second) : std::nullopt;
   }
-  ordered_json peer{{"kind", peer_kind_name(rule.peer.kind)}, {"value", peer_value(rule.peer)}};
+  write_port(json, "from", unresolved ? std::string_view(open.from_port) : std::string_view(),
+             from);
+  write_port(json, "to", unresolved ? std::string_view(open.to_port) : std::string_view(), to);
+  json.key("peer");
+  json.begin_object();
+  json.field("kind", peer_kind_name(rule.peer.kind));
+  json.field("value", peer_value(rule.peer));
   if (rule.peer.kind == PeerKind::group) {
-    if (!rule.peer.vpc_id().empty()) peer["vpc"] = rule.peer.vpc_id();
-    if (!rule.peer.peering_id().empty()) peer["peering"] = rule.peer.peering_id();
-    if (!rule.peer.peering_status().empty()) peer["peering_status"] = rule.peer.peering_status();
+    if (!rule.peer.vpc_id().empty()) json.field("vpc", rule.peer.vpc_id());
+    if (!rule.peer.peering_id().empty()) json.field("peering", rule.peer.peering_id());
+    if (!rule.peer.peering_status().empty())
+      json.field("peering_status", rule.peer.peering_status());
   }
-  j["peer"] = std::move(peer);
-  j["id"] = json_or_null(rule.id);
-  j["description"] = json_or_null(rule.description);
-  if (from_template) j["condition"] = json_or_null(rule.unresolved().condition);
-  j["valid"] = rule.valid;
-  j["location"] = inv.location(rule.location).to_string();
-  return j;
+  json.end_object();
+  json.field_or_null("id", rule.id);
+  json.field_or_null("description", rule.description);
+  if (from_template) json.field_or_null("condition", open.condition);
+  json.field("valid", rule.valid);
+  json.field("location", inv.location(rule.location).to_string());
+  json.end_object();
 }
 
-ordered_json group_json(const Inventory& inv, const Group& group) {
-  ordered_json rules = ordered_json::array();
+void write_group(JsonWriter& json, const Inventory& inv, const Group& group) {
+  json.begin_object();
+  json.field("id", group.id);
+  json.field_or_null("name", group.name);
+  json.field_or_null("vpc", group.vpc_id);
+  json.field_or_null("description", group.description);
+  json.field("location", inv.location(group.location).to_string());
   const bool from_template = group.origin != GroupOrigin::aws_api;
-  for (const Rule* rule : sorted_rules(group))
-    rules.push_back(rule_json(inv, *rule, from_template));
-  ordered_json j = {{"id", group.id},
-                    {"name", json_or_null(group.name)},
-                    {"vpc", json_or_null(group.vpc_id)},
-                    {"description", json_or_null(group.description)},
-                    {"location", inv.location(group.location).to_string()}};
-  if (group.origin != GroupOrigin::aws_api) {  // describe output keeps its shape
-    j["origin"] = origin_name(group.origin);
-    j["template"] = json_or_null(group.template_name);
+  if (from_template) {  // describe output keeps its shape
+    json.field("origin", origin_name(group.origin));
+    json.field_or_null("template", group.template_name);
     // A template or plan is its own namespace: the file and the logical id (or resource address)
     // within it; `id` is "FILE#LogicalId" when another file defines the same logical id.
-    j["file"] = inv.location(group.location).file;
-    j["logical_id"] = json_or_null(group.template_name);
-    j["template_without_egress"] = group.template_without_egress;
+    json.field("file", inv.location(group.location).file);
+    json.field_or_null("logical_id", group.template_name);
+    json.field("template_without_egress", group.template_without_egress);
   }
-  j["rules"] = std::move(rules);
-  return j;
+  json.key("rules");
+  json.begin_array();
+  for (const Rule* rule : sorted_rules(group)) write_rule(json, inv, *rule, from_template);
+  json.end_array();
+  json.end_object();
 }
 
-ordered_json interface_json(const Inventory& inv, const Interface& eni) {
-  return {{"id", eni.id},
-          {"vpc", json_or_null(eni.vpc_id)},
-          {"subnet", json_or_null(eni.subnet_id)},
-          {"instance", json_or_null(eni.instance_id)},
-          {"groups", eni.groups},
-          {"private", to_strings(eni.private_ips)},
-          {"prefixes", to_strings(eni.delegated_prefixes)},
-          {"public", to_strings(eni.public_ips)},
-          {"location", inv.location(eni.location).to_string()}};
+void write_interface(JsonWriter& json, const Inventory& inv, const Interface& eni) {
+  json.begin_object();
+  json.field("id", eni.id);
+  json.field_or_null("vpc", eni.vpc_id);
+  json.field_or_null("subnet", eni.subnet_id);
+  json.field_or_null("instance", eni.instance_id);
+  json.field("groups", eni.groups);
+  json.field("private", to_strings(eni.private_ips));
+  json.field("prefixes", to_strings(eni.delegated_prefixes));
+  json.field("public", to_strings(eni.public_ips));
+  json.field("location", inv.location(eni.location).to_string());
+  json.end_object();
 }
 
-ordered_json prefix_list_json(const Inventory& inv, const PrefixList& list) {
-  ordered_json family = nullptr;
-  if (list.family) family = *list.family == Family::ipv4 ? "IPv4" : "IPv6";
-  return {
-      {"id", list.id},
-      {"name", json_or_null(list.name)},
-      {"family", family},
-      {"max_entries", list.max_entries ? ordered_json(*list.max_entries) : ordered_json(nullptr)},
-      {"entries",
-       list.entries_known ? ordered_json(to_strings(list.entries)) : ordered_json(nullptr)},
-      {"location", inv.location(list.location).to_string()}};
+void write_prefix_list(JsonWriter& json, const Inventory& inv, const PrefixList& list) {
+  json.begin_object();
+  json.field("id", list.id);
+  json.field_or_null("name", list.name);
+  json.key("family");
+  if (list.family) {
+    json.string(*list.family == Family::ipv4 ? "IPv4" : "IPv6");
+  } else {
+    json.null();
+  }
+  json.key("max_entries");
+  if (list.max_entries) {
+    json.number(*list.max_entries);
+  } else {
+    json.null();
+  }
+  json.key("entries");
+  if (list.entries_known) {
+    json.strings(to_strings(list.entries));
+  } else {
+    json.null();
+  }
+  json.field("location", inv.location(list.location).to_string());
+  json.end_object();
+}
+
+void write_vpc(JsonWriter& json, const Inventory& inv, const Vpc& vpc) {
+  json.begin_object();
+  json.field("id", vpc.id);
+  json.field("cidrs", to_strings(vpc.cidrs));
+  json.field("default", vpc.is_default);
+  json.field("location", inv.location(vpc.location).to_string());
+  json.end_object();
+}
+
+void write_peering(JsonWriter& json, const Inventory& inv, const Peering& p) {
+  json.begin_object();
+  json.field("id", p.id);
+  json.field("requester_vpc", p.requester_vpc);
+  json.field("accepter_vpc", p.accepter_vpc);
+  json.field_or_null("status", p.status);
+  json.field("location", inv.location(p.location).to_string());
+  json.end_object();
+}
+
+void write_diagnostic(JsonWriter& json, const Diagnostic& d) {
+  json.begin_object();
+  json.field("severity", severity_name(d.severity));
+  json.field_or_null("check", d.check);
+  json.field("message", d.message);
+  json.field("location", d.location.to_string());
+  json.end_object();
+}
+
+// "key": [...], each element written by `write`.
+template <class T, class Write>
+void write_array(JsonWriter& json, std::string_view name, const std::vector<T>& items,
+                 Write&& write) {
+  json.key(name);
+  json.begin_array();
+  for (const T& item : items) write(item);
+  json.end_array();
 }
 
 }  // namespace
@@ -279,39 +345,22 @@ std::string dump_text(const Inventory& inv) {
 }
 
 std::string dump_json(const Inventory& inv) {
-  ordered_json root;
-  root["groups"] = ordered_json::array();
-  for (const Group& group : inv.groups) root["groups"].push_back(group_json(inv, group));
-  root["interfaces"] = ordered_json::array();
-  for (const Interface& eni : inv.interfaces)
-    root["interfaces"].push_back(interface_json(inv, eni));
-  root["prefix_lists"] = ordered_json::array();
-  for (const PrefixList& list : inv.prefix_lists) {
-    root["prefix_lists"].push_back(prefix_list_json(inv, list));
-  }
-  root["vpcs"] = ordered_json::array();
-  for (const Vpc& vpc : inv.vpcs) {
-    root["vpcs"].push_back({{"id", vpc.id},
-                            {"cidrs", to_strings(vpc.cidrs)},
-                            {"default", vpc.is_default},
-                            {"location", inv.location(vpc.location).to_string()}});
-  }
-  root["peerings"] = ordered_json::array();
-  for (const Peering& p : inv.peerings) {
-    root["peerings"].push_back({{"id", p.id},
-                                {"requester_vpc", p.requester_vpc},
-                                {"accepter_vpc", p.accepter_vpc},
-                                {"status", json_or_null(p.status)},
-                                {"location", inv.location(p.location).to_string()}});
-  }
-  root["diagnostics"] = ordered_json::array();
-  for (const Diagnostic& d : inv.diagnostics) {
-    root["diagnostics"].push_back({{"severity", severity_name(d.severity)},
-                                   {"check", json_or_null(d.check)},
-                                   {"message", d.message},
-                                   {"location", d.location.to_string()}});
-  }
-  return root.dump(2) + "\n";
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object();
+  write_array(json, "groups", inv.groups, [&](const Group& g) { write_group(json, inv, g); });
+  write_array(json, "interfaces", inv.interfaces,
+              [&](const Interface& eni) { write_interface(json, inv, eni); });
+  write_array(json, "prefix_lists", inv.prefix_lists,
+              [&](const PrefixList& list) { write_prefix_list(json, inv, list); });
+  write_array(json, "vpcs", inv.vpcs, [&](const Vpc& vpc) { write_vpc(json, inv, vpc); });
+  write_array(json, "peerings", inv.peerings,
+              [&](const Peering& p) { write_peering(json, inv, p); });
+  write_array(json, "diagnostics", inv.diagnostics,
+              [&](const Diagnostic& d) { write_diagnostic(json, d); });
+  json.end_object();
+  json.finish();
+  return out;
 }
 
 std::string dump_stats(const Inventory& inv, const LoadStats& stats) {

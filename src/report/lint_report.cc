@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -17,12 +16,11 @@
 #include "atoms/excerpt.h"
 #include "ingest/source_lines.h"
 #include "report/excerpt.h"
+#include "report/json_writer.h"
 
 namespace sgcheck {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 // ---- Text
 
@@ -177,31 +175,53 @@ std::string artifact_uri(const std::string& file, const std::string& root) {
   return uri_of(relative.generic_string());
 }
 
-Json physical_location(const Location& location, const std::string& root) {
-  Json physical{{"artifactLocation", {{"uri", artifact_uri(location.file, root)}}}};
+void write_physical_location(JsonWriter& json, const Location& location, const std::string& root) {
+  json.begin_object();
+  json.key("artifactLocation");
+  json.begin_object();
+  json.field("uri", artifact_uri(location.file, root));
+  json.end_object();
   if (location.line != 0) {
-    Json region{{"startLine", location.line}};
-    if (location.column != 0) region["startColumn"] = location.column;
-    physical["region"] = std::move(region);
+    json.key("region");
+    json.begin_object();
+    json.field("startLine", location.line);
+    if (location.column != 0) json.field("startColumn", location.column);
+    json.end_object();
   }
-  return physical;
+  json.end_object();
 }
 
-Json sarif_rule(const CheckInfo& info) {
-  Json tags = Json::array();
-  tags.push_back("security");
-  for (const std::string& ref : info.refs) tags.push_back(ref);
-  const std::string help = info.help.empty() ? info.title : info.help;
-  return Json{{"id", info.id},
-              {"name", rule_name(info.title)},
-              {"shortDescription", {{"text", info.title}}},
-              {"fullDescription", {{"text", help}}},
-              {"help", {{"text", help}}},
-              {"defaultConfiguration", {{"level", sarif_level(info.severity)}}},
-              {"properties",
-               {{"tags", std::move(tags)},
-                {"security-severity", security_severity(info.severity)},
-                {"severity", finding_severity_name(info.severity)}}}};
+// {"text": "..."}: how SARIF holds a message or description.
+void write_text_object(JsonWriter& json, std::string_view name, std::string_view text) {
+  json.key(name);
+  json.begin_object();
+  json.field("text", text);
+  json.end_object();
+}
+
+void write_sarif_rule(JsonWriter& json, const CheckInfo& info) {
+  const std::string& help = info.help.empty() ? info.title : info.help;
+  json.begin_object();
+  json.field("id", info.id);
+  json.field("name", rule_name(info.title));
+  write_text_object(json, "shortDescription", info.title);
+  write_text_object(json, "fullDescription", help);
+  write_text_object(json, "help", help);
+  json.key("defaultConfiguration");
+  json.begin_object();
+  json.field("level", sarif_level(info.severity));
+  json.end_object();
+  json.key("properties");
+  json.begin_object();
+  json.key("tags");
+  json.begin_array();
+  json.string("security");
+  for (const std::string& ref : info.refs) json.string(ref);
+  json.end_array();
+  json.field("security-severity", security_severity(info.severity));
+  json.field("severity", finding_severity_name(info.severity));
+  json.end_object();
+  json.end_object();
 }
 
 // The checks the findings come from, each once, sorted: the catalogue's metadata, or for ids only
@@ -235,56 +255,91 @@ std::string related_text(const Finding& f, const Location& at) {
   return "related rule";
 }
 
-Json sarif_result(const Finding& f, std::size_t rule_index, const std::string& root) {
-  Json result{{"ruleId", f.id},
-              {"ruleIndex", rule_index},
-              {"level", sarif_level(f.severity)},
-              {"message", {{"text", f.message}}}};
-  if (!f.location.file.empty())
-    result["locations"] =
-        Json::array({{{"physicalLocation", physical_location(f.location, root)}}});
+void write_sarif_result(JsonWriter& json, const Finding& f, std::size_t rule_index,
+                        const std::string& root) {
+  json.begin_object();
+  json.field("ruleId", f.id);
+  json.field("ruleIndex", rule_index);
+  json.field("level", sarif_level(f.severity));
+  write_text_object(json, "message", f.message);
+  if (!f.location.file.empty()) {
+    json.key("locations");
+    json.begin_array();
+    json.begin_object();
+    json.key("physicalLocation");
+    write_physical_location(json, f.location, root);
+    json.end_object();
+    json.end_array();
+  }
   if (!f.related.empty()) {
-    Json related = Json::array();
+    json.key("relatedLocations");
+    json.begin_array();
     for (std::size_t i = 0; i < f.related.size(); ++i) {
-      related.push_back({{"id", i + 1},
-                         {"physicalLocation", physical_location(f.related[i], root)},
-                         {"message", {{"text", related_text(f, f.related[i])}}}});
+      json.begin_object();
+      json.field("id", i + 1);
+      json.key("physicalLocation");
+      write_physical_location(json, f.related[i], root);
+      write_text_object(json, "message", related_text(f, f.related[i]));
+      json.end_object();
     }
-    result["relatedLocations"] = std::move(related);
+    json.end_array();
   }
   // A finding a baseline recorded with a smaller violation is one that changed.
-  if (f.violation && !f.violation->new_since_baseline.empty()) result["baselineState"] = "updated";
-  result["partialFingerprints"] = {{"sgcheckFingerprint/v1", f.fingerprint}};
-  Json properties{{"severity", finding_severity_name(f.severity)}};
-  if (!f.group.empty()) properties["group"] = f.group;
-  if (!f.rule.empty()) properties["rule"] = f.rule;
-  if (!f.interface.empty()) properties["interface"] = f.interface;
-  result["properties"] = std::move(properties);
-  return result;
+  if (f.violation && !f.violation->new_since_baseline.empty())
+    json.field("baselineState", "updated");
+  json.key("partialFingerprints");
+  json.begin_object();
+  json.field("sgcheckFingerprint/v1", f.fingerprint);
+  json.end_object();
+  json.key("properties");
+  json.begin_object();
+  json.field("severity", finding_severity_name(f.severity));
+  if (!f.group.empty()) json.field("group", f.group);
+  if (!f.rule.empty()) json.field("rule", f.rule);
+  if (!f.interface.empty()) json.field("interface", f.interface);
+  json.end_object();
+  json.end_object();
+}
+
+// {"driver": {"name", "version", "rules"}}: the rules are those of the findings' checks, and
+// `rule_index` gets each one's index among them, by which a result names its rule.
+void write_sarif_tool(JsonWriter& json, const std::vector<Finding>& findings,
+                      const std::string& tool_version,
+                      std::map<std::string, std::size_t>& rule_index) {
+  json.begin_object();
+  json.key("driver");
+  json.begin_object();
+  json.field("name", "sgcheck");
+  json.field("version", tool_version);
+  json.key("rules");
+  json.begin_array();
+  for (const CheckInfo& info : sarif_checks(findings)) {
+    rule_index.emplace(info.id, rule_index.size());
+    write_sarif_rule(json, info);
+  }
+  json.end_array();
+  json.end_object();
+  json.end_object();
 }
 
 // ---- JSON
 
-// Names and descriptions are user text: invalid UTF-8 is replaced, never a throw.
-std::string dump(const Json& json) {
-  return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+void write_witness(JsonWriter& json, const Witness& w) {
+  json.begin_object();
+  json.field("protocol", w.protocol);
+  if (w.port) json.field("port", *w.port);
+  if (w.type) json.field("type", *w.type);
+  if (w.code) json.field("code", *w.code);
+  json.field(w.direction == Direction::ingress ? "source" : "destination", w.peer);
+  json.end_object();
 }
 
-Json json_or_null(const std::string& text) {
-  return text.empty() ? Json(nullptr) : Json(text);
-}
-
-Json witness_json(const Witness& w) {
-  Json out{{"protocol", w.protocol}};
-  if (w.port) out["port"] = *w.port;
-  if (w.type) out["type"] = *w.type;
-  if (w.code) out["code"] = *w.code;
-  out[w.direction == Direction::ingress ? "source" : "destination"] = w.peer;
-  return out;
-}
-
-Json location_json(const Location& at) {
-  return Json{{"file", at.file}, {"line", at.line}, {"column", at.column}};
+void write_location(JsonWriter& json, const Location& at) {
+  json.begin_object();
+  json.field("file", at.file);
+  json.field("line", at.line);
+  json.field("column", at.column);
+  json.end_object();
 }
 
 std::vector<std::string> part_texts(const Violation& v) {
@@ -295,33 +350,71 @@ std::vector<std::string> part_texts(const Violation& v) {
 
 // A policy finding's whole violation: its parts, every contributing rule, a witness per family,
 // and (when a baseline recorded a smaller one) what is new since.
-void add_violation_json(Json& out, const Violation& v) {
-  out["violation"] = part_texts(v);
-  Json rules = Json::array();
-  for (const ContributingRule& r : v.rules)
-    rules.push_back({{"group", json_or_null(r.group)},
-                     {"rule", json_or_null(r.id)},
-                     {"location", location_json(r.location)}});
-  out["rules"] = std::move(rules);
-  Json witnesses = Json::array();
-  for (const Witness& w : v.witnesses) witnesses.push_back(witness_json(w));
-  out["witnesses"] = std::move(witnesses);
-  if (!v.new_since_baseline.empty())
-    out["baseline"] = {{"status", "changed"}, {"new", v.new_since_baseline}};
+void write_violation_members(JsonWriter& json, const Violation& v) {
+  json.field("violation", part_texts(v));
+  json.key("rules");
+  json.begin_array();
+  for (const ContributingRule& r : v.rules) {
+    json.begin_object();
+    json.field_or_null("group", r.group);
+    json.field_or_null("rule", r.id);
+    json.key("location");
+    write_location(json, r.location);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("witnesses");
+  json.begin_array();
+  for (const Witness& w : v.witnesses) write_witness(json, w);
+  json.end_array();
+  if (!v.new_since_baseline.empty()) {
+    json.key("baseline");
+    json.begin_object();
+    json.field("status", "changed");
+    json.field("new", v.new_since_baseline);
+    json.end_object();
+  }
 }
 
-Json finding_json(const Finding& f) {
-  Json out{{"id", f.id},
-           {"severity", finding_severity_name(f.severity)},
-           {"title", f.title()},
-           {"message", f.message},
-           {"location", location_json(f.location)},
-           {"group", json_or_null(f.group)},
-           {"rule", json_or_null(f.rule)},
-           {"witness", f.witness ? witness_json(*f.witness) : Json(nullptr)},
-           {"refs", f.refs()}};
-  if (f.violation) add_violation_json(out, *f.violation);
-  return out;
+void write_finding(JsonWriter& json, const Finding& f) {
+  json.begin_object();
+  json.field("id", f.id);
+  json.field("severity", finding_severity_name(f.severity));
+  json.field("title", f.title());
+  json.field("message", f.message);
+  json.key("location");
+  write_location(json, f.location);
+  json.field_or_null("group", f.group);
+  json.field_or_null("rule", f.rule);
+  json.key("witness");
+  if (f.witness) {
+    write_witness(json, *f.witness);
+  } else {
+    json.null();
+  }
+  json.field("refs", f.refs());
+  if (f.violation) write_violation_members(json, *f.violation);
+  json.end_object();
+}
+
+void write_summary(JsonWriter& json, const LintSummary& s) {
+  json.begin_object();
+  json.field("files", s.files);
+  json.field("groups", s.groups);
+  json.field("rules", s.rules);
+  json.field("findings", s.findings);
+  json.field("suppressed", s.suppressed);
+  json.key("suppressed_by");
+  json.begin_object();
+  json.field("disable", s.suppressed_by_disable);
+  json.field("config", s.suppressed_by_config);
+  json.field("tag", s.suppressed_by_tag);
+  json.field("baseline", s.suppressed_by_baseline);
+  json.end_object();
+  json.field("skipped", s.skipped);
+  json.field("input_errors", s.input_errors);
+  json.field_or_null("config", s.config);
+  json.end_object();
 }
 
 }  // namespace
@@ -378,15 +471,15 @@ std::string lint_summary_line(const LintResult& result) {
   return out;
 }
 
-namespace {
+std::string lint_text(const LintResult& result, const TextReportOptions& options) {
+  std::ostringstream out;
+  write_lint_text(out, result, options);
+  return std::move(out).str();
+}
 
-// Output is written in blocks of about this size: a large report is never held whole.
-constexpr std::size_t kBlock = 1 << 20;
-
-// The text report, handed to `flush` block by block.
-template <class Flush>
-void render_text(const LintResult& result, const TextReportOptions& options, Flush&& flush) {
-  std::string out;
+void write_lint_text(std::ostream& out, const LintResult& result,
+                     const TextReportOptions& options) {
+  BlockWriter block(out);
   // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
   // a file come back after another (findings not sorted), it is read again from the start.
   std::unique_ptr<detail::SourceLines> reader;
@@ -403,84 +496,10 @@ void render_text(const LintResult& result, const TextReportOptions& options, Flu
       last_line = f.location.line;
       source = reader->line(f.location.line);
     }
-    append_finding(out, f, source, options.color);
-    if (out.size() >= kBlock) {
-      flush(out);
-      out.clear();
-    }
+    append_finding(block.text(), f, source, options.color);
+    block.done();
   }
-  out += lint_summary_line(result);
-  flush(out);
-}
-
-// `text` with every line but empty ones indented by `indent` more spaces.
-void append_indented(std::string& out, std::string_view text, std::size_t indent) {
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    const std::string_view line = text.substr(0, end);
-    if (!line.empty()) out.append(indent, ' ');
-    out += line;
-    if (end == std::string_view::npos) break;
-    out += '\n';
-    text.remove_prefix(end + 1);
-  }
-}
-
-// A document whose array at `marker` (`"key": []`, once in `skeleton`) holds one element per
-// finding: each element is dumped alone and indented to its depth, which gives exactly the bytes
-// of dumping the whole tree, without building it (a tree takes many times the memory of its text).
-template <class Element>
-void write_with_array(std::ostream& out, const std::string& skeleton, std::string_view marker,
-                      std::size_t depth, const std::vector<Finding>& findings, Element&& element) {
-  const std::size_t at = skeleton.find(marker);
-  if (findings.empty() || at == std::string::npos) {
-    out << skeleton;
-    return;
-  }
-  const std::size_t open = at + marker.size() - 1;  // the ']' of "[]"
-  out.write(skeleton.data(), static_cast<std::streamsize>(open));
-  std::string block = "\n";
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    const std::string item =
-        element(findings[i], i).dump(2, ' ', false, Json::error_handler_t::replace);
-    append_indented(block, item, depth);
-    block += i + 1 < findings.size() ? ",\n" : "\n";
-    if (block.size() >= kBlock) {
-      out << block;
-      block.clear();
-    }
-  }
-  block.append(depth - 2, ' ');
-  out << block;
-  out.write(skeleton.data() + open, static_cast<std::streamsize>(skeleton.size() - open));
-}
-
-Json json_summary(const LintSummary& s) {
-  return Json{{"files", s.files},
-              {"groups", s.groups},
-              {"rules", s.rules},
-              {"findings", s.findings},
-              {"suppressed", s.suppressed},
-              {"suppressed_by", Json{{"disable", s.suppressed_by_disable},
-                                     {"config", s.suppressed_by_config},
-                                     {"tag", s.suppressed_by_tag},
-                                     {"baseline", s.suppressed_by_baseline}}},
-              {"skipped", s.skipped},
-              {"input_errors", s.input_errors},
-              {"config", json_or_null(s.config)}};
-}
-
-}  // namespace
-
-std::string lint_text(const LintResult& result, const TextReportOptions& options) {
-  std::string out;
-  render_text(result, options, [&](const std::string& block) { out += block; });
-  return out;
-}
-
-void write_lint_text(std::ostream& out, const LintResult& result,
-                     const TextReportOptions& options) {
-  render_text(result, options, [&](const std::string& block) { out << block; });
+  block << lint_summary_line(result);
 }
 
 std::string lint_json(const LintResult& result) {
@@ -490,38 +509,21 @@ std::string lint_json(const LintResult& result) {
 }
 
 void write_lint_json(std::ostream& out, const LintResult& result) {
-  const Json skeleton{{"findings", Json::array()}, {"summary", json_summary(result.summary)}};
-  write_with_array(out, dump(skeleton), "\n  \"findings\": []", 4, result.findings,
-                   [](const Finding& f, std::size_t) { return finding_json(f); });
-}
-
-namespace {
-
-// The SARIF log with `results` as given (the whole array, or empty to be streamed).
-Json sarif_log(const std::vector<Json>& rules_in, Json results, const std::string& tool_version,
-               const LintSummary& summary) {
-  Json rules = Json::array();
-  for (const Json& rule : rules_in) rules.push_back(rule);
-  Json driver{{"name", "sgcheck"}, {"version", tool_version}, {"rules", std::move(rules)}};
-  // The run's summary (counts, suppressions by reason, the config in force) as in the JSON report.
-  return Json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-              {"version", "2.1.0"},
-              {"runs", Json::array({{{"tool", {{"driver", std::move(driver)}}},
-                                     {"properties", {{"summary", json_summary(summary)}}},
-                                     {"results", std::move(results)}}})}};
-}
-
-// The rules of the findings' checks and each id's index among them.
-std::vector<Json> sarif_rules(const LintResult& result, std::map<std::string, std::size_t>& index) {
-  std::vector<Json> rules;
-  for (const CheckInfo& info : sarif_checks(result.findings)) {
-    index[info.id] = rules.size();
-    rules.push_back(sarif_rule(info));
+  BlockWriter block(out);
+  JsonWriter json(block.text());
+  json.begin_object();
+  json.key("findings");
+  json.begin_array();
+  for (const Finding& f : result.findings) {
+    write_finding(json, f);
+    block.done();
   }
-  return rules;
+  json.end_array();
+  json.key("summary");
+  write_summary(json, result.summary);
+  json.end_object();
+  json.finish();
 }
-
-}  // namespace
 
 std::string lint_sarif(const LintResult& result, const std::string& tool_version,
                        const std::string& root) {
@@ -532,12 +534,34 @@ std::string lint_sarif(const LintResult& result, const std::string& tool_version
 
 void write_lint_sarif(std::ostream& out, const LintResult& result, const std::string& tool_version,
                       const std::string& root) {
-  std::map<std::string, std::size_t> index;
-  const std::vector<Json> rules = sarif_rules(result, index);
-  const std::string skeleton = dump(sarif_log(rules, Json::array(), tool_version, result.summary));
-  write_with_array(
-      out, skeleton, "\n      \"results\": []", 8, result.findings,
-      [&](const Finding& f, std::size_t) { return sarif_result(f, index[f.id], root); });
+  BlockWriter block(out);
+  JsonWriter json(block.text());
+  json.begin_object();
+  json.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  json.field("version", "2.1.0");
+  json.key("runs");
+  json.begin_array();
+  json.begin_object();
+  json.key("tool");
+  std::map<std::string, std::size_t> rule_index;
+  write_sarif_tool(json, result.findings, tool_version, rule_index);
+  // The run's summary (counts, suppressions by reason, the config in force) as in the JSON report.
+  json.key("properties");
+  json.begin_object();
+  json.key("summary");
+  write_summary(json, result.summary);
+  json.end_object();
+  json.key("results");
+  json.begin_array();
+  for (const Finding& f : result.findings) {
+    write_sarif_result(json, f, rule_index.at(f.id), root);
+    block.done();
+  }
+  json.end_array();
+  json.end_object();
+  json.end_array();
+  json.end_object();
+  json.finish();
 }
 
 std::string lint_baseline(const std::vector<Finding>& findings) {
@@ -546,27 +570,35 @@ std::string lint_baseline(const std::vector<Finding>& findings) {
   std::sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
     return std::tie(a->id, a->fingerprint) < std::tie(b->id, b->fingerprint);
   });
-  Json entries = Json::array();
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object();
+  json.field("version", 2);
+  json.key("findings");
+  json.begin_array();
   std::set<std::string> seen;
   for (const Finding* f : sorted) {
     if (!seen.insert(f->fingerprint).second) continue;
-    Json entry{{"id", f->id},
-               {"fingerprint", f->fingerprint},
-               {"group", json_or_null(f->group)},
-               {"message", f->message}};
+    json.begin_object();
+    json.field("id", f->id);
+    json.field("fingerprint", f->fingerprint);
+    json.field_or_null("group", f->group);
+    json.field("message", f->message);
     // What the violation consists of, by content: a grown one is reported again.
     if (f->violation) {
-      entry["violation"] = part_texts(*f->violation);
+      json.field("violation", part_texts(*f->violation));
       std::vector<std::string> rules;
       for (const ContributingRule& r : f->violation->rules) rules.push_back(r.content);
       std::sort(rules.begin(), rules.end());
       rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-      entry["rules"] = std::move(rules);
+      json.field("rules", rules);
     }
-    entries.push_back(std::move(entry));
+    json.end_object();
   }
-  const Json out{{"version", 2}, {"findings", std::move(entries)}};
-  return dump(out);
+  json.end_array();
+  json.end_object();
+  json.finish();
+  return out;
 }
 
 }  // namespace sgcheck
