@@ -1,9 +1,9 @@
 // `rules` reports: the checks of the built-in policy pack and of policy files as aligned text or
-// JSON (`rules list`), and the line `rules check` prints for a valid file. Entry points:
+// JSON (`rules list`, a small document of fixed size: an nlohmann/json tree, see json_writer.h), and the line `rules check` prints for a valid file. Entry points:
 // check_list_text(), check_list_json(), policy_file_ok_line().
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
-#include "report/json_writer.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck {
@@ -33,24 +33,15 @@ std::string check_list_text(const std::vector<CheckInfo>& checks) {
 }
 
 std::string check_list_json(const std::vector<CheckInfo>& checks) {
-  std::string out;
-  JsonWriter json(out);
-  json.begin_object();
-  json.key("rules");
-  json.begin_array();
+  nlohmann::ordered_json out = {{"rules", nlohmann::ordered_json::array()}};
   for (const CheckInfo& r : checks) {
-    json.begin_object();
-    json.field("id", r.id);
-    json.field("title", r.title);
-    json.field("severity", finding_severity_name(r.severity));
-    json.field("refs", r.refs);
-    json.field("help", r.help);
-    json.end_object();
+    out["rules"].push_back({{"id", r.id},
+                            {"title", r.title},
+                            {"severity", finding_severity_name(r.severity)},
+                            {"refs", r.refs},
+                            {"help", r.help}});
   }
-  json.end_array();
-  json.end_object();
-  json.finish();
-  return out;
+  return out.dump(2) + '\n';
 }
 
 std::string policy_file_ok_line(const std::string& file, const std::vector<CheckInfo>& rules) {
