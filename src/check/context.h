@@ -16,41 +16,17 @@
 
 namespace sgcheck::detail {
 
-// The engine as a check reaches it: given by the caller, or compiled from the inventory on first
-// use (once, on the thread that first needs it: with --jobs 2 the graph family's thread, beside
-// the policy checks), so that a run whose checks never ask pays nothing for it.
-class EngineRef {
+// A T built from the inventory on first use, once, on whichever thread asks first (with --jobs 2,
+// one family's thread, beside the others), so that a run whose checks never ask pays nothing for
+// it. Copies share the one T: each family gets a copy of the context.
+template <typename T>
+class BuiltOnFirstUse {
  public:
-  EngineRef(const Engine& engine) : engine_(&engine) {}  // NOLINT: implicit, as a reference
-  explicit EngineRef(const Inventory& inventory) : lazy_(std::make_shared<Lazy>(inventory)) {}
+  explicit BuiltOnFirstUse(const Inventory& inventory) : lazy_(std::make_shared<Lazy>(inventory)) {}
 
-  const Engine& get() const {
-    if (engine_ != nullptr) return *engine_;
-    std::call_once(lazy_->once, [this] { lazy_->engine.emplace(lazy_->inventory); });
-    return *lazy_->engine;
-  }
-  Verdict verdict(const Flow& flow) const { return get().verdict(flow); }
-
- private:
-  struct Lazy {
-    explicit Lazy(const Inventory& inv) : inventory(inv) {}
-    const Inventory& inventory;
-    std::once_flag once;
-    std::optional<Engine> engine;
-  };
-  const Engine* engine_ = nullptr;
-  std::shared_ptr<Lazy> lazy_;  // shared by the copies handed to each family
-};
-
-// The inventory's semantics as the checks read it: built on first use, once, by whichever family's
-// thread asks first, and shared by every family (the copies handed to each share it).
-class SemanticsRef {
- public:
-  explicit SemanticsRef(const Inventory& inventory) : lazy_(std::make_shared<Lazy>(inventory)) {}
-
-  const Semantics& get() const {
-    std::call_once(lazy_->once, [this] { lazy_->semantics.emplace(lazy_->inventory); });
-    return *lazy_->semantics;
+  const T& get() const {
+    std::call_once(lazy_->once, [this] { lazy_->value.emplace(lazy_->inventory); });
+    return *lazy_->value;
   }
 
  private:
@@ -58,10 +34,28 @@ class SemanticsRef {
     explicit Lazy(const Inventory& inv) : inventory(inv) {}
     const Inventory& inventory;
     std::once_flag once;
-    std::optional<Semantics> semantics;
+    std::optional<T> value;
   };
   std::shared_ptr<Lazy> lazy_;
 };
+
+// The engine as a check reaches it: given by the caller, or compiled from the inventory on first
+// use.
+class EngineRef {
+ public:
+  EngineRef(const Engine& engine) : engine_(&engine) {}  // NOLINT: implicit, as a reference
+  explicit EngineRef(const Inventory& inventory) : built_(inventory) {}
+
+  const Engine& get() const { return engine_ != nullptr ? *engine_ : built_->get(); }
+  Verdict verdict(const Flow& flow) const { return get().verdict(flow); }
+
+ private:
+  const Engine* engine_ = nullptr;
+  std::optional<BuiltOnFirstUse<Engine>> built_;
+};
+
+// The inventory's semantics as the checks read it, shared by every family.
+using SemanticsRef = BuiltOnFirstUse<Semantics>;
 
 struct CheckContext {
   const Inventory& inventory;
