@@ -1,8 +1,10 @@
 // Rendering for people and programs (product.md §4): the inventory (`dump`), query answers (one
 // flow, or a batch as JSON Lines), exposures, matrices, the checks of `rules`, the lint reports.
-// Output depends on the inputs' content, not on their order. JSON is built as trees and dumped
-// (the lint reports: a tree per finding), except where it grows with the flows or the inventory
-// (query answers, exposures, matrices): that is written directly, a block at a time.
+// Each takes the values the library computed (include/sgcheck/engine.h, lint.h) and gives text,
+// JSON, JSON Lines, CSV or SARIF; a library user may render the same values its own way. Output
+// depends on the inputs' content, not on their order. Reports that grow with the inventory or the
+// flows are streamed, a block at a time (the write_* functions), never built whole in memory first;
+// JSON is byte for byte what nlohmann/json's dump() would print.
 #pragma once
 
 #include <cstddef>
