@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""`query --batch` writes its JSON Lines by hand (src/cli/cmd_query.cc), for speed; every line must be
-the bytes that `query INPUT FLOW --format json` prints through nlohmann/json for the same flow. The
+"""`query --batch` writes its JSON Lines through the compact path of the JSON writer
+(src/report/query_report.cc), for speed; every line must be the bytes that `query INPUT FLOW
+--format json` prints for the same flow. The
 inventory here is built to need escaping everywhere the lines quote the input: group names with '"',
 '\\', control characters and UTF-8, long enough that the 16-byte escape scan meets them at several
 offsets and in its tail, in a directory whose name needs escaping too (every rule's location).

@@ -1,7 +1,7 @@
-// Conditional rules (Rule::unresolved.condition, docs/iac.md "Conditional rules"): a rule that
+// Conditional rules (Rule::unresolved().condition, docs/iac.md "Conditional rules"): a rule that
 // exists only under a template condition the inputs do not decide never allows. A flow it would
 // allow is unknown with the condition and its place in the reason, unless a settled rule allows
-// it; exposure, the matrix and model_point_allows() read it the same way. Unit tests on
+// it; exposure, the matrix and the semantics' point_allows() read it the same way. Unit tests on
 // inventories built in code, and RapidCheck properties: adding a conditional rule never turns a
 // deny into an allow, and never takes an allow away.
 #include <gtest/gtest.h>
