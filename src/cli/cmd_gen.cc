@@ -43,7 +43,7 @@ int run_gen(GenCommandOptions options, const CLI::App& sub) {
   const auto start = std::chrono::steady_clock::now();
   GenSummary summary;
   const Diagnostics errors = write_inventory(options.gen, options.out, &summary, options.force);
-  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
+  print_diagnostics(errors);
   if (!errors.empty()) return kExitError;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

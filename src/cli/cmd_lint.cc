@@ -40,10 +40,6 @@ struct LintCommandOptions {
   unsigned jobs = default_lint_jobs();
 };
 
-void print_errors(const Diagnostics& errors) {
-  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
-}
-
 // A --disable that names no check silences nothing the user meant to silence: an error.
 bool check_disable_patterns(const std::vector<std::string>& patterns,
                             const std::vector<std::string>& known_ids) {
@@ -66,7 +62,7 @@ bool build_options(const LintCommandOptions& command, LintOptions& options) {
   if (!config_path.empty()) {
     const std::optional<LintConfig> config = read_lint_config(config_path, errors, known_ids);
     if (!config) {
-      print_errors(errors);
+      print_diagnostics(errors);
       return false;
     }
     apply_lint_config(*config, options);
@@ -79,7 +75,7 @@ bool build_options(const LintCommandOptions& command, LintOptions& options) {
   if (!command.baseline.empty() && command.write_baseline.empty()) {
     std::optional<std::vector<BaselineEntry>> baseline = read_baseline(command.baseline, errors);
     if (!baseline) {
-      print_errors(errors);
+      print_diagnostics(errors);
       return false;
     }
     options.baseline = std::move(*baseline);
@@ -154,7 +150,7 @@ int run_lint_command(const LintCommandOptions& command) {
   // The engine is compiled inside, when a check first needs it (beside the policies with --jobs 2).
   LintResult& result = keep_until_exit([&] { return run_lint(inventory, options); });
   if (!result.errors.empty()) {
-    print_errors(result.errors);
+    print_diagnostics(result.errors);
     return kExitError;
   }
   result.summary.skipped = loaded.skipped.size();

@@ -36,10 +36,6 @@ bool is_failure(Verdict v) {
   return v != Verdict::allow;
 }
 
-void print_errors(const Diagnostics& errors) {
-  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
-}
-
 // ---- --batch ----------------------------------------------------------------------------------
 
 std::optional<std::string> read_batch_text(const std::string& path) {
@@ -122,7 +118,7 @@ int run_batch(const QueryOptions& options) {
   // is an input error, like a bad flow.
   const Diagnostics name_errors =
       resolve_flow_batch_names(*parsed, loaded->inventory, options.batch);
-  print_errors(name_errors);
+  print_diagnostics(name_errors);
   if (!name_errors.empty()) return kExitError;
   // The model, the engine and the flows are left for the process's end to reclaim.
   const Inventory& inventory = keep_until_exit([&] { return std::move(*loaded); }).inventory;
@@ -180,7 +176,7 @@ int run_query(QueryOptions options) {
     std::cerr << format_diagnostic(parsed.error);
     return kExitError;
   }
-  if (!options.quiet) print_errors(parsed.warnings);
+  if (!options.quiet) print_diagnostics(parsed.warnings);
   std::optional<LoadResult> loaded = load_or_report(options.args);
   if (!loaded) return kExitError;
   if (auto error = resolve_flow_names(*parsed.flow, loaded->inventory, flow_text)) {

@@ -17,14 +17,10 @@ struct RulesOptions {
   std::string format = "text";
 };
 
-void print_errors(const Diagnostics& errors) {
-  for (const Diagnostic& d : errors) std::cerr << format_diagnostic(d);
-}
-
 int run_list(const RulesOptions& options) {
   std::vector<CheckInfo> rules = builtin_policy_rules();
   const Diagnostics errors = read_policy_rules(options.files, rules);
-  print_errors(errors);
+  print_diagnostics(errors);
   if (!errors.empty()) return kExitError;
   std::cout << (options.format == "json" ? check_list_json(rules) : check_list_text(rules));
   return kExitOk;
@@ -35,7 +31,7 @@ int run_check(const RulesOptions& options) {
   for (const std::string& file : options.files) {
     std::vector<CheckInfo> rules;
     const Diagnostics errors = read_policy_rules({file}, rules);
-    print_errors(errors);
+    print_diagnostics(errors);
     if (!errors.empty()) {
       status = kExitError;
       continue;
@@ -46,7 +42,7 @@ int run_check(const RulesOptions& options) {
   if (status == kExitOk && options.files.size() > 1) {
     std::vector<CheckInfo> rules;
     const Diagnostics errors = read_policy_rules(options.files, rules);
-    print_errors(errors);
+    print_diagnostics(errors);
     if (!errors.empty()) status = kExitError;
   }
   return status;

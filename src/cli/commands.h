@@ -26,6 +26,9 @@ void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 
+// Prints each diagnostic to stderr, with its source excerpt.
+void print_diagnostics(const Diagnostics& diagnostics);
+
 // Loads the inputs (files parsed on `jobs` threads) and prints their errors (stderr); with
 // `verbose`, also a note per skipped file. The result holds everything the other inputs gave:
 // commands that report on what was read (lint, dump) go on and exit 2 at the end.
@@ -38,7 +41,8 @@ std::optional<LoadResult> load_or_report(const std::vector<std::string>& inputs,
 
 // Constructs `make()`'s result in place (no move: an engine points into its inventory) and keeps it
 // until the process ends. A command's model, engine and results are left for exit to reclaim:
-// freeing a large inventory node by node costs CPU for nothing once the output is written. They stay reachable from a static, so leak checkers do not count them.
+// freeing a large inventory node by node costs CPU for nothing once the output is written. They
+// stay reachable from a static, so leak checkers do not count them.
 template <typename Make>
 auto& keep_until_exit(Make&& make) {
   static auto* const kept = new std::vector<const void*>();

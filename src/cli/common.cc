@@ -11,11 +11,15 @@
 
 namespace sgcheck::cli {
 
+void print_diagnostics(const Diagnostics& diagnostics) {
+  for (const Diagnostic& d : diagnostics) std::cerr << format_diagnostic(d);
+}
+
 LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs, bool verbose) {
   LoadLimits limits;
   limits.jobs = jobs;
   LoadResult result = load_inventory(inputs, limits);
-  for (const Diagnostic& d : result.errors) std::cerr << format_diagnostic(d);
+  print_diagnostics(result.errors);
   if (verbose) {
     for (const SkippedInput& s : result.skipped) {
       Diagnostic d;

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <set>
 
+#include "atoms/text.h"
 #include "lint/check_support.h"
 #include "semantics/semantics.h"
 #include "semantics/service.h"
@@ -73,18 +74,10 @@ std::string_view trimmed(std::string_view text) {
   return text;
 }
 
-// `text` lower-cased is `lower` (ASCII), as ascii_lower(text) == lower, without the copy.
-bool lower_equals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-  return true;
-}
-
 // Text a tool fills in when the author gave none.
 bool is_placeholder(std::string_view description) {
   const std::string_view d = trimmed(description);
-  return lower_equals(d, "managed by terraform") || lower_equals(d, "managed by pulumi");
+  return ascii_lower_equals(d, "managed by terraform") || ascii_lower_equals(d, "managed by pulumi");
 }
 
 // The rules AWS itself creates: in a default group all from the group, and in every group read from

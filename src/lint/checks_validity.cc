@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "atoms/text.h"
 #include "lint/check.h"
 #include "model/merge.h"
 
@@ -421,13 +422,6 @@ std::optional<std::string> text_problem(std::string_view what, std::string_view 
   return std::nullopt;
 }
 
-bool lower_equals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-  return true;
-}
-
 void add_text_finding(const Inventory& inventory, const Group& group, const Rule* rule,
                       std::string message, std::string key, std::vector<Finding>& out,
                       std::optional<FindingSeverity> severity = std::nullopt) {
@@ -454,7 +448,7 @@ std::map<std::string, const Group*> real_default_groups(const Inventory& invento
     return std::pair(a->name != "default", a->id) < std::pair(b->name != "default", b->id);
   };
   for (const Group& g : inventory.groups) {
-    if (g.origin != GroupOrigin::aws_api || !lower_equals(g.name, "default")) continue;
+    if (g.origin != GroupOrigin::aws_api || !ascii_lower_equals(g.name, "default")) continue;
     const Group*& slot = real[g.vpc_id];
     if (slot == nullptr || better(&g, slot)) slot = &g;
   }
@@ -464,7 +458,7 @@ std::map<std::string, const Group*> real_default_groups(const Inventory& invento
 void default_name_findings(const Inventory& inventory, const Group& group,
                            const std::map<std::string, const Group*>& real_defaults,
                            std::vector<Finding>& out) {
-  if (!lower_equals(group.name, "default") || manages_default_group(group)) return;
+  if (!ascii_lower_equals(group.name, "default") || manages_default_group(group)) return;
   const auto real = real_defaults.find(group.vpc_id);
   const Group* other = real == real_defaults.end() ? nullptr : real->second;
   if (other == &group) return;
@@ -483,7 +477,7 @@ void group_text_findings(const Inventory& inventory, const Group& group,
   if (!group.name.empty()) {
     if (const auto p = text_problem("group " + name, group.name, true))
       add_text_finding(inventory, group, nullptr, *p, "name", out);
-    if (group.name.size() >= 3 && lower_equals(group.name.substr(0, 3), "sg-"))
+    if (group.name.size() >= 3 && ascii_lower_equals(group.name.substr(0, 3), "sg-"))
       add_text_finding(inventory, group, nullptr,
                        "group " + name + " starts with sg-, which AWS does not allow", "sg-", out);
   }

@@ -23,6 +23,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "atoms/text.h"
 #include "check/violation.h"
 #include "policy/evaluate.h"
 #include "semantics/semantics.h"
@@ -30,6 +31,8 @@
 
 namespace sgcheck::policy {
 namespace {
+
+using detail::join;
 
 using detail::ServiceMatch;
 
@@ -1075,15 +1078,6 @@ void append_all(std::string& out, std::initializer_list<std::string_view> parts)
 std::string concat(std::initializer_list<std::string_view> parts) {
   std::string out;
   append_all(out, parts);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "atoms/text.h"
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
 
@@ -14,18 +15,11 @@ namespace sgcheck {
 
 namespace {
 
+using detail::join;
+
 std::string quoted(const std::string& text) {
   std::string out;
   append_json_string(out, text);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts, const char* separator = ",") {
-  std::string out;
-  for (const std::string& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
   return out;
 }
 
@@ -138,11 +132,11 @@ std::string interface_line(const Inventory& inv, const Interface& eni) {
   if (!eni.vpc_id.empty()) line += " vpc=" + eni.vpc_id;
   if (!eni.subnet_id.empty()) line += " subnet=" + eni.subnet_id;
   if (!eni.instance_id.empty()) line += " instance=" + eni.instance_id;
-  line += " groups=" + join(eni.groups);
-  line += " private=" + join(to_strings(eni.private_ips));
+  line += " groups=" + join(eni.groups, ",");
+  line += " private=" + join(to_strings(eni.private_ips), ",");
   if (!eni.delegated_prefixes.empty())
-    line += " prefixes=" + join(to_strings(eni.delegated_prefixes));
-  if (!eni.public_ips.empty()) line += " public=" + join(to_strings(eni.public_ips));
+    line += " prefixes=" + join(to_strings(eni.delegated_prefixes), ",");
+  if (!eni.public_ips.empty()) line += " public=" + join(to_strings(eni.public_ips), ",");
   return line + " at " + inv.location(eni.location).to_string() + "\n";
 }
 
@@ -151,12 +145,13 @@ std::string prefix_list_line(const Inventory& inv, const PrefixList& list) {
   if (!list.name.empty()) line += " name=" + quoted(list.name);
   if (list.family) line += list.family == Family::ipv4 ? " family=IPv4" : " family=IPv6";
   if (list.max_entries) line += " max-entries=" + std::to_string(*list.max_entries);
-  line += list.entries_known ? " entries=" + join(to_strings(list.entries)) : " entries=unknown";
+  line +=
+      list.entries_known ? " entries=" + join(to_strings(list.entries), ",") : " entries=unknown";
   return line + " at " + inv.location(list.location).to_string() + "\n";
 }
 
 std::string vpc_line(const Inventory& inv, const Vpc& vpc) {
-  std::string line = "vpc " + vpc.id + " cidrs=" + join(to_strings(vpc.cidrs));
+  std::string line = "vpc " + vpc.id + " cidrs=" + join(to_strings(vpc.cidrs), ",");
   if (vpc.is_default) line += " default";
   return line + " at " + inv.location(vpc.location).to_string() + "\n";
 }

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "atoms/text.h"
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
 
@@ -14,14 +15,7 @@ namespace sgcheck {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
+using detail::join;
 
 // A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string& s) {
@@ -61,7 +55,7 @@ void text_grants(BlockWriter& out, const GroupLabels& labels, const std::string&
                  const MatrixGrants& g) {
   std::vector<std::string> peers = g.cidrs;
   for (const std::string& id : g.groups) peers.push_back(labels(id));
-  out << "  " << what << ": " << (peers.empty() ? std::string("nothing") : join(peers));
+  out << "  " << what << ": " << (peers.empty() ? std::string("nothing") : join(peers, ", "));
   if (g.internet == InternetExposure::all) out << "  [internet]";
   if (g.internet == InternetExposure::part) out << "  [internet: part]";
   out << "\n";
@@ -78,8 +72,8 @@ void text_classes(BlockWriter& out, const MatrixView& view, const Inventory& inv
   for (std::uint32_t k = 0; k < classes.size(); ++k) {
     const MatrixClass& c = classes[k];
     out << "class " << std::uint64_t{k + 1} << ": " << (c.vpc.empty() ? "(no VPC)" : c.vpc)
-        << " with " << (c.groups.empty() ? std::string("no groups") : join(c.groups)) << ": "
-        << join(c.interfaces) << "\n";
+        << " with " << (c.groups.empty() ? std::string("no groups") : join(c.groups, ", ")) << ": "
+        << join(c.interfaces, ", ") << "\n";
     const MatrixGrants& in = view.grants(k, Direction::ingress);
     const MatrixGrants& eg = view.grants(k, Direction::egress);
     text_grants(out, labels, inbound, in);
@@ -88,7 +82,7 @@ void text_classes(BlockWriter& out, const MatrixView& view, const Inventory& inv
     for (const std::string& r : eg.unknown) out << "  unknown outbound: " << r << "\n";
     if (!view.unaddressed(k).empty()) {
       out << "  unknown: no private " << family_name(view.family())
-          << " address: " << join(view.unaddressed(k)) << "\n";
+          << " address: " << join(view.unaddressed(k), ", ") << "\n";
     }
   }
 }

@@ -1,20 +1,18 @@
 // `rules` reports: the checks of the built-in policy pack and of policy files as aligned text or
-// JSON (`rules list`, a small document of fixed size: an nlohmann/json tree, see json_writer.h), and the line `rules check` prints for a valid file. Entry points:
-// check_list_text(), check_list_json(), policy_file_ok_line().
+// JSON (`rules list`, a small document of fixed size: an nlohmann/json tree, see json_writer.h),
+// and the line `rules check` prints for a valid file. Entry points: check_list_text(),
+// check_list_json(), policy_file_ok_line().
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "atoms/text.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck {
 
 namespace {
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
+using detail::join;
 
 }  // namespace
 
@@ -26,7 +24,7 @@ std::string check_list_text(const std::vector<CheckInfo>& checks) {
     std::string line = r.id + std::string(width - r.id.size() + 2, ' ');
     const std::string severity = finding_severity_name(r.severity);
     line += severity + std::string(10 - severity.size(), ' ') + r.title;
-    if (!r.refs.empty()) line += "  [" + join(r.refs) + "]";
+    if (!r.refs.empty()) line += "  [" + join(r.refs, ", ") + "]";
     out += line + '\n';
   }
   return out;
@@ -48,7 +46,7 @@ std::string policy_file_ok_line(const std::string& file, const std::vector<Check
   std::vector<std::string> ids;
   for (const CheckInfo& r : rules) ids.push_back(r.id);
   return file + ": ok, " + std::to_string(rules.size()) + (rules.size() == 1 ? " rule" : " rules") +
-         (ids.empty() ? "" : " (" + join(ids) + ")") + '\n';
+         (ids.empty() ? "" : " (" + join(ids, ", ") + ")") + '\n';
 }
 
 }  // namespace sgcheck

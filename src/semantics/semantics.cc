@@ -5,19 +5,12 @@
 #include "semantics/semantics.h"
 
 #include <algorithm>
-#include <cctype>
 #include <mutex>
+
+#include "atoms/text.h"
 
 namespace sgcheck::detail {
 namespace {
-
-// text == lower in ASCII case-insensitive terms, without a copy: every reference asks.
-bool lower_is(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-  return true;
-}
 
 std::uint64_t link_key(std::uint32_t a, std::uint32_t b) {
   if (a > b) std::swap(a, b);
@@ -27,12 +20,12 @@ std::uint64_t link_key(std::uint32_t a, std::uint32_t b) {
 }  // namespace
 
 bool peering_active(std::string_view status) {
-  return lower_is(status, "active");
+  return ascii_lower_equals(status, "active");
 }
 
 bool peering_dead(std::string_view status) {
-  return lower_is(status, "deleted") || lower_is(status, "deleting") ||
-         lower_is(status, "rejected") || lower_is(status, "expired") || lower_is(status, "failed");
+  return ascii_lower_equals(status, "deleted") || ascii_lower_equals(status, "deleting") ||
+         ascii_lower_equals(status, "rejected") || ascii_lower_equals(status, "expired") || ascii_lower_equals(status, "failed");
 }
 
 struct Semantics::OwnerMarks {
