@@ -23,6 +23,7 @@
 #include "ingest/json_reader.h"
 #include "ingest/mapped_file.h"
 #include "ingest/terraform.h"
+#include "ingest/aws_ranges_reader.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 
@@ -647,6 +648,7 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   Diagnostics conflicts = detail::merge_inventories(parts, inventory, texts);
   add_source_lines(files, conflicts);
   for (Diagnostic& d : conflicts) result.errors.push_back(std::move(d));
+  detail::fill_managed_prefix_lists(inventory);
   result.stats.merge_seconds = seconds_since(merge_start);
 }
 
