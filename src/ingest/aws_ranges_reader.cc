@@ -126,12 +126,15 @@ void fill_managed_prefix_lists(Inventory& inventory) {
     list.entries = ranges.prefixes(managed->service, managed->region, family);
     if (list.entries.empty()) continue;
     list.entries_known = true;
+    std::string entries;
+    for (const Cidr& cidr : list.entries) entries += (entries.empty() ? "" : ", ") + to_string(cidr);
+    if (list.entries.size() > 4) entries = std::to_string(list.entries.size()) + " prefixes";
     Diagnostic note;
     note.severity = Severity::warning;
-    note.message = "prefix list " + list.id + " (" + list.name + ") has no entries in the inputs: " +
-                   std::to_string(list.entries.size()) + " taken from AWS's IP ranges of " +
-                   ranges.create_date() + " (" + managed->service +
-                   (managed->region.empty() ? "" : " in " + managed->region) + ")";
+    note.message = "prefix list " + list.id + " (" + list.name +
+                   ") has no entries in the inputs; its entries are taken from AWS's IP ranges of " +
+                   ranges.create_date() + ", " + managed->service +
+                   (managed->region.empty() ? "" : " in " + managed->region) + ": " + entries;
     note.location = inventory.location(list.location);
     inventory.diagnostics.push_back(std::move(note));
   }
