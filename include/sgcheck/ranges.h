@@ -53,6 +53,9 @@ class AwsRanges {
   // starts with, followed by a letter or '-' ("ap-northeast-2a", Local Zones "us-west-2-lax-1a");
   // empty when none.
   std::string region_of_zone(std::string_view zone) const;
+  // aws_range_title(): the service and Region that publish `cidr` as their one prefix of its
+  // family; an index built on the first call.
+  std::string title_of(const Cidr& cidr) const;
 
   struct Data;  // src/ranges/
 
@@ -106,10 +109,10 @@ std::vector<Cidr> aws_name_prefixes(const AwsRanges& ranges, const AwsRangeName&
                                     std::string_view region,
                                     std::optional<Family> family = std::nullopt);
 
-// The service and Region whose prefixes of one family are exactly `cidrs` (sorted, disjoint) when
-// there is one such (service, Region): the name findings print for a rule's range
-// ("EC2 Instance Connect, ap-northeast-2"). Services that AMAZON and EC2 cover broadly are not
-// named. Empty when none.
+// The service and Region whose one prefix of its family is exactly `cidr`, when exactly one
+// (service, Region) publishes it so: the name findings print for a rule's range ("EC2 Instance
+// Connect, ap-northeast-2"). AMAZON and EC2, which cover the others broadly, name nothing. Empty
+// when none.
 std::string aws_range_title(const AwsRanges& ranges, const Cidr& cidr);
 
 // ---- AWS-managed prefix lists -----------------------------------------------------------------

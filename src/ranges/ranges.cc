@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <mutex>
+#include <tuple>
 
 #include "atoms/text.h"
 #include "sgcheck/ranges.h"
@@ -49,6 +50,10 @@ struct AwsRanges::Data {
   std::string owned_bytes;
   std::string_view bytes;
   std::size_t prefix_count = 0;
+  // aws_range_title()'s index, built on its first call: the blocks of one prefix, by prefix, with
+  // the block's index (-1 when several services publish that prefix alone).
+  mutable std::once_flag titles_once;
+  mutable std::vector<std::pair<Cidr, std::int32_t>> titles;
 };
 
 namespace {
@@ -368,18 +373,44 @@ std::vector<Cidr> aws_name_prefixes(const AwsRanges& ranges, const AwsRangeName&
   return ranges.prefixes(name.service, region, family);
 }
 
-std::string aws_range_title(const AwsRanges& ranges, const Cidr& cidr) {
-  std::string found;
-  for (const std::string& service : ranges.services()) {
-    if (service == "AMAZON" || service == "EC2") continue;
-    for (const std::string& region : ranges.regions_of(service)) {
-      const std::vector<Cidr> block = ranges.prefixes(service, region, cidr.family);
-      if (block.size() != 1 || !(block.front() == cidr)) continue;
-      if (!found.empty()) return "";  // two services publish it: name neither
-      found = aws_service_title(service) + ", " + region;
+namespace {
+
+std::tuple<Family, u128, std::uint8_t> cidr_key(const Cidr& c) {
+  return {c.family, c.base, c.prefix};
+}
+
+}  // namespace
+
+std::string AwsRanges::title_of(const Cidr& cidr) const {
+  if (!data_) return "";
+  const Data& d = *data_;
+  std::call_once(d.titles_once, [&d] {
+    for (std::size_t i = 0; i < d.blocks.size(); ++i) {
+      const Block& b = d.blocks[i];
+      const std::string& service = d.services[b.service];
+      // AMAZON and EC2 cover the others broadly: a prefix is named by its narrower service.
+      if (b.count != 1 || service == "AMAZON" || service == "EC2") continue;
+      for_each_prefix(d.bytes, b, [&](const Cidr& c) {
+        d.titles.emplace_back(c, static_cast<std::int32_t>(i));
+      });
     }
-  }
-  return found;
+    std::sort(d.titles.begin(), d.titles.end(), [](const auto& a, const auto& b) {
+      return cidr_key(a.first) < cidr_key(b.first);
+    });
+    for (std::size_t i = 1; i < d.titles.size(); ++i) {
+      if (d.titles[i].first == d.titles[i - 1].first) d.titles[i].second = d.titles[i - 1].second = -1;
+    }
+  });
+  const auto it = std::lower_bound(
+      d.titles.begin(), d.titles.end(), cidr_key(cidr),
+      [](const auto& entry, const auto& key) { return cidr_key(entry.first) < key; });
+  if (it == d.titles.end() || !(it->first == cidr) || it->second < 0) return "";
+  const Block& b = d.blocks[static_cast<std::size_t>(it->second)];
+  return aws_service_title(d.services[b.service]) + ", " + d.regions[b.region];
+}
+
+std::string aws_range_title(const AwsRanges& ranges, const Cidr& cidr) {
+  return ranges.title_of(cidr);
 }
 
 // ---- AWS-managed prefix lists -----------------------------------------------------------------
