@@ -59,7 +59,7 @@ void add_ip_ranges_option(CLI::App& sub) {
            AwsRangesLoad loaded = load_aws_ranges(path);
            if (!loaded.ranges) {
              print_diagnostics(loaded.errors);
-             throw CLI::ValidationError("--ip-ranges", "cannot use " + path);
+             throw CLI::RuntimeError(kExitError);  // the diagnostics said why: exit 2, no more
            }
            use_aws_ranges(std::move(*loaded.ranges));
          },

@@ -489,9 +489,15 @@ std::string resolve_aws(Endpoint& e, const Endpoint& other, const Inventory& inv
     const std::vector<std::string> regions = endpoint_regions(inv, ranges, other);
     const std::string name = e.to_string();
     const std::string fix = "; write " + name + "@REGION";
+    const Address address{other.cidr.family, other.cidr.base};
     const bool in_inventory =
         other.kind == EndpointKind::interface || other.kind == EndpointKind::instance ||
-        other.kind == EndpointKind::group || other.kind == EndpointKind::address;
+        other.kind == EndpointKind::group ||
+        (other.kind == EndpointKind::address &&
+         std::any_of(inv.interfaces.begin(), inv.interfaces.end(), [&](const Interface& eni) {
+           return std::find(eni.private_ips.begin(), eni.private_ips.end(), address) !=
+                  eni.private_ips.end();
+         }));
     if (regions.empty() && !in_inventory) {
       return name + " needs a Region, and the other endpoint, " +
              cut_for_message(other.to_string()) +

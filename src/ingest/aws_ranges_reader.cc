@@ -34,9 +34,10 @@ AwsPrefix read_prefix(JsonReader& reader, od::value& value, std::string_view pre
       const std::size_t where = reader.offset(v);
       const std::optional<std::string_view> text = reader.string(v, What{prefix_key});
       const ValueResult<Cidr> cidr = text ? parse_cidr(*text) : ValueResult<Cidr>{};
-      if (!text || !cidr) {
-        throw InputError{where, "invalid " + std::string(prefix_key) + ": " +
-                                    (text ? cidr.error.message() : std::string("null"))};
+      if (!text) throw InputError{where, "invalid " + std::string(prefix_key) + ": null"};
+      if (!cidr) {
+        throw InputError{reader.string_char(where, cidr.error.offset),
+                         "invalid " + std::string(prefix_key) + ": " + cidr.error.message()};
       }
       p.cidr = *cidr;
       have_prefix = true;

@@ -39,12 +39,13 @@ std::vector<std::string> interface_regions(const Inventory& inventory, const Aws
 
 std::vector<std::string> group_regions(const Inventory& inventory, const AwsRanges& ranges,
                                        const Group& group) {
-  std::vector<std::string> out;
+  // A group belongs to one VPC, and a VPC to one Region.
+  std::vector<std::string> out = vpc_regions(inventory, ranges, group.vpc_id);
+  if (!out.empty()) return out;
   for (const Interface& eni : inventory.interfaces) {
     if (std::find(eni.groups.begin(), eni.groups.end(), group.id) == eni.groups.end()) continue;
     for (std::string& r : interface_regions(inventory, ranges, eni)) add_region(out, std::move(r));
   }
-  if (out.empty()) return vpc_regions(inventory, ranges, group.vpc_id);
   return sorted(std::move(out));
 }
 

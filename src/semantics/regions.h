@@ -18,7 +18,7 @@ std::vector<std::string> vpc_regions(const Inventory& inventory, const AwsRanges
 // The interface's Region (from its availability zone), else its VPC's Regions.
 std::vector<std::string> interface_regions(const Inventory& inventory, const AwsRanges& ranges,
                                            const Interface& eni);
-// The Regions of the interfaces that carry the group, else of the group's VPC.
+// The Regions of the group's VPC, else of the interfaces that carry the group.
 std::vector<std::string> group_regions(const Inventory& inventory, const AwsRanges& ranges,
                                        const Group& group);
 
