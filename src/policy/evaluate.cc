@@ -136,7 +136,9 @@ std::string peer_text(const Entry& e) {
 std::string named_range(std::string text) {
   if (text.find('/') == std::string::npos) return text;
   const ValueResult<Cidr> cidr = parse_cidr(text);
-  if (!cidr) return text;
+  // AWS's ranges are /8 and narrower (/16 in IPv6): the internet and the like, in most findings,
+  // need no look at the snapshot.
+  if (!cidr || cidr->prefix < (cidr->family == Family::ipv4 ? 8 : 16)) return text;
   const std::string title = aws_range_title(aws_ranges(), *cidr);
   return title.empty() ? text : title + " (" + text + ")";
 }
