@@ -37,7 +37,7 @@ class AwsRanges {
                                  std::vector<AwsPrefix> prefixes);
 
   const std::string& sync_token() const;
-  const std::string& create_date() const;  // as the file writes it: "2026-08-22-15-17-05"
+  const std::string& create_date() const;            // as the file writes it: "2026-08-22-15-17-05"
   const std::vector<std::string>& services() const;  // sorted
   const std::vector<std::string>& regions() const;   // sorted, "GLOBAL" included
   std::size_t prefix_count() const;

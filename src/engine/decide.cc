@@ -1264,7 +1264,8 @@ Decision Engine::decide(const Flow& flow) const {
   for (const Endpoint* e : {&flow.source, &flow.destination}) {
     if (e->kind == EndpointKind::aws_range) d.reasons.push_back(aws_reason(*e->aws, family));
   }
-  if (nearest_reasons) d.reasons.insert(d.reasons.end(), nearest_reasons->begin(), nearest_reasons->end());
+  if (nearest_reasons)
+    d.reasons.insert(d.reasons.end(), nearest_reasons->begin(), nearest_reasons->end());
   if (seen.count(Side::deny)) {
     for (const SideDecision* side : {&d.egress, &d.ingress}) {
       if (side->interfaces.empty()) continue;

@@ -88,8 +88,8 @@ AwsRangesLoad parse_aws_ranges(std::string_view json, std::string_view name) {
     });
     if (!have_prefixes)
       throw InputError{0, "expected \"prefixes\" and \"ipv6_prefixes\" (AWS's ip-ranges.json)"};
-    out.ranges =
-        AwsRanges::from_prefixes(std::move(sync_token), std::move(create_date), std::move(prefixes));
+    out.ranges = AwsRanges::from_prefixes(std::move(sync_token), std::move(create_date),
+                                          std::move(prefixes));
   } catch (const InputError& e) {
     out.errors.push_back(detail::error_at_offset(file, text, e.offset, e.message));
   } catch (const JsonFailure& e) {
@@ -128,14 +128,16 @@ void fill_managed_prefix_lists(Inventory& inventory) {
     if (list.entries.empty()) continue;
     list.entries_known = true;
     std::string entries;
-    for (const Cidr& cidr : list.entries) entries += (entries.empty() ? "" : ", ") + to_string(cidr);
+    for (const Cidr& cidr : list.entries)
+      entries += (entries.empty() ? "" : ", ") + to_string(cidr);
     if (list.entries.size() > 4) entries = std::to_string(list.entries.size()) + " prefixes";
     Diagnostic note;
     note.severity = Severity::warning;
-    note.message = "prefix list " + list.id + " (" + list.name +
-                   ") has no entries in the inputs; its entries are taken from AWS's IP ranges of " +
-                   ranges.create_date() + ", " + managed->service +
-                   (managed->region.empty() ? "" : " in " + managed->region) + ": " + entries;
+    note.message =
+        "prefix list " + list.id + " (" + list.name +
+        ") has no entries in the inputs; its entries are taken from AWS's IP ranges of " +
+        ranges.create_date() + ", " + managed->service +
+        (managed->region.empty() ? "" : " in " + managed->region) + ": " + entries;
     note.location = inventory.location(list.location);
     inventory.diagnostics.push_back(std::move(note));
   }

@@ -7,10 +7,11 @@
 
 namespace sgcheck::detail {
 
-// Every prefix list named as AWS names its managed lists (com.amazonaws.REGION.ec2-instance-connect,
-// com.amazonaws.global.cloudfront.origin-facing, com.amazonaws.REGION.s3, …) whose entries the
-// inputs did not give gets the snapshot's prefixes of that service, Region and family, with a
-// warning saying so. The snapshot is not read unless such a list is present.
+// Every prefix list named as AWS names its managed lists
+// (com.amazonaws.REGION.ec2-instance-connect, com.amazonaws.global.cloudfront.origin-facing,
+// com.amazonaws.REGION.s3, …) whose entries the inputs did not give gets the snapshot's prefixes of
+// that service, Region and family, with a warning saying so. The snapshot is not read unless such a
+// list is present.
 void fill_managed_prefix_lists(Inventory& inventory);
 
 }  // namespace sgcheck::detail

@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 
 #include "ingest/aws_cli.h"
+#include "ingest/aws_ranges_reader.h"
 #include "ingest/cloudformation.h"
 #include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
 #include "ingest/mapped_file.h"
 #include "ingest/terraform.h"
-#include "ingest/aws_ranges_reader.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 

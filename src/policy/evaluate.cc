@@ -1741,9 +1741,8 @@ class Evaluator {
   // @REGION for a service of one Region (the Region is the VPC's).
   static bool uses_target_vpc(const Clause& clause) {
     const auto regional = [](const AddressItem& i) {
-      return i.kind == AddressKind::vpc ||
-             (i.kind == AddressKind::aws_range && i.region.empty() &&
-              !aws_service_spans_regions(i.name));
+      return i.kind == AddressKind::vpc || (i.kind == AddressKind::aws_range && i.region.empty() &&
+                                            !aws_service_spans_regions(i.name));
     };
     return std::any_of(clause.addresses.include.begin(), clause.addresses.include.end(),
                        regional) ||
@@ -1806,7 +1805,8 @@ class Evaluator {
         PacketSet hi = PacketSet::everything();
         hi.g = TokenSet{};
         const std::string vpc = vpc_id.empty() ? std::string("the target's VPC") : vpc_id;
-        return Bounds{PacketSet{}, hi,
+        return Bounds{PacketSet{},
+                      hi,
                       {name.to_string() + " needs a Region, and " + vpc +
                        (regions.empty() ? " has none in the inputs (no interface in it has an "
                                           "availability zone)"

@@ -332,8 +332,8 @@ std::string aws_name_error(const AwsRanges& ranges, const AwsRangeName& name, bo
   }
   const std::vector<std::string> regions = ranges.regions_of(name.service);
   if (std::find(regions.begin(), regions.end(), name.region) == regions.end()) {
-    return "AWS publishes no " + service + " range in " + region +
-           near_text(name.region, regions) + " (`sgcheck ranges " + service + "` lists its Regions)";
+    return "AWS publishes no " + service + " range in " + region + near_text(name.region, regions) +
+           " (`sgcheck ranges " + service + "` lists its Regions)";
   }
   return "";
 }
@@ -394,11 +394,11 @@ std::string AwsRanges::title_of(const Cidr& cidr) const {
         d.titles.emplace_back(c, static_cast<std::int32_t>(i));
       });
     }
-    std::sort(d.titles.begin(), d.titles.end(), [](const auto& a, const auto& b) {
-      return cidr_key(a.first) < cidr_key(b.first);
-    });
+    std::sort(d.titles.begin(), d.titles.end(),
+              [](const auto& a, const auto& b) { return cidr_key(a.first) < cidr_key(b.first); });
     for (std::size_t i = 1; i < d.titles.size(); ++i) {
-      if (d.titles[i].first == d.titles[i - 1].first) d.titles[i].second = d.titles[i - 1].second = -1;
+      if (d.titles[i].first == d.titles[i - 1].first)
+        d.titles[i].second = d.titles[i - 1].second = -1;
     }
   });
   const auto it = std::lower_bound(

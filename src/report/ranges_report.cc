@@ -59,8 +59,8 @@ std::vector<std::pair<std::string, Cidr>> name_prefixes(const AwsRanges& ranges,
 
 std::string ranges_summary_text(const AwsRanges& ranges, const std::string& source) {
   std::string out = "AWS IP ranges of " + ranges.create_date() + " (syncToken " +
-                    ranges.sync_token() + ", " + source + "): " +
-                    std::to_string(ranges.prefix_count()) + " prefixes\n";
+                    ranges.sync_token() + ", " + source +
+                    "): " + std::to_string(ranges.prefix_count()) + " prefixes\n";
   const std::vector<ServiceLine> lines = service_lines(ranges);
   std::size_t width = 0, title_width = 0;
   for (const ServiceLine& l : lines) {
@@ -70,7 +70,8 @@ std::string ranges_summary_text(const AwsRanges& ranges, const std::string& sour
   out += std::to_string(lines.size()) + (lines.size() == 1 ? " service:\n" : " services:\n");
   for (const ServiceLine& l : lines) {
     // A service without a title of its own shows a blank column, not its code twice.
-    const std::string title = aws_service_title(l.service) == l.service ? "" : aws_service_title(l.service);
+    const std::string title =
+        aws_service_title(l.service) == l.service ? "" : aws_service_title(l.service);
     out += "  " + l.service + std::string(width - l.service.size() + 2, ' ') + title +
            std::string(title_width - title.size() + 2, ' ') + std::to_string(l.regions.size()) +
            (l.regions.size() == 1 ? " Region, " : " Regions, ") + std::to_string(l.prefixes) +
