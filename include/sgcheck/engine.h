@@ -48,6 +48,22 @@ enum class EndpointKind : std::uint8_t {
   instance,   // i-…
   group,      // sg-…: every interface carrying it
   internet,   // every public address outside the inventory (internet, internet4, internet6)
+  aws_range,  // aws:SERVICE[@REGION]: AWS's published ranges of a service (a set question)
+};
+
+// aws:SERVICE or aws:SERVICE@REGION as a flow writes it (include/sgcheck/ranges.h), and what
+// resolve_flow_names() makes of it: the Region (the name's own, or the other endpoint's) and the
+// prefixes of both families there.
+struct AwsEndpoint {
+  std::string service;  // as written, checked against aws_ranges() when parsed
+  std::string region;   // as written; empty: the other endpoint's Region
+  bool resolved = false;
+  std::string resolved_region;  // empty for a service that spans Regions named without one
+  std::vector<Cidr> prefixes;   // IPv4 first
+  // Where the Region came from and which snapshot was used, for a reason line.
+  std::string note;
+  // "aws:EC2_INSTANCE_CONNECT@ap-northeast-2": the name with the Region it resolved to.
+  std::string resolved_name() const;
 };
 
 struct Endpoint {
@@ -65,6 +81,8 @@ struct Endpoint {
   // `all` (kind cidr): every address of the flow's family; parse_flow() sets `cidr` to 0.0.0.0/0 or
   // ::/0 once the flow's family is known. to_string() prints `all`.
   bool all_addresses = false;
+  // aws:SERVICE[@REGION] (kind aws_range); shared and immutable, null for every other kind.
+  std::shared_ptr<const AwsEndpoint> aws;
   std::string to_string() const;  // canonical text, as a flow expression writes it
   // The address family the endpoint fixes for its flow: an address's or a CIDR's (`all` once
   // resolved), internet4's or internet6's; none for ids, groups and `internet`.
@@ -133,7 +151,10 @@ ServiceParseResult parse_matrix_service(std::string_view text, std::string_view 
 // Resolves the endpoints a flow names by name against the inventory: a group id, a template
 // group's logical id or resource address (Group::template_name), or a name only one group has
 // (Group::name), in that order. Returns an error at the endpoint (line:col, the source line
-// `text`) when a name matches no group or several; nothing when every name resolved.
+// `text`) when a name matches no group or several; nothing when every name resolved. An
+// aws:SERVICE endpoint gets its prefixes from aws_ranges(): in its own @REGION, else in the
+// Region of the other endpoint (an interface's availability zone, or the Regions of the
+// interfaces of its VPC or group); an error says so when there is no such Region or several.
 std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& inventory,
                                              std::string_view text,
                                              std::string_view file = "<flow>",

@@ -264,6 +264,9 @@ struct Interface {
   std::string id;  // eni-…
   std::string vpc_id;
   std::string subnet_id;
+  // AvailabilityZone (describe-network-interfaces) or the instance's Placement.AvailabilityZone:
+  // where the Region of aws:SERVICE names comes from. Not printed by `dump`.
+  std::string availability_zone;
   std::string instance_id;
   std::string type;    // InterfaceType, e.g. "interface", "nat_gateway"
   std::string status;  // "in-use", "available"

@@ -16,6 +16,7 @@
 #include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck {
 
@@ -106,6 +107,20 @@ std::string check_list_text(const std::vector<CheckInfo>& checks);
 std::string check_list_json(const std::vector<CheckInfo>& checks);
 // `rules check` for a valid file: "FILE: ok, 2 rules (ACME-1, ACME-2)".
 std::string policy_file_ok_line(const std::string& file, const std::vector<CheckInfo>& rules);
+
+// ---- AWS's IP ranges (`ranges`) -----------------------------------------------------------------
+
+// The snapshot's date and token, where it comes from (`source`: "built into sgcheck" or the
+// file), then one line per service (code, title, Regions, prefixes) and the Regions it knows.
+std::string ranges_summary_text(const AwsRanges& ranges, const std::string& source);
+// The prefixes of one name, one per line: with @REGION the prefixes alone (IPv4 first), without
+// it "REGION PREFIX" for every Region of the service.
+std::string ranges_prefixes_text(const AwsRanges& ranges, const AwsRangeName& name);
+// The same as JSON: {"create_date", "sync_token", "source", "services": [{"service", "title",
+// "regions", "prefixes"}], "regions"} and {"service", "region", "prefixes": [{"prefix",
+// "region"}]}, indented by two.
+std::string ranges_summary_json(const AwsRanges& ranges, const std::string& source);
+std::string ranges_prefixes_json(const AwsRanges& ranges, const AwsRangeName& name);
 
 // ---- Lint reports ------------------------------------------------------------------------------
 // gcc-style text with the source line and a caret, the JSON report, SARIF 2.1.0 for code

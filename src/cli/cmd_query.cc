@@ -225,6 +225,7 @@ void add_query_command(CLI::App& app, int& exit_code) {
                 "--batch: print the flow count and the parse, load and decide times (stderr)");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
   sub->add_flag("--quiet", options->quiet, "print nothing; only the exit status tells");
+  add_ip_ranges_option(*sub);
   sub->callback([options, sub, &exit_code] {
     options->format_given = sub->count("--format") > 0;
     exit_code = run_query(*options);

@@ -71,6 +71,7 @@ void add_rules_command(CLI::App& app, int& exit_code) {
   check_cmd->add_option("files", check->files, "policy files (*.sgp)")
       ->required()
       ->type_name("FILE");
+  add_ip_ranges_option(*check_cmd);
   check_cmd->callback([check, &exit_code] { exit_code = run_check(*check); });
 }
 

@@ -51,8 +51,11 @@ auto& keep_until_exit(Make&& make) {
   return *object;
 }
 
-// Adds the INPUT... positional (files, directories, "-") to a subcommand.
+// Adds the INPUT... positional (files, directories, "-") to a subcommand, and --ip-ranges.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
+// --ip-ranges FILE: AWS's ip-ranges.json in place of the built-in snapshot (aws_ranges()).
+void add_ip_ranges_option(CLI::App& sub);
+void add_ranges_command(CLI::App& app, int& exit_code);
 
 // True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
 bool use_color(bool no_color_flag);

@@ -1,6 +1,6 @@
-// What every subcommand shares: loading inputs with errors printed once, the INPUT... positional,
-// and the decision whether to colour output. Entry points: load_and_report(), load_or_report(),
-// add_inputs_option().
+// What every subcommand shares: loading inputs with errors printed once, the INPUT... positional
+// with --ip-ranges, and the decision whether to colour output. Entry points: load_and_report(),
+// load_or_report(), add_inputs_option(), add_ip_ranges_option().
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck::cli {
 
@@ -46,6 +47,25 @@ void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs) {
                  "or - for stdin")
       ->required()
       ->type_name("INPUT");
+  add_ip_ranges_option(sub);
+}
+
+void add_ip_ranges_option(CLI::App& sub) {
+  // Read while the command line is parsed, so that flows and policies read later name the
+  // file's services and Regions.
+  sub.add_option_function<std::string>(
+         "--ip-ranges",
+         [](const std::string& path) {
+           AwsRangesLoad loaded = load_aws_ranges(path);
+           if (!loaded.ranges) {
+             print_diagnostics(loaded.errors);
+             throw CLI::RuntimeError(kExitError);  // the diagnostics said why: exit 2, no more
+           }
+           use_aws_ranges(std::move(*loaded.ranges));
+         },
+         "AWS's ip-ranges.json to name aws:SERVICE ranges and fill AWS-managed prefix lists "
+         "from, instead of the snapshot built into sgcheck")
+      ->type_name("FILE");
 }
 
 bool use_color(bool no_color_flag) {

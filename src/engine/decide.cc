@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "atoms/text.h"
 #include "engine/compiled.h"
 
 namespace sgcheck {
@@ -431,6 +432,34 @@ Ipv6Set internet_outside(const CompiledInventory& c, Family family) {
   return internet_set(family).subtract(Ipv6Set::from_unsorted(std::move(known)));
 }
 
+// The addresses [lo, hi] of `family`: the interfaces of the inventory among them as atoms, the
+// rest as outside intervals (cut later by the rules' bounds).
+void expand_block(const CompiledInventory& c, u128 lo, u128 hi, Family family, Expansion& out) {
+  auto it = std::lower_bound(c.addresses.begin(), c.addresses.end(), std::pair{family, lo},
+                             [](const AddressEntry& a, const std::pair<Family, u128>& k) {
+                               return std::tie(a.family, a.bits) < std::tie(k.first, k.second);
+                             });
+  u128 next = lo;
+  bool open = true;
+  for (; it != c.addresses.end() && it->family == family && it->bits <= hi; ++it) {
+    if (!out.atoms.empty() && out.atoms.back().lo == it->bits) continue;  // first entry wins
+    if (it->bits > next) out.outside.push_back({next, it->bits - 1});
+    out.atoms.push_back({static_cast<std::int32_t>(it->iface), it->bits, it->bits, it->is_public});
+    if (it->bits == hi) open = false;
+    next = it->bits + 1;
+  }
+  if (open && next <= hi) out.outside.push_back({next, hi});
+}
+
+// The prefixes of an aws:SERVICE endpoint in `family`, as one set.
+Ipv6Set aws_set(const AwsEndpoint& aws, Family family) {
+  std::vector<Ipv6Set::Interval> blocks;
+  for (const Cidr& cidr : aws.prefixes) {
+    if (cidr.family == family) blocks.push_back({cidr.first(), cidr.last()});
+  }
+  return Ipv6Set::from_unsorted(std::move(blocks));
+}
+
 Expansion expand(const CompiledInventory& c, const Endpoint& e, Family family) {
   Expansion out;
   const Inventory& inv = *c.inventory;
@@ -462,23 +491,22 @@ Expansion expand(const CompiledInventory& c, const Endpoint& e, Family family) {
       out.outside = internet_outside(c, family).intervals();
       out.outside_pending = true;
       return out;
-    case EndpointKind::cidr: {
-      const u128 lo = e.cidr.first(), hi = e.cidr.last();
-      auto it = std::lower_bound(c.addresses.begin(), c.addresses.end(), std::pair{family, lo},
-                                 [](const AddressEntry& a, const std::pair<Family, u128>& k) {
-                                   return std::tie(a.family, a.bits) < std::tie(k.first, k.second);
-                                 });
-      u128 next = lo;
-      bool open = true;
-      for (; it != c.addresses.end() && it->family == family && it->bits <= hi; ++it) {
-        if (!out.atoms.empty() && out.atoms.back().lo == it->bits) continue;  // first entry wins
-        if (it->bits > next) out.outside.push_back({next, it->bits - 1});
-        out.atoms.push_back(
-            {static_cast<std::int32_t>(it->iface), it->bits, it->bits, it->is_public});
-        if (it->bits == hi) open = false;
-        next = it->bits + 1;
+    case EndpointKind::cidr:
+      expand_block(c, e.cidr.first(), e.cidr.last(), family, out);
+      out.outside_pending = true;
+      return out;
+    case EndpointKind::aws_range: {
+      if (!e.aws || !e.aws->resolved) {
+        out.problem = e.to_string() + " has no Region yet (resolve_flow_names() gives it one)";
+        return out;
       }
-      if (open && next <= hi) out.outside.push_back({next, hi});
+      const Ipv6Set blocks = aws_set(*e.aws, family);
+      for (const Ipv6Set::Interval& iv : blocks.intervals())
+        expand_block(c, iv.lo, iv.hi, family, out);
+      if (out.atoms.empty() && out.outside.empty()) {
+        out.problem = std::string("AWS publishes no ") + family_label(family) + " range for " +
+                      e.aws->resolved_name();
+      }
       out.outside_pending = true;
       return out;
     }
@@ -612,6 +640,10 @@ Span endpoint_span(const CompiledInventory& c, const Endpoint& e, Family family)
   Span span{e.to_string(), {}};
   if (e.kind == EndpointKind::cidr) span.universe = Ipv6Set::of(e.cidr.first(), e.cidr.last());
   if (e.kind == EndpointKind::internet) span.universe = internet_outside(c, family);
+  if (e.kind == EndpointKind::aws_range && e.aws) {
+    span.text = e.aws->resolved_name();
+    span.universe = aws_set(*e.aws, family);
+  }
   return span;
 }
 
@@ -722,6 +754,41 @@ void cell_text(const CellContext& ctx, std::string& out) {
   append_to(out, Address{family, ctx.to_source.bits});
   out += " to ";
   append_to(out, Address{family, ctx.to_destination.bits});
+}
+
+// What an aws:SERVICE endpoint stood for: "aws:EC2_INSTANCE_CONNECT@ap-northeast-2 is
+// 13.209.1.56/29 in AWS's IP ranges of DATE (the Region of i-…)"; a long list is counted.
+std::string aws_reason(const AwsEndpoint& aws, Family family) {
+  std::vector<std::string> prefixes;
+  for (const Cidr& cidr : aws.prefixes) {
+    if (cidr.family == family) prefixes.push_back(to_string(cidr));
+  }
+  std::string list = prefixes.size() <= 4 ? join(prefixes, ", ")
+                                          : std::to_string(prefixes.size()) + " " +
+                                                family_label(family) + " prefixes";
+  return aws.resolved_name() + " is " + list + " " + aws.note;
+}
+
+// The deny reasons of the first denied cell of a set question, as a point flow words them: the
+// side that denies, and the rule that came nearest.
+std::vector<std::string> deny_with_nearest(const CompiledInventory& c, const CellContext& ctx,
+                                           const Atom& src, const Atom& dst, const CellVerdict& v) {
+  PointDecision out;
+  std::string what;
+  cell_text(ctx, what);
+  const Side verdicts[] = {v.egress, v.ingress};
+  const Atom* atoms[] = {&src, &dst};
+  const Remote* remotes[] = {&ctx.to_destination, &ctx.to_source};
+  for (int s = 0; s < 2; ++s) {
+    if (verdicts[s] != Side::deny || atoms[s]->iface < 0) continue;
+    const auto iface = static_cast<std::uint32_t>(atoms[s]->iface);
+    const Direction direction = s == 0 ? Direction::egress : Direction::ingress;
+    const NearestRule nearest = find_nearest(c, iface, direction, ctx.packet, *remotes[s]);
+    write_deny_reasons(c, iface, direction, ctx.packet, *remotes[s], what, nearest, out);
+  }
+  std::vector<std::string> reasons;
+  for (std::size_t i = 0; i < out.reason_count(); ++i) reasons.emplace_back(out.reason(i));
+  return reasons;
 }
 
 void sort_rules(SideDecision& side) {
@@ -1158,6 +1225,11 @@ Decision Engine::decide(const Flow& flow) const {
   std::vector<Cell> cells;
   std::set<Side> seen, seen_egress, seen_ingress;
   bool no_sides = false;
+  // A question about AWS's ranges names, on a deny, the rule that came nearest (as a point flow
+  // does), for the first denied case.
+  const bool names_aws = flow.source.kind == EndpointKind::aws_range ||
+                         flow.destination.kind == EndpointKind::aws_range;
+  std::optional<std::vector<std::string>> nearest_reasons;
   for (std::uint32_t p = 0; p < pieces.size(); ++p) {
     const Packet packet = piece_packet(pieces[p], family);
     for (std::uint32_t s = 0; s < src.atoms.size(); ++s) {
@@ -1171,6 +1243,8 @@ Decision Engine::decide(const Flow& flow) const {
         no_sides =
             no_sides || (v.egress == Side::not_applicable && v.ingress == Side::not_applicable);
         explain_cell(c, ctx, src.atoms[s], dst.atoms[t], v, d);
+        if (names_aws && !nearest_reasons && v.overall == Side::deny)
+          nearest_reasons = deny_with_nearest(c, ctx, src.atoms[s], dst.atoms[t], v);
       }
     }
   }
@@ -1187,6 +1261,11 @@ Decision Engine::decide(const Flow& flow) const {
     note_delegated(c, x->atoms.front(), family, note);
     if (note.reason_count() == 1) d.reasons.emplace_back(note.reason(0));
   }
+  for (const Endpoint* e : {&flow.source, &flow.destination}) {
+    if (e->kind == EndpointKind::aws_range) d.reasons.push_back(aws_reason(*e->aws, family));
+  }
+  if (nearest_reasons)
+    d.reasons.insert(d.reasons.end(), nearest_reasons->begin(), nearest_reasons->end());
   if (seen.count(Side::deny)) {
     for (const SideDecision* side : {&d.egress, &d.ingress}) {
       if (side->interfaces.empty()) continue;

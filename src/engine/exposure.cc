@@ -363,6 +363,7 @@ ExposureTarget resolve_exposure_target(const Inventory& inv, std::string_view te
       break;
     case EndpointKind::cidr:
     case EndpointKind::internet:
+    case EndpointKind::aws_range:
       out.error = target_error(shown +
                                    " stands for many addresses; --target names one group, "
                                    "interface, instance or address of an interface",

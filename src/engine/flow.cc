@@ -3,11 +3,15 @@
 // Diagnostic with line:col and the source line; parse_endpoint(), parse_service() and
 // parse_matrix_service() (one packet kind) run its parts alone. Also the canonical text of
 // endpoints, services and flows.
+#include <algorithm>
 #include <string>
 
+#include "atoms/text.h"
 #include "engine/compiled.h"
 #include "engine/flow_grammar.h"
+#include "semantics/regions.h"
 #include "sgcheck/engine.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck {
 namespace {
@@ -19,6 +23,10 @@ using detail::append_number;
 struct FlowState {
   Flow flow;
   Endpoint pending;  // the endpoint being read; moved to source or destination when complete
+  // aws:SERVICE[@REGION] being read, and where its parts start (for the caret of an error).
+  AwsEndpoint aws;
+  std::optional<pegtl::position> aws_service_at;
+  std::optional<pegtl::position> aws_region_at;
   // Warnings as (column, message), made into Diagnostics once the whole text is known.
   std::vector<std::pair<std::uint32_t, std::string>> warnings;
 };
@@ -159,6 +167,37 @@ struct action<fg::address_text> {
           static_cast<std::uint32_t>(in.position().column),
           cut_for_message(text) + " has host bits set; read as its network " + to_string(*cidr));
     }
+  }
+};
+
+template <>
+struct action<fg::aws_service_name> {
+  template <typename Input>
+  static void apply(const Input& in, FlowState& st) {
+    st.aws = AwsEndpoint{};
+    st.aws.service = in.string();
+    st.aws_service_at.emplace(in.position());
+  }
+};
+template <>
+struct action<fg::aws_region_name> {
+  template <typename Input>
+  static void apply(const Input& in, FlowState& st) {
+    st.aws.region = in.string();
+    st.aws_region_at.emplace(in.position());
+  }
+};
+// The names are checked against the snapshot in use as soon as they are read.
+template <>
+struct action<fg::aws_range> {
+  static void apply0(FlowState& st) {
+    bool at_region = false;
+    const std::string error =
+        aws_name_error(aws_ranges(), AwsRangeName{st.aws.service, st.aws.region}, at_region);
+    if (!error.empty())
+      throw pegtl::parse_error(error, at_region ? *st.aws_region_at : *st.aws_service_at);
+    st.pending.kind = EndpointKind::aws_range;
+    st.pending.aws = std::make_shared<const AwsEndpoint>(std::move(st.aws));
   }
 };
 
@@ -343,8 +382,14 @@ std::string Endpoint::to_string() const {
       return id;
     case EndpointKind::group:
       return name.empty() ? id : name;
+    case EndpointKind::aws_range:
+      return aws ? AwsRangeName{aws->service, aws->region}.to_string() : "aws:";
   }
   return id;
+}
+
+std::string AwsEndpoint::resolved_name() const {
+  return AwsRangeName{service, resolved ? resolved_region : region}.to_string();
 }
 
 std::optional<Family> Endpoint::family() const {
@@ -392,11 +437,109 @@ std::optional<Diagnostic> resolve_endpoint_name(Endpoint& e, const Inventory& in
   return make_error(std::move(message), text, file, line, e.column);
 }
 
+namespace {
+
+// The Regions of an endpoint that is in the inventory (an interface, an instance, a group, an
+// interface's address), and how a message names it.
+std::vector<std::string> endpoint_regions(const Inventory& inv, const AwsRanges& ranges,
+                                          const Endpoint& e) {
+  std::vector<std::string> out;
+  const auto add = [&out](std::vector<std::string> regions) {
+    for (std::string& r : regions) {
+      if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
+    }
+  };
+  switch (e.kind) {
+    case EndpointKind::interface:
+      if (const Interface* eni = inv.find_interface(e.id))
+        add(detail::interface_regions(inv, ranges, *eni));
+      break;
+    case EndpointKind::instance:
+      for (const Interface& eni : inv.interfaces) {
+        if (eni.instance_id == e.id) add(detail::interface_regions(inv, ranges, eni));
+      }
+      break;
+    case EndpointKind::group:
+      if (const Group* g = inv.find_group(e.id)) add(detail::group_regions(inv, ranges, *g));
+      break;
+    case EndpointKind::address:
+      for (const Interface& eni : inv.interfaces) {
+        const Address a{e.cidr.family, e.cidr.base};
+        if (std::find(eni.private_ips.begin(), eni.private_ips.end(), a) != eni.private_ips.end())
+          add(detail::interface_regions(inv, ranges, eni));
+      }
+      break;
+    default:
+      break;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Gives an aws:SERVICE endpoint its Region and prefixes; the error when there is no Region.
+std::string resolve_aws(Endpoint& e, const Endpoint& other, const Inventory& inv) {
+  const AwsRanges& ranges = aws_ranges();
+  AwsEndpoint aws = *e.aws;
+  std::string whence;
+  if (!aws.region.empty()) {
+    aws.resolved_region = aws.region;
+  } else if (aws_service_spans_regions(aws.service)) {
+    whence = ", every Region's";
+  } else {
+    const std::vector<std::string> regions = endpoint_regions(inv, ranges, other);
+    const std::string name = e.to_string();
+    const std::string fix = "; write " + name + "@REGION";
+    const Address address{other.cidr.family, other.cidr.base};
+    const bool in_inventory =
+        other.kind == EndpointKind::interface || other.kind == EndpointKind::instance ||
+        other.kind == EndpointKind::group ||
+        (other.kind == EndpointKind::address &&
+         std::any_of(inv.interfaces.begin(), inv.interfaces.end(), [&](const Interface& eni) {
+           return std::find(eni.private_ips.begin(), eni.private_ips.end(), address) !=
+                  eni.private_ips.end();
+         }));
+    if (regions.empty() && !in_inventory) {
+      return name + " needs a Region, and the other endpoint, " +
+             cut_for_message(other.to_string()) +
+             ", is no interface, instance or group to take one from" + fix;
+    }
+    if (regions.empty()) {
+      return name + " needs a Region, and " + cut_for_message(other.to_string()) +
+             " has none in the inputs (no availability zone on its interfaces or in its VPC)" + fix;
+    }
+    if (regions.size() > 1) {
+      return name + " needs one Region, and " + cut_for_message(other.to_string()) +
+             " is in several (" + detail::join(regions, ", ") + ")" + fix;
+    }
+    aws.resolved_region = regions.front();
+    whence = ", the Region of " + cut_for_message(other.to_string());
+  }
+  aws.prefixes = ranges.prefixes(aws.service, aws.resolved_region);
+  if (aws.prefixes.empty()) {
+    return "AWS publishes no " + aws.service + " range in " + aws.resolved_region +
+           " (`sgcheck ranges " + aws.service + "` lists its Regions)";
+  }
+  aws.resolved = true;
+  aws.note = "(" + aws_service_title(aws.service) +
+             (aws.resolved_region.empty() ? "" : " in " + aws.resolved_region) + whence +
+             "; AWS's IP ranges of " + ranges.create_date() + ")";
+  e.aws = std::make_shared<const AwsEndpoint>(std::move(aws));
+  return {};
+}
+
+}  // namespace
+
 std::optional<Diagnostic> resolve_flow_names(Flow& flow, const Inventory& inventory,
                                              std::string_view text, std::string_view file,
                                              std::uint32_t line) {
   for (Endpoint* e : {&flow.source, &flow.destination}) {
     if (auto error = resolve_endpoint_name(*e, inventory, text, file, line)) return error;
+  }
+  for (Endpoint* e : {&flow.source, &flow.destination}) {
+    if (e->kind != EndpointKind::aws_range || !e->aws || e->aws->resolved) continue;
+    const Endpoint& other = e == &flow.source ? flow.destination : flow.source;
+    std::string message = resolve_aws(*e, other, inventory);
+    if (!message.empty()) return make_error(std::move(message), text, file, line, e->column);
   }
   return std::nullopt;
 }

@@ -68,10 +68,19 @@ struct group_name : pegtl::seq<pegtl::sor<pegtl::alpha, pegtl::one<'_'>>, pegtl:
 // blanks and '#').
 struct file_name : pegtl::plus<pegtl::not_one<' ', '\t', '#'>> {};
 struct qualified_group_name : pegtl::seq<file_name, pegtl::one<'#'>, group_name> {};
+// AWS's published ranges of a service: aws:EC2_INSTANCE_CONNECT, aws:S3@eu-west-1. The names are
+// checked against the snapshot in the actions (include/sgcheck/ranges.h).
+struct aws_service_name : pegtl::plus<pegtl::sor<pegtl::alnum, pegtl::one<'_'>>> {};
+struct aws_region_name : pegtl::plus<pegtl::sor<pegtl::alnum, pegtl::one<'-'>>> {};
+struct aws_region : pegtl::if_must<pegtl::one<'@'>, aws_region_name> {};
+struct aws_end : keyword_end {};
+struct aws_range : pegtl::seq<pegtl::istring<'a', 'w', 's'>, pegtl::one<':'>,
+                              pegtl::must<aws_service_name>, pegtl::opt<aws_region>,
+                              pegtl::must<aws_end>> {};
 // Any run of the characters addresses and CIDRs are made of; parse_cidr() decides.
 struct address_text : pegtl::plus<pegtl::sor<pegtl::xdigit, pegtl::one<'.', ':', '/'>>> {};
-struct endpoint : pegtl::sor<interface_id, instance_id, group_id, internet4, internet6, internet,
-                             all_addresses, qualified_group_name, group_name, address_text> {};
+struct endpoint : pegtl::sor<interface_id, instance_id, group_id, aws_range, internet4, internet6,
+                             internet, all_addresses, qualified_group_name, group_name, address_text> {};
 
 struct source : endpoint {};
 struct destination : endpoint {};
@@ -122,6 +131,10 @@ SGCHECK_FLOW_ERROR(space_after_keyword, "expected a space, then an endpoint");
 SGCHECK_FLOW_ERROR(source, kEndpointExpected);
 SGCHECK_FLOW_ERROR(destination, kEndpointExpected);
 SGCHECK_FLOW_ERROR(endpoint, kEndpointExpected);
+SGCHECK_FLOW_ERROR(aws_service_name,
+                   "expected an AWS service name after 'aws:', e.g. aws:EC2_INSTANCE_CONNECT");
+SGCHECK_FLOW_ERROR(aws_region_name, "expected an AWS Region after '@', e.g. @ap-northeast-2");
+SGCHECK_FLOW_ERROR(aws_end, "unexpected character in aws:SERVICE[@REGION]");
 SGCHECK_FLOW_ERROR(flow_end, "unexpected text after the destination");
 SGCHECK_FLOW_ERROR(endpoint_end, "unexpected text after the endpoint");
 SGCHECK_FLOW_ERROR(service_end, "unexpected text after the service");

@@ -660,6 +660,8 @@ void AwsReader<Source>::network_interface(Value& value, What what, Interface& en
       eni.vpc_id = r_.copy_string(v, {key});
     else if (is(key, "SubnetId"))
       eni.subnet_id = r_.copy_string(v, {key});
+    else if (is(key, "AvailabilityZone"))
+      eni.availability_zone = r_.copy_string(v, {key});
     else if (is(key, "Status"))
       eni.status = r_.copy_string(v, {key});
     else if (is(key, "InterfaceType"))
@@ -765,7 +767,13 @@ void AwsReader<Source>::instance(Value& value) {
       fallback.vpc_id = r_.copy_string(v, {key});
     else if (is(key, "SubnetId"))
       fallback.subnet_id = r_.copy_string(v, {key});
-    else if (is(key, "Tags"))
+    else if (is(key, "Placement")) {
+      Object placement;
+      if (!r_.object(v, {key}, placement)) return;
+      r_.for_each_field(placement, [&](std::string_view k, Value& pv) {
+        if (is(k, "AvailabilityZone")) fallback.availability_zone = r_.copy_string(pv, {k});
+      });
+    } else if (is(key, "Tags"))
       tags(v, key, fallback.tags);
     else if (is(key, "PrivateIpAddress"))
       private_ip = address_value(v, key);
@@ -796,6 +804,7 @@ void AwsReader<Source>::instance(Value& value) {
     if (eni.instance_id.empty()) eni.instance_id = fallback.instance_id;
     if (eni.vpc_id.empty()) eni.vpc_id = fallback.vpc_id;
     if (eni.subnet_id.empty()) eni.subnet_id = fallback.subnet_id;
+    if (eni.availability_zone.empty()) eni.availability_zone = fallback.availability_zone;
     if (device_index == 0 && public_ip &&
         std::find(eni.public_ips.begin(), eni.public_ips.end(), *public_ip) ==
             eni.public_ips.end()) {

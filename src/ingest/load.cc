@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "ingest/aws_cli.h"
+#include "ingest/aws_ranges_reader.h"
 #include "ingest/cloudformation.h"
 #include "ingest/doc_tree.h"
 #include "ingest/json_reader.h"
@@ -647,6 +648,7 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   Diagnostics conflicts = detail::merge_inventories(parts, inventory, texts);
   add_source_lines(files, conflicts);
   for (Diagnostic& d : conflicts) result.errors.push_back(std::move(d));
+  detail::fill_managed_prefix_lists(inventory);
   result.stats.merge_seconds = seconds_since(merge_start);
 }
 

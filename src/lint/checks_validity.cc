@@ -11,6 +11,7 @@
 #include "atoms/text.h"
 #include "lint/check.h"
 #include "model/merge.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck::detail {
 
@@ -220,16 +221,6 @@ void port_findings(const Inventory& inventory, std::vector<Finding>& out) {
 
 // ---- SG405 quotas (aws-semantics.md §3.1)
 
-// Weights of AWS-managed prefix lists (not in any API response), by name suffix.
-struct ManagedWeight {
-  std::string_view suffix;
-  int weight;
-};
-constexpr std::array kManagedWeights{ManagedWeight{".cloudfront.origin-facing", 55},
-                                     ManagedWeight{".s3", 1}, ManagedWeight{".dynamodb", 1},
-                                     ManagedWeight{".vpc-lattice", 10},
-                                     ManagedWeight{".groundstation", 5}};
-
 // What one rule weighs against the quota and in which families it counts: a CIDR 1 in its family;
 // a group reference 1 in both (AWS does not say which, so both); a prefix list its MaxEntries (or
 // its AWS-managed weight) in its address family.
@@ -247,11 +238,10 @@ Weight prefix_list_weight(const Inventory& inventory, const std::string& id) {
     w.ipv4 = *list->family == Family::ipv4;
     w.ipv6 = !w.ipv4;
   }
-  const std::string_view name = list->name;
-  for (const ManagedWeight& m : kManagedWeights) {
-    if (name.substr(0, 14) == "com.amazonaws." && name.size() >= m.suffix.size() &&
-        name.substr(name.size() - m.suffix.size()) == m.suffix) {
-      w.amount = m.weight;
+  // AWS-managed lists weigh what AWS documents (not in any API response: ranges.h keeps it).
+  if (const std::optional<AwsManagedList> managed = aws_managed_list(list->name)) {
+    if (managed->weight) {
+      w.amount = *managed->weight;
       return w;
     }
   }

@@ -228,6 +228,7 @@ void Merger::interfaces(std::vector<Interface>& definitions) {
   coalesce_within_file(definitions, "groups and addresses", [](Interface& base, Interface& eni) {
     fill(base.vpc_id, eni.vpc_id);
     fill(base.subnet_id, eni.subnet_id);
+    fill(base.availability_zone, eni.availability_zone);
     fill(base.instance_id, eni.instance_id);
     fill(base.type, eni.type);
     fill(base.status, eni.status);
@@ -252,6 +253,7 @@ void Merger::interfaces(std::vector<Interface>& definitions) {
       }
       fill(base.vpc_id, other.vpc_id);
       fill(base.subnet_id, other.subnet_id);
+      fill(base.availability_zone, other.availability_zone);
       fill(base.instance_id, other.instance_id);
       fill(base.type, other.type);
       fill(base.status, other.status);

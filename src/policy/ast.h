@@ -35,12 +35,14 @@ enum class AddressKind : std::uint8_t {
   group,        // members of a group, by name (glob allowed) or id
   prefix_list,  // pl-…
   any,
+  aws_range,  // aws:SERVICE[@REGION]: AWS's published ranges (include/sgcheck/ranges.h)
 };
 
 struct AddressItem {
   AddressKind kind = AddressKind::any;
   Cidr cidr;         // cidr
-  std::string name;  // group, prefix_list
+  std::string name;    // group, prefix_list; aws_range: the service
+  std::string region;  // aws_range: @REGION as written; empty: the target's Region
   Pos pos;
 };
 

@@ -26,8 +26,10 @@
 #include "atoms/text.h"
 #include "check/violation.h"
 #include "policy/evaluate.h"
+#include "semantics/regions.h"
 #include "semantics/semantics.h"
 #include "semantics/service.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck::policy {
 namespace {
@@ -127,6 +129,18 @@ std::string peer_text(const Entry& e) {
   // The interned peer of the rule's CIDR has its text (a rule with an open service has a peer
   // of its own, without).
   return e.peer->cidr_text.empty() ? to_string(e.rule->peer.cidr) : e.peer->cidr_text;
+}
+
+// "EC2 Instance Connect, us-east-1 (18.206.107.24/29)" for a block that AWS publishes as the one
+// range of a service in a Region (ranges.h); any other text as it is.
+std::string named_range(std::string text) {
+  if (text.find('/') == std::string::npos) return text;
+  const ValueResult<Cidr> cidr = parse_cidr(text);
+  // AWS's ranges are /8 and narrower (/16 in IPv6): the internet and the like, in most findings,
+  // need no look at the snapshot.
+  if (!cidr || cidr->prefix < (cidr->family == Family::ipv4 ? 8 : 16)) return text;
+  const std::string title = aws_range_title(aws_ranges(), *cidr);
+  return title.empty() ? text : title + " (" + text + ")";
 }
 
 // Members of every group may be anything: what an undefined group's members could be.
@@ -349,23 +363,26 @@ class Model {
   }
 
  public:
+  // The addresses of `cidrs`, from outside and as members alike (a prefix list's entries,
+  // AWS's ranges of a service).
+  static Bounds cidrs_bounds(const std::vector<Cidr>& cidrs) {
+    std::vector<Ipv4Set::Interval> a4;
+    std::vector<Ipv6Set::Interval> a6;
+    for (const Cidr& c : cidrs) {
+      if (c.family == Family::ipv4) {
+        a4.push_back({static_cast<std::uint32_t>(c.first()), static_cast<std::uint32_t>(c.last())});
+      } else {
+        a6.push_back({c.first(), c.last()});
+      }
+    }
+    const Ipv4Set s4 = Ipv4Set::from_unsorted(std::move(a4));
+    const Ipv6Set s6 = Ipv6Set::from_unsorted(std::move(a6));
+    return Bounds::exact(PacketSet{s4, s4, s6, s6, {}});
+  }
+
   Bounds prefix_list_bounds(const std::string& id) const {
     const PrefixList* pl = semantics_.find_prefix_list(id);
-    if (pl != nullptr && pl->entries_known) {
-      std::vector<Ipv4Set::Interval> a4;
-      std::vector<Ipv6Set::Interval> a6;
-      for (const Cidr& c : pl->entries) {
-        if (c.family == Family::ipv4) {
-          a4.push_back(
-              {static_cast<std::uint32_t>(c.first()), static_cast<std::uint32_t>(c.last())});
-        } else {
-          a6.push_back({c.first(), c.last()});
-        }
-      }
-      const Ipv4Set s4 = Ipv4Set::from_unsorted(std::move(a4));
-      const Ipv6Set s6 = Ipv6Set::from_unsorted(std::move(a6));
-      return Bounds::exact(PacketSet{s4, s4, s6, s6, {}});
-    }
+    if (pl != nullptr && pl->entries_known) return cidrs_bounds(pl->entries);
     PacketSet hi = PacketSet::everything();
     hi.g = TokenSet{};
     if (pl != nullptr && pl->family) hi = hi.family(*pl->family);
@@ -1270,7 +1287,7 @@ class FindingBuilder {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
       d.peer = first_member_text(w, f);
       d.rules = responsible(hit.piece.entries(), f, w);
-      d.rest = concat({way, " ", d.peer});
+      d.rest = concat({way, " ", named_range(d.peer)});
       d.verb = "allowed by security groups";
     } else {
       const PacketSet w = a().lo.family(f).intersect(x_lo);
@@ -1387,7 +1404,7 @@ class FindingBuilder {
         parts.push_back("…");
         break;
       }
-      std::string text = peer_text(*e);
+      std::string text = named_range(peer_text(*e));
       if (std::find(parts.begin(), parts.end(), text) == parts.end())
         parts.push_back(std::move(text));
     }
@@ -1469,7 +1486,7 @@ class Evaluator {
     judges_by_clause_.assign(rules.size(), {});
     for (std::size_t r = 0; r < rules.size(); ++r) {
       for (const CompiledClause& cc : rules[r].clauses) {
-        const bool per_vpc = uses(*cc.clause, AddressKind::vpc);
+        const bool per_vpc = uses_target_vpc(*cc.clause);
         judges_by_clause_[r].push_back(per_vpc ? nullptr : &judge_for(*cc.clause, {}));
       }
     }
@@ -1698,7 +1715,7 @@ class Evaluator {
   // threads: guarded by mutex_.
   const Judge& judge_for(const Clause& clause, const std::string& vpc) {
     const std::lock_guard<std::mutex> lock(mutex_);
-    const bool uses_vpc = uses(clause, AddressKind::vpc);
+    const bool uses_vpc = uses_target_vpc(clause);
     auto key = std::make_pair(clause.addresses_text, uses_vpc ? vpc : std::string());
     auto it = address_cache_.find(key);
     if (it == address_cache_.end()) {
@@ -1718,6 +1735,18 @@ class Evaluator {
       j = judges_.emplace(judge_key, std::make_unique<Judge>(clause, x, id)).first;
     }
     return *j->second;
+  }
+
+  // Whether the clause's addresses depend on the target's VPC: `vpc`, or aws:SERVICE without
+  // @REGION for a service of one Region (the Region is the VPC's).
+  static bool uses_target_vpc(const Clause& clause) {
+    const auto regional = [](const AddressItem& i) {
+      return i.kind == AddressKind::vpc || (i.kind == AddressKind::aws_range && i.region.empty() &&
+                                            !aws_service_spans_regions(i.name));
+    };
+    return std::any_of(clause.addresses.include.begin(), clause.addresses.include.end(),
+                       regional) ||
+           std::any_of(clause.addresses.exclude.begin(), clause.addresses.exclude.end(), regional);
   }
 
   static bool uses(const Clause& clause, AddressKind kind) {
@@ -1746,6 +1775,8 @@ class Evaluator {
         return model_.prefix_list_bounds(item.name);
       case AddressKind::vpc:
         return vpc_bounds(vpc_id);
+      case AddressKind::aws_range:
+        return aws_bounds(item, vpc_id);
       case AddressKind::group: {
         const std::vector<const Group*> groups = model_.named(item.name);
         if (groups.empty()) {
@@ -1759,6 +1790,32 @@ class Evaluator {
       }
     }
     return {};
+  }
+
+  // aws:SERVICE[@REGION]: its prefixes in its Region, else in the Region of the target's VPC
+  // (from its interfaces' availability zones); unknown when the VPC has no Region or several.
+  Bounds aws_bounds(const AddressItem& item, const std::string& vpc_id) const {
+    const AwsRanges& ranges = aws_ranges();
+    const AwsRangeName name{item.name, item.region};
+    std::string region = item.region;
+    if (region.empty() && !aws_service_spans_regions(item.name)) {
+      const std::vector<std::string> regions =
+          detail::vpc_regions(model_.inventory(), ranges, vpc_id);
+      if (regions.size() != 1) {
+        PacketSet hi = PacketSet::everything();
+        hi.g = TokenSet{};
+        const std::string vpc = vpc_id.empty() ? std::string("the target's VPC") : vpc_id;
+        return Bounds{PacketSet{},
+                      hi,
+                      {name.to_string() + " needs a Region, and " + vpc +
+                       (regions.empty() ? " has none in the inputs (no interface in it has an "
+                                          "availability zone)"
+                                        : " is in several (" + detail::join(regions, ", ") + ")") +
+                       "; write " + name.to_string() + "@REGION"}};
+      }
+      region = regions.front();
+    }
+    return Model::cidrs_bounds(aws_name_prefixes(ranges, name, region));
   }
 
   Bounds vpc_bounds(const std::string& vpc_id) const {

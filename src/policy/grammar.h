@@ -123,10 +123,12 @@ struct addr_group : pegtl::if_must<k_group, sp, group_ref> {};
 struct k_prefix_list : kw<TAO_PEGTL_STRING("prefix-list")> {};
 struct prefix_list_id : pegtl::seq<TAO_PEGTL_STRING("pl-"), pegtl::plus<pegtl::alnum>, pegtl::not_at<word_char>> {};
 struct addr_prefix_list : pegtl::if_must<k_prefix_list, sp, prefix_list_id> {};
+// aws:SERVICE[@REGION], as flows write it (before addr_cidr: `a` would start an address).
+struct addr_aws : fg::aws_range {};
 // The flow grammar's run of address characters, as a whole word; parse_cidr() decides.
 struct addr_cidr : pegtl::seq<fg::address_text, pegtl::not_at<word_char>> {};
 struct address_item : pegtl::sor<addr_internet, addr_internet4, addr_internet6, addr_private, addr_vpc,
-                                 addr_any, addr_group, addr_prefix_list, addr_cidr> {};
+                                 addr_any, addr_group, addr_prefix_list, addr_aws, addr_cidr> {};
 struct include_address : address_item {};
 struct exclude_address : address_item {};
 struct include_addresses : pegtl::seq<include_address, pegtl::star<list_sep, pegtl::must<include_address>>> {};
@@ -177,7 +179,7 @@ inline constexpr const char* kServicesExpected =
     "proto/NUMBER or all";
 inline constexpr const char* kAddressesExpected =
     "expected addresses: a CIDR, internet, internet4, internet6, private, vpc, any, "
-    "group NAME-OR-ID or prefix-list ID";
+    "group NAME-OR-ID, prefix-list ID or aws:SERVICE[@REGION]";
 inline constexpr const char* kStatementExpected =
     "expected a statement (title, severity, refs, help, on, forbid, require) or '}' to close the "
     "rule";

@@ -4,9 +4,11 @@
 // severity, a clause) or several files (duplicate ids). Entry points: parse_policy(),
 // check_duplicate_ids().
 #include <map>
+#include <optional>
 
 #include "policy/ast.h"
 #include "policy/grammar.h"
+#include "sgcheck/ranges.h"
 
 namespace sgcheck::policy {
 namespace {
@@ -24,6 +26,9 @@ struct State {
   Clause clause;
   Service service;
   AddressItem address;
+  // Where the parts of aws:SERVICE[@REGION] start, for the caret of an unknown name.
+  std::optional<pegtl::position> aws_service_at;
+  std::optional<pegtl::position> aws_region_at;
   std::string last_string;
   Target target;
 };
@@ -312,6 +317,36 @@ struct action<pg::prefix_list_id> {
   static void apply(const Input& in, State& st) {
     st.address.kind = AddressKind::prefix_list;
     st.address.name = in.string();
+  }
+};
+
+template <>
+struct action<fg::aws_service_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.address.name = in.string();
+    st.address.region.clear();
+    st.aws_service_at.emplace(in.position());
+  }
+};
+template <>
+struct action<fg::aws_region_name> {
+  template <typename Input>
+  static void apply(const Input& in, State& st) {
+    st.address.region = in.string();
+    st.aws_region_at.emplace(in.position());
+  }
+};
+// Checked against the snapshot in use as soon as it is read, as a flow's name is.
+template <>
+struct action<pg::addr_aws> {
+  static void apply0(State& st) {
+    bool at_region = false;
+    const std::string error =
+        aws_name_error(aws_ranges(), AwsRangeName{st.address.name, st.address.region}, at_region);
+    if (!error.empty())
+      throw pegtl::parse_error(error, at_region ? *st.aws_region_at : *st.aws_service_at);
+    st.address.kind = AddressKind::aws_range;
   }
 };
 

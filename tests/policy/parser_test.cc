@@ -201,7 +201,7 @@ TEST(PolicyParse, ErrorsAreOursVerbatim) {
       {"rule A {\n  forbid ingress tcp/22 from covering internt\n}\n",
        "p.sgp:2:39: error: expected addresses: a CIDR, internet, internet4, internet6, private, "
        "vpc, "
-       "any, group NAME-OR-ID or prefix-list ID, found \"internt\"\n"
+       "any, group NAME-OR-ID, prefix-list ID or aws:SERVICE[@REGION], found \"internt\"\n"
        "    forbid ingress tcp/22 from covering internt\n"
        "                                        ^\n"},
       {"rule A {\n  forbid ingress tcp/70000 from any\n}\n",
