@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "commands.h"
-#include "sgcheck/lint.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck::cli {
@@ -40,39 +39,13 @@ struct LintCommandOptions {
   unsigned jobs = default_lint_jobs();
 };
 
-// A --disable that names no check silences nothing the user meant to silence: an error.
-bool check_disable_patterns(const std::vector<std::string>& patterns,
-                            const std::vector<std::string>& known_ids) {
-  for (const std::string& pattern : patterns) {
-    if (names_some_check(pattern, known_ids)) continue;
-    std::cerr << "sgcheck: error: --disable " << pattern
-              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
-                 "list` and the README list them)\n";
-    return false;
-  }
-  return true;
-}
-
 // Config, then the command line on top of it. False after printing an error.
 bool build_options(const LintCommandOptions& command, LintOptions& options) {
-  const std::string config_path =
-      command.config.empty() ? find_lint_config(std::filesystem::current_path()) : command.config;
-  const std::vector<std::string> known_ids = known_check_ids(command.rules);
-  Diagnostics errors;
-  if (!config_path.empty()) {
-    const std::optional<LintConfig> config = read_lint_config(config_path, errors, known_ids);
-    if (!config) {
-      print_diagnostics(errors);
-      return false;
-    }
-    apply_lint_config(*config, options);
-    options.config = config_path;
-  }
-  if (!check_disable_patterns(command.disable, known_ids)) return false;
-  options.disabled.insert(options.disabled.end(), command.disable.begin(), command.disable.end());
-  if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
-  options.policy_files = command.rules;
+  if (!build_lint_options(command.config, command.disable, command.rules, command.fail_on,
+                          options))
+    return false;
   if (!command.baseline.empty() && command.write_baseline.empty()) {
+    Diagnostics errors;
     std::optional<std::vector<BaselineEntry>> baseline = read_baseline(command.baseline, errors);
     if (!baseline) {
       print_diagnostics(errors);
@@ -165,7 +138,43 @@ int run_lint_command(const LintCommandOptions& command) {
   return failed ? kExitFindings : kExitOk;
 }
 
+// A --disable that names no check silences nothing the user meant to silence: an error.
+bool check_disable_patterns(const std::vector<std::string>& patterns,
+                            const std::vector<std::string>& known_ids) {
+  for (const std::string& pattern : patterns) {
+    if (names_some_check(pattern, known_ids)) continue;
+    std::cerr << "sgcheck: error: --disable " << pattern
+              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
+                 "list` and the README list them)\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
+                        const std::vector<std::string>& rules, const std::string& fail_on,
+                        LintOptions& options) {
+  const std::string config_path =
+      config.empty() ? find_lint_config(std::filesystem::current_path()) : config;
+  const std::vector<std::string> known_ids = known_check_ids(rules);
+  Diagnostics errors;
+  if (!config_path.empty()) {
+    const std::optional<LintConfig> read = read_lint_config(config_path, errors, known_ids);
+    if (!read) {
+      print_diagnostics(errors);
+      return false;
+    }
+    apply_lint_config(*read, options);
+    options.config = config_path;
+  }
+  if (!check_disable_patterns(disable, known_ids)) return false;
+  options.disabled.insert(options.disabled.end(), disable.begin(), disable.end());
+  if (!fail_on.empty()) options.fail_on = *parse_finding_severity(fail_on);
+  options.policy_files = rules;
+  return true;
+}
 
 void add_lint_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LintCommandOptions>();

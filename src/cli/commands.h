@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sgcheck/inventory.h"
+#include "sgcheck/lint.h"
 
 namespace sgcheck::cli {
 
@@ -25,6 +26,7 @@ void add_exposure_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
+void add_diff_command(CLI::App& app, int& exit_code);
 
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);
@@ -50,6 +52,12 @@ auto& keep_until_exit(Make&& make) {
   kept->push_back(object);
   return *object;
 }
+
+// What lint and diff share: the config (`config`, else .sgcheck.json from here upward), then
+// --disable (each must name a check), --rules and --fail-on on top. False after printing an error.
+bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
+                        const std::vector<std::string>& rules, const std::string& fail_on,
+                        LintOptions& options);
 
 // Adds the INPUT... positional (files, directories, "-") to a subcommand.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
