@@ -106,7 +106,9 @@ struct DiffResult {
   DiffSummary summary;
   Diagnostics errors;  // policy files that do not parse: exit status 2
 
-  bool admits_new() const;  // some group or interface admits traffic it did not
+  // Traffic admitted that was not: by some interface when both sides know interfaces, else by some
+  // group.
+  bool admits_new() const;
 };
 
 // Compares OLD with NEW. Groups are matched by AWS id (sg-…); template groups by file (relative

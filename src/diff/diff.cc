@@ -463,7 +463,9 @@ bool DiffResult::admits_new() const {
     return std::any_of(list.begin(), list.end(),
                        [](const SubjectDiff& d) { return d.admits_new(); });
   };
-  return any(groups) || any(interfaces);
+  // Traffic reaches interfaces: when both sides know them, a rule moved between two groups of the
+  // same interfaces admits nothing new.
+  return summary.interfaces_compared ? any(interfaces) : any(groups);
 }
 
 DiffResult diff_inventories(const Inventory& old_inventory, const Inventory& new_inventory,
