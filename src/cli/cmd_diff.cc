@@ -86,17 +86,6 @@ std::optional<LoadResult> load_old(const DiffCommandOptions& c) {
   return loaded;
 }
 
-// As lint finds it: the nearest directory from here upward that holds .git.
-std::string repository_root() {
-  std::error_code ec;
-  const std::filesystem::path here = std::filesystem::current_path(ec);
-  if (ec) return {};
-  for (std::filesystem::path dir = here;; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
-    if (!dir.has_parent_path() || dir.parent_path() == dir) return here.string();
-  }
-}
-
 int run_diff_command(DiffCommandOptions& c) {
   if (const std::string problem = choose_sides(c); !problem.empty()) return usage_error(problem);
   DiffOptions options;

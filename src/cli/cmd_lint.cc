@@ -41,8 +41,7 @@ struct LintCommandOptions {
 
 // Config, then the command line on top of it. False after printing an error.
 bool build_options(const LintCommandOptions& command, LintOptions& options) {
-  if (!build_lint_options(command.config, command.disable, command.rules, command.fail_on,
-                          options))
+  if (!build_lint_options(command.config, command.disable, command.rules, command.fail_on, options))
     return false;
   if (!command.baseline.empty() && command.write_baseline.empty()) {
     Diagnostics errors;
@@ -83,18 +82,6 @@ bool write_baseline(const std::string& path, LintResult& result) {
 bool fails(const LintResult& result, FindingSeverity fail_on) {
   return std::any_of(result.findings.begin(), result.findings.end(),
                      [&](const Finding& f) { return f.severity <= fail_on; });
-}
-
-// The root SARIF URIs are relative to: the nearest directory from here upward that holds .git
-// (GitHub code scanning resolves URIs against the repository), else the current directory.
-std::string repository_root() {
-  std::error_code ec;
-  const std::filesystem::path here = std::filesystem::current_path(ec);
-  if (ec) return {};
-  for (std::filesystem::path dir = here;; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
-    if (!dir.has_parent_path() || dir.parent_path() == dir) return here.string();
-  }
 }
 
 void print_report(const LintCommandOptions& command, const LintResult& result, bool failed) {

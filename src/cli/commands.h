@@ -62,6 +62,10 @@ bool build_lint_options(const std::string& config, const std::vector<std::string
 // Adds the INPUT... positional (files, directories, "-") to a subcommand.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
 
+// The root SARIF URIs are relative to (lint, diff): the nearest directory from here upward that
+// holds .git, else the current directory.
+std::string repository_root();
+
 // True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
 bool use_color(bool no_color_flag);
 
