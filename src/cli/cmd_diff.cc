@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "commands.h"
 #include "sgcheck/diff.h"
@@ -73,14 +74,16 @@ bool parse_stacks(const std::vector<std::string>& texts, DiffOptions& options) {
 }
 
 // The old side: the inputs, or with --old-rev the files of the revision.
-std::optional<LoadResult> load_old(const DiffCommandOptions& c) {
-  if (c.old_rev.empty()) return load_or_report(c.old_inputs);
+std::optional<LoadResult> load_old(const DiffCommandOptions& c, unsigned jobs) {
+  if (c.old_rev.empty()) return load_or_report(c.old_inputs, jobs);
   RevisionFiles files = read_at_revision(c.old_rev, c.old_inputs);
   if (!files.errors.empty()) {
     print_diagnostics(files.errors);
     return std::nullopt;
   }
-  LoadResult loaded = load_inventory_from_buffers(files.files);
+  LoadLimits limits;
+  limits.jobs = jobs;
+  LoadResult loaded = load_inventory_from_buffers(files.files, limits);
   print_diagnostics(loaded.errors);
   if (!loaded.ok()) return std::nullopt;
   return loaded;
@@ -91,12 +94,15 @@ int run_diff_command(DiffCommandOptions& c) {
   DiffOptions options;
   if (!parse_stacks(c.stacks, options)) return kExitError;
   if (!build_lint_options(c.config, c.disable, c.rules, c.fail_on, options.lint)) return kExitError;
+  // Threads as lint takes them: every core, at most 8; the output is the same for every number.
+  const unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  options.lint.jobs = jobs;
   options.old_inputs = c.old_inputs;
   options.new_inputs = c.new_inputs;
-  const std::optional<LoadResult>& old_side = keep_until_exit([&] { return load_old(c); });
+  const std::optional<LoadResult>& old_side = keep_until_exit([&] { return load_old(c, jobs); });
   if (!old_side) return kExitError;
   const std::optional<LoadResult>& new_side =
-      keep_until_exit([&] { return load_or_report(c.new_inputs); });
+      keep_until_exit([&] { return load_or_report(c.new_inputs, jobs); });
   if (!new_side) return kExitError;
   const DiffResult& result = keep_until_exit(
       [&] { return diff_inventories(old_side->inventory, new_side->inventory, options); });

@@ -1,8 +1,8 @@
 // The exact access of one subject and direction on two sides, and its difference (access.h). The
 // address space of each family is cut at every atom's bounds; on each elementary range the
-// services of the atoms covering it are united per side (policy::ServiceSet) and subtracted;
-// ranges with the same result become one piece, printed as canonical CIDRs. Entry points:
-// collect_atoms(), compare_access().
+// services of the atoms covering it are united per side (one interval set of protocol and key) and
+// subtracted; ranges with the same result become one piece, printed as canonical CIDRs. Entry
+// points: collect_atoms(), compare_access().
 #include "diff/access.h"
 
 #include <algorithm>
@@ -18,8 +18,6 @@ namespace sgcheck::detail {
 
 namespace {
 
-using policy::ServiceSet;
-
 u128 family_max(Family f) {
   return f == Family::ipv4 ? u128{0xffffffffu} : ~u128{0};
 }
@@ -32,38 +30,50 @@ void add_address_atom(AccessAtom base, const Cidr& cidr, std::vector<AccessAtom>
   out.push_back(std::move(base));
 }
 
-// The services of `matches` as a set: over one family's packets (address peers), or over every
-// packet (symbolic peers, whose members may have either family).
-ServiceSet services_of(const std::vector<ServiceMatch>& matches, std::optional<Family> family) {
-  ServiceSet out;
+// A set of services as one interval set of protocol * 65536 + key, the key being the port (tcp,
+// udp), type * 256 + code (icmp, icmpv6), or any (other protocols, whose packets all have key 0:
+// so that `all` is one interval). Small where a rule's service is: one interval per rule.
+using Keys = IntervalSet<std::uint32_t>;
+constexpr std::uint32_t kAllKeys = 256u * 65536u - 1;
+
+std::uint32_t key_base(int protocol) {
+  return static_cast<std::uint32_t>(protocol) << 16;
+}
+
+// The services of `matches`: over one family's packets (address peers), or over every packet
+// (symbolic peers, whose members may have either family).
+Keys services_of(const std::vector<ServiceMatch>& matches, std::optional<Family> family) {
+  std::vector<Keys::Interval> parts;
   for (const ServiceMatch& m : matches) {
     if (family && (m.families & family_bit(*family)) == 0) continue;
-    const int first = m.protocol == -1 ? 0 : m.protocol;
-    const int last = m.protocol == -1 ? 255 : m.protocol;
-    for (int p = first; p <= last; ++p) {
-      if (family && !policy::protocol_in_family(p, *family)) continue;
-      PortSet& keys = out.keys[static_cast<std::size_t>(p)];
-      keys = keys.unite(policy::protocol_keys(p).intersect(PortSet::of(m.lo, m.hi)));
+    if (m.protocol == -1) {
+      parts.push_back({0, kAllKeys});
+    } else if (protocol_has_ports(m.protocol)) {
+      parts.push_back({key_base(m.protocol) + m.lo, key_base(m.protocol) + m.hi});
+    } else {
+      parts.push_back({key_base(m.protocol), key_base(m.protocol) + 0xffff});
     }
+  }
+  Keys out = Keys::from_unsorted(std::move(parts));
+  if (family &&
+      !out.empty()) {  // ICMP of the other family never matches (policy::protocol_in_family)
+    const int other = *family == Family::ipv4 ? kIcmpv6 : kIcmp;
+    out = out.subtract(Keys::of(key_base(other), key_base(other) + 0xffff));
   }
   return out;
 }
 
-bool services_overlap(const ServiceSet& a, const ServiceSet& b) {
-  for (std::size_t p = 0; p < 256; ++p)
-    if (a.keys[p].overlaps(b.keys[p])) return true;
-  return false;
-}
-
-std::vector<ViolationPart> parts_of(const ServiceSet& set, Family family) {
+std::vector<ViolationPart> parts_of(const Keys& set, Family family) {
   std::vector<ViolationPart> parts;
-  for (std::size_t p = 0; p < 256; ++p) {
-    for (const auto& iv : set.keys[p].intervals()) {
+  for (const auto& iv : set.intervals()) {
+    for (std::uint32_t p = iv.lo >> 16; p <= iv.hi >> 16; ++p) {
       ViolationPart part;
       part.family = family;
       part.protocol_first = part.protocol_last = static_cast<std::uint8_t>(p);
-      part.lo = iv.lo;
-      part.hi = iv.hi;
+      if (protocol_has_ports(static_cast<int>(p))) {
+        part.lo = static_cast<std::uint16_t>(p == iv.lo >> 16 ? iv.lo & 0xffff : 0);
+        part.hi = static_cast<std::uint16_t>(p == iv.hi >> 16 ? iv.hi & 0xffff : 0xffff);
+      }
       parts.push_back(part);
     }
   }
@@ -82,9 +92,9 @@ std::string parts_text(const std::vector<ViolationPart>& parts) {
 
 // "all", "all except tcp/22", or the services one by one: canonical, so that equal sets print
 // equally.
-std::string services_text(const ServiceSet& set, std::optional<Family> family) {
-  const ServiceSet all = services_of({ServiceMatch{}}, family);
-  const ServiceSet missing = all.subtract(set);
+std::string services_text(const Keys& set, std::optional<Family> family) {
+  const Keys all = services_of({ServiceMatch{}}, family);
+  const Keys missing = all.subtract(set);
   if (missing.empty()) return "all";
   const std::vector<ViolationPart> present = parts_of(set, family.value_or(Family::ipv4));
   const std::vector<ViolationPart> absent = parts_of(missing, family.value_or(Family::ipv4));
@@ -108,7 +118,7 @@ std::vector<ServiceMatch> sorted_unique(std::vector<ServiceMatch> matches) {
 
 // One piece being gathered: its services and the addresses (or symbolic peer) they apply to.
 struct Gathered {
-  ServiceSet services;
+  Keys services;
   IntervalSet<u128> addresses;
   std::string symbolic, label;
 };
@@ -144,7 +154,7 @@ AccessPiece address_piece(const Gathered& g, Family family, const Inventory& inv
   for (const AccessAtom& atom : atoms) {
     if (!atom.symbolic.empty() || atom.family != family) continue;
     if (!g.addresses.overlaps(IntervalSet<u128>::of(atom.lo, atom.hi))) continue;
-    if (!services_overlap(services_of({atom.service}, family), g.services)) continue;
+    if (!services_of({atom.service}, family).overlaps(g.services)) continue;
     piece.rules.push_back(contributing(inventory, atom));
   }
   return piece;
@@ -158,7 +168,7 @@ AccessPiece symbolic_piece(const Gathered& g, const Inventory& inventory,
   piece.services = services_text(g.services, std::nullopt);
   for (const AccessAtom& atom : atoms) {
     if (atom.symbolic != g.symbolic) continue;
-    if (!services_overlap(services_of({atom.service}, std::nullopt), g.services)) continue;
+    if (!services_of({atom.service}, std::nullopt).overlaps(g.services)) continue;
     piece.rules.push_back(contributing(inventory, atom));
   }
   return piece;
@@ -200,8 +210,8 @@ void compare_family(Family family, const Inventory& before_inventory,
                  std::tie(b.protocol, b.lo, b.hi, b.families);
         }))
       continue;
-    const ServiceSet old_set = services_of(was, family);
-    const ServiceSet new_set = services_of(now, family);
+    const Keys old_set = services_of(was, family);
+    const Keys new_set = services_of(now, family);
     for (auto [set, into] : {std::pair{new_set.subtract(old_set), &added},
                              std::pair{old_set.subtract(new_set), &removed}}) {
       if (set.empty()) continue;
@@ -237,8 +247,8 @@ void compare_symbolic(const Inventory& before_inventory, const std::vector<Acces
     s.after_label = a.label;
   }
   for (const auto& [key, s] : peers) {
-    const ServiceSet old_set = services_of(s.before, std::nullopt);
-    const ServiceSet new_set = services_of(s.after, std::nullopt);
+    const Keys old_set = services_of(s.before, std::nullopt);
+    const Keys new_set = services_of(s.after, std::nullopt);
     Gathered g;
     g.symbolic = key;
     g.services = new_set.subtract(old_set);

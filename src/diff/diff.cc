@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "check/violation.h"
 #include "diff/access.h"
@@ -424,18 +425,49 @@ std::optional<Inventory> renamed_old(const Side& old_side, const Side& new_side)
   return inv;
 }
 
-// The findings of `findings` that the record of `recorded` does not cover.
+// The same violation: the same parts and the same contributing rules (by content).
+bool same_violation(const Finding& a, const Finding& b) {
+  if (!a.violation || !b.violation) return !a.violation && !b.violation;
+  if (a.violation->parts != b.violation->parts) return false;
+  const auto contents = [](const Violation& v) {
+    std::vector<std::string_view> out;
+    for (const ContributingRule& r : v.rules) out.push_back(r.content);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  return contents(*a.violation) == contents(*b.violation);
+}
+
+// The findings of `findings` that the record of `recorded` does not cover, as a baseline of
+// `recorded` would decide. A finding with the fingerprint and violation of a recorded one is
+// covered at once; the others are judged by a baseline index of the recorded findings with their
+// fingerprints (most findings of a large inventory take the first path).
 std::vector<Finding> not_recorded(const std::vector<Finding>& findings,
                                   const std::vector<Finding>& recorded) {
+  std::unordered_map<std::string_view, std::vector<const Finding*>> by_fingerprint;
+  for (const Finding& f : recorded) by_fingerprint[f.fingerprint].push_back(&f);
+  std::vector<const Finding*> undecided;
+  std::set<std::string_view> undecided_fingerprints;
+  for (const Finding& f : findings) {
+    const auto it = by_fingerprint.find(f.fingerprint);
+    if (it != by_fingerprint.end() &&
+        std::any_of(it->second.begin(), it->second.end(),
+                    [&](const Finding* r) { return same_violation(f, *r); }))
+      continue;
+    undecided.push_back(&f);
+    undecided_fingerprints.insert(f.fingerprint);
+  }
   std::vector<BaselineEntry> entries;
-  for (const Finding& f : recorded) entries.push_back(detail::baseline_entry(f));
+  for (const Finding& r : recorded)
+    if (undecided_fingerprints.count(r.fingerprint) != 0)
+      entries.push_back(detail::baseline_entry(r));
   const detail::BaselineIndex index(entries);
   std::vector<Finding> out;
-  for (const Finding& f : findings) {
-    if (index.covers_fingerprint(f.fingerprint)) continue;
-    const std::optional<std::vector<std::string>> beyond = index.beyond_record(f);
+  for (const Finding* f : undecided) {
+    if (index.covers_fingerprint(f->fingerprint)) continue;
+    const std::optional<std::vector<std::string>> beyond = index.beyond_record(*f);
     if (beyond && beyond->empty()) continue;
-    out.push_back(f);
+    out.push_back(*f);
   }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.severity, a.location.file, a.location.line, a.location.column, a.id) <

@@ -3,8 +3,10 @@
 // then the groups and interfaces whose access changed. Entry points: write_diff_text(),
 // write_diff_json(), write_diff_markdown(), write_diff_sarif().
 #include <array>
+#include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 
 #include "ingest/source_lines.h"
 #include "report/finding_blocks.h"
@@ -84,18 +86,31 @@ bool show_rules(const SubjectDiff& d, bool verbose) {
 
 // ---- Text
 
+// The source lines the findings point at, read in one pass per file (the findings come by
+// severity, not by place).
+std::map<std::pair<std::string, std::uint32_t>, std::string> source_lines(
+    const std::vector<Finding>& findings) {
+  std::map<std::string, std::set<std::uint32_t>> wanted;
+  for (const Finding& f : findings)
+    if (f.location.line != 0 && f.location.file != "-")
+      wanted[f.location.file].insert(f.location.line);
+  std::map<std::pair<std::string, std::uint32_t>, std::string> out;
+  for (const auto& [file, lines] : wanted) {
+    detail::SourceLines reader(file);
+    for (const std::uint32_t line : lines)
+      if (const std::string* text = reader.line(line)) out[{file, line}] = *text;
+  }
+  return out;
+}
+
 void append_findings(std::string& out, const char* title, const std::vector<Finding>& findings,
                      bool color) {
   if (findings.empty()) return;
   out += std::string(title) + " (" + std::to_string(findings.size()) + "):\n";
+  const auto sources = source_lines(findings);
   for (const Finding& f : findings) {
-    std::unique_ptr<detail::SourceLines> reader;
-    const std::string* source = nullptr;
-    if (f.location.line != 0 && f.location.file != "-") {
-      reader = std::make_unique<detail::SourceLines>(f.location.file);
-      source = reader->line(f.location.line);
-    }
-    detail::append_finding(out, f, source, color);
+    const auto it = sources.find({f.location.file, f.location.line});
+    detail::append_finding(out, f, it == sources.end() ? nullptr : &it->second, color);
   }
   out += "\n";
 }
