@@ -93,13 +93,20 @@ std::string parts_text(const std::vector<ViolationPart>& parts) {
 // "all", "all except tcp/22", or the services one by one: canonical, so that equal sets print
 // equally.
 std::string services_text(const Keys& set, std::optional<Family> family) {
-  const Keys all = services_of({ServiceMatch{}}, family);
-  const Keys missing = all.subtract(set);
+  static const Keys kAll[3] = {services_of({ServiceMatch{}}, Family::ipv4),
+                               services_of({ServiceMatch{}}, Family::ipv6),
+                               services_of({ServiceMatch{}}, std::nullopt)};
+  const Keys missing = kAll[family ? family_index(*family) : 2].subtract(set);
   if (missing.empty()) return "all";
-  const std::vector<ViolationPart> present = parts_of(set, family.value_or(Family::ipv4));
-  const std::vector<ViolationPart> absent = parts_of(missing, family.value_or(Family::ipv4));
-  if (absent.size() < present.size()) return "all except " + parts_text(absent);
-  return parts_text(present);
+  // The shorter spelling: what is there, or "all except" what is not (protocols counted).
+  const auto protocols = [](const Keys& keys) {
+    std::uint32_t n = 0;
+    for (const auto& iv : keys.intervals()) n += (iv.hi >> 16) - (iv.lo >> 16) + 1;
+    return n;
+  };
+  const Family f = family.value_or(Family::ipv4);
+  if (protocols(missing) < protocols(set)) return "all except " + parts_text(parts_of(missing, f));
+  return parts_text(parts_of(set, f));
 }
 
 // The services each side's atoms give one range or symbolic peer.

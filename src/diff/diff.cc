@@ -3,10 +3,10 @@
 // side (matched as a baseline matches, check/violation.h). A group whose rules and referenced
 // groups are the same on both sides is skipped without computing its sets.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 
 #include "check/violation.h"
 #include "diff/access.h"
@@ -61,9 +61,20 @@ struct Side {
   std::vector<std::string> relative;  // by file index
   std::vector<std::string> key;       // by group: the key shared with its match
   std::vector<std::int64_t> match;    // by group: the other side's group, or -1
+  // By group and direction: its atoms and open rules, collected on first use (atoms_of()).
+  struct Collected {
+    bool done = false;
+    std::vector<AccessAtom> atoms;
+    std::vector<std::string> open;
+  };
+  mutable std::vector<std::array<Collected, 2>> collected;
 
   Side(const Inventory& inv, const std::vector<std::string>& inputs)
-      : inventory(inv), semantics(inv), key(inv.groups.size()), match(inv.groups.size(), -1) {
+      : inventory(inv),
+        semantics(inv),
+        key(inv.groups.size()),
+        match(inv.groups.size(), -1),
+        collected(inv.groups.size()) {
     for (const std::string& f : inv.files) relative.push_back(relative_name(f, inputs));
   }
   const std::string& file_of(const Group& g) const {
@@ -197,6 +208,47 @@ std::multiset<std::string> rule_keys(const Side& side, const Group& g) {
   return out;
 }
 
+// The key a side gives a referenced group (naming_of()'s, without the label).
+std::string reference_key(const Side& side, const std::string& id) {
+  const std::uint32_t index = side.semantics.group_index(id);
+  if (index == Semantics::kAbsent) return "id:" + id;
+  const std::string& key = side.key[index];
+  return key.rfind("old:", 0) == 0 || key.rfind("new:", 0) == 0 ? key.substr(4) : key;
+}
+
+// Whether two rules say the same in the same words (references by key, prefix lists by entries):
+// the quick test before rule_keys() for the pairs of a large inventory, nearly all unchanged.
+bool same_rule(const Side& old_side, const Group& o, const Rule& a, const Side& new_side,
+               const Group& n, const Rule& b) {
+  if (a.direction != b.direction || a.valid != b.valid || a.protocol != b.protocol ||
+      a.from_port != b.from_port || a.to_port != b.to_port || a.peer.kind != b.peer.kind ||
+      a.open_values || b.open_values)
+    return false;
+  switch (a.peer.kind) {
+    case PeerKind::cidr4:
+    case PeerKind::cidr6:
+      return a.peer.cidr == b.peer.cidr && a.peer.id == b.peer.id;
+    case PeerKind::prefix_list: {
+      if (a.peer.id != b.peer.id) return false;
+      const PrefixList* x = old_side.semantics.find_prefix_list(a.peer.id);
+      const PrefixList* y = new_side.semantics.find_prefix_list(b.peer.id);
+      if ((x == nullptr || !x->entries_known) != (y == nullptr || !y->entries_known)) return false;
+      return x == nullptr || !x->entries_known || x->entries == y->entries;
+    }
+    case PeerKind::group:
+      return old_side.semantics.can_match(o, a) == new_side.semantics.can_match(n, b) &&
+             reference_key(old_side, a.peer.id) == reference_key(new_side, b.peer.id);
+  }
+  return false;
+}
+
+bool same_rules(const Side& old_side, const Group& o, const Side& new_side, const Group& n) {
+  if (o.rules.size() != n.rules.size()) return false;
+  for (std::size_t i = 0; i < o.rules.size(); ++i)
+    if (!same_rule(old_side, o, o.rules[i], new_side, n, n.rules[i])) return false;
+  return true;
+}
+
 // The textual changes of a pair (either may be null): what NEW has that OLD has not, and back.
 void textual_changes(const Side& old_side, const Group* o, const Side& new_side, const Group* n,
                      SubjectDiff& out) {
@@ -219,13 +271,20 @@ void textual_changes(const Side& old_side, const Group* o, const Side& new_side,
   list(old_side, o, now, out.rules_removed);
 }
 
-// What the groups admit together in one direction, with the rules left open.
+// What the groups admit together in one direction, with the rules left open. Each group's atoms
+// are collected once per side and direction: an interface reuses those of its groups.
 std::vector<AccessAtom> atoms_of(const Side& side, const std::vector<const Group*>& groups,
                                  Direction direction, std::vector<std::string>& open) {
   std::vector<AccessAtom> atoms;
-  const detail::GroupNaming naming = naming_of(side);
-  for (const Group* g : groups)
-    detail::collect_atoms(side.semantics, *g, direction, naming, atoms, open);
+  for (const Group* g : groups) {
+    Side::Collected& c = side.collected[side.semantics.index_of(*g)][static_cast<int>(direction)];
+    if (!c.done) {
+      detail::collect_atoms(side.semantics, *g, direction, naming_of(side), c.atoms, c.open);
+      c.done = true;
+    }
+    atoms.insert(atoms.end(), c.atoms.begin(), c.atoms.end());
+    open.insert(open.end(), c.open.begin(), c.open.end());
+  }
   return atoms;
 }
 
@@ -300,7 +359,9 @@ std::vector<SubjectDiff> diff_groups(const Side& old_side, const Side& new_side,
       continue;
     }
     const auto j = static_cast<std::size_t>(old_side.match[i]);
-    if (rule_keys(old_side, old_groups[i]) == rule_keys(new_side, new_groups[j])) continue;
+    if (same_rules(old_side, old_groups[i], new_side, new_groups[j]) ||
+        rule_keys(old_side, old_groups[i]) == rule_keys(new_side, new_groups[j]))
+      continue;
     changed_old[i] = changed_new[j] = true;
     add(&old_groups[i], &new_groups[j]);
   }
@@ -353,6 +414,18 @@ std::vector<SubjectDiff> diff_interfaces(const Side& old_side, const Side& new_s
     } else {
       o = &was[i++];
       n = &now[j++];
+    }
+    if (o != nullptr && n != nullptr && o->groups == n->groups) {
+      // The same group ids: nothing changes unless one of the groups did (or is matched
+      // differently, which a changed id list would show).
+      const auto changed = [](const Side& side, const Interface& x,
+                              const std::vector<bool>& marks) {
+        return std::any_of(x.groups.begin(), x.groups.end(), [&](const std::string& id) {
+          const std::uint32_t index = side.semantics.group_index(id);
+          return index != Semantics::kAbsent && marks[index];
+        });
+      };
+      if (!changed(old_side, *o, changed_old) && !changed(new_side, *n, changed_new)) continue;
     }
     std::vector<std::string> old_keys, new_keys, old_labels, new_labels;
     const std::vector<const Group*> old_groups =
@@ -425,17 +498,24 @@ std::optional<Inventory> renamed_old(const Side& old_side, const Side& new_side)
   return inv;
 }
 
-// The same violation: the same parts and the same contributing rules (by content).
+// The same violation: the same parts and the same contributing rules (by content, in any order;
+// nearly always in the same order, which is tried first).
 bool same_violation(const Finding& a, const Finding& b) {
   if (!a.violation || !b.violation) return !a.violation && !b.violation;
-  if (a.violation->parts != b.violation->parts) return false;
+  const Violation& x = *a.violation;
+  const Violation& y = *b.violation;
+  if (x.parts != y.parts || x.rules.size() != y.rules.size()) return false;
+  const auto same_content = [](const ContributingRule& p, const ContributingRule& q) {
+    return p.content == q.content;
+  };
+  if (std::equal(x.rules.begin(), x.rules.end(), y.rules.begin(), same_content)) return true;
   const auto contents = [](const Violation& v) {
     std::vector<std::string_view> out;
     for (const ContributingRule& r : v.rules) out.push_back(r.content);
     std::sort(out.begin(), out.end());
     return out;
   };
-  return contents(*a.violation) == contents(*b.violation);
+  return contents(x) == contents(y);
 }
 
 // The findings of `findings` that the record of `recorded` does not cover, as a baseline of
@@ -444,16 +524,20 @@ bool same_violation(const Finding& a, const Finding& b) {
 // fingerprints (most findings of a large inventory take the first path).
 std::vector<Finding> not_recorded(const std::vector<Finding>& findings,
                                   const std::vector<Finding>& recorded) {
-  std::unordered_map<std::string_view, std::vector<const Finding*>> by_fingerprint;
-  for (const Finding& f : recorded) by_fingerprint[f.fingerprint].push_back(&f);
+  std::vector<std::pair<std::string_view, const Finding*>> by_fingerprint;
+  by_fingerprint.reserve(recorded.size());
+  for (const Finding& f : recorded) by_fingerprint.emplace_back(f.fingerprint, &f);
+  std::sort(by_fingerprint.begin(), by_fingerprint.end());
   std::vector<const Finding*> undecided;
   std::set<std::string_view> undecided_fingerprints;
   for (const Finding& f : findings) {
-    const auto it = by_fingerprint.find(f.fingerprint);
-    if (it != by_fingerprint.end() &&
-        std::any_of(it->second.begin(), it->second.end(),
-                    [&](const Finding* r) { return same_violation(f, *r); }))
-      continue;
+    auto it = std::lower_bound(
+        by_fingerprint.begin(), by_fingerprint.end(), std::string_view(f.fingerprint),
+        [](const auto& entry, std::string_view fp) { return entry.first < fp; });
+    bool covered = false;
+    for (; it != by_fingerprint.end() && it->first == f.fingerprint && !covered; ++it)
+      covered = same_violation(f, *it->second);
+    if (covered) continue;
     undecided.push_back(&f);
     undecided_fingerprints.insert(f.fingerprint);
   }
