@@ -228,7 +228,7 @@ def write_changed_copy(inventory: str, out: str, share: float, seed: int) -> Non
             p["ToPort"] += 1
             changed += sum(len(p.get(k, [])) for k in peers)
     with open(path, "w") as f:
-        json.dump(doc, f)
+        json.dump(doc, f, indent=4)  # as gen writes it: the rule limit counts bytes
 
 
 def write_flows(inventory: str, count: int, seed: int, path: str) -> None:

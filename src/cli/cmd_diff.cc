@@ -5,6 +5,7 @@
 // (usage, input, git, config or policy error). Entry point: add_diff_command().
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -99,11 +100,18 @@ int run_diff_command(DiffCommandOptions& c) {
   options.lint.jobs = jobs;
   options.old_inputs = c.old_inputs;
   options.new_inputs = c.new_inputs;
+  // The two sides load side by side; the old side's errors are printed first.
+  std::future<std::optional<LoadResult>> loading_new = std::async(std::launch::async, [&] {
+    LoadLimits limits;
+    limits.jobs = jobs;
+    std::optional<LoadResult> loaded = load_inventory(c.new_inputs, limits);
+    return loaded;
+  });
   const std::optional<LoadResult>& old_side = keep_until_exit([&] { return load_old(c, jobs); });
+  const std::optional<LoadResult>& new_side = keep_until_exit([&] { return loading_new.get(); });
   if (!old_side) return kExitError;
-  const std::optional<LoadResult>& new_side =
-      keep_until_exit([&] { return load_or_report(c.new_inputs, jobs); });
-  if (!new_side) return kExitError;
+  print_diagnostics(new_side->errors);
+  if (!new_side->ok()) return kExitError;
   const DiffResult& result = keep_until_exit(
       [&] { return diff_inventories(old_side->inventory, new_side->inventory, options); });
   if (!result.errors.empty()) {
