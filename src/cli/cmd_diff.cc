@@ -172,16 +172,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       ->type_name("SEVERITY");
   sub->add_flag("--fail-on-new-access", options->fail_on_new_access,
                 "also exit 1 when NEW admits traffic that OLD did not");
-  sub->add_option("--disable", options->disable, "do not report this check (repeatable)")
-      ->delimiter(',')
-      ->allow_extra_args(false)
-      ->type_name("ID");
-  sub->add_option("--rules", options->rules, "extra policy file (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("FILE");
-  sub->add_option("--config", options->config,
-                  "config file (default: .sgcheck.json here or in a directory above)")
-      ->type_name("FILE");
+  add_check_options(*sub, options->disable, options->rules, options->config);
   sub->add_flag("--verbose", options->verbose,
                 "also list the rules changed in text where the access changed");
   sub->add_flag("--no-color", options->no_color, "never colour the output");

@@ -140,6 +140,21 @@ bool check_disable_patterns(const std::vector<std::string>& patterns,
 
 }  // namespace
 
+void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
+                       std::vector<std::string>& rules, std::string& config) {
+  sub.add_option("--disable", disable,
+                 "do not report this check (repeatable, comma lists, SG2* for a family)")
+      ->delimiter(',')
+      ->allow_extra_args(false)  // one value per --disable: the inputs follow
+      ->type_name("ID");
+  sub.add_option("--rules", rules, "extra policy file (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
+  sub.add_option("--config", config,
+                 "config file (default: .sgcheck.json here or in a directory above)")
+      ->type_name("FILE");
+}
+
 bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
                         const std::vector<std::string>& rules, const std::string& fail_on,
                         LintOptions& options) {
@@ -177,17 +192,7 @@ void add_lint_command(CLI::App& app, int& exit_code) {
                   "exit 1 when a finding is this severe or worse (default low: info never fails)")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
       ->type_name("SEVERITY");
-  sub->add_option("--disable", options->disable,
-                  "do not report this check (repeatable, comma lists, SG2* for a family)")
-      ->delimiter(',')
-      ->allow_extra_args(false)  // one value per --disable: the inputs follow
-      ->type_name("ID");
-  sub->add_option("--rules", options->rules, "extra policy file (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("FILE");
-  sub->add_option("--config", options->config,
-                  "config file (default: .sgcheck.json here or in a directory above)")
-      ->type_name("FILE");
+  add_check_options(*sub, options->disable, options->rules, options->config);
   sub->add_option("--baseline", options->baseline,
                   "suppress the findings recorded in FILE (by fingerprint)")
       ->type_name("FILE");

@@ -53,6 +53,10 @@ auto& keep_until_exit(Make&& make) {
   return *object;
 }
 
+// The options lint and diff share for their checks: --disable, --rules, --config.
+void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
+                       std::vector<std::string>& rules, std::string& config);
+
 // What lint and diff share: the config (`config`, else .sgcheck.json from here upward), then
 // --disable (each must name a check), --rules and --fail-on on top. False after printing an error.
 bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,

@@ -617,7 +617,13 @@ DiffResult diff_inventories(const Inventory& old_inventory, const Inventory& new
 
   const LintResult old_lint = before.get();
   const LintResult new_lint = after.get();
-  result.errors = new_lint.errors;
+  // A policy that cannot be evaluated on either side is an error (each reported once).
+  result.errors = old_lint.errors;
+  for (const Diagnostic& d : new_lint.errors)
+    if (std::none_of(result.errors.begin(), result.errors.end(), [&](const Diagnostic& e) {
+          return e.message == d.message && e.location.to_string() == d.location.to_string();
+        }))
+      result.errors.push_back(d);
   result.new_findings = not_recorded(new_lint.findings, old_lint.findings);
   result.fixed_findings = not_recorded(old_lint.findings, new_lint.findings);
   return result;
