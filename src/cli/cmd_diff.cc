@@ -61,6 +61,14 @@ std::string choose_sides(DiffCommandOptions& c) {
   return {};
 }
 
+// Standard input can feed one side only.
+bool stdin_on_both_sides(const DiffCommandOptions& c) {
+  const auto reads_stdin = [](const std::vector<std::string>& inputs) {
+    return std::find(inputs.begin(), inputs.end(), "-") != inputs.end();
+  };
+  return c.old_rev.empty() && reads_stdin(c.old_inputs) && reads_stdin(c.new_inputs);
+}
+
 // NAME=FILE pairs of --stack.
 bool parse_stacks(const std::vector<std::string>& texts, DiffOptions& options) {
   for (const std::string& text : texts) {
@@ -92,6 +100,7 @@ std::optional<LoadResult> load_old(const DiffCommandOptions& c, unsigned jobs) {
 
 int run_diff_command(DiffCommandOptions& c) {
   if (const std::string problem = choose_sides(c); !problem.empty()) return usage_error(problem);
+  if (stdin_on_both_sides(c)) return usage_error("- (standard input) can be one side only");
   DiffOptions options;
   if (!parse_stacks(c.stacks, options)) return kExitError;
   if (!build_lint_options(c.config, c.disable, c.rules, c.fail_on, options.lint)) return kExitError;
