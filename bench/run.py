@@ -18,6 +18,8 @@ baseline rows and ratios are left out. Measurements, per preset:
   query --batch jsonl  decisions/s after load with JSON Lines output (to /dev/null)
   … --jobs 2           the same on two threads
   matrix               sgcheck matrix INV --service tcp/443 (whole process), with a timeout
+  diff                 sgcheck diff INV INV-changed (whole process), a copy of INV with 1% of its
+                       atomic rules changed (a TCP rule's ToPort widened by one), ratio to lint
   small file           whole-process time of `lint` (or `query`) on examples/three-tier
   templates            `sgcheck lint DIR` over 1,000 small CloudFormation templates in one run
                        (copies of the corpus's deployable templates of at most 20 KB, so logical
@@ -52,6 +54,7 @@ class Tools:
     sgcheck: str
     scan: Optional[str]  # bench/simdjson_scan, when built
     has_lint: bool
+    has_diff: bool = False
 
 
 @dataclass
@@ -93,6 +96,9 @@ MEASUREMENTS = [
                 lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--stats", "--jobs",
                                     "2"],
                 ok_status=(0, 1), figure=DECISIONS, unit="decisions/cpu-s"),
+    Measurement("diff against 1% of rules changed",
+                lambda t, inv, fl: [t.sgcheck, "diff", inv, inv + "-changed"],
+                ok_status=(0, 1), ratio_to="lint (whole catalogue)", when=lambda t: t.has_diff),
     Measurement("matrix --service tcp/443",
                 lambda t, inv, fl: [t.sgcheck, "matrix", inv, "--service", "tcp/443"],
                 ok_status=(0, 2), refusal=2),
@@ -202,6 +208,29 @@ def generate(sgcheck: str, preset: str, seed: int, out: str) -> Result:
     return result
 
 
+def write_changed_copy(inventory: str, out: str, share: float, seed: int) -> None:
+    """A copy of the inventory with `share` of its atomic rules changed: TCP permissions chosen at
+    random get ToPort + 1 (each changes as many atomic rules as it has peers)."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(inventory, out)
+    path = os.path.join(out, "security-groups.json")
+    with open(path) as f:
+        doc = json.load(f)
+    peers = ("IpRanges", "Ipv6Ranges", "UserIdGroupPairs", "PrefixListIds")
+    perms = [p for g in doc["SecurityGroups"] for k in ("IpPermissions", "IpPermissionsEgress")
+             for p in g.get(k, [])]
+    target = int(sum(len(p.get(k, [])) for p in perms for k in peers) * share)
+    changed = 0
+    for p in random.Random(seed).sample(perms, len(perms)):
+        if changed >= target:
+            break
+        if p.get("IpProtocol") in ("tcp", "6") and p.get("ToPort", 65535) < 65535:
+            p["ToPort"] += 1
+            changed += sum(len(p.get(k, [])) for k in peers)
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=4)  # as gen writes it: the rule limit counts bytes
+
+
 def write_flows(inventory: str, count: int, seed: int, path: str) -> None:
     """Random point flows between the inventory's interfaces (by address or id) and outside
     addresses, over common services: what a batch of connectivity checks looks like."""
@@ -260,7 +289,8 @@ def add_ratios(results: List[Result]) -> None:
             base = by_key.get((r.preset, m.ratio_to))
             if r.name == m.name and base and base.values and r.values:
                 ratio = statistics.median(r.values) / statistics.median(base.values)
-                r.note += f", {ratio:.2f}x baseline"
+                against = "baseline" if m.ratio_to.startswith("baseline") else m.ratio_to.split()[0]
+                r.note += f", {ratio:.2f}x {against}"
 
 
 def fmt(value: float, unit: str) -> str:
@@ -300,7 +330,9 @@ def find_tools(build: str) -> Tools:
         scan = None
     has_lint = subprocess.run([sgcheck, "lint", "--help"], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL).returncode == 0
-    return Tools(sgcheck, scan, has_lint)
+    has_diff = subprocess.run([sgcheck, "diff", "--help"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    return Tools(sgcheck, scan, has_lint, has_diff)
 
 
 def main() -> int:
@@ -350,6 +382,8 @@ def main() -> int:
             results.append(gen)
             flows = os.path.join(work, f"flows-{preset}.txt")
             write_flows(inventory, args.flows, args.seed, flows)
+            if tools.has_diff:
+                write_changed_copy(inventory, inventory + "-changed", 0.01, args.seed)
             for m in MEASUREMENTS:
                 if m.when(tools):
                     results.append(measure(tools, preset, inventory, flows, m, args.runs,

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sgcheck/diff.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"
@@ -162,5 +163,31 @@ void write_lint_sarif(std::ostream& out, const LintResult& result, const std::st
 // finding's entry also with its "violation" (part texts) and contributing "rules" (contents),
 // sorted, so that it diffs well under version control.
 std::string lint_baseline(const std::vector<Finding>& findings);
+
+// ---- Diff (`sgcheck diff`) ------------------------------------------------------------------
+// Exposure first in every format: the new and fixed findings, by severity, then each group and
+// interface that changed, with the access it gained and lost and the rules responsible.
+
+struct DiffReportOptions {
+  bool color = false;    // text: ANSI colours
+  bool verbose = false;  // also the rules changed in text of groups whose access changed
+};
+
+// New and fixed findings (gcc style with their excerpts), each changed group and interface, then
+// one summary line.
+void write_diff_text(std::ostream& out, const DiffResult& result, const DiffReportOptions& options);
+// {"new_findings", "fixed_findings" (as lint's JSON findings), "groups" and "interfaces"
+// ([{"kind", "label", "old", "new", "old_location", "new_location", "access", "ingress" and
+// "egress" ({"added", "removed": [{"services", "family", "peers", "internet", "rules"}]}),
+// "rules_added", "rules_removed", "open_added", "open_removed", "groups_attached",
+// "groups_detached"}]), "summary"}, indented by two.
+void write_diff_json(std::ostream& out, const DiffResult& result);
+// For a pull-request comment: a summary table, the findings as tables, then details per group and
+// interface.
+void write_diff_markdown(std::ostream& out, const DiffResult& result,
+                         const DiffReportOptions& options);
+// The new findings only, at their new locations, as write_lint_sarif() writes findings.
+void write_diff_sarif(std::ostream& out, const DiffResult& result,
+                      const std::string& tool_version, const std::string& root = {});
 
 }  // namespace sgcheck

@@ -27,7 +27,9 @@ std::string icmp_key(int key) {
   return number(key / 256) + ":" + number(key % 256);
 }
 
-std::string service_text(const ViolationPart& p) {
+}  // namespace
+
+std::string detail::part_service_text(const ViolationPart& p) {
   const int protocol = p.protocol_first;
   if (p.protocol_first != p.protocol_last) {
     std::string out = "proto/";
@@ -54,6 +56,8 @@ std::string service_text(const ViolationPart& p) {
   }
   return out;
 }
+
+namespace {
 
 std::optional<int> parse_number(std::string_view text, int max) {
   int n = 0;
@@ -82,7 +86,7 @@ std::optional<int> parse_icmp_key(std::string_view text) {
   return *type * 256 + *code;
 }
 
-// The service of a part: what service_text() writes.
+// The service of a part: what part_service_text() writes.
 bool parse_service(std::string_view text, ViolationPart& p) {
   const std::size_t slash = text.find('/');
   const std::string_view name = text.substr(0, slash);
@@ -129,7 +133,7 @@ bool without_ports(const ViolationPart& p) {
 }  // namespace
 
 std::string violation_part_text(const ViolationPart& part) {
-  std::string out = service_text(part);
+  std::string out = detail::part_service_text(part);
   out += kOver;
   out += family_word(part.family);
   if (part.maybe) out += kUnknown;
@@ -237,6 +241,32 @@ std::vector<std::string> RecordedViolation::grown(const Violation& now) const {
   for (const ContributingRule& rule : now.rules)
     if (rules_.count(rule_identity(rule.content)) == 0) out.push_back("rule " + rule.content);
   return out;
+}
+
+BaselineEntry baseline_entry(const Finding& finding) {
+  BaselineEntry entry;
+  entry.fingerprint = finding.fingerprint;
+  if (!finding.violation) return entry;
+  std::vector<std::string>& parts = entry.violation.emplace();
+  for (const ViolationPart& p : finding.violation->parts) parts.push_back(violation_part_text(p));
+  for (const ContributingRule& r : finding.violation->rules) entry.rules.push_back(r.content);
+  return entry;
+}
+
+BaselineIndex::BaselineIndex(const std::vector<BaselineEntry>& entries) {
+  for (const BaselineEntry& entry : entries) {
+    if (entry.violation)
+      recorded_[entry.fingerprint].add(entry);
+    else
+      fingerprints_.insert(entry.fingerprint);
+  }
+}
+
+std::optional<std::vector<std::string>> BaselineIndex::beyond_record(const Finding& finding) const {
+  const auto recorded = recorded_.find(finding.fingerprint);
+  if (recorded == recorded_.end()) return std::nullopt;
+  if (!finding.violation) return std::vector<std::string>{};
+  return recorded->second.grown(*finding.violation);
 }
 
 }  // namespace detail

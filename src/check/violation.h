@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -42,5 +43,32 @@ class RecordedViolation {
 
 // A rule's content without its service: "sg-0a1 ingress|from ::/0".
 std::string rule_identity(std::string_view content);
+
+// The service of a part without its family: "tcp/22", "icmp/8", "proto/2-5".
+std::string part_service_text(const ViolationPart& part);
+
+// What a baseline file records of a finding: its fingerprint and, for a policy finding, the texts
+// of its violation's parts and the contents of its contributing rules.
+BaselineEntry baseline_entry(const Finding& finding);
+
+// Baseline entries indexed for matching findings against them, as --baseline matches: an entry
+// without a violation covers its fingerprint alone; one with a violation covers a finding of that
+// fingerprint while the finding's violation stays within the recorded one.
+class BaselineIndex {
+ public:
+  explicit BaselineIndex(const std::vector<BaselineEntry>& entries);
+  // True when an entry without a violation records the fingerprint.
+  bool covers_fingerprint(const std::string& fingerprint) const {
+    return fingerprints_.count(fingerprint) != 0;
+  }
+  bool has_fingerprint_entries() const { return !fingerprints_.empty(); }
+  // For a finding whose fingerprint some entry with a violation records: what the finding holds
+  // beyond the record (empty: covered). nullopt when no such entry records it.
+  std::optional<std::vector<std::string>> beyond_record(const Finding& finding) const;
+
+ private:
+  std::set<std::string> fingerprints_;                // entries that cover by fingerprint alone
+  std::map<std::string, RecordedViolation> recorded_;  // by fingerprint
+};
 
 }  // namespace sgcheck::detail

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "commands.h"
-#include "sgcheck/lint.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck::cli {
@@ -40,39 +39,12 @@ struct LintCommandOptions {
   unsigned jobs = default_lint_jobs();
 };
 
-// A --disable that names no check silences nothing the user meant to silence: an error.
-bool check_disable_patterns(const std::vector<std::string>& patterns,
-                            const std::vector<std::string>& known_ids) {
-  for (const std::string& pattern : patterns) {
-    if (names_some_check(pattern, known_ids)) continue;
-    std::cerr << "sgcheck: error: --disable " << pattern
-              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
-                 "list` and the README list them)\n";
-    return false;
-  }
-  return true;
-}
-
 // Config, then the command line on top of it. False after printing an error.
 bool build_options(const LintCommandOptions& command, LintOptions& options) {
-  const std::string config_path =
-      command.config.empty() ? find_lint_config(std::filesystem::current_path()) : command.config;
-  const std::vector<std::string> known_ids = known_check_ids(command.rules);
-  Diagnostics errors;
-  if (!config_path.empty()) {
-    const std::optional<LintConfig> config = read_lint_config(config_path, errors, known_ids);
-    if (!config) {
-      print_diagnostics(errors);
-      return false;
-    }
-    apply_lint_config(*config, options);
-    options.config = config_path;
-  }
-  if (!check_disable_patterns(command.disable, known_ids)) return false;
-  options.disabled.insert(options.disabled.end(), command.disable.begin(), command.disable.end());
-  if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
-  options.policy_files = command.rules;
+  if (!build_lint_options(command.config, command.disable, command.rules, command.fail_on, options))
+    return false;
   if (!command.baseline.empty() && command.write_baseline.empty()) {
+    Diagnostics errors;
     std::optional<std::vector<BaselineEntry>> baseline = read_baseline(command.baseline, errors);
     if (!baseline) {
       print_diagnostics(errors);
@@ -110,18 +82,6 @@ bool write_baseline(const std::string& path, LintResult& result) {
 bool fails(const LintResult& result, FindingSeverity fail_on) {
   return std::any_of(result.findings.begin(), result.findings.end(),
                      [&](const Finding& f) { return f.severity <= fail_on; });
-}
-
-// The root SARIF URIs are relative to: the nearest directory from here upward that holds .git
-// (GitHub code scanning resolves URIs against the repository), else the current directory.
-std::string repository_root() {
-  std::error_code ec;
-  const std::filesystem::path here = std::filesystem::current_path(ec);
-  if (ec) return {};
-  for (std::filesystem::path dir = here;; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
-    if (!dir.has_parent_path() || dir.parent_path() == dir) return here.string();
-  }
 }
 
 void print_report(const LintCommandOptions& command, const LintResult& result, bool failed) {
@@ -165,7 +125,58 @@ int run_lint_command(const LintCommandOptions& command) {
   return failed ? kExitFindings : kExitOk;
 }
 
+// A --disable that names no check silences nothing the user meant to silence: an error.
+bool check_disable_patterns(const std::vector<std::string>& patterns,
+                            const std::vector<std::string>& known_ids) {
+  for (const std::string& pattern : patterns) {
+    if (names_some_check(pattern, known_ids)) continue;
+    std::cerr << "sgcheck: error: --disable " << pattern
+              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
+                 "list` and the README list them)\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
+                       std::vector<std::string>& rules, std::string& config) {
+  sub.add_option("--disable", disable,
+                 "do not report this check (repeatable, comma lists, SG2* for a family)")
+      ->delimiter(',')
+      ->allow_extra_args(false)  // one value per --disable: the inputs follow
+      ->type_name("ID");
+  sub.add_option("--rules", rules, "extra policy file (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
+  sub.add_option("--config", config,
+                 "config file (default: .sgcheck.json here or in a directory above)")
+      ->type_name("FILE");
+}
+
+bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
+                        const std::vector<std::string>& rules, const std::string& fail_on,
+                        LintOptions& options) {
+  const std::string config_path =
+      config.empty() ? find_lint_config(std::filesystem::current_path()) : config;
+  const std::vector<std::string> known_ids = known_check_ids(rules);
+  Diagnostics errors;
+  if (!config_path.empty()) {
+    const std::optional<LintConfig> read = read_lint_config(config_path, errors, known_ids);
+    if (!read) {
+      print_diagnostics(errors);
+      return false;
+    }
+    apply_lint_config(*read, options);
+    options.config = config_path;
+  }
+  if (!check_disable_patterns(disable, known_ids)) return false;
+  options.disabled.insert(options.disabled.end(), disable.begin(), disable.end());
+  if (!fail_on.empty()) options.fail_on = *parse_finding_severity(fail_on);
+  options.policy_files = rules;
+  return true;
+}
 
 void add_lint_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LintCommandOptions>();
@@ -181,17 +192,7 @@ void add_lint_command(CLI::App& app, int& exit_code) {
                   "exit 1 when a finding is this severe or worse (default low: info never fails)")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
       ->type_name("SEVERITY");
-  sub->add_option("--disable", options->disable,
-                  "do not report this check (repeatable, comma lists, SG2* for a family)")
-      ->delimiter(',')
-      ->allow_extra_args(false)  // one value per --disable: the inputs follow
-      ->type_name("ID");
-  sub->add_option("--rules", options->rules, "extra policy file (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("FILE");
-  sub->add_option("--config", options->config,
-                  "config file (default: .sgcheck.json here or in a directory above)")
-      ->type_name("FILE");
+  add_check_options(*sub, options->disable, options->rules, options->config);
   sub->add_option("--baseline", options->baseline,
                   "suppress the findings recorded in FILE (by fingerprint)")
       ->type_name("FILE");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sgcheck/inventory.h"
+#include "sgcheck/lint.h"
 
 namespace sgcheck::cli {
 
@@ -25,6 +26,7 @@ void add_exposure_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
+void add_diff_command(CLI::App& app, int& exit_code);
 
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);
@@ -51,11 +53,25 @@ auto& keep_until_exit(Make&& make) {
   return *object;
 }
 
+// The options lint and diff share for their checks: --disable, --rules, --config.
+void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
+                       std::vector<std::string>& rules, std::string& config);
+
+// What lint and diff share: the config (`config`, else .sgcheck.json from here upward), then
+// --disable (each must name a check), --rules and --fail-on on top. False after printing an error.
+bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
+                        const std::vector<std::string>& rules, const std::string& fail_on,
+                        LintOptions& options);
+
 // Adds the INPUT... positional (files, directories, "-") to a subcommand, and --ip-ranges.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
 // --ip-ranges FILE: AWS's ip-ranges.json in place of the built-in snapshot (aws_ranges()).
 void add_ip_ranges_option(CLI::App& sub);
 void add_ranges_command(CLI::App& app, int& exit_code);
+
+// The root SARIF URIs are relative to (lint, diff): the nearest directory from here upward that
+// holds .git, else the current directory.
+std::string repository_root();
 
 // True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
 bool use_color(bool no_color_flag);

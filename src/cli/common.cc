@@ -1,10 +1,12 @@
 // What every subcommand shares: loading inputs with errors printed once, the INPUT... positional
-// with --ip-ranges, and the decision whether to colour output. Entry points: load_and_report(),
-// load_or_report(), add_inputs_option(), add_ip_ranges_option().
+// with --ip-ranges, the decision whether to colour output, and the repository root SARIF URIs are
+// relative to. Entry points: load_and_report(), load_or_report(), add_inputs_option(),
+// add_ip_ranges_option().
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -66,6 +68,18 @@ void add_ip_ranges_option(CLI::App& sub) {
          "AWS's ip-ranges.json to name aws:SERVICE ranges and fill AWS-managed prefix lists "
          "from, instead of the snapshot built into sgcheck")
       ->type_name("FILE");
+}
+
+// The root SARIF URIs are relative to: the nearest directory from here upward that holds .git
+// (GitHub code scanning resolves URIs against the repository), else the current directory.
+std::string repository_root() {
+  std::error_code ec;
+  const std::filesystem::path here = std::filesystem::current_path(ec);
+  if (ec) return {};
+  for (std::filesystem::path dir = here;; dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return here.string();
+  }
 }
 
 bool use_color(bool no_color_flag) {

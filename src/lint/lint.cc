@@ -383,14 +383,7 @@ void sort_findings(std::vector<Finding>& found) {
 class Triage {
  public:
   Triage(const Inventory& inventory, const LintOptions& options)
-      : inventory_(inventory), options_(options) {
-    for (const BaselineEntry& entry : options.baseline) {
-      if (entry.violation)
-        recorded_[entry.fingerprint].add(entry);
-      else
-        fingerprints_.insert(entry.fingerprint);
-    }
-  }
+      : inventory_(inventory), options_(options), baseline_(options.baseline) {}
 
   // Triages `found` in place: the kept findings stay, in their order; returns how many were
   // suppressed.
@@ -443,13 +436,13 @@ class Triage {
   // recorded a violation that `f`'s does not exceed. A grown violation is reported, with what is
   // new since the baseline in its message and Violation::new_since_baseline.
   bool in_baseline(Finding& f) const {
-    if (fingerprints_.count(f.fingerprint) != 0) return true;
-    if (f.violation && !fingerprints_.empty() && fingerprints_.count(legacy_fingerprint(f)) != 0)
+    if (baseline_.covers_fingerprint(f.fingerprint)) return true;
+    if (f.violation && baseline_.has_fingerprint_entries() &&
+        baseline_.covers_fingerprint(legacy_fingerprint(f)))
       return true;
-    const auto recorded = recorded_.find(f.fingerprint);
-    if (recorded == recorded_.end()) return false;
-    if (!f.violation) return true;
-    std::vector<std::string> grown = recorded->second.grown(*f.violation);
+    std::optional<std::vector<std::string>> beyond = baseline_.beyond_record(f);
+    if (!beyond) return false;
+    std::vector<std::string> grown = std::move(*beyond);
     if (grown.empty()) return true;
     f.message += " (changed since the baseline: now also ";
     for (std::size_t i = 0; i < grown.size(); ++i) {
@@ -475,8 +468,7 @@ class Triage {
 
   const Inventory& inventory_;
   const LintOptions& options_;
-  std::set<std::string> fingerprints_;  // entries that suppress by fingerprint alone
-  std::map<std::string, detail::RecordedViolation> recorded_;  // by fingerprint
+  detail::BaselineIndex baseline_;
   std::once_flag built_;
   std::optional<RuleIndex> rules_;
   std::optional<SubjectIndex> subjects_;

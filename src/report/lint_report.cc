@@ -16,6 +16,7 @@
 #include "atoms/excerpt.h"
 #include "ingest/source_lines.h"
 #include "report/excerpt.h"
+#include "report/finding_blocks.h"
 #include "report/json_writer.h"
 
 namespace sgcheck {
@@ -49,8 +50,11 @@ void append_number(std::string& out, std::uint32_t n) {
   out.append(digits, end);
 }
 
+}  // namespace
+
 // Appended in place, without a temporary per part: this runs once per finding.
-void append_finding(std::string& out, const Finding& f, const std::string* source, bool color) {
+void detail::append_finding(std::string& out, const Finding& f, const std::string* source,
+                            bool color) {
   if (color) out += kBold;
   out += f.location.file;  // Location::to_string(), then ":"
   if (f.location.line != 0) {
@@ -83,6 +87,10 @@ void append_finding(std::string& out, const Finding& f, const std::string* sourc
       detail::cut_excerpt(*source, f.location.column, detail::kFindingExcerpt, window);
   detail::append_excerpt(out, excerpt.text, excerpt.column, color ? "\033[1;32m" : nullptr);
 }
+
+namespace {
+
+using detail::append_finding;
 
 std::string plural(std::size_t n, const char* word) {
   std::string out = std::to_string(n) + " " + word;
@@ -376,7 +384,9 @@ void write_violation_members(JsonWriter& json, const Violation& v) {
   }
 }
 
-void write_finding(JsonWriter& json, const Finding& f) {
+}  // namespace
+
+void detail::write_finding(JsonWriter& json, const Finding& f) {
   json.begin_object();
   json.field("id", f.id);
   json.field("severity", finding_severity_name(f.severity));
@@ -396,6 +406,10 @@ void write_finding(JsonWriter& json, const Finding& f) {
   if (f.violation) write_violation_members(json, *f.violation);
   json.end_object();
 }
+
+namespace {
+
+using detail::write_finding;
 
 void write_summary(JsonWriter& json, const LintSummary& s) {
   json.begin_object();
