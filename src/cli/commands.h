@@ -25,6 +25,8 @@ void add_exposure_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
+void add_graph_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
 
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_exposure_command(app, exit_code);
   add_matrix_command(app, exit_code);
   add_rules_command(app, exit_code);
+  add_graph_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
