@@ -65,7 +65,7 @@ struct GraphOptions {
   bool exposed_only = false;       // --exposed-only: seeds admitting public addresses
   std::size_t depth = 0;           // --depth: also groups within N references of a seed
   bool collapse = true;            // merge groups whose rules and references are identical
-  std::size_t max_nodes = 200;     // at most this many group nodes (0: no limit)
+  std::size_t max_nodes = 50;      // at most this many group nodes (0: no limit)
 };
 
 struct Graph {

@@ -103,7 +103,7 @@ void add_graph_command(CLI::App& app, int& exit_code) {
   sub->add_flag("--no-collapse", options->no_collapse,
                 "one node per group (default: groups whose edges are identical share a node)");
   sub->add_option("--max-nodes", options->max_nodes,
-                  "at most N group nodes, the most severe findings first (default 200; 0: no "
+                  "at most N group nodes, the most severe findings first (default 50; 0: no "
                   "limit)")
       ->type_name("N");
   add_lint_selection_options(*sub, options->selection);

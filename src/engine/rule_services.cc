@@ -43,15 +43,13 @@ std::vector<Piece> rules_pieces(const Inventory& inventory, const std::vector<Ru
     keys[s.protocol].push_back({s.lo, s.hi});
   }
   std::vector<Piece> out;
-  for (int p = 0; p < 256; ++p) {
+  if (every_protocol) {
+    for (int p = 0; p < 256; ++p) out.push_back({p, p, 0, protocol_has_ports(p) ? kKeyMax : 0u});
+    return out;
+  }
+  for (const auto& [p, intervals] : keys) {
     const std::uint32_t max = protocol_has_ports(p) ? kKeyMax : 0;
-    if (every_protocol) {
-      out.push_back({p, p, 0, max});
-      continue;
-    }
-    const auto found = keys.find(p);
-    if (found == keys.end()) continue;
-    const Ipv6Set set = Ipv6Set::from_unsorted(found->second);
+    const Ipv6Set set = Ipv6Set::from_unsorted(intervals);
     for (const auto& iv : set.intervals()) {
       out.push_back({p, p, static_cast<std::uint32_t>(iv.lo),
                      static_cast<std::uint32_t>(std::min<u128>(iv.hi, max))});

@@ -62,6 +62,13 @@ bool prefix_list_public(const PrefixList* list) {
                      [](const Cidr& c) { return cidr_kind(c) != GraphNodeKind::private_cidrs; });
 }
 
+// CIDRs in address order, IPv4 first ("10.0.0.0/8" < "192.168.0.0/16" < "2001:db8::/32").
+bool cidr_order(const std::string& a, const std::string& b) {
+  const ValueResult<Cidr> x = parse_cidr(a), y = parse_cidr(b);
+  if (!x || !y) return a < b;
+  return std::tie(x->family, x->base, x->prefix) < std::tie(y->family, y->base, y->prefix);
+}
+
 bool severer(std::optional<FindingSeverity> a, std::optional<FindingSeverity> b) {
   return a && (!b || *a < *b);
 }
@@ -97,6 +104,7 @@ class Builder {
       cut(options.max_nodes);
       g.cut = true;
     }
+    merge_cidr_nodes();
     finish(g);
     return g;
   }
@@ -109,6 +117,7 @@ class Builder {
   };
   struct Edge {
     GraphEdge edge;
+    std::vector<RuleRef> uncertain;  // the rules of edge.rules a template leaves open
     bool kept = true;
   };
 
@@ -165,31 +174,22 @@ class Builder {
     }
   }
 
-  // Private and other public CIDRs: one node per kind and set of (group, direction) naming them.
+  // Private and other public CIDRs: one node per CIDR until merge_cidr_nodes().
   void group_cidrs() {
-    std::map<std::string, std::pair<GraphNodeKind, std::set<std::pair<std::uint32_t, Direction>>>>
-        admitters;
-    for_each_rule([&](std::uint32_t gi, std::uint32_t, const Rule& r, bool) {
+    std::set<std::string> seen;
+    for_each_rule([&](std::uint32_t, std::uint32_t, const Rule& r, bool) {
       if (r.peer.kind != PeerKind::cidr4 && r.peer.kind != PeerKind::cidr6) return;
       const GraphNodeKind kind = cidr_kind(r.peer.cidr);
       if (kind == GraphNodeKind::internet4 || kind == GraphNodeKind::internet6) return;
-      auto& entry = admitters[to_string(r.peer.cidr)];
-      entry.first = kind;
-      entry.second.insert({gi, r.direction});
+      std::string cidr = to_string(r.peer.cidr);
+      if (cidr_node_.count(cidr)) return;
+      GraphNode n;
+      n.kind = kind;
+      n.cidrs = {cidr};
+      const std::uint32_t index = add_node(std::move(n));
+      nodes_[index].public_addresses = kind == GraphNodeKind::public_cidrs;
+      cidr_node_.emplace(std::move(cidr), index);
     });
-    std::map<std::pair<GraphNodeKind, std::set<std::pair<std::uint32_t, Direction>>>, std::uint32_t>
-        by_admitters;
-    for (auto& [cidr, entry] : admitters) {
-      const auto [it, added] = by_admitters.try_emplace(entry, 0);
-      if (added) {
-        GraphNode n;
-        n.kind = entry.first;
-        it->second = add_node(std::move(n));
-        nodes_[it->second].public_addresses = entry.first == GraphNodeKind::public_cidrs;
-      }
-      nodes_[it->second].node.cidrs.push_back(cidr);
-      cidr_node_[cidr] = it->second;
-    }
   }
 
   std::uint32_t peer_node(const Rule& r) {
@@ -242,25 +242,35 @@ class Builder {
       e.edge.rules = std::move(rules.settled);
       e.edge.rules.insert(e.edge.rules.end(), rules.uncertain.begin(), rules.uncertain.end());
       std::sort(e.edge.rules.begin(), e.edge.rules.end());
+      e.uncertain = std::move(rules.uncertain);
       edges_.push_back(std::move(e));
     }
   }
 
   // Each finding raises the edges holding a rule at one of its places, and its group's node.
   void colour() {
-    std::unordered_map<std::string, std::vector<std::uint32_t>> edges_at;
+    std::unordered_map<std::string_view, std::uint64_t> file_numbers;
+    for (std::size_t i = 0; i < inv_.files.size(); ++i) file_numbers.try_emplace(inv_.files[i], i);
+    auto key = [](std::uint64_t file, std::uint64_t line, std::uint64_t column) {
+      return file << 48 | line << 20 | column;
+    };
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> edges_at;
     for (std::uint32_t i = 0; i < edges_.size(); ++i) {
       for (const RuleRef& ref : edges_[i].edge.rules) {
         const Rule& r = inv_.groups[ref.group].rules[ref.rule];
-        edges_at[inv_.location(r.location).to_string()].push_back(i);
-        if (r.rule_location != r.location)
-          edges_at[inv_.location(r.rule_location).to_string()].push_back(i);
+        edges_at[key(r.location.file, r.location.line, r.location.column)].push_back(i);
+        if (r.rule_location != r.location) {
+          const SourcePos& at = r.rule_location;
+          edges_at[key(at.file, at.line, at.column)].push_back(i);
+        }
       }
     }
     for (const Finding& f : lint_.findings) {
       std::set<std::uint32_t> hit;
       auto at = [&](const Location& where) {
-        const auto found = edges_at.find(where.to_string());
+        const auto file = file_numbers.find(where.file);
+        if (file == file_numbers.end()) return;
+        const auto found = edges_at.find(key(file->second, where.line, where.column));
         if (found != edges_at.end()) hit.insert(found->second.begin(), found->second.end());
       };
       at(f.location);
@@ -400,9 +410,11 @@ class Builder {
     merge_edges(into);
   }
 
-  // Re-points edges at the nodes they collapsed into, one edge per (from, to, direction).
+  // Re-points edges at the nodes they merged into, one edge per (from, to, direction), holding
+  // the rules, findings and labels of the edges it replaces.
   void merge_edges(const std::vector<std::uint32_t>& into) {
     std::map<EdgeKey, std::uint32_t> seen;
+    std::set<std::uint32_t> grown;
     for (std::uint32_t i = 0; i < edges_.size(); ++i) {
       Edge& e = edges_[i];
       if (!e.kept) continue;
@@ -410,11 +422,58 @@ class Builder {
       e.edge.to = into[e.edge.to];
       const auto [it, added] = seen.try_emplace({e.edge.from, e.edge.to, e.edge.direction}, i);
       if (added) continue;
-      std::vector<RuleRef>& rules = edges_[it->second].edge.rules;
-      rules.insert(rules.end(), e.edge.rules.begin(), e.edge.rules.end());
-      std::sort(rules.begin(), rules.end());
+      Edge& target = edges_[it->second];
+      target.edge.rules.insert(target.edge.rules.end(), e.edge.rules.begin(), e.edge.rules.end());
+      target.uncertain.insert(target.uncertain.end(), e.uncertain.begin(), e.uncertain.end());
+      target.edge.findings.insert(target.edge.findings.end(), e.edge.findings.begin(),
+                                  e.edge.findings.end());
+      if (e.edge.severity) raise(target.edge.severity, *e.edge.severity);
+      target.edge.matches = target.edge.matches || e.edge.matches;
+      grown.insert(it->second);
       e.kept = false;
     }
+    for (const std::uint32_t i : grown) {
+      GraphEdge& edge = edges_[i].edge;
+      std::sort(edge.rules.begin(), edge.rules.end());
+      std::sort(edges_[i].uncertain.begin(), edges_[i].uncertain.end());
+      std::vector<RuleRef> settled;
+      std::set_difference(edge.rules.begin(), edge.rules.end(), edges_[i].uncertain.begin(),
+                          edges_[i].uncertain.end(), std::back_inserter(settled));
+      edge.services = rules_services_text(inv_, settled);
+      edge.maybe = rules_services_text(inv_, edges_[i].uncertain);
+      std::sort(edge.findings.begin(), edge.findings.end());
+      edge.findings.erase(std::unique(edge.findings.begin(), edge.findings.end()),
+                          edge.findings.end());
+    }
+  }
+
+  // CIDR nodes of one kind joined to the same nodes in the same directions become one node.
+  void merge_cidr_nodes() {
+    std::vector<std::vector<std::pair<std::uint32_t, int>>> neighbours(nodes_.size());
+    for (const Edge& e : edges_) {
+      if (!e.kept) continue;
+      const int direction = static_cast<int>(e.edge.direction);
+      neighbours[e.edge.from].emplace_back(e.edge.to, direction);
+      neighbours[e.edge.to].emplace_back(e.edge.from, direction + 2);
+    }
+    std::map<std::pair<GraphNodeKind, std::vector<std::pair<std::uint32_t, int>>>, std::uint32_t>
+        first;
+    std::vector<std::uint32_t> into(nodes_.size());
+    for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
+      into[n] = n;
+      const GraphNodeKind kind = nodes_[n].node.kind;
+      if (!nodes_[n].kept ||
+          (kind != GraphNodeKind::private_cidrs && kind != GraphNodeKind::public_cidrs))
+        continue;
+      std::sort(neighbours[n].begin(), neighbours[n].end());
+      const auto [it, added] = first.try_emplace({kind, neighbours[n]}, n);
+      if (added) continue;
+      std::vector<std::string>& cidrs = nodes_[it->second].node.cidrs;
+      cidrs.insert(cidrs.end(), nodes_[n].node.cidrs.begin(), nodes_[n].node.cidrs.end());
+      nodes_[n].kept = false;
+      into[n] = it->second;
+    }
+    merge_edges(into);
   }
 
   std::size_t count_groups() const {
@@ -449,8 +508,11 @@ class Builder {
   // CIDR nodes by their first CIDR, prefix lists), CIDR nodes numbered, edges re-pointed.
   void finish(Graph& g) {
     std::vector<std::uint32_t> order;
-    for (std::uint32_t n = 0; n < nodes_.size(); ++n)
-      if (nodes_[n].kept) order.push_back(n);
+    for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
+      if (!nodes_[n].kept) continue;
+      order.push_back(n);
+      std::sort(nodes_[n].node.cidrs.begin(), nodes_[n].node.cidrs.end(), cidr_order);
+    }
     auto rank = [&](std::uint32_t n) {
       const GraphNode& x = nodes_[n].node;
       return std::make_tuple(static_cast<int>(x.kind), x.vpc, x.cidrs.empty() ? x.id : x.cidrs[0]);

@@ -1,11 +1,16 @@
 // The group graph rendered: DOT for Graphviz, Mermaid for GitHub Markdown (cut to its size limits),
 // JSON (nodes and edges), and SVG laid out by Graphviz's library from the DOT text. Entry points:
 // graph_dot(), graph_mermaid(), graph_json(), graph_svg().
+#include <fcntl.h>
 #include <graphviz/gvc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <map>
-#include <mutex>
+#include <optional>
 
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
@@ -260,7 +265,8 @@ std::string graph_dot(const Graph& graph) {
   const std::string note = graph_cut_note(graph);
   if (!note.empty()) out += "  // " + note + "\n";
   out +=
-      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10, nodesep=0.3, ranksep=0.9];\n"
+      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10, nodesep=0.3, ranksep=0.9, "
+      "splines=polyline];\n"
       "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#606060\", "
       "fontname=\"Helvetica\", fontsize=10];\n"
       "  edge [color=\"#606060\", fontcolor=\"#303030\", fontname=\"Helvetica\", fontsize=9];\n";
@@ -364,34 +370,86 @@ std::string graph_json(const Graph& graph, const Inventory& inventory) {
   return out;
 }
 
-GraphSvg graph_svg(const Graph& graph) {
-  // Graphviz keeps global state: one layout at a time.
-  static std::mutex one_at_a_time;
-  const std::lock_guard<std::mutex> lock(one_at_a_time);
-  GraphSvg result;
+namespace {
+
+// Lays out `dot` and renders it as SVG in this process: the SVG, or nothing when Graphviz fails.
+std::optional<std::string> layout_svg(const std::string& dot) {
   static const lt_symlist_t builtins[] = {
       {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
       {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
       {nullptr, nullptr}};
   GVC_t* gvc = gvContextPlugins(builtins, 0);
-  const std::string dot = graph_dot(graph);
   Agraph_t* g = agmemread(dot.c_str());
-  if (g == nullptr) {
-    result.error = "Graphviz could not read the graph";
-    gvFreeContext(gvc);
+  std::optional<std::string> svg;
+  if (g != nullptr) {
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvLayout(gvc, g, "dot") == 0 && gvRenderData(gvc, g, "svg", &data, &length) == 0)
+      svg.emplace(data, length);
+    if (data != nullptr) gvFreeRenderData(data);
+    gvFreeLayout(gvc, g);
+    agclose(g);
+  }
+  gvFreeContext(gvc);
+  return svg;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = write(fd, data.data(), data.size());
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+// Graphviz 2.43 can abort (a double free in its spline routing) on large graphs with clusters:
+// the layout runs in a child process, so that such a failure is an error message, not a crash;
+// Graphviz's own warnings go nowhere (the message says what to do instead).
+GraphSvg graph_svg(const Graph& graph) {
+  GraphSvg result;
+  const std::string dot = graph_dot(graph);
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) {
+    result.error = "cannot start the Graphviz layout (pipe)";
     return result;
   }
-  char* data = nullptr;
-  unsigned int length = 0;
-  if (gvLayout(gvc, g, "dot") != 0 || gvRenderData(gvc, g, "svg", &data, &length) != 0) {
-    result.error = "Graphviz could not lay out the graph";
-  } else {
-    result.svg.assign(data, length);
+  const pid_t child = fork();
+  if (child < 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    result.error = "cannot start the Graphviz layout (fork)";
+    return result;
   }
-  if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(gvc, g);
-  agclose(g);
-  gvFreeContext(gvc);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    const int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
+    const std::optional<std::string> svg = layout_svg(dot);
+    _exit(svg && write_all(pipe_fds[1], *svg) ? 0 : 1);
+  }
+  close(pipe_fds[1]);
+  char buffer[65536];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    result.svg.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    result.svg.clear();
+    result.error = "Graphviz failed to lay out the graph of " + std::to_string(graph.nodes.size()) +
+                   " nodes and " + std::to_string(graph.edges.size()) +
+                   " edges; narrow it with --group, --service, --exposed-only or --depth, or "
+                   "lower --max-nodes";
+  }
   return result;
 }
 
