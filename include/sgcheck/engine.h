@@ -325,6 +325,8 @@ struct Exposure {
 // Every group and interface, or only `target` (sg-…, eni-…, or the interfaces of i-…). An unknown
 // target gives an empty vector.
 std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_view target = {});
+// The first `max_targets` exposures of compute_exposure(inventory): groups, then interfaces.
+std::vector<Exposure> compute_exposure_first(const Inventory& inventory, std::size_t max_targets);
 
 // What `exposure --target TEXT` names, as compute_exposure() takes it: any endpoint a flow may name
 // that stands for one group or interface (sg-…, a group's logical id, resource address, FILE#Id

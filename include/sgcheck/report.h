@@ -187,4 +187,24 @@ struct GraphSvg {
 };
 GraphSvg graph_svg(const Graph& graph);
 
+// ---- The HTML report (`report`) ----------------------------------------------------------------
+
+// What one report shows; everything must outlive the call.
+struct HtmlReportInput {
+  const Inventory& inventory;
+  const LintResult& lint;                  // findings and summary, as lint --format json has them
+  const std::vector<Exposure>& exposures;  // all of them, or the first (compute_exposure_first())
+  const MatrixView& matrix;                // of `service`, compiled from `inventory`
+  const Service& service;
+  std::uint32_t matrix_classes = 40;  // the heat map's first classes
+  const Graph& graph;
+  const GraphSvg& graph_svg;  // graph_svg(graph)
+};
+// One self-contained HTML document: inline stylesheet, script and SVG, and a Content Security
+// Policy (default-src 'none') so that it fetches nothing, wherever it is opened. It holds the lint
+// summary, every finding (severity, check, title, location, group, message, the source excerpt;
+// sortable, filterable by severity and check), the graph, the exposure table and the matrix of
+// the service as a heat map of classes. Written a block at a time.
+void write_html_report(std::ostream& out, const HtmlReportInput& input);
+
 }  // namespace sgcheck

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_matrix_command(app, exit_code);
   add_rules_command(app, exit_code);
   add_graph_command(app, exit_code);
+  add_report_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,102 @@
+// `sgcheck report [options] INPUT... --out FILE.html`: one self-contained HTML report of lint's
+// findings (lint's --disable, --rules, --config and --baseline apply), the exposures, the matrix
+// of one service and the group graph. Entry point: add_report_command().
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "lint_options.h"
+#include "sgcheck/graph.h"
+#include "sgcheck/report.h"
+
+namespace sgcheck::cli {
+
+namespace {
+
+struct ReportCommandOptions {
+  std::vector<std::string> inputs;
+  std::string out;
+  std::string service = "tcp/22";
+  std::uint32_t matrix_classes = 40;
+  std::size_t max_exposures = 2000;
+  std::size_t max_nodes = GraphOptions{}.max_nodes;
+  LintSelection selection;
+  unsigned jobs = default_lint_jobs();
+};
+
+int run_report_command(const ReportCommandOptions& command) {
+  ServiceParseResult service = parse_matrix_service(command.service, "--service");
+  for (const Diagnostic& note : service.notes) std::cerr << format_diagnostic(note);
+  if (!service) {
+    std::cerr << format_diagnostic(service.error);
+    return kExitError;
+  }
+  LintOptions lint_options;
+  if (!build_lint_options(command.selection, lint_options)) return kExitError;
+  lint_options.jobs = command.jobs;
+  const std::optional<LoadResult>& loaded =
+      keep_until_exit([&] { return load_or_report(command.inputs, command.jobs); });
+  if (!loaded) return kExitError;
+  const Inventory& inventory = loaded->inventory;
+  const LintResult* lint = lint_loaded(*loaded, lint_options, false);
+  if (lint == nullptr) return kExitError;
+  GraphOptions graph_options;
+  graph_options.max_nodes = command.max_nodes;
+  const Graph graph = build_graph(inventory, *lint, graph_options);
+  const GraphSvg svg = graph_svg(graph);
+  if (!svg.error.empty()) std::cerr << "sgcheck report: warning: " << svg.error << "\n";
+  const std::vector<Exposure> exposures =
+      command.max_exposures == 0 ? compute_exposure(inventory)
+                                 : compute_exposure_first(inventory, command.max_exposures);
+  const Engine& engine = keep_until_exit([&] { return Engine(inventory); });
+  const MatrixView matrix(engine, *service.service);
+  std::ofstream out(command.out, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << command.out << ": error: cannot write the report\n";
+    return kExitError;
+  }
+  write_html_report(out, HtmlReportInput{inventory, *lint, exposures, matrix, *service.service,
+                                         command.matrix_classes, graph, svg});
+  if (!out.flush()) {
+    std::cerr << command.out << ": error: cannot write the report\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ReportCommandOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "report",
+      "one self-contained HTML report: lint's findings, the graph, the exposures, the matrix of "
+      "a service");
+  add_inputs_option(*sub, options->inputs);
+  sub->add_option("--out", options->out, "the HTML file to write")
+      ->required()
+      ->type_name("FILE.html");
+  sub->add_option("--service", options->service,
+                  "the matrix's service, one packet kind (default tcp/22)")
+      ->type_name("SERVICE");
+  sub->add_option("--matrix-classes", options->matrix_classes,
+                  "the heat map's first N classes of interfaces (default 40)")
+      ->check(CLI::Range(1u, 1000u))
+      ->type_name("N");
+  sub->add_option("--max-exposures", options->max_exposures,
+                  "the exposure table's first N groups and interfaces (default 2000; 0: all)")
+      ->type_name("N");
+  sub->add_option("--max-nodes", options->max_nodes,
+                  "at most N group nodes in the graph, the most severe findings first (default "
+                  "50; 0: no limit)")
+      ->type_name("N");
+  add_lint_selection_options(*sub, options->selection);
+  sub->add_option("--jobs", options->jobs,
+                  "threads for reading and linting (default: the number of cores, at most 8)")
+      ->check(CLI::Range(1u, 256u))
+      ->type_name("N");
+  sub->callback([options, &exit_code] { exit_code = run_report_command(*options); });
+}
+
+}  // namespace sgcheck::cli
