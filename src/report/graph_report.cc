@@ -268,7 +268,7 @@ std::string graph_dot(const Graph& graph) {
       "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10, nodesep=0.3, ranksep=0.9, "
       "splines=polyline];\n"
       "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#606060\", "
-      "fontname=\"Helvetica\", fontsize=10];\n"
+      "fontname=\"Helvetica\", fontsize=10, margin=\"0.2,0.06\"];\n"
       "  edge [color=\"#606060\", fontcolor=\"#303030\", fontname=\"Helvetica\", fontsize=9];\n";
   std::map<std::string, std::vector<std::size_t>> by_vpc;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i)
