@@ -236,13 +236,12 @@ class Builder {
       e.edge.from = std::get<0>(key);
       e.edge.to = std::get<1>(key);
       e.edge.direction = std::get<2>(key);
-      e.edge.services = rules_services_text(inv_, rules.settled);
-      e.edge.maybe = rules_services_text(inv_, rules.uncertain);
       e.edge.matches = rules.matches;
       e.edge.rules = std::move(rules.settled);
       e.edge.rules.insert(e.edge.rules.end(), rules.uncertain.begin(), rules.uncertain.end());
       std::sort(e.edge.rules.begin(), e.edge.rules.end());
       e.uncertain = std::move(rules.uncertain);
+      std::sort(e.uncertain.begin(), e.uncertain.end());
       edges_.push_back(std::move(e));
     }
   }
@@ -254,24 +253,26 @@ class Builder {
     auto key = [](std::uint64_t file, std::uint64_t line, std::uint64_t column) {
       return file << 48 | line << 20 | column;
     };
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> edges_at;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> edges_at;  // (place, edge), sorted
     for (std::uint32_t i = 0; i < edges_.size(); ++i) {
       for (const RuleRef& ref : edges_[i].edge.rules) {
         const Rule& r = inv_.groups[ref.group].rules[ref.rule];
-        edges_at[key(r.location.file, r.location.line, r.location.column)].push_back(i);
+        edges_at.emplace_back(key(r.location.file, r.location.line, r.location.column), i);
         if (r.rule_location != r.location) {
           const SourcePos& at = r.rule_location;
-          edges_at[key(at.file, at.line, at.column)].push_back(i);
+          edges_at.emplace_back(key(at.file, at.line, at.column), i);
         }
       }
     }
+    std::sort(edges_at.begin(), edges_at.end());
     for (const Finding& f : lint_.findings) {
       std::set<std::uint32_t> hit;
       auto at = [&](const Location& where) {
         const auto file = file_numbers.find(where.file);
         if (file == file_numbers.end()) return;
-        const auto found = edges_at.find(key(file->second, where.line, where.column));
-        if (found != edges_at.end()) hit.insert(found->second.begin(), found->second.end());
+        const std::uint64_t place = key(file->second, where.line, where.column);
+        auto it = std::lower_bound(edges_at.begin(), edges_at.end(), std::make_pair(place, 0u));
+        for (; it != edges_at.end() && it->first == place; ++it) hit.insert(it->second);
       };
       at(f.location);
       for (const Location& l : f.related) at(l);
@@ -387,7 +388,8 @@ class Builder {
         s += outgoing ? ">" : "<";
         s += other == self ? "self" : nodes_[other].node.id;
         s += direction_name(e.edge.direction);
-        s += '|' + e.edge.services + '|' + e.edge.maybe + (e.edge.matches ? "|m" : "|s");
+        append_services_key(s, e);
+        s += e.edge.matches ? "|m" : "|s";
         s += e.edge.severity ? finding_severity_name(*e.edge.severity) : "";
         for (const std::string& f : e.edge.findings) s += ',' + f;
         s += '\n';
@@ -436,15 +438,38 @@ class Builder {
       GraphEdge& edge = edges_[i].edge;
       std::sort(edge.rules.begin(), edge.rules.end());
       std::sort(edges_[i].uncertain.begin(), edges_[i].uncertain.end());
-      std::vector<RuleRef> settled;
-      std::set_difference(edge.rules.begin(), edge.rules.end(), edges_[i].uncertain.begin(),
-                          edges_[i].uncertain.end(), std::back_inserter(settled));
-      edge.services = rules_services_text(inv_, settled);
-      edge.maybe = rules_services_text(inv_, edges_[i].uncertain);
       std::sort(edge.findings.begin(), edge.findings.end());
       edge.findings.erase(std::unique(edge.findings.begin(), edge.findings.end()),
                           edge.findings.end());
     }
+  }
+
+  // What the edge's rules allow, settled and uncertain, as a key for comparing edges (the labels
+  // are made only for the edges shown, in finish()).
+  void append_services_key(std::string& key, const Edge& e) const {
+    std::vector<std::tuple<int, int, int, bool>> services;
+    for (const RuleRef& ref : e.edge.rules) {
+      detail::ServiceMatch m;
+      const Rule& r = inv_.groups[ref.group].rules[ref.rule];
+      detail::service_of(r, m);
+      services.emplace_back(m.protocol, m.lo, m.hi,
+                            std::binary_search(e.uncertain.begin(), e.uncertain.end(), ref));
+    }
+    std::sort(services.begin(), services.end());
+    services.erase(std::unique(services.begin(), services.end()), services.end());
+    for (const auto& [protocol, lo, hi, uncertain] : services) {
+      key += '|' + std::to_string(protocol) + '/' + std::to_string(lo) + '-' + std::to_string(hi) +
+             (uncertain ? "?" : "");
+    }
+  }
+
+  // The labels of a shown edge: what its settled and its uncertain rules allow.
+  void label(Edge& e) const {
+    std::vector<RuleRef> settled;
+    std::set_difference(e.edge.rules.begin(), e.edge.rules.end(), e.uncertain.begin(),
+                        e.uncertain.end(), std::back_inserter(settled));
+    e.edge.services = rules_services_text(inv_, settled);
+    e.edge.maybe = rules_services_text(inv_, e.uncertain);
   }
 
   // CIDR nodes of one kind joined to the same nodes in the same directions become one node.
@@ -531,8 +556,9 @@ class Builder {
       position[n] = static_cast<std::uint32_t>(g.nodes.size());
       g.nodes.push_back(std::move(node));
     }
-    for (const Edge& e : edges_) {
+    for (Edge& e : edges_) {
       if (!e.kept) continue;
+      label(e);
       GraphEdge edge = e.edge;
       edge.from = position[edge.from];
       edge.to = position[edge.to];
