@@ -46,18 +46,13 @@ int run_graph_command(const GraphCommandOptions& command) {
   graph_options.depth = command.depth;
   graph_options.collapse = !command.no_collapse;
   graph_options.max_nodes = command.max_nodes;
-  LintOptions lint_options;
-  if (!build_lint_options(command.selection, lint_options)) return kExitError;
-  lint_options.jobs = command.jobs;
-  const std::optional<LoadResult>* loaded =
-      &keep_until_exit([&] { return load_or_report(command.inputs, command.jobs); });
-  if (!*loaded) return kExitError;
-  const LintResult* lint = lint_loaded(**loaded, lint_options, false);
-  if (lint == nullptr) return kExitError;
-  const Graph graph = build_graph((*loaded)->inventory, *lint, graph_options);
+  const std::optional<LintedInputs> linted =
+      load_and_lint(command.inputs, command.selection, command.jobs);
+  if (!linted) return kExitError;
+  const Graph graph = build_graph(*linted->inventory, *linted->lint, graph_options);
   note(graph_cut_note(graph));
   if (command.format == "json") {
-    std::cout << graph_json(graph, (*loaded)->inventory);
+    std::cout << graph_json(graph, *linted->inventory);
   } else if (command.format == "mermaid") {
     const MermaidGraph mermaid = graph_mermaid(graph);
     note(mermaid.cut_message);
@@ -76,6 +71,13 @@ int run_graph_command(const GraphCommandOptions& command) {
 }
 
 }  // namespace
+
+void add_max_nodes_option(CLI::App& sub, std::size_t& max_nodes) {
+  sub.add_option("--max-nodes", max_nodes,
+                 "at most N group nodes in the graph, the most severe findings first (default "
+                 "50; 0: no limit)")
+      ->type_name("N");
+}
 
 void add_graph_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<GraphCommandOptions>();
@@ -102,15 +104,8 @@ void add_graph_command(CLI::App& app, int& exit_code) {
       ->type_name("N");
   sub->add_flag("--no-collapse", options->no_collapse,
                 "one node per group (default: groups whose edges are identical share a node)");
-  sub->add_option("--max-nodes", options->max_nodes,
-                  "at most N group nodes, the most severe findings first (default 50; 0: no "
-                  "limit)")
-      ->type_name("N");
-  add_lint_selection_options(*sub, options->selection);
-  sub->add_option("--jobs", options->jobs,
-                  "threads for reading and linting (default: the number of cores, at most 8)")
-      ->check(CLI::Range(1u, 256u))
-      ->type_name("N");
+  add_max_nodes_option(*sub, options->max_nodes);
+  add_linted_inputs_options(*sub, options->selection, options->jobs);
   sub->callback([options, &exit_code] { exit_code = run_graph_command(*options); });
 }
 

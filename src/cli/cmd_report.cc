@@ -32,15 +32,11 @@ int run_report_command(const ReportCommandOptions& command) {
     std::cerr << format_diagnostic(service.error);
     return kExitError;
   }
-  LintOptions lint_options;
-  if (!build_lint_options(command.selection, lint_options)) return kExitError;
-  lint_options.jobs = command.jobs;
-  const std::optional<LoadResult>& loaded =
-      keep_until_exit([&] { return load_or_report(command.inputs, command.jobs); });
-  if (!loaded) return kExitError;
-  const Inventory& inventory = loaded->inventory;
-  const LintResult* lint = lint_loaded(*loaded, lint_options, false);
-  if (lint == nullptr) return kExitError;
+  const std::optional<LintedInputs> linted =
+      load_and_lint(command.inputs, command.selection, command.jobs);
+  if (!linted) return kExitError;
+  const Inventory& inventory = *linted->inventory;
+  const LintResult* lint = linted->lint;
   GraphOptions graph_options;
   graph_options.max_nodes = command.max_nodes;
   const Graph graph = build_graph(inventory, *lint, graph_options);
@@ -87,15 +83,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   sub->add_option("--max-exposures", options->max_exposures,
                   "the exposure table's first N groups and interfaces (default 2000; 0: all)")
       ->type_name("N");
-  sub->add_option("--max-nodes", options->max_nodes,
-                  "at most N group nodes in the graph, the most severe findings first (default "
-                  "50; 0: no limit)")
-      ->type_name("N");
-  add_lint_selection_options(*sub, options->selection);
-  sub->add_option("--jobs", options->jobs,
-                  "threads for reading and linting (default: the number of cores, at most 8)")
-      ->check(CLI::Range(1u, 256u))
-      ->type_name("N");
+  add_max_nodes_option(*sub, options->max_nodes);
+  add_linted_inputs_options(*sub, options->selection, options->jobs);
   sub->callback([options, &exit_code] { exit_code = run_report_command(*options); });
 }
 

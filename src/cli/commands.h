@@ -27,6 +27,8 @@ void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
+// --max-nodes of graph and report (GraphOptions::max_nodes).
+void add_max_nodes_option(CLI::App& sub, std::size_t& max_nodes);
 
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);

@@ -102,4 +102,25 @@ LintResult* lint_loaded(const LoadResult& loaded, const LintOptions& options, bo
   return &result;
 }
 
+void add_linted_inputs_options(CLI::App& sub, LintSelection& selection, unsigned& jobs) {
+  add_lint_selection_options(sub, selection);
+  sub.add_option("--jobs", jobs,
+                 "threads for reading and linting (default: the number of cores, at most 8)")
+      ->check(CLI::Range(1u, 256u))
+      ->type_name("N");
+}
+
+std::optional<LintedInputs> load_and_lint(const std::vector<std::string>& inputs,
+                                          const LintSelection& selection, unsigned jobs) {
+  LintOptions options;
+  if (!build_lint_options(selection, options)) return std::nullopt;
+  options.jobs = jobs;
+  const std::optional<LoadResult>& loaded =
+      keep_until_exit([&] { return load_or_report(inputs, jobs); });
+  if (!loaded) return std::nullopt;
+  const LintResult* lint = lint_loaded(*loaded, options, false);
+  if (lint == nullptr) return std::nullopt;
+  return LintedInputs{&loaded->inventory, lint};
+}
+
 }  // namespace sgcheck::cli

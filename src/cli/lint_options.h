@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,18 @@ bool build_lint_options(const LintSelection& selection, LintOptions& options,
 // input errors as lint reports them, and the inventory's other warnings printed unless `quiet`.
 // nullptr after printing the errors of policy files that do not parse (exit status 2).
 LintResult* lint_loaded(const LoadResult& loaded, const LintOptions& options, bool quiet);
+
+// What the commands that draw what lint found (graph, report) share: the inputs, every one of them
+// read (they draw nothing after an input error), and lint's findings on them.
+struct LintedInputs {
+  const Inventory* inventory = nullptr;
+  const LintResult* lint = nullptr;
+};
+// add_lint_selection_options() and --jobs.
+void add_linted_inputs_options(CLI::App& sub, LintSelection& selection, unsigned& jobs);
+// Reads the options and the inputs and lints them, kept until exit; nullopt after printing an
+// error (exit status 2).
+std::optional<LintedInputs> load_and_lint(const std::vector<std::string>& inputs,
+                                          const LintSelection& selection, unsigned jobs);
 
 }  // namespace sgcheck::cli
