@@ -3,10 +3,11 @@
 // and coloured by the most severe lint finding it carries. Entry point: build_graph(); the
 // renderings (DOT, Mermaid, SVG, JSON) are in include/sgcheck/report.h.
 //
-// Nodes are the groups (name, id, member interfaces; groups whose rules are identical collapse into
-// one node), the groups referenced but not in the inventory, and the peers of CIDR and prefix-list
-// rules: the internet of each family (a CIDR holding every public address of it), private ranges
-// and other CIDRs (each kind grouped into one node per set of groups that name them), prefix lists.
+// Nodes are the groups (name, id, member interfaces; groups of one VPC whose edges are identical
+// collapse into one node), the groups referenced but not in the inventory, and the peers of CIDR
+// and prefix-list rules: the internet of each family (a CIDR holding every public address of it),
+// private ranges (CIDRs without a public address) and other public CIDRs (each kind grouped into
+// one node per set of nodes and directions it joins), prefix lists.
 // An ingress rule of G with peer P is the edge P -> G; an egress rule of G is G -> P; one edge per
 // (from, to, direction), holding its rules. VPCs are clusters of the groups.
 #pragma once
@@ -64,7 +65,7 @@ struct GraphOptions {
   std::optional<Service> service;  // --service: only edges whose rules allow some of it
   bool exposed_only = false;       // --exposed-only: seeds admitting public addresses
   std::size_t depth = 0;           // --depth: also groups within N references of a seed
-  bool collapse = true;            // merge groups whose rules and references are identical
+  bool collapse = true;            // merge groups of one VPC whose edges are identical
   std::size_t max_nodes = 50;      // at most this many group nodes (0: no limit)
 };
 
