@@ -33,6 +33,12 @@ int run_report_command(const ReportCommandOptions& command) {
     std::cerr << format_diagnostic(service.error);
     return kExitError;
   }
+  // Opened first: a path that cannot be written is an error before any work.
+  std::ofstream out(command.out, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << command.out << ": error: cannot write the report\n";
+    return kExitError;
+  }
   const std::optional<LintedInputs> linted =
       load_and_lint(command.inputs, command.selection, command.jobs);
   if (!linted) return kExitError;
@@ -56,11 +62,6 @@ int run_report_command(const ReportCommandOptions& command) {
   const GraphSvg svg = graph_svg(graph);
   tables.join();
   if (!svg.error.empty()) std::cerr << "sgcheck report: warning: " << svg.error << "\n";
-  std::ofstream out(command.out, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    std::cerr << command.out << ": error: cannot write the report\n";
-    return kExitError;
-  }
   write_html_report(out, HtmlReportInput{inventory, *lint, exposures, *matrix, *service.service,
                                          command.matrix_classes, graph, svg});
   // Left for exit to reclaim, as the inventory is (keep_until_exit()): freeing a large engine costs
