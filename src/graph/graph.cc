@@ -257,8 +257,9 @@ class Builder {
     for (std::uint32_t i = 0; i < edges_.size(); ++i) {
       for (const RuleRef& ref : edges_[i].edge.rules) {
         const Rule& r = inv_.groups[ref.group].rules[ref.rule];
+        if (r.location.line == 0) continue;  // an unknown place names no rule
         edges_at.emplace_back(key(r.location.file, r.location.line, r.location.column), i);
-        if (r.rule_location != r.location) {
+        if (r.rule_location != r.location && r.rule_location.line != 0) {
           const SourcePos& at = r.rule_location;
           edges_at.emplace_back(key(at.file, at.line, at.column), i);
         }
