@@ -42,7 +42,7 @@ struct GraphNode {
   std::string vpc;   // groups: the VPC (the cluster)
   // Groups: the ids of the groups it stands for (one, or several collapsed), sorted.
   std::vector<std::string> groups;
-  std::size_t interfaces = 0;      // groups: interfaces carrying any of them
+  std::size_t interfaces = 0;      // groups: interfaces carrying it (summed when collapsed)
   std::vector<std::string> cidrs;  // CIDR nodes: their CIDRs, canonical, sorted
   // Groups: the most severe finding on the group or on one of its edges.
   std::optional<FindingSeverity> severity;

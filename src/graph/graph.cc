@@ -156,7 +156,7 @@ class Builder {
     return it->second;
   }
 
-  // Each rule that takes part, with the node of its peer: f(group index, rule index, rule, peer).
+  // Each rule that takes part: f(group index, rule index, rule, whether the inputs leave it open).
   template <typename F>
   void for_each_rule(F&& f) {
     for (std::uint32_t gi = 0; gi < inv_.groups.size(); ++gi) {
@@ -319,11 +319,16 @@ class Builder {
     return match(g.id) || match(g.name) || match(g.template_name);
   }
 
-  bool exposed(std::uint32_t n) const {
-    return std::any_of(edges_.begin(), edges_.end(), [&](const Edge& e) {
-      return e.kept && e.edge.to == n && e.edge.direction == Direction::ingress && e.edge.matches &&
-             nodes_[e.edge.from].public_addresses;
-    });
+  // The groups that admit public addresses: an ingress edge from the internet, a public CIDR or
+  // a prefix list with public entries.
+  std::vector<bool> exposed_groups() const {
+    std::vector<bool> exposed(nodes_.size(), false);
+    for (const Edge& e : edges_) {
+      if (e.kept && e.edge.direction == Direction::ingress && e.edge.matches &&
+          nodes_[e.edge.from].public_addresses)
+        exposed[e.edge.to] = true;
+    }
+    return exposed;
   }
 
   // Seeds (--group, --exposed-only), the groups within --depth references of them, then the peers
@@ -331,10 +336,11 @@ class Builder {
   void select(const GraphOptions& options) {
     std::vector<bool> keep(nodes_.size(), false);
     std::deque<std::pair<std::uint32_t, std::size_t>> queue;
+    const std::vector<bool> exposed = options.exposed_only ? exposed_groups() : keep;
     for (std::uint32_t n = 0; n < inv_.groups.size(); ++n) {
       if (!nodes_[n].kept) continue;
       if (!options.group_glob.empty() && !matches_glob(options.group_glob, n)) continue;
-      if (options.exposed_only && !exposed(n)) continue;
+      if (options.exposed_only && !exposed[n]) continue;
       keep[n] = true;
       queue.emplace_back(n, 0);
     }
