@@ -346,6 +346,8 @@ struct Exposure {
 // Every group and interface, or only `target` (sg-…, eni-…, or the interfaces of i-…). An unknown
 // target gives an empty vector.
 std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_view target = {});
+// The first `max_targets` exposures of compute_exposure(inventory): groups, then interfaces.
+std::vector<Exposure> compute_exposure_first(const Inventory& inventory, std::size_t max_targets);
 
 // What `exposure --target TEXT` names, as compute_exposure() takes it: any endpoint a flow may name
 // that stands for one group or interface (sg-…, a group's logical id, resource address, FILE#Id
@@ -425,6 +427,10 @@ class MatrixView {
   // Every ordered pair of classes with at least one pair of distinct members, source-major, with
   // the verdict of its member pairs (allow, deny, unknown, or partial when they differ).
   void for_each_cell(const std::function<void(const MatrixCell&)>& visit) const;
+  // The same among the first `classes` classes only (a heat map of a large inventory's first
+  // classes, without the cells of the others).
+  void for_each_cell(std::uint32_t classes,
+                     const std::function<void(const MatrixCell&)>& visit) const;
   // Every ordered pair of distinct interfaces (indices into Inventory::interfaces) with its
   // verdict, class pair by class pair in the order of for_each_cell.
   void for_each_pair(
@@ -438,5 +444,14 @@ class MatrixView {
 // One line describing an atomic rule as a flow fragment: "tcp/22 from 10.0.0.0/8",
 // "all to sg-0bb (db)", "icmp/8:-1 from pl-0cc".
 std::string describe_rule(const Inventory& inventory, RuleRef ref);
+
+// ---- Services of rules (the group graph's edge labels and --service filter) -------------------
+
+// What the rules allow together (settled or, for rules a template leaves open, might allow), one
+// compact text naming each protocol once: "tcp/22, 443, 8080-8090, udp/53", "icmp/8:0", "all".
+// Empty when they allow nothing.
+std::string rules_services_text(const Inventory& inventory, const std::vector<RuleRef>& rules);
+// Whether a valid rule allows (or might allow) some packet of `service` (any set of services).
+bool rule_may_allow(const Rule& rule, const Service& service);
 
 }  // namespace sgcheck

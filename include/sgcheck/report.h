@@ -15,6 +15,7 @@
 
 #include "sgcheck/diff.h"
 #include "sgcheck/engine.h"
+#include "sgcheck/graph.h"
 #include "sgcheck/inventory.h"
 #include "sgcheck/lint.h"
 #include "sgcheck/ranges.h"
@@ -189,5 +190,63 @@ void write_diff_markdown(std::ostream& out, const DiffResult& result,
 // The new findings only, at their new locations, as write_lint_sarif() writes findings.
 void write_diff_sarif(std::ostream& out, const DiffResult& result,
                       const std::string& tool_version, const std::string& root = {});
+
+// ---- The group graph (`graph`) -----------------------------------------------------------------
+// Ingress edges are solid, egress edges dashed, references that match nothing dotted; an edge and
+// a group's border take the colour of their most severe finding.
+
+// When build_graph() cut the graph to --max-nodes: one sentence saying what is shown and how to
+// narrow it; empty otherwise.
+std::string graph_cut_note(const Graph& graph);
+// The graph in Graphviz's DOT: VPCs as clusters, groups as boxes, peers as ellipses.
+std::string graph_dot(const Graph& graph);
+
+// GitHub renders Mermaid with the library's defaults: at most 500 edges (maxEdges) and 50,000
+// characters (maxTextSize); beyond them it shows an error instead of the diagram.
+struct MermaidLimits {
+  std::size_t max_edges = 500;
+  std::size_t max_text_size = 50000;
+};
+struct MermaidGraph {
+  std::string text;         // a `flowchart LR`, within the limits
+  std::string cut_message;  // empty, or what was left out (also a %% comment in the text)
+};
+// The graph as a Mermaid flowchart: when it exceeds the limits, the first edges (in the graph's
+// order) that fit, and the nodes they join.
+MermaidGraph graph_mermaid(const Graph& graph, const MermaidLimits& limits = {});
+
+// {"nodes": [{"id", "kind", "name", and for groups "vpc", "groups", "interfaces", "severity"; for
+// CIDR nodes "cidrs"}], "edges": [{"from", "to", "direction", "services", "maybe", "matches",
+// "severity", "findings", "rules" (locations)}], "summary": {"groups", "selected", "nodes",
+// "edges", "cut"}}, indented by two.
+std::string graph_json(const Graph& graph, const Inventory& inventory);
+
+// The graph laid out by Graphviz's library (dot), as SVG; Graphviz's own layout and SVG renderer
+// are linked in, so the output does not depend on the machine's fonts or plugins.
+struct GraphSvg {
+  std::string svg;
+  std::string error;  // non-empty when Graphviz failed
+};
+GraphSvg graph_svg(const Graph& graph);
+
+// ---- The HTML report (`report`) ----------------------------------------------------------------
+
+// What one report shows; everything must outlive the call.
+struct HtmlReportInput {
+  const Inventory& inventory;
+  const LintResult& lint;                  // findings and summary, as lint --format json has them
+  const std::vector<Exposure>& exposures;  // all of them, or the first (compute_exposure_first())
+  const MatrixView& matrix;                // of `service`, compiled from `inventory`
+  const Service& service;
+  std::uint32_t matrix_classes = 40;  // the heat map's first classes
+  const Graph& graph;
+  const GraphSvg& graph_svg;  // graph_svg(graph)
+};
+// One self-contained HTML document: inline stylesheet, script and SVG, and a Content Security
+// Policy (default-src 'none') so that it fetches nothing, wherever it is opened. It holds the lint
+// summary, every finding (severity, check, title, location, group, message, the source excerpt;
+// sortable, filterable by severity and check), the graph, the exposure table and the matrix of
+// the service as a heat map of classes. Written a block at a time.
+void write_html_report(std::ostream& out, const HtmlReportInput& input);
 
 }  // namespace sgcheck

@@ -8,9 +8,9 @@
 #include <future>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "commands.h"
+#include "lint_options.h"
 #include "sgcheck/diff.h"
 #include "sgcheck/report.h"
 
@@ -27,9 +27,7 @@ struct DiffCommandOptions {
   std::string format = "text";
   std::string fail_on;
   bool fail_on_new_access = false;
-  std::vector<std::string> disable;
-  std::vector<std::string> rules;
-  std::string config;
+  LintSelection selection;  // --disable, --rules, --config (no baseline: new findings are the point)
   bool verbose = false;
   bool no_color = false;
 };
@@ -103,9 +101,10 @@ int run_diff_command(DiffCommandOptions& c) {
   if (stdin_on_both_sides(c)) return usage_error("- (standard input) can be one side only");
   DiffOptions options;
   if (!parse_stacks(c.stacks, options)) return kExitError;
-  if (!build_lint_options(c.config, c.disable, c.rules, c.fail_on, options.lint)) return kExitError;
-  // Threads as lint takes them: every core, at most 8; the output is the same for every number.
-  const unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  if (!build_lint_options(c.selection, options.lint)) return kExitError;
+  if (!c.fail_on.empty()) options.lint.fail_on = *parse_finding_severity(c.fail_on);
+  // Threads as lint takes them; the output is the same for every number.
+  const unsigned jobs = default_lint_jobs();
   options.lint.jobs = jobs;
   options.old_inputs = c.old_inputs;
   options.new_inputs = c.new_inputs;
@@ -181,7 +180,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       ->type_name("SEVERITY");
   sub->add_flag("--fail-on-new-access", options->fail_on_new_access,
                 "also exit 1 when NEW admits traffic that OLD did not");
-  add_check_options(*sub, options->disable, options->rules, options->config);
+  add_lint_selection_options(*sub, options->selection, /*baseline_option=*/false);
   sub->add_flag("--verbose", options->verbose,
                 "also list the rules changed in text where the access changed");
   sub->add_flag("--no-color", options->no_color, "never colour the output");

@@ -8,30 +8,22 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "commands.h"
+#include "lint_options.h"
+#include "sgcheck/lint.h"
 #include "sgcheck/report.h"
 
 namespace sgcheck::cli {
 
 namespace {
 
-// --jobs by default: every core (at most 8). lint is a batch over the whole inventory whose two
-// halves (policies, the other families) split cleanly, and the output does not depend on it.
-unsigned default_lint_jobs() {
-  return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-}
-
 struct LintCommandOptions {
   std::vector<std::string> inputs;
   std::string format = "text";
-  std::string fail_on;  // empty: the config's, else low
-  std::vector<std::string> disable;
-  std::vector<std::string> rules;
-  std::string config;
-  std::string baseline;
+  std::string fail_on;      // empty: the config's, else low
+  LintSelection selection;  // --disable, --rules, --config, --baseline
   std::string write_baseline;
   bool no_color = false;
   bool quiet = false;
@@ -41,25 +33,9 @@ struct LintCommandOptions {
 
 // Config, then the command line on top of it. False after printing an error.
 bool build_options(const LintCommandOptions& command, LintOptions& options) {
-  if (!build_lint_options(command.config, command.disable, command.rules, command.fail_on, options))
-    return false;
-  if (!command.baseline.empty() && command.write_baseline.empty()) {
-    Diagnostics errors;
-    std::optional<std::vector<BaselineEntry>> baseline = read_baseline(command.baseline, errors);
-    if (!baseline) {
-      print_diagnostics(errors);
-      return false;
-    }
-    options.baseline = std::move(*baseline);
-  }
+  if (!build_lint_options(command.selection, options, command.write_baseline.empty())) return false;
+  if (!command.fail_on.empty()) options.fail_on = *parse_finding_severity(command.fail_on);
   return true;
-}
-
-// Value problems the linter does not report as findings (a group repeated in one file, a file of a
-// directory skipped): warnings on stderr, as every command prints them.
-void print_other_diagnostics(const Inventory& inventory) {
-  for (const Diagnostic& d : inventory.diagnostics)
-    if (!reported_as_finding(d)) std::cerr << format_diagnostic(d);
 }
 
 // --write-baseline: record what is found now, then report against it (nothing left to show).
@@ -106,17 +82,9 @@ int run_lint_command(const LintCommandOptions& command) {
   // status is then 2 (product.md §2).
   const LoadResult& loaded = keep_until_exit(
       [&] { return load_and_report(command.inputs, command.jobs, command.verbose); });
-  const Inventory& inventory = loaded.inventory;
-  // The engine is compiled inside, when a check first needs it (beside the policies with --jobs 2).
-  LintResult& result = keep_until_exit([&] { return run_lint(inventory, options); });
-  if (!result.errors.empty()) {
-    print_diagnostics(result.errors);
-    return kExitError;
-  }
-  result.summary.skipped = loaded.skipped.size();
-  result.summary.files -= std::min(result.summary.files, loaded.skipped.size());
-  result.summary.input_errors = loaded.errors.size();
-  if (!command.quiet) print_other_diagnostics(inventory);
+  LintResult* linted = lint_loaded(loaded, options, command.quiet);
+  if (linted == nullptr) return kExitError;
+  LintResult& result = *linted;
   if (!command.write_baseline.empty() && !write_baseline(command.write_baseline, result))
     return kExitError;
   const bool failed = fails(result, options.fail_on);
@@ -125,58 +93,7 @@ int run_lint_command(const LintCommandOptions& command) {
   return failed ? kExitFindings : kExitOk;
 }
 
-// A --disable that names no check silences nothing the user meant to silence: an error.
-bool check_disable_patterns(const std::vector<std::string>& patterns,
-                            const std::vector<std::string>& known_ids) {
-  for (const std::string& pattern : patterns) {
-    if (names_some_check(pattern, known_ids)) continue;
-    std::cerr << "sgcheck: error: --disable " << pattern
-              << " matches no check (ids such as SG102, or a prefix such as SG2*; `sgcheck rules "
-                 "list` and the README list them)\n";
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
-
-void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
-                       std::vector<std::string>& rules, std::string& config) {
-  sub.add_option("--disable", disable,
-                 "do not report this check (repeatable, comma lists, SG2* for a family)")
-      ->delimiter(',')
-      ->allow_extra_args(false)  // one value per --disable: the inputs follow
-      ->type_name("ID");
-  sub.add_option("--rules", rules, "extra policy file (repeatable)")
-      ->allow_extra_args(false)
-      ->type_name("FILE");
-  sub.add_option("--config", config,
-                 "config file (default: .sgcheck.json here or in a directory above)")
-      ->type_name("FILE");
-}
-
-bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
-                        const std::vector<std::string>& rules, const std::string& fail_on,
-                        LintOptions& options) {
-  const std::string config_path =
-      config.empty() ? find_lint_config(std::filesystem::current_path()) : config;
-  const std::vector<std::string> known_ids = known_check_ids(rules);
-  Diagnostics errors;
-  if (!config_path.empty()) {
-    const std::optional<LintConfig> read = read_lint_config(config_path, errors, known_ids);
-    if (!read) {
-      print_diagnostics(errors);
-      return false;
-    }
-    apply_lint_config(*read, options);
-    options.config = config_path;
-  }
-  if (!check_disable_patterns(disable, known_ids)) return false;
-  options.disabled.insert(options.disabled.end(), disable.begin(), disable.end());
-  if (!fail_on.empty()) options.fail_on = *parse_finding_severity(fail_on);
-  options.policy_files = rules;
-  return true;
-}
 
 void add_lint_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LintCommandOptions>();
@@ -192,10 +109,7 @@ void add_lint_command(CLI::App& app, int& exit_code) {
                   "exit 1 when a finding is this severe or worse (default low: info never fails)")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}))
       ->type_name("SEVERITY");
-  add_check_options(*sub, options->disable, options->rules, options->config);
-  sub->add_option("--baseline", options->baseline,
-                  "suppress the findings recorded in FILE (by fingerprint)")
-      ->type_name("FILE");
+  add_lint_selection_options(*sub, options->selection);
   sub->add_option("--write-baseline", options->write_baseline,
                   "record every current finding in FILE, then report against it")
       ->type_name("FILE");

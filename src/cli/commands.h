@@ -27,6 +27,10 @@ void add_matrix_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
+void add_graph_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
+// --max-nodes of graph and report (GraphOptions::max_nodes).
+void add_max_nodes_option(CLI::App& sub, std::size_t& max_nodes);
 
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);
@@ -52,16 +56,6 @@ auto& keep_until_exit(Make&& make) {
   kept->push_back(object);
   return *object;
 }
-
-// The options lint and diff share for their checks: --disable, --rules, --config.
-void add_check_options(CLI::App& sub, std::vector<std::string>& disable,
-                       std::vector<std::string>& rules, std::string& config);
-
-// What lint and diff share: the config (`config`, else .sgcheck.json from here upward), then
-// --disable (each must name a check), --rules and --fail-on on top. False after printing an error.
-bool build_lint_options(const std::string& config, const std::vector<std::string>& disable,
-                        const std::vector<std::string>& rules, const std::string& fail_on,
-                        LintOptions& options);
 
 // Adds the INPUT... positional (files, directories, "-") to a subcommand, and --ip-ranges.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);

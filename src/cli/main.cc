@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   add_rules_command(app, exit_code);
   add_ranges_command(app, exit_code);
   add_diff_command(app, exit_code);
+  add_graph_command(app, exit_code);
+  add_report_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -296,6 +296,17 @@ std::vector<Exposure> compute_exposure(const Inventory& inventory, std::string_v
   return out;
 }
 
+std::vector<Exposure> compute_exposure_first(const Inventory& inventory, std::size_t max_targets) {
+  using namespace detail;
+  const Semantics sem(inventory);
+  std::vector<Exposure> out;
+  for (std::size_t i = 0; i < inventory.groups.size() && out.size() < max_targets; ++i)
+    out.push_back(group_exposure(sem, inventory.groups[i]));
+  for (std::size_t i = 0; i < inventory.interfaces.size() && out.size() < max_targets; ++i)
+    out.push_back(interface_exposure(sem, inventory.interfaces[i]));
+  return out;
+}
+
 namespace {
 
 constexpr const char* kTargetFile = "<target>";

@@ -504,8 +504,13 @@ Family MatrixView::family() const {
 }
 
 void MatrixView::for_each_cell(const std::function<void(const MatrixCell&)>& visit) const {
+  for_each_cell(static_cast<std::uint32_t>(impl_->classes.size()), visit);
+}
+
+void MatrixView::for_each_cell(std::uint32_t classes,
+                               const std::function<void(const MatrixCell&)>& visit) const {
   const detail::Resolver r(*impl_);
-  const auto n = static_cast<std::uint32_t>(impl_->classes.size());
+  const auto n = std::min(classes, static_cast<std::uint32_t>(impl_->classes.size()));
   for (std::uint32_t a = 0; a < n; ++a) {
     for (std::uint32_t b = 0; b < n; ++b) {
       const std::optional<Verdict> cell = a == b ? r.enumerate(a, b) : r.product(a, b);

@@ -17,6 +17,7 @@
 #include "ingest/source_lines.h"
 #include "report/excerpt.h"
 #include "report/finding_blocks.h"
+#include "report/finding_sources.h"
 #include "report/json_writer.h"
 
 namespace sgcheck {
@@ -494,27 +495,40 @@ std::string lint_text(const LintResult& result, const TextReportOptions& options
 void write_lint_text(std::ostream& out, const LintResult& result,
                      const TextReportOptions& options) {
   BlockWriter block(out);
-  // Findings are sorted by file and line: one reader per run of a file, moving forward. Should
-  // a file come back after another (findings not sorted), it is read again from the start.
-  std::unique_ptr<detail::SourceLines> reader;
-  const std::string* reader_file = nullptr;
-  std::uint32_t last_line = 0;
+  detail::FindingSources sources;
   for (const Finding& f : result.findings) {
-    const std::string* source = nullptr;
-    if (options.source_lines && f.location.line != 0 && f.location.file != "-") {
-      if (reader_file == nullptr || *reader_file != f.location.file ||
-          f.location.line < last_line) {
-        reader = std::make_unique<detail::SourceLines>(f.location.file);
-        reader_file = &f.location.file;
-      }
-      last_line = f.location.line;
-      source = reader->line(f.location.line);
-    }
+    const std::string* source = options.source_lines ? sources.line_of(f) : nullptr;
     append_finding(block.text(), f, source, options.color);
     block.done();
   }
   block << lint_summary_line(result);
 }
+
+namespace detail {
+
+// Findings are sorted by file and line: one reader per run of a file, moving forward. Should a
+// file come back after another (findings not sorted), it is read again from the start.
+const std::string* FindingSources::line_of(const Finding& f) {
+  if (f.location.line == 0 || f.location.file == "-") return nullptr;
+  if (reader_file_ == nullptr || *reader_file_ != f.location.file || f.location.line < last_line_) {
+    reader_ = std::make_unique<SourceLines>(f.location.file);
+    reader_file_ = &f.location.file;
+  }
+  last_line_ = f.location.line;
+  return reader_->line(f.location.line);
+}
+
+FindingSources::FindingSources() = default;
+FindingSources::~FindingSources() = default;
+
+std::string finding_excerpt(const Finding& f, const std::string& line) {
+  std::string out, window;
+  const Excerpt excerpt = cut_excerpt(line, f.location.column, kFindingExcerpt, window);
+  append_excerpt(out, excerpt.text, excerpt.column);
+  return out;
+}
+
+}  // namespace detail
 
 std::string lint_json(const LintResult& result) {
   std::ostringstream out;
