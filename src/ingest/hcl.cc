@@ -1,0 +1,184 @@
+// Parsing HCL native syntax into HclNode trees: the grammar of hcl_grammar.h through PEGTL's parse
+// tree, keeping only the nodes the evaluator reads (hcl.h's HclKind) and folding single-child
+// operator levels away. Entry points: parse_hcl(), parse_heredoc().
+#include "ingest/hcl.h"
+
+#include <tao/pegtl/contrib/limit_depth.hpp>
+
+#include "ingest/hcl_grammar.h"
+
+namespace sgcheck::detail {
+
+namespace {
+
+namespace pegtl = tao::pegtl;
+namespace pt = tao::pegtl::parse_tree;
+namespace hg = hcl_grammar;
+
+// Rule nesting (every grammar rule counts, about 25 per level of expression): bounds the parser's
+// recursion on hostile input well within a thread's stack.
+constexpr std::size_t kMaxRuleDepth = 2500;
+
+template <typename Rule>
+struct action : pegtl::limit_depth<kMaxRuleDepth> {};
+
+// clang-format off
+template <typename Rule>
+using selector = pt::selector<Rule,
+    pt::store_content::on<hg::attr_key, hg::block_type, hg::block_label, hg::number_lit,
+                          hg::template_literal, hg::heredoc_literal, hg::directive, hg::heredoc,
+                          hg::bare_key, hg::for_key, hg::for_value, hg::function_name,
+                          hg::variable, hg::attr_name, hg::op_mul, hg::op_add, hg::op_cmp,
+                          hg::op_eq, hg::op_and, hg::op_or, hg::interpolation,
+                          hg::function_call, hg::quoted_template, hg::index, hg::attribute,
+                          hg::block, hg::body, hg::kw_true, hg::kw_false, hg::kw_null, hg::tuple,
+                           hg::object, hg::object_item, hg::for_tuple, hg::for_object,
+                           hg::for_intro, hg::for_cond, hg::for_group, hg::ellipsis,
+                           hg::get_attr, hg::attr_splat, hg::full_splat, hg::unary_op,
+                           hg::negate, hg::logical_not>,
+    pt::fold_one::on<hg::term, hg::conditional, hg::product, hg::sum, hg::comparison, hg::equality, hg::conjunction,
+                     hg::disjunction>>;
+// clang-format on
+
+}  // namespace
+
+template <typename Rule>
+HclKind HclNode::kind_of() {
+  using K = HclKind;
+  if constexpr (std::is_same_v<Rule, hg::body>)
+    return K::body;
+  else if constexpr (std::is_same_v<Rule, hg::attribute>)
+    return K::attribute;
+  else if constexpr (std::is_same_v<Rule, hg::attr_key>)
+    return K::attr_key;
+  else if constexpr (std::is_same_v<Rule, hg::block>)
+    return K::block;
+  else if constexpr (std::is_same_v<Rule, hg::block_type>)
+    return K::block_type;
+  else if constexpr (std::is_same_v<Rule, hg::block_label>)
+    return K::block_label;
+  else if constexpr (std::is_same_v<Rule, hg::number_lit>)
+    return K::number;
+  else if constexpr (std::is_same_v<Rule, hg::kw_true>)
+    return K::true_literal;
+  else if constexpr (std::is_same_v<Rule, hg::kw_false>)
+    return K::false_literal;
+  else if constexpr (std::is_same_v<Rule, hg::kw_null>)
+    return K::null_literal;
+  else if constexpr (std::is_same_v<Rule, hg::quoted_template>)
+    return K::quoted_template;
+  else if constexpr (std::is_same_v<Rule, hg::template_literal> ||
+                     std::is_same_v<Rule, hg::heredoc_literal>)
+    return K::template_literal;
+  else if constexpr (std::is_same_v<Rule, hg::interpolation>)
+    return K::interpolation;
+  else if constexpr (std::is_same_v<Rule, hg::directive>)
+    return K::directive;
+  else if constexpr (std::is_same_v<Rule, hg::heredoc>)
+    return K::heredoc;
+  else if constexpr (std::is_same_v<Rule, hg::tuple>)
+    return K::tuple;
+  else if constexpr (std::is_same_v<Rule, hg::object>)
+    return K::object;
+  else if constexpr (std::is_same_v<Rule, hg::object_item>)
+    return K::object_item;
+  else if constexpr (std::is_same_v<Rule, hg::bare_key>)
+    return K::bare_key;
+  else if constexpr (std::is_same_v<Rule, hg::for_tuple>)
+    return K::for_tuple;
+  else if constexpr (std::is_same_v<Rule, hg::for_object>)
+    return K::for_object;
+  else if constexpr (std::is_same_v<Rule, hg::for_intro>)
+    return K::for_intro;
+  else if constexpr (std::is_same_v<Rule, hg::for_key>)
+    return K::for_key;
+  else if constexpr (std::is_same_v<Rule, hg::for_value>)
+    return K::for_value;
+  else if constexpr (std::is_same_v<Rule, hg::for_cond>)
+    return K::for_cond;
+  else if constexpr (std::is_same_v<Rule, hg::for_group>)
+    return K::for_group;
+  else if constexpr (std::is_same_v<Rule, hg::function_call>)
+    return K::function_call;
+  else if constexpr (std::is_same_v<Rule, hg::function_name>)
+    return K::function_name;
+  else if constexpr (std::is_same_v<Rule, hg::ellipsis>)
+    return K::ellipsis;
+  else if constexpr (std::is_same_v<Rule, hg::variable>)
+    return K::variable;
+  else if constexpr (std::is_same_v<Rule, hg::term>)
+    return K::term;
+  else if constexpr (std::is_same_v<Rule, hg::get_attr>)
+    return K::get_attr;
+  else if constexpr (std::is_same_v<Rule, hg::attr_name>)
+    return K::attr_name;
+  else if constexpr (std::is_same_v<Rule, hg::attr_splat>)
+    return K::attr_splat;
+  else if constexpr (std::is_same_v<Rule, hg::full_splat>)
+    return K::full_splat;
+  else if constexpr (std::is_same_v<Rule, hg::index>)
+    return K::index;
+  else if constexpr (std::is_same_v<Rule, hg::unary_op>)
+    return K::unary_op;
+  else if constexpr (std::is_same_v<Rule, hg::negate>)
+    return K::negate;
+  else if constexpr (std::is_same_v<Rule, hg::logical_not>)
+    return K::logical_not;
+  else if constexpr (std::is_same_v<Rule, hg::product> || std::is_same_v<Rule, hg::sum> ||
+                     std::is_same_v<Rule, hg::comparison> || std::is_same_v<Rule, hg::equality> ||
+                     std::is_same_v<Rule, hg::conjunction> || std::is_same_v<Rule, hg::disjunction>)
+    return K::binary;
+  else if constexpr (std::is_same_v<Rule, hg::op_mul> || std::is_same_v<Rule, hg::op_add> ||
+                     std::is_same_v<Rule, hg::op_cmp> || std::is_same_v<Rule, hg::op_eq> ||
+                     std::is_same_v<Rule, hg::op_and> || std::is_same_v<Rule, hg::op_or>)
+    return K::op;
+  else if constexpr (std::is_same_v<Rule, hg::conditional>)
+    return K::conditional;
+  else
+    return K::other;
+}
+
+std::optional<HclTree> parse_hcl(std::string_view text, const std::string& name,
+                                 Diagnostic& error) {
+  pegtl::memory_input in(text.data(), text.data() + text.size(), "");
+  try {
+    HclTree tree;
+    tree.root = pt::parse<hg::file, HclNode, selector, action, hg::control>(in);
+    if (tree.root) return tree;
+    error = Diagnostic{};
+    error.message = "invalid HCL";
+    error.location = {name, 1, 1};
+    return std::nullopt;
+  } catch (const pegtl::parse_error& e) {
+    const pegtl::position& p = e.positions().front();
+    error = Diagnostic{};
+    error.severity = Severity::error;
+    std::string message(e.message());
+    if (message.find("nesting depth") != std::string::npos)
+      message = "nested too deeply (expressions or blocks)";
+    error.message = "invalid HCL: " + message;
+    error.location = {name, static_cast<std::uint32_t>(p.line),
+                      static_cast<std::uint32_t>(p.column)};
+    quote_source_line(error, line_at(text, p.byte));
+    return std::nullopt;
+  }
+}
+
+std::unique_ptr<HclNode> parse_heredoc(const HclNode& heredoc, bool& indented) {
+  const std::string_view all = heredoc.text();  // "<<EOF\n…\nEOF"
+  indented = all.size() > 2 && all[2] == '-';
+  const std::size_t first_line = all.find('\n');
+  const std::size_t last_line = all.rfind('\n');
+  if (first_line == std::string_view::npos || last_line <= first_line) return nullptr;
+  const char* begin = all.data() + first_line + 1;
+  const char* end = all.data() + last_line + 1;  // the body keeps its last new line
+  pegtl::memory_input in(begin, end, "", heredoc.m_begin.byte + first_line + 1,
+                         heredoc.m_begin.line + 1, 1);
+  try {
+    return pt::parse<hg::heredoc_body, HclNode, selector, action, hg::control>(in);
+  } catch (const pegtl::parse_error&) {
+    return nullptr;
+  }
+}
+
+}  // namespace sgcheck::detail
