@@ -53,6 +53,9 @@ auto& keep_until_exit(Make&& make) {
 
 // Adds the INPUT... positional (files, directories, "-") to a subcommand.
 void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs);
+// Adds --var NAME=VALUE and --var-file FILE (Terraform source) to a subcommand that loads inputs
+// (add_inputs_option() adds them too).
+void add_terraform_options(CLI::App& sub);
 
 // True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
 bool use_color(bool no_color_flag);

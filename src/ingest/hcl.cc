@@ -36,7 +36,7 @@ using selector = pt::selector<Rule,
                            hg::for_intro, hg::for_cond, hg::for_group, hg::ellipsis,
                            hg::get_attr, hg::attr_splat, hg::full_splat, hg::unary_op,
                            hg::negate, hg::logical_not>,
-    pt::fold_one::on<hg::term, hg::conditional, hg::product, hg::sum, hg::comparison, hg::equality, hg::conjunction,
+    pt::fold_one::on<hg::term, hg::expression, hg::product, hg::sum, hg::comparison, hg::equality, hg::conjunction,
                      hg::disjunction>>;
 // clang-format on
 
@@ -132,7 +132,7 @@ HclKind HclNode::kind_of() {
                      std::is_same_v<Rule, hg::op_cmp> || std::is_same_v<Rule, hg::op_eq> ||
                      std::is_same_v<Rule, hg::op_and> || std::is_same_v<Rule, hg::op_or>)
     return K::op;
-  else if constexpr (std::is_same_v<Rule, hg::conditional>)
+  else if constexpr (std::is_same_v<Rule, hg::expression>)
     return K::conditional;
   else
     return K::other;

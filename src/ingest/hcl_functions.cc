@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "ingest/hcl_eval.h"
 #include "sgcheck/values.h"
@@ -109,16 +110,38 @@ bool format_text(std::string_view spec, const std::vector<HclValue>& args, std::
       out += '%';
       continue;
     }
-    while (i < spec.size() && (std::isdigit(static_cast<unsigned char>(spec[i])) ||
-                               spec[i] == '.' || spec[i] == '-' || spec[i] == '+' ||
-                               spec[i] == '#' || spec[i] == ' '))
-      ++i;
-    if (i >= spec.size() || next >= args.size()) return false;
+    // Flags and width: '-' pads on the right, '0' with zeros; a precision is not supported.
+    bool left = false, zero = false;
+    for (; i < spec.size() && (spec[i] == '-' || spec[i] == '0' || spec[i] == '+' ||
+                               spec[i] == '#' || spec[i] == ' ');
+         ++i) {
+      left = left || spec[i] == '-';
+      zero = zero || spec[i] == '0';
+    }
+    std::size_t width = 0;
+    for (; i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])); ++i)
+      width = width * 10 + static_cast<std::size_t>(spec[i] - '0');
+    if (i >= spec.size() || next >= args.size() || spec[i] == '.' || width > 1000) return false;
+    const char verb = spec[i];
+    if (verb != 's' && verb != 'd' && verb != 'v' && verb != 'q') return false;
     std::string text;
     const HclValue& arg = args[next++];
     if (!text_of(arg, text)) return false;
-    if (spec[i] == 'd' && arg.kind == Kind::number) text = number_text(std::trunc(arg.number));
-    if (spec[i] == 'q') text = "\"" + text + "\"";
+    if (verb == 'd') {
+      if (arg.kind != Kind::number && !(arg.kind == Kind::string && !text.empty())) return false;
+      double n = 0;
+      if (arg.kind == Kind::number) n = arg.number;
+      else if (!(std::istringstream(text) >> n)) return false;
+      if (std::floor(n) != n) return false;
+      text = number_text(n);
+    }
+    if (verb == 'q') text = "\"" + text + "\"";
+    if (text.size() < width) {
+      const std::string pad(width - text.size(), zero && !left && verb == 'd' ? '0' : ' ');
+      if (left) text += pad;
+      else if (zero && verb == 'd' && !text.empty() && text[0] == '-') text = "-" + pad + text.substr(1);
+      else text = pad + text;
+    }
     out += text;
   }
   return true;

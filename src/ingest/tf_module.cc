@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <cstdlib>
 
 #include "ingest/hcl_eval.h"
 #include "ingest/terraform.h"
@@ -640,6 +641,31 @@ HclValue Resolver::reference(std::string_view name, const HclNode& term, std::si
 
 // ---- Writing the plan tree
 
+// A value given on the command line (--var) has no place in a file: it takes the place of the
+// attribute that uses it.
+void place_unplaced(HclValue& value, HclPos at) {
+  if (value.pos.line == 0) value.pos = at;
+  for (HclValue& i : value.items) place_unplaced(i, at);
+  for (auto& m : value.members) place_unplaced(m.second, at);
+}
+
+// Terraform converts a value to the type the provider's schema gives the attribute: a port given
+// as "22" (a --var value, a tfvars string) is the number 22 in the plan, `self = "true"` a bool.
+void convert_to_schema(std::string_view name, HclValue& value) {
+  if (value.kind != Kind::string) return;
+  if (name == "from_port" || name == "to_port" || name == "max_entries") {
+    char* end = nullptr;
+    const double n = std::strtod(value.text.c_str(), &end);
+    if (!value.text.empty() && end == value.text.c_str() + value.text.size()) {
+      value.kind = Kind::number;
+      value.number = n;
+    }
+  } else if (name == "self" && (value.text == "true" || value.text == "false")) {
+    value.kind = Kind::boolean;
+    value.boolean = value.text == "true";
+  }
+}
+
 TreeNode Project::tree_of(const HclValue& v) const {
   TreeNode n;
   n.file = v.pos.file;
@@ -702,8 +728,14 @@ void Project::write_body(ModuleInstance& module, const HclNode& body, std::uint3
     if (item->kind == HclKind::attribute) {
       const std::string_view name = item->child(0).text();
       if (is_meta_attribute(name)) continue;
-      values.members.emplace_back(std::string(name),
-                                  tree_of(evaluate(module, item->child(1), file, bindings)));
+      HclValue value = evaluate(module, item->child(1), file, bindings);
+      convert_to_schema(name, value);
+      place_unplaced(value, {file, item->child(1).line(), item->child(1).column()});
+      // An id known after apply is placed where the attribute uses it, not where the module
+      // output or local that passed it on was written.
+      if (!value.known() && !value.ref.empty())
+        value.pos = {file, item->child(1).line(), item->child(1).column()};
+      values.members.emplace_back(std::string(name), tree_of(value));
       continue;
     }
     if (item->kind != HclKind::block) continue;
@@ -844,9 +876,17 @@ void assign_tfvars(const TerraformSources& sources, const TfFile& file, ModuleIn
   (void)sources;
 }
 
+// A value given on the command line has no place in a file.
+void clear_positions(HclValue& v) {
+  v.pos = {};
+  for (HclValue& i : v.items) clear_positions(i);
+  for (auto& m : v.members) clear_positions(m.second);
+}
+
 // --var NAME=VALUE: a string, or an HCL expression for a variable whose type is not string and
-// whose value starts like a list or an object.
-void assign_var(const std::string& assignment, ModuleInstance& root) {
+// whose value starts like a list or an object (`--var 'cidrs=["10.0.0.0/8"]'`), as Terraform
+// reads -var.
+void assign_var(const std::string& assignment, ModuleInstance& root, Project& project) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) return;
   const std::string name = assignment.substr(0, eq);
@@ -855,22 +895,19 @@ void assign_var(const std::string& assignment, ModuleInstance& root) {
   const auto decl = root.decls->variables.find(name);
   if (decl == root.decls->variables.end()) return;
   const HclNode* type = attribute_in(body_of(*decl->second.node), "type");
-  const std::string_view first = value.substr(0, value.find_first_not_of(" \t") == std::string::npos
-                                                     ? 0
-                                                     : value.find_first_not_of(" \t"));
-  (void)first;
-  if (type != nullptr && type->text() != "string" && !value.empty() &&
-      (value.find_first_not_of(" \t") != std::string::npos) &&
-      (value[value.find_first_not_of(" \t")] == '[' || value[value.find_first_not_of(" \t")] == '{')) {
-    // Parsed as `x = VALUE`; the text lives with the root's overrides for the parse's life.
-    static thread_local std::vector<std::pair<std::string, std::unique_ptr<HclNode>>> kept;
-    std::string text = "x = " + value + "\n";
-    Diagnostic ignored;
-    auto tree = parse_hcl(text, "--var", ignored);
-    if (!tree || tree->root->children.empty() || tree->root->child(0).children.empty()) return;
-    kept.emplace_back(std::move(text), std::move(tree->root));
-    (void)kept;
-  }
+  const std::size_t first = value.find_first_not_of(" \t");
+  if (type == nullptr || type->text() == "string" || first == std::string::npos ||
+      (value[first] != '[' && value[first] != '{'))
+    return;
+  const std::string text = "x = " + value + "\n";
+  Diagnostic ignored;
+  const auto tree = parse_hcl(text, "--var", ignored);
+  if (!tree || tree->root->children.empty() || tree->root->child(0).children.empty()) return;
+  const HclNode& attribute = tree->root->child(0).child(0);
+  if (attribute.kind != HclKind::attribute) return;
+  HclValue parsed = project.evaluate(root, attribute.child(1), 0, {});
+  clear_positions(parsed);
+  root.overrides[name] = std::move(parsed);
 }
 
 }  // namespace
@@ -951,6 +988,7 @@ void TerraformSources::gather(const std::vector<std::string>& tf_inputs,
   std::set<std::string> auto_read;
   for (const TfFile& f : files)
     if (f.tfvars) auto_read.insert(f.name);
+  for (const std::string& name : var_file_names) auto_read.insert(name);
   for (const std::string& name : tfvars_inputs) {
     if (auto_read.count(name)) continue;
     TfFile file;
@@ -979,7 +1017,7 @@ void read_terraform_module(const TerraformSources& sources, std::size_t director
   for (const std::size_t f : root.dir->tfvars) assign_tfvars(sources, sources.files[f], root, project);
   for (const std::size_t f : sources.var_files)
     assign_tfvars(sources, sources.files[f], root, project);
-  for (const std::string& v : sources.vars) assign_var(v, root);
+  for (const std::string& v : sources.vars) assign_var(v, root, project);
   TreeNode plan;
   plan.kind = TreeNode::Kind::mapping;
   TreeNode version;
