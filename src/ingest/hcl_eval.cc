@@ -180,6 +180,14 @@ const HclValue* HclValue::member(std::string_view key) const {
   return nullptr;
 }
 
+std::uint64_t weigh(HclValue& value) {
+  std::uint64_t w = 1 + value.text.size() / 64;
+  for (const HclValue& i : value.items) w += i.weight;
+  for (const auto& m : value.members) w += m.second.weight;
+  value.weight = w;
+  return w;
+}
+
 std::string number_text(double number) {
   if (std::floor(number) == number && std::fabs(number) < 1e15) {
     char buffer[32];
@@ -252,8 +260,18 @@ const HclValue* HclEvaluator::bound(std::string_view name) const {
   return nullptr;
 }
 
+bool HclEvaluator::spend(std::size_t n) {
+  if (steps_ < n) {
+    steps_ = 0;
+    return false;
+  }
+  steps_ -= n;
+  return true;
+}
+
 HclValue HclEvaluator::evaluate(const HclNode& node) {
   const HclPos at = pos(node);
+  if (!spend(1)) return HclValue::unknown("evaluation limit reached", at);
   switch (node.kind) {
     case HclKind::number: {
       double n = 0;
@@ -279,6 +297,7 @@ HclValue HclEvaluator::evaluate(const HclNode& node) {
       list.kind = Kind::list;
       list.pos = at;
       for (const auto& child : node.children) list.items.push_back(evaluate(*child));
+      if (!spend(weigh(list))) return HclValue::unknown("evaluation limit reached", at);
       return list;
     }
     case HclKind::object:
@@ -399,6 +418,7 @@ HclValue HclEvaluator::quoted(const HclNode& node, bool heredoc) {
     std::string text;
     if (!to_text(v, text)) return failed(expression_text(*part), pos(*part));
     out += text;
+    if (!spend(text.size() / 64)) return HclValue::unknown("evaluation limit reached", at);
   }
   return HclValue::string_value(std::move(out), at);
 }
@@ -458,6 +478,7 @@ HclValue HclEvaluator::object(const HclNode& node) {
     object.members.emplace_back(std::move(key), evaluate(item->child(1)));
   }
   sort_members(object);
+  if (!spend(weigh(object))) return HclValue::unknown("evaluation limit reached", object.pos);
   return object;
 }
 
@@ -470,6 +491,8 @@ HclValue HclEvaluator::collection_for(const HclNode& node, bool want_object) {
   const HclValue collection = evaluate(intro.child(two ? 2 : 1));
   if (!collection.known()) return collection;
   std::vector<std::pair<HclValue, const HclValue*>> entries;
+  if (!spend(collection.items.size() + collection.members.size()))
+    return HclValue::unknown("evaluation limit reached", at);
   if (collection.kind == Kind::list) {
     for (std::size_t i = 0; i < collection.items.size(); ++i)
       entries.emplace_back(HclValue::number_value(static_cast<double>(i), at),
@@ -532,6 +555,7 @@ HclValue HclEvaluator::collection_for(const HclNode& node, bool want_object) {
     }
   }
   if (want_object) sort_members(out);
+  if (!spend(weigh(out))) return HclValue::unknown("evaluation limit reached", at);
   return out;
 }
 
@@ -633,7 +657,10 @@ HclValue HclEvaluator::call(const HclNode& node) {
     if (!elements(last, items)) return failed(expression_text(node), at);
     for (const HclValue* v : items) args.push_back(*v);
   }
-  return call_function(name, args, at, expression_text(node));
+  HclValue result = call_function(name, args, at, expression_text(node));
+  if (!spend(weigh(result)))
+    return HclValue::unknown("evaluation limit reached", at);
+  return result;
 }
 
 }  // namespace sgcheck::detail

@@ -40,6 +40,9 @@ struct HclValue {
   std::vector<std::pair<std::string, HclValue>> members;  // object (maps too), sorted by key
   std::shared_ptr<const void> handle;                     // a resource or module instance
   HclPos pos;
+  // The values it holds, itself included (set by weigh()): what copying it costs, which the
+  // evaluator's step budget pays for, so that lists of lists cannot grow without bound.
+  std::uint64_t weight = 1;
 
   bool known() const { return kind != Kind::unknown; }
   static HclValue unknown(std::string expression, HclPos pos, std::string ref = {});
@@ -48,6 +51,9 @@ struct HclValue {
   static HclValue bool_value(bool value, HclPos pos);
   const HclValue* member(std::string_view key) const;
 };
+
+// Sets value.weight from its elements' weights; returns it.
+std::uint64_t weigh(HclValue& value);
 
 // "22", "1.5": how Terraform prints a number.
 std::string number_text(double number);
@@ -70,7 +76,10 @@ class HclResolver {
 
 class HclEvaluator {
  public:
-  HclEvaluator(HclResolver& resolver, std::uint32_t file) : resolver_(resolver), file_(file) {}
+  // `steps` (shared by every evaluator of one module tree) bounds the work: each element a for
+  // expression, a list or a function makes takes one; when none are left, results are unknown.
+  HclEvaluator(HclResolver& resolver, std::uint32_t file, std::uint64_t& steps)
+      : resolver_(resolver), file_(file), steps_(steps) {}
 
   HclValue evaluate(const HclNode& expression);
   // Binds `name` (count, each, a for variable, a dynamic block's iterator) while `f` runs.
@@ -92,9 +101,11 @@ class HclEvaluator {
   HclValue conditional(const HclNode& node);
   HclValue call(const HclNode& node);
   const HclValue* bound(std::string_view name) const;
+  bool spend(std::size_t n);  // false when the step budget is exhausted
 
   HclResolver& resolver_;
   std::uint32_t file_;
+  std::uint64_t& steps_;
   std::vector<std::pair<std::string, HclValue>> names_;
 };
 

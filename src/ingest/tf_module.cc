@@ -217,6 +217,7 @@ struct Handle {
 };
 
 struct ModuleInstance {
+  const ModuleInstance* parent = nullptr;
   const TfDirectory* dir = nullptr;
   const ModuleDecls* decls = nullptr;
   std::string address;  // "" for the root, "module.net", "module.net[0]"
@@ -271,6 +272,20 @@ class Project {
   const ModuleDecls& decls_of(std::size_t directory);
   std::size_t directory_index(const std::string& path) const;
   void note(HclPos pos, std::string message) { notes_.push_back({pos, std::move(message)}); }
+  // False, with a note, once the module tree has more instances than instances_ allows.
+  bool spend_instances(std::size_t n, HclPos at, const std::string& address) {
+    if (instances_ >= n) {
+      instances_ -= n;
+      return true;
+    }
+    if (instances_ != 0 || !limit_noted_)
+      note(at, address + ": more resource and module instances than sgcheck reads in one root "
+                         "module (200000): the rest is not read");
+    limit_noted_ = true;
+    instances_ = 0;
+    return false;
+  }
+  bool limit_noted_ = false;
 
   // Writing the plan.
   void write_module(ModuleInstance& module, TreeNode& out);
@@ -286,6 +301,12 @@ class Project {
   std::map<std::size_t, ModuleDecls> decls_;
   std::vector<Note> notes_;
   int depth_ = 0;
+
+ public:
+  // What one root module may cost, whatever its text: evaluation steps (hcl_eval.h), and module
+  // and resource instances (count and for_each multiply them).
+  std::uint64_t steps_ = 20'000'000;
+  std::uint64_t instances_ = 200'000;
 };
 
 constexpr int kMaxDepth = 64;  // nested references (locals of locals, module outputs of outputs)
@@ -296,7 +317,7 @@ HclValue Project::evaluate(ModuleInstance& module, const HclNode& expression, st
   if (depth_ >= kMaxDepth) return HclValue::unknown("references nested too deeply", at);
   ++depth_;
   Resolver resolver(*this, module);
-  HclEvaluator evaluator(resolver, file);
+  HclEvaluator evaluator(resolver, file, steps_);
   for (const auto& [name, value] : bindings) evaluator.bind(name, value);
   HclValue value = evaluator.evaluate(expression);
   --depth_;
@@ -495,12 +516,21 @@ void Project::expand_calls(ModuleInstance& module) {
       note(at, address + ": its source \"" + source + "\" holds no .tf files, so it is not read");
       continue;
     }
-    if (module.prefix.size() > 2000) continue;  // a module calling itself: not followed further
+    bool loop = false;
+    for (const ModuleInstance* m = &module; m != nullptr; m = m->parent)
+      loop = loop || m->dir == &sources_.directories[dir];
+    if (loop) {
+      note(at, address + ": the module calls itself (through \"" + source +
+                   "\"), so it is not read again");
+      continue;
+    }
     const Expansion& e = expansion(module, "module." + name, decl, address);
     if (!e.known) continue;
     const std::size_t n = e.single ? 1 : e.keys.size();
+    if (!spend_instances(n, at, address)) continue;
     for (std::size_t i = 0; i < n; ++i) {
       auto child = std::make_unique<ModuleInstance>();
+      child->parent = &module;
       child->dir = &sources_.directories[dir];
       child->decls = &decls_of(dir);
       child->address = address + (e.single ? "" : key_suffix(e.keys[i]));
@@ -815,6 +845,7 @@ void Project::write_module(ModuleInstance& module, TreeNode& out) {
     const Expansion& e = expansion(module, key, decl, address);
     if (!e.known) continue;
     const std::size_t n = e.single ? 1 : e.keys.size();
+    if (!spend_instances(n, {decl.file, decl.node->line(), decl.node->column()}, address)) continue;
     for (std::size_t i = 0; i < n; ++i) {
       auto bindings = instance_bindings(e, i);
       TreeNode r;
