@@ -256,7 +256,11 @@ struct Note {
 // The evaluation of one root module and the modules it calls.
 class Project {
  public:
-  Project(const TerraformSources& sources) : sources_(sources) {}
+  explicit Project(const TerraformSources& sources) : sources_(sources) {
+    std::uint64_t bytes = 0;
+    for (const TfFile& f : sources.files) bytes += f.text.size();
+    steps_ = 1'000'000 + 16 * bytes;
+  }
 
   // Evaluates `expression` (written in `file`) inside `module` with `bindings` bound.
   HclValue evaluate(ModuleInstance& module, const HclNode& expression, std::uint32_t file,
@@ -303,9 +307,10 @@ class Project {
   int depth_ = 0;
 
  public:
-  // What one root module may cost, whatever its text: evaluation steps (hcl_eval.h), and module
-  // and resource instances (count and for_each multiply them).
-  std::uint64_t steps_ = 20'000'000;
+  // What one root module may cost, whatever its text: evaluation steps (hcl_eval.h: a million,
+  // plus 16 per byte of Terraform source), and module and resource instances (count and for_each
+  // multiply them).
+  std::uint64_t steps_ = 0;
   std::uint64_t instances_ = 200'000;
 };
 
