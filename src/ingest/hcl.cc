@@ -3,6 +3,12 @@
 // operator levels away. Entry points: parse_hcl(), parse_heredoc().
 #include "ingest/hcl.h"
 
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
 #include <tao/pegtl/contrib/limit_depth.hpp>
 
 #include "ingest/hcl_grammar.h"
@@ -29,18 +35,73 @@ using selector = pt::selector<Rule,
                           hg::template_literal, hg::heredoc_literal, hg::directive, hg::heredoc,
                           hg::bare_key, hg::for_key, hg::for_value, hg::function_name,
                           hg::variable, hg::attr_name, hg::op_mul, hg::op_add, hg::op_cmp,
-                          hg::op_eq, hg::op_and, hg::op_or, hg::interpolation,
+                          hg::op_eq, hg::op_and, hg::op_or, hg::cond_q, hg::interpolation,
                           hg::function_call, hg::quoted_template, hg::index, hg::attribute,
                           hg::block, hg::body, hg::kw_true, hg::kw_false, hg::kw_null, hg::tuple,
                            hg::object, hg::object_item, hg::for_tuple, hg::for_object,
                            hg::for_intro, hg::for_cond, hg::for_group, hg::ellipsis,
                            hg::get_attr, hg::attr_splat, hg::full_splat, hg::unary_op,
                            hg::negate, hg::logical_not>,
-    pt::fold_one::on<hg::term, hg::expression, hg::product, hg::sum, hg::comparison, hg::equality, hg::conjunction,
-                     hg::disjunction>>;
+    pt::fold_one::on<hg::term, hg::expression>>;
 // clang-format on
 
+// Blocks of sizeof(HclNode) bytes cut from 256 KiB chunks. Each thread keeps its own free list
+// and its own chunk to cut from (no lock on the way); chunks are taken under a lock from one store
+// that keeps them until the process ends, so that a tree parsed on one thread can be freed on
+// another, whose free list then reuses its blocks.
+constexpr std::size_t kBlock = (sizeof(HclNode) + alignof(std::max_align_t) - 1) /
+                               alignof(std::max_align_t) * alignof(std::max_align_t);
+constexpr std::size_t kChunk = 256 * 1024;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+std::byte* new_chunk() {
+  static std::mutex mutex;
+  static std::vector<std::unique_ptr<std::byte[]>> chunks;
+  const std::lock_guard<std::mutex> lock(mutex);
+  chunks.push_back(std::make_unique<std::byte[]>(kChunk));
+  return chunks.back().get();
+}
+
+struct ThreadPool {
+  FreeBlock* free = nullptr;
+  std::byte* next = nullptr;
+  std::size_t left = 0;
+};
+
+ThreadPool& thread_pool() {
+  thread_local ThreadPool pool;
+  return pool;
+}
+
 }  // namespace
+
+void* HclNode::operator new(std::size_t size) {
+  if (size != sizeof(HclNode)) return ::operator new(size);
+  ThreadPool& pool = thread_pool();
+  if (pool.free != nullptr) {
+    FreeBlock* block = pool.free;
+    pool.free = block->next;
+    return block;
+  }
+  if (pool.left < kBlock) {
+    pool.next = new_chunk();
+    pool.left = kChunk;
+  }
+  void* block = pool.next;
+  pool.next += kBlock;
+  pool.left -= kBlock;
+  return block;
+}
+
+void HclNode::operator delete(void* block, std::size_t size) noexcept {
+  if (block == nullptr) return;
+  if (size != sizeof(HclNode)) return ::operator delete(block);
+  ThreadPool& pool = thread_pool();
+  pool.free = new (block) FreeBlock{pool.free};
+}
 
 template <typename Rule>
 HclKind HclNode::kind_of() {
@@ -124,10 +185,8 @@ HclKind HclNode::kind_of() {
     return K::negate;
   else if constexpr (std::is_same_v<Rule, hg::logical_not>)
     return K::logical_not;
-  else if constexpr (std::is_same_v<Rule, hg::product> || std::is_same_v<Rule, hg::sum> ||
-                     std::is_same_v<Rule, hg::comparison> || std::is_same_v<Rule, hg::equality> ||
-                     std::is_same_v<Rule, hg::conjunction> || std::is_same_v<Rule, hg::disjunction>)
-    return K::binary;
+  else if constexpr (std::is_same_v<Rule, hg::cond_q>)
+    return K::question;
   else if constexpr (std::is_same_v<Rule, hg::op_mul> || std::is_same_v<Rule, hg::op_add> ||
                      std::is_same_v<Rule, hg::op_cmp> || std::is_same_v<Rule, hg::op_eq> ||
                      std::is_same_v<Rule, hg::op_and> || std::is_same_v<Rule, hg::op_or>)

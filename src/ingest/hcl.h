@@ -58,13 +58,19 @@ enum class HclKind : std::uint8_t {
   unary_op,
   negate,
   logical_not,
-  binary,  // product, sum, comparison, equality, conjunction, disjunction: operands and operators
-  op,
-  conditional,
+  op,           // a binary operator
+  question,     // the `?` of a conditional
+  conditional,  // an expression with operators: operands and operators, then `?` and the branches
 };
 
 struct HclNode : tao::pegtl::parse_tree::basic_node<HclNode> {
   HclKind kind = HclKind::other;
+
+  // Nodes come from a pool of same-sized blocks: the parse tree makes (and, on backtracking,
+  // drops) millions of them on a large tree of files, and malloc/free took half of the parse.
+  // Blocks freed go back to the pool, which keeps its memory until the process ends.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* block, std::size_t size) noexcept;
 
   template <typename Rule, typename Input, typename... States>
   void start(const Input& in, States&&... st) {

@@ -74,9 +74,12 @@ std::string unescape(std::string_view text) {
       continue;
     }
     const char e = text[++i];
-    if (e == 'n') out += '\n';
-    else if (e == 'r') out += '\r';
-    else if (e == 't') out += '\t';
+    if (e == 'n')
+      out += '\n';
+    else if (e == 'r')
+      out += '\r';
+    else if (e == 't')
+      out += '\t';
     else if (e == 'u' || e == 'U') {
       const std::size_t digits = e == 'u' ? 4 : 8;
       const unsigned long code = std::stoul(std::string(text.substr(i + 1, digits)), nullptr, 16);
@@ -313,8 +316,6 @@ HclValue HclEvaluator::evaluate(const HclNode& node) {
       return term(node);
     case HclKind::unary_op:
       return unary(node);
-    case HclKind::binary:
-      return binary(node);
     case HclKind::conditional:
       return conditional(node);
     default:
@@ -573,18 +574,47 @@ HclValue HclEvaluator::unary(const HclNode& node) {
   return HclValue::bool_value(!b, at);
 }
 
-HclValue HclEvaluator::binary(const HclNode& node) {
+namespace {
+
+// HCL's operator precedence, highest binding tightest.
+int precedence(std::string_view op) {
+  if (op == "*" || op == "/" || op == "%") return 5;
+  if (op == "+" || op == "-") return 4;
+  if (op == "==" || op == "!=") return 2;
+  if (op == "&&") return 1;
+  if (op == "||") return 0;
+  return 3;  // comparisons
+}
+
+}  // namespace
+
+// The operands and operators of children [begin, end) (operand, op, operand, …; the parser keeps
+// them flat), split at the loosest-binding operators and folded left to right: recursion is at
+// most one level per precedence, whatever the length of the chain.
+HclValue HclEvaluator::operators(const HclNode& node, std::size_t begin, std::size_t end) {
+  if (end - begin == 1) return evaluate(node.child(begin));
   const HclPos at = pos(node);
-  HclValue left = evaluate(node.child(0));
-  for (std::size_t i = 1; i + 1 < node.children.size(); i += 2) {
-    const std::string_view op = node.child(i).text();
+  int loosest = 99;
+  for (std::size_t i = begin + 1; i < end; i += 2)
+    loosest = std::min(loosest, precedence(node.child(i).text()));
+  const auto next_split = [&](std::size_t from) {
+    std::size_t j = from + 1;
+    while (j < end && precedence(node.child(j).text()) != loosest) j += 2;
+    return std::min(j, end);
+  };
+  std::size_t split = next_split(begin);
+  HclValue left = operators(node, begin, split);
+  while (split < end) {
+    const std::string_view op = node.child(split).text();
+    const std::size_t segment = split + 1;
+    split = next_split(segment);
     // && and || need their right operand only when the left one does not decide.
     bool b = false;
     if ((op == "&&" || op == "||") && left.known() && to_bool(left, b) && b == (op == "||")) {
       left = HclValue::bool_value(b, at);
       continue;
     }
-    HclValue right = evaluate(node.child(i + 1));
+    HclValue right = operators(node, segment, split);
     if (!left.known()) return left;
     if (!right.known()) return right;
     if (op == "==" || op == "!=") {
@@ -599,29 +629,41 @@ HclValue HclEvaluator::binary(const HclNode& node) {
     }
     double l = 0, r = 0;
     if (!to_number(left, l) || !to_number(right, r)) return failed(expression_text(node), at);
-    if (op == "+") left = HclValue::number_value(l + r, at);
-    else if (op == "-") left = HclValue::number_value(l - r, at);
-    else if (op == "*") left = HclValue::number_value(l * r, at);
+    if (op == "+")
+      left = HclValue::number_value(l + r, at);
+    else if (op == "-")
+      left = HclValue::number_value(l - r, at);
+    else if (op == "*")
+      left = HclValue::number_value(l * r, at);
     else if (op == "/") {
       if (r == 0) return failed(expression_text(node), at);
       left = HclValue::number_value(l / r, at);
     } else if (op == "%") {
       if (r == 0) return failed(expression_text(node), at);
       left = HclValue::number_value(std::fmod(l, r), at);
-    } else if (op == "<") left = HclValue::bool_value(l < r, at);
-    else if (op == "<=") left = HclValue::bool_value(l <= r, at);
-    else if (op == ">") left = HclValue::bool_value(l > r, at);
-    else left = HclValue::bool_value(l >= r, at);
+    } else if (op == "<")
+      left = HclValue::bool_value(l < r, at);
+    else if (op == "<=")
+      left = HclValue::bool_value(l <= r, at);
+    else if (op == ">")
+      left = HclValue::bool_value(l > r, at);
+    else
+      left = HclValue::bool_value(l >= r, at);
   }
   return left;
 }
 
+// An expression with operators and perhaps `COND ? A : B`: the children are the condition's
+// operands and operators, then a question node and the two branches.
 HclValue HclEvaluator::conditional(const HclNode& node) {
-  const HclValue c = evaluate(node.child(0));
+  const std::size_t n = node.children.size();
+  const bool choice = n >= 4 && node.child(n - 3).kind == HclKind::question;
+  if (!choice) return operators(node, 0, n);
+  const HclValue c = operators(node, 0, n - 3);
   if (!c.known()) return c;
   bool b = false;
   if (!to_bool(c, b)) return failed(expression_text(node), pos(node));
-  return evaluate(node.child(b ? 1 : 2));
+  return evaluate(node.child(b ? n - 2 : n - 1));
 }
 
 HclValue HclEvaluator::call(const HclNode& node) {
@@ -658,8 +700,7 @@ HclValue HclEvaluator::call(const HclNode& node) {
     for (const HclValue* v : items) args.push_back(*v);
   }
   HclValue result = call_function(name, args, at, expression_text(node));
-  if (!spend(weigh(result)))
-    return HclValue::unknown("evaluation limit reached", at);
+  if (!spend(weigh(result))) return HclValue::unknown("evaluation limit reached", at);
   return result;
 }
 

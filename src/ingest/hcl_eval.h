@@ -83,7 +83,9 @@ class HclEvaluator {
 
   HclValue evaluate(const HclNode& expression);
   // Binds `name` (count, each, a for variable, a dynamic block's iterator) while `f` runs.
-  void bind(std::string name, HclValue value) { names_.emplace_back(std::move(name), std::move(value)); }
+  void bind(std::string name, HclValue value) {
+    names_.emplace_back(std::move(name), std::move(value));
+  }
   void unbind() { names_.pop_back(); }
   std::uint32_t file() const { return file_; }
   HclPos pos(const HclNode& node) const { return {file_, node.line(), node.column()}; }
@@ -96,7 +98,7 @@ class HclEvaluator {
   HclValue heredoc(const HclNode& node);
   HclValue collection_for(const HclNode& node, bool object);
   HclValue object(const HclNode& node);
-  HclValue binary(const HclNode& node);
+  HclValue operators(const HclNode& node, std::size_t begin, std::size_t end);
   HclValue unary(const HclNode& node);
   HclValue conditional(const HclNode& node);
   HclValue call(const HclNode& node);

@@ -112,8 +112,8 @@ bool format_text(std::string_view spec, const std::vector<HclValue>& args, std::
     }
     // Flags and width: '-' pads on the right, '0' with zeros; a precision is not supported.
     bool left = false, zero = false;
-    for (; i < spec.size() && (spec[i] == '-' || spec[i] == '0' || spec[i] == '+' ||
-                               spec[i] == '#' || spec[i] == ' ');
+    for (; i < spec.size() &&
+           (spec[i] == '-' || spec[i] == '0' || spec[i] == '+' || spec[i] == '#' || spec[i] == ' ');
          ++i) {
       left = left || spec[i] == '-';
       zero = zero || spec[i] == '0';
@@ -130,17 +130,22 @@ bool format_text(std::string_view spec, const std::vector<HclValue>& args, std::
     if (verb == 'd') {
       if (arg.kind != Kind::number && !(arg.kind == Kind::string && !text.empty())) return false;
       double n = 0;
-      if (arg.kind == Kind::number) n = arg.number;
-      else if (!(std::istringstream(text) >> n)) return false;
+      if (arg.kind == Kind::number)
+        n = arg.number;
+      else if (!(std::istringstream(text) >> n))
+        return false;
       if (std::floor(n) != n) return false;
       text = number_text(n);
     }
     if (verb == 'q') text = "\"" + text + "\"";
     if (text.size() < width) {
       const std::string pad(width - text.size(), zero && !left && verb == 'd' ? '0' : ' ');
-      if (left) text += pad;
-      else if (zero && verb == 'd' && !text.empty() && text[0] == '-') text = "-" + pad + text.substr(1);
-      else text = pad + text;
+      if (left)
+        text += pad;
+      else if (zero && verb == 'd' && !text.empty() && text[0] == '-')
+        text = "-" + pad + text.substr(1);
+      else
+        text = pad + text;
     }
     out += text;
   }
@@ -203,13 +208,11 @@ HclValue cidr_function(const Call& c) {
   const int width = prefix->family == Family::ipv4 ? 32 : 128;
   const int host_bits = width - prefix->prefix;
   const u128 span = host_bits >= 128 ? ~static_cast<u128>(0) : (static_cast<u128>(1) << host_bits);
-  const u128 offset =
-      number >= 0 ? static_cast<u128>(number) : span - static_cast<u128>(-number);
+  const u128 offset = number >= 0 ? static_cast<u128>(number) : span - static_cast<u128>(-number);
   if ((number >= 0 && host_bits < 127 && offset >= span) ||
       (number < 0 && static_cast<u128>(-number) > span))
     return c.error();
-  return HclValue::string_value(to_string(Address{prefix->family, prefix->base + offset}),
-                                c.pos);
+  return HclValue::string_value(to_string(Address{prefix->family, prefix->base + offset}), c.pos);
 }
 
 using Function = std::function<HclValue(Call&)>;
@@ -240,9 +243,8 @@ const std::map<std::string_view, Function>& functions() {
          if (c.args.size() != 1 || c.args[0].kind != Kind::list) return c.error();
          std::vector<HclValue> out = distinct_items(c.args[0].items);
          // A set of strings iterates in lexical order.
-         if (std::all_of(out.begin(), out.end(), [](const HclValue& v) {
-               return v.kind == Kind::string;
-             }))
+         if (std::all_of(out.begin(), out.end(),
+                         [](const HclValue& v) { return v.kind == Kind::string; }))
            std::stable_sort(out.begin(), out.end(),
                             [](const HclValue& a, const HclValue& b) { return a.text < b.text; });
          return c.list(std::move(out));
@@ -425,8 +427,7 @@ const std::map<std::string_view, Function>& functions() {
          if (c.args.size() != 1 || !text_of(c.args[0], t)) return c.error();
          const std::size_t a = t.find_first_not_of(" \t\r\n");
          const std::size_t b = t.find_last_not_of(" \t\r\n");
-         return HclValue::string_value(a == std::string::npos ? "" : t.substr(a, b - a + 1),
-                                       c.pos);
+         return HclValue::string_value(a == std::string::npos ? "" : t.substr(a, b - a + 1), c.pos);
        }},
       {"replace",
        [](Call& c) {
@@ -468,7 +469,7 @@ const std::map<std::string_view, Function>& functions() {
        [](Call& c) {
          long long start = 0, end = 0, step = 1;
          const std::size_t n = c.args.size();
-         if (n == 1 ? !integer_of(c.args[0], end)
+         if (n == 1   ? !integer_of(c.args[0], end)
              : n == 2 ? !integer_of(c.args[0], start) || !integer_of(c.args[1], end)
              : n == 3 ? !integer_of(c.args[0], start) || !integer_of(c.args[1], end) ||
                             !integer_of(c.args[2], step)

@@ -61,17 +61,19 @@ struct template_char : pegtl::sor<escape, literal_dollar, literal_percent,
                                              pegtl::not_one<'"', '\\', '\n'>>> {};
 struct template_literal : pegtl::plus<template_char> {};
 struct close_quote : pegtl::one<'"'> {};
-struct quoted_template : pegtl::if_must<pegtl::one<'"'>,
-                                        pegtl::star<pegtl::sor<interpolation, directive,
-                                                               template_literal>>,
-                                        close_quote> {};
+struct template_part : pegtl::sor<pegtl::seq<pegtl::at<pegtl::string<'$', '{'>>, interpolation>,
+                                 pegtl::seq<pegtl::at<pegtl::string<'%', '{'>>, directive>,
+                                 template_literal> {};
+struct quoted_template : pegtl::if_must<pegtl::one<'"'>, pegtl::star<template_part>, close_quote> {};
 // A heredoc's lines as a template: anything but interpolations and directives is literal text.
 struct heredoc_char : pegtl::sor<literal_dollar, literal_percent,
                                  pegtl::seq<pegtl::not_at<pegtl::sor<pegtl::string<'$', '{'>,
                                                                      pegtl::string<'%', '{'>>>,
                                             pegtl::any>> {};
 struct heredoc_literal : pegtl::plus<heredoc_char> {};
-struct heredoc_body : pegtl::seq<pegtl::star<pegtl::sor<interpolation, directive, heredoc_literal>>,
+struct heredoc_body : pegtl::seq<pegtl::star<pegtl::sor<pegtl::seq<pegtl::at<pegtl::string<'$', '{'>>, interpolation>,
+                                                        pegtl::seq<pegtl::at<pegtl::string<'%', '{'>>, directive>,
+                                                        heredoc_literal>>,
                                  pegtl::eof> {};
 
 // <<EOF … EOF and <<-EOF … EOF: matched whole (the closing marker must equal the opening one,
@@ -131,10 +133,11 @@ struct for_cond : pegtl::seq<kw_if, w, pegtl::must<expression>> {};
 struct for_arrow : pegtl::string<'=', '>'> {};
 struct for_group : ellipsis {};
 struct for_tuple : pegtl::seq<pegtl::one<'['>, w, for_intro, pegtl::must<expression>, w,
-                              pegtl::opt<for_cond, w>, pegtl::must<close_bracket>> {};
+                              pegtl::opt<pegtl::at<kw_if>, for_cond, w>, pegtl::must<close_bracket>> {};
 struct for_object : pegtl::seq<pegtl::one<'{'>, w, for_intro, pegtl::must<expression>, w,
                                pegtl::must<for_arrow>, w, pegtl::must<expression>, w,
-                               pegtl::opt<for_group, w>, pegtl::opt<for_cond, w>,
+                               pegtl::opt<pegtl::at<ellipsis>, for_group, w>,
+                               pegtl::opt<pegtl::at<kw_if>, for_cond, w>,
                                pegtl::must<close_brace>> {};
 struct tuple : pegtl::if_must<pegtl::one<'['>, w,
                               pegtl::opt<expression, w, pegtl::star<comma, w, expression, w>,
@@ -144,7 +147,8 @@ struct key_equals : pegtl::sor<pegtl::seq<pegtl::one<'='>, pegtl::not_at<pegtl::
                                pegtl::one<':'>> {};
 // A bare identifier as an object key is the key's text, not a variable.
 struct bare_key : pegtl::seq<identifier, pegtl::at<w, key_equals>> {};
-struct object_key : pegtl::sor<bare_key, expression> {};
+struct object_key : pegtl::sor<pegtl::seq<pegtl::at<identifier, w, key_equals>, bare_key>,
+                               expression> {};
 struct object_item : pegtl::seq<object_key, w, pegtl::must<key_equals>, w, pegtl::must<expression>> {};
 struct object : pegtl::if_must<pegtl::one<'{'>, w,
                                pegtl::star<object_item, w, pegtl::opt<comma>, w>, close_brace> {};
@@ -152,26 +156,46 @@ struct object : pegtl::if_must<pegtl::one<'{'>, w,
 // ---- Terms, traversals and operators
 struct function_name : pegtl::seq<identifier, pegtl::star<pegtl::string<':', ':'>, identifier>> {};
 struct call_args : pegtl::opt<expression, w, pegtl::star<comma, w, expression, w>,
-                              pegtl::opt<ellipsis, w>, pegtl::opt<comma, w>> {};
+                              pegtl::opt<pegtl::at<pegtl::one<'.'>>, ellipsis, w>, pegtl::opt<comma, w>> {};
 struct function_call : pegtl::seq<function_name, pegtl::one<'('>, w, call_args,
                                   pegtl::must<close_paren>> {};
 struct variable : identifier {};
 struct parens : pegtl::if_must<pegtl::one<'('>, w, expression, w, close_paren> {};
-struct primary : pegtl::sor<number_lit, kw_true, kw_false, kw_null, quoted_template, heredoc,
-                            for_tuple, tuple, for_object, object, function_call, parens,
-                            variable> {};
+// The lookaheads keep the parse tree from building (and dropping) a node for each alternative
+// that fails: a for expression is told by its `for`, a call by its `(`.
+// (Only unselected rules inside at<>: the parse tree builds nodes there too.)
+struct for_ahead : pegtl::seq<w, kw_for> {};
+struct call_ahead : pegtl::seq<identifier, pegtl::star<pegtl::string<':', ':'>, identifier>,
+                               pegtl::one<'('>> {};
+template <typename Ahead, typename Rule>
+struct if_at : pegtl::seq<pegtl::at<Ahead>, Rule> {};
+struct primary : pegtl::sor<if_at<pegtl::digit, number_lit>,
+                            if_at<pegtl::seq<TAO_PEGTL_STRING("true"), pegtl::not_at<id_char>>, kw_true>,
+                            if_at<pegtl::seq<TAO_PEGTL_STRING("false"), pegtl::not_at<id_char>>, kw_false>,
+                            if_at<pegtl::seq<TAO_PEGTL_STRING("null"), pegtl::not_at<id_char>>, kw_null>,
+                            if_at<pegtl::one<'"'>, quoted_template>,
+                            if_at<pegtl::string<'<', '<'>, heredoc>,
+                            if_at<pegtl::seq<pegtl::one<'['>, for_ahead>, for_tuple>,
+                            if_at<pegtl::one<'['>, tuple>,
+                            if_at<pegtl::seq<pegtl::one<'{'>, for_ahead>, for_object>,
+                            if_at<pegtl::one<'{'>, object>,
+                            if_at<call_ahead, function_call>,
+                            parens, variable> {};
 struct attr_name : pegtl::sor<identifier, pegtl::plus<pegtl::digit>> {};
 struct get_attr : pegtl::seq<pegtl::one<'.'>, attr_name> {};
 struct attr_splat : pegtl::string<'.', '*'> {};
 struct full_splat : pegtl::seq<pegtl::one<'['>, w, pegtl::one<'*'>, w, pegtl::one<']'>> {};
 struct index : pegtl::if_must<pegtl::one<'['>, w, expression, w, close_bracket> {};
-struct postfix : pegtl::sor<attr_splat, get_attr, full_splat, index> {};
+struct postfix : pegtl::sor<if_at<pegtl::string<'.', '*'>, attr_splat>,
+                            if_at<pegtl::one<'.'>, get_attr>,
+                            if_at<pegtl::seq<pegtl::one<'['>, w, pegtl::one<'*'>>, full_splat>,
+                            if_at<pegtl::one<'['>, index>> {};
 struct term : pegtl::seq<primary, pegtl::star<postfix>> {};
 struct negate : pegtl::one<'-'> {};
 struct logical_not : pegtl::one<'!'> {};
 struct unary;
 struct unary_op : pegtl::seq<pegtl::sor<negate, logical_not>, w, pegtl::must<unary>> {};
-struct unary : pegtl::sor<unary_op, term> {};
+struct unary : pegtl::sor<if_at<pegtl::one<'-', '!'>, unary_op>, term> {};
 struct op_mul : pegtl::sor<pegtl::one<'*'>, pegtl::seq<pegtl::one<'/'>, pegtl::not_at<pegtl::one<'/', '*'>>>,
                            pegtl::one<'%'>> {};
 struct op_add : pegtl::sor<pegtl::one<'+'>, pegtl::one<'-'>> {};
@@ -180,17 +204,20 @@ struct op_cmp : pegtl::sor<pegtl::string<'>', '='>, pegtl::string<'<', '='>, peg
 struct op_eq : pegtl::sor<pegtl::string<'=', '='>, pegtl::string<'!', '='>> {};
 struct op_and : pegtl::string<'&', '&'> {};
 struct op_or : pegtl::string<'|', '|'> {};
-template <typename Operand, typename Op>
-struct binary : pegtl::seq<Operand, pegtl::star<w, Op, w, pegtl::must<Operand>>> {};
-struct product : binary<unary, op_mul> {};
-struct sum : binary<product, op_add> {};
-struct comparison : binary<sum, op_cmp> {};
-struct equality : binary<comparison, op_eq> {};
-struct conjunction : binary<equality, op_and> {};
-struct disjunction : binary<conjunction, op_or> {};
+// `First` holds the first characters of the level's operators, so that no node is built for an
+// operator that is not there.
+template <typename Operand, typename Op, typename First>
+struct binary : pegtl::seq<Operand, pegtl::star<pegtl::at<w, First>, w, Op, w, pegtl::must<Operand>>> {};
+struct product : binary<unary, op_mul, pegtl::one<'*', '/', '%'>> {};
+struct sum : binary<product, op_add, pegtl::one<'+', '-'>> {};
+struct comparison : binary<sum, op_cmp, pegtl::one<'<', '>'>> {};
+struct equality : binary<comparison, op_eq, pegtl::sor<pegtl::string<'=', '='>, pegtl::string<'!', '='>>> {};
+struct conjunction : binary<equality, op_and, pegtl::one<'&'>> {};
+struct disjunction : binary<conjunction, op_or, pegtl::one<'|'>> {};
 struct cond_colon : pegtl::one<':'> {};
+struct cond_q : pegtl::one<'?'> {};
 struct conditional : pegtl::seq<disjunction,
-                                pegtl::opt<w, pegtl::one<'?'>, w, pegtl::must<expression>, w,
+                                pegtl::opt<pegtl::at<w, pegtl::one<'?'>>, w, cond_q, w, pegtl::must<expression>, w,
                                            pegtl::must<cond_colon>, w, pegtl::must<expression>>> {};
 struct expression : conditional {};
 
@@ -207,9 +234,11 @@ struct block_label : pegtl::sor<pegtl::seq<pegtl::one<'"'>, label_text, pegtl::m
 struct body;
 struct block_close : pegtl::one<'}'> {};
 struct block_type : identifier {};
-struct block : pegtl::seq<block_type, pegtl::star<sp, block_label>, sp, pegtl::one<'{'>,
+struct block : pegtl::seq<block_type,
+                          pegtl::star<sp, pegtl::at<pegtl::sor<pegtl::one<'"'>, id_first>>, block_label>,
+                          sp, pegtl::one<'{'>,
                           pegtl::must<body>, pegtl::must<block_close>, pegtl::must<line_end>> {};
-struct body_item : pegtl::sor<attribute, block> {};
+struct body_item : pegtl::sor<pegtl::seq<pegtl::at<identifier, sp, attr_equals>, attribute>, block> {};
 struct body : pegtl::seq<w, pegtl::star<body_item, w>> {};
 struct file_end : pegtl::eof {};
 struct file : pegtl::seq<pegtl::opt<pegtl::string<'\xEF', '\xBB', '\xBF'>>, body,

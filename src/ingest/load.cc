@@ -639,6 +639,10 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   in_order();
 }
 
+void evaluate_root(const detail::TerraformSources& terraform, const std::vector<LoadedFile>& files,
+                   const std::vector<detail::IacSink::File>& table, std::uint64_t bytes,
+                   detail::RuleBudget& budget, std::size_t root, ParsedFiles& out);
+
 // Each root module of the Terraform sources, evaluated and read as a plan into the part of its
 // first `.tf` file (the module is one namespace, named by its directory). The files' indexes in
 // `files` are set first, so that positions name them.
@@ -659,10 +663,42 @@ void evaluate_terraform(detail::TerraformSources& terraform, const std::vector<L
     out.skipped[index.at(s.file)] = s.reason;
   detail::RuleBudget budget;
   detail::limit_rules(budget, limits.max_rules, bytes);
-  for (const std::size_t root : terraform.roots()) {
+  // Root modules are independent (each its own part): evaluated side by side, largest first.
+  const std::vector<std::size_t> roots = terraform.roots();
+  for (const std::size_t root : roots) {
+    const detail::TfDirectory& dir = terraform.directories[root];
+    namespaces[terraform.files[dir.files.front()].index] = dir.path;
+  }
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k = next++; k < roots.size(); k = next++)
+      evaluate_root(terraform, files, table, bytes, budget, roots[k], out);
+  };
+  std::vector<std::thread> threads;
+  const unsigned jobs = static_cast<unsigned>(
+      std::min<std::size_t>(std::max(limits.jobs, 1u), std::max<std::size_t>(roots.size(), 1)));
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  if (jobs <= 1 || budget.used <= budget.limit) return;
+  // The rule limit was passed: which root says so must not depend on the threads (parse_files()).
+  detail::RuleBudget again;
+  detail::limit_rules(again, limits.max_rules, bytes);
+  for (const std::size_t root : roots) {
+    const std::uint32_t part = terraform.files[terraform.directories[root].files.front()].index;
+    out.parts[part] = Inventory{};
+    out.errors[part].clear();
+    evaluate_root(terraform, files, table, bytes, again, root, out);
+  }
+}
+
+// One root module into the part of its first `.tf` file.
+void evaluate_root(const detail::TerraformSources& terraform, const std::vector<LoadedFile>& files,
+                   const std::vector<detail::IacSink::File>& table, std::uint64_t bytes,
+                   detail::RuleBudget& budget, std::size_t root, ParsedFiles& out) {
+  {
     const detail::TfDirectory& dir = terraform.directories[root];
     const std::uint32_t part = terraform.files[dir.files.front()].index;
-    namespaces[part] = dir.path;
     detail::IacSink sink(table, bytes, out.parts[part], budget);
     try {
       detail::read_terraform_module(terraform, root, sink);
@@ -740,7 +776,7 @@ LoadResult load_inventory(const std::vector<std::string>& inputs, const LoadLimi
     if (!tf_inputs.empty() || !tfvars_inputs.empty() || !limits.terraform_var_files.empty()) {
       terraform.vars = limits.terraform_vars;
       terraform.gather(tf_inputs, tfvars_inputs, limits.terraform_var_files,
-                       limits.max_file_bytes);
+                       limits.max_file_bytes, limits.jobs);
       for (Diagnostic& d : terraform.errors) result.errors.push_back(std::move(d));
       std::set<std::string_view> named;
       for (const detail::TfFile& f : terraform.files) {

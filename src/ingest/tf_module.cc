@@ -5,12 +5,14 @@
 #include "ingest/tf_module.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-#include <cstdlib>
+#include <thread>
 
 #include "ingest/hcl_eval.h"
 #include "ingest/terraform.h"
@@ -199,7 +201,7 @@ struct Pending {
 
 // The instances a count or for_each gives: keys, or unknown.
 struct Expansion {
-  bool single = true;  // no count, no for_each
+  bool single = true;   // no count, no for_each
   bool by_key = false;  // for_each
   bool known = true;
   std::string unknown_text;
@@ -209,7 +211,7 @@ struct Expansion {
 
 struct Handle {
   bool module = false;
-  ModuleInstance* owner = nullptr;  // the module the resource is declared in
+  ModuleInstance* owner = nullptr;     // the module the resource is declared in
   ModuleInstance* instance = nullptr;  // module handles: the called instance
   const Decl* decl = nullptr;
   std::string address;
@@ -283,8 +285,9 @@ class Project {
       return true;
     }
     if (instances_ != 0 || !limit_noted_)
-      note(at, address + ": more resource and module instances than sgcheck reads in one root "
-                         "module (200000): the rest is not read");
+      note(at, address +
+                   ": more resource and module instances than sgcheck reads in one root "
+                   "module (200000): the rest is not read");
     limit_noted_ = true;
     instances_ = 0;
     return false;
@@ -385,8 +388,7 @@ HclValue Project::local(ModuleInstance& module, const std::string& name, HclPos 
 
 const Expansion& Project::expansion(ModuleInstance& module, const std::string& key,
                                     const Decl& decl, const std::string& address) {
-  if (const auto it = module.expansions.find(key); it != module.expansions.end())
-    return it->second;
+  if (const auto it = module.expansions.find(key); it != module.expansions.end()) return it->second;
   Expansion e;
   const HclNode* body = body_of(*decl.node);
   const HclNode* count = attribute_in(body, "count");
@@ -441,8 +443,7 @@ const Expansion& Project::expansion(ModuleInstance& module, const std::string& k
   return module.expansions.emplace(key, std::move(e)).first->second;
 }
 
-std::vector<std::pair<std::string, HclValue>> instance_bindings(const Expansion& e,
-                                                                std::size_t i) {
+std::vector<std::pair<std::string, HclValue>> instance_bindings(const Expansion& e, std::size_t i) {
   std::vector<std::pair<std::string, HclValue>> out;
   if (e.single) return out;
   HclValue object;
@@ -814,9 +815,9 @@ void Project::write_body(ModuleInstance& module, const HclNode& body, std::uint3
       open.file = file;
       open.line = item->line();
       open.column = item->column();
-      open.text = "dynamic \"" + labels[0] + "\" over " +
-                  (collection.known() ? std::string("a value that is not a collection")
-                                      : collection.text);
+      open.text =
+          "dynamic \"" + labels[0] + "\" over " +
+          (collection.known() ? std::string("a value that is not a collection") : collection.text);
       list.items.push_back(std::move(open));
       continue;
     }
@@ -950,73 +951,120 @@ void assign_var(const std::string& assignment, ModuleInstance& root, Project& pr
 
 // ---- Gathering the sources
 
+namespace {
+
+// One directory read: its `.tf` files and auto-loaded tfvars parsed, the local sources it calls.
+struct DirectoryRead {
+  TfDirectory directory;  // file indexes into `files`
+  std::vector<TfFile> files;
+  Diagnostics errors;
+  std::vector<std::string> calls;
+};
+
+TfFile read_tf_file(const std::string& name, bool tfvars, std::uint64_t max_file_bytes,
+                    Diagnostics& errors) {
+  TfFile file;
+  file.name = name;
+  file.tfvars = tfvars;
+  std::string error;
+  if (!read_file(name, max_file_bytes, file.text, error)) {
+    Diagnostic d;
+    d.message = error;
+    d.location = {name, 1, 1};
+    errors.push_back(std::move(d));
+    return file;
+  }
+  Diagnostic d;
+  if (auto tree = parse_hcl(file.text, name, d))
+    file.root = std::move(tree->root);
+  else
+    errors.push_back(std::move(d));
+  return file;
+}
+
+DirectoryRead read_directory(const std::string& dir, std::uint64_t max_file_bytes) {
+  DirectoryRead out;
+  out.directory.path = dir;
+  std::vector<std::string> tf, vars;
+  std::error_code ec;
+  for (fs::directory_iterator it(fs::path(dir), ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec)) continue;
+    const std::string file = it->path().filename().string();
+    const std::string name = dir == "." ? file : dir + "/" + file;
+    if (it->path().extension() == ".tf") tf.push_back(name);
+    if (is_auto_tfvars(name)) vars.push_back(name);
+  }
+  std::sort(tf.begin(), tf.end());
+  // terraform.tfvars first, then *.auto.tfvars in name order (later ones win).
+  std::sort(vars.begin(), vars.end(), [](const std::string& a, const std::string& b) {
+    const bool ta = fs::path(a).filename() == "terraform.tfvars";
+    const bool tb = fs::path(b).filename() == "terraform.tfvars";
+    return ta != tb ? ta : a < b;
+  });
+  for (const std::string& name : tf) {
+    out.directory.files.push_back(out.files.size());
+    out.files.push_back(read_tf_file(name, false, max_file_bytes, out.errors));
+    const TfFile& f = out.files.back();
+    if (!f.root || f.root->children.empty()) continue;
+    for (const auto& item : f.root->child(0).children) {
+      if (item->kind != HclKind::block || block_type(*item) != "module") continue;
+      const std::string source = literal_string(body_of(*item), "source");
+      if (is_local_source(source)) out.calls.push_back(join_directory(dir, source));
+    }
+  }
+  for (const std::string& name : vars) {
+    out.directory.tfvars.push_back(out.files.size());
+    out.files.push_back(read_tf_file(name, true, max_file_bytes, out.errors));
+  }
+  return out;
+}
+
+// Runs f(i) for i in [0, n) on `jobs` threads.
+template <typename F>
+void parallel_for(std::size_t n, unsigned jobs, F&& f) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) f(i);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace
+
 void TerraformSources::gather(const std::vector<std::string>& tf_inputs,
                               const std::vector<std::string>& tfvars_inputs,
                               const std::vector<std::string>& var_file_names,
-                              std::uint64_t max_file_bytes) {
-  std::set<std::string> pending_dirs;
-  for (const std::string& name : tf_inputs) pending_dirs.insert(directory_of(name));
+                              std::uint64_t max_file_bytes, unsigned jobs) {
+  // Directories are read in waves, side by side: the inputs' directories, then the directories
+  // their local module calls name, and so on; each wave merged in name order.
+  std::set<std::string> wave;
+  for (const std::string& name : tf_inputs) wave.insert(directory_of(name));
   std::set<std::string> read_dirs;
   std::set<std::string> called;
-  const auto read_one = [&](const std::string& name, bool tfvars) -> std::size_t {
-    TfFile file;
-    file.name = name;
-    file.tfvars = tfvars;
-    std::string error;
-    if (!read_file(name, max_file_bytes, file.text, error)) {
-      Diagnostic d;
-      d.message = error;
-      d.location = {name, 1, 1};
-      errors.push_back(std::move(d));
-    } else {
-      Diagnostic d;
-      if (auto tree = parse_hcl(file.text, name, d))
-        file.root = std::move(tree->root);
-      else
-        errors.push_back(std::move(d));
-    }
-    files.push_back(std::move(file));
-    return files.size() - 1;
-  };
-  while (!pending_dirs.empty()) {
-    const std::string dir = *pending_dirs.begin();
-    pending_dirs.erase(pending_dirs.begin());
-    if (!read_dirs.insert(dir).second) continue;
-    TfDirectory d;
-    d.path = dir;
-    std::vector<std::string> tf, vars;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir == "." ? fs::path(".") : fs::path(dir), ec);
-         !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      std::error_code type_ec;
-      if (!it->is_regular_file(type_ec)) continue;
-      const std::string file = it->path().filename().string();
-      const std::string name = dir == "." ? file : dir + "/" + file;
-      if (it->path().extension() == ".tf") tf.push_back(name);
-      if (is_auto_tfvars(name)) vars.push_back(name);
-    }
-    std::sort(tf.begin(), tf.end());
-    // terraform.tfvars first, then *.auto.tfvars in name order (later ones win).
-    std::sort(vars.begin(), vars.end(), [](const std::string& a, const std::string& b) {
-      const bool ta = fs::path(a).filename() == "terraform.tfvars";
-      const bool tb = fs::path(b).filename() == "terraform.tfvars";
-      return ta != tb ? ta : a < b;
-    });
-    for (const std::string& name : tf) {
-      const std::size_t f = read_one(name, false);
-      d.files.push_back(f);
-      if (!files[f].root || files[f].root->children.empty()) continue;
-      for (const auto& item : files[f].root->child(0).children) {
-        if (item->kind != HclKind::block || block_type(*item) != "module") continue;
-        const std::string source = literal_string(body_of(*item), "source");
-        if (!is_local_source(source)) continue;
-        const std::string target = join_directory(dir, source);
-        called.insert(target);
-        pending_dirs.insert(target);
+  while (!wave.empty()) {
+    const std::vector<std::string> dirs(wave.begin(), wave.end());
+    for (const std::string& d : dirs) read_dirs.insert(d);
+    std::vector<DirectoryRead> reads(dirs.size());
+    parallel_for(dirs.size(), std::max(jobs, 1u),
+                 [&](std::size_t i) { reads[i] = read_directory(dirs[i], max_file_bytes); });
+    wave.clear();
+    for (DirectoryRead& r : reads) {
+      for (Diagnostic& d : r.errors) errors.push_back(std::move(d));
+      for (const std::string& c : r.calls) {
+        called.insert(c);
+        if (!read_dirs.count(c)) wave.insert(c);
       }
+      const std::size_t base = files.size();
+      for (std::size_t& f : r.directory.files) f += base;
+      for (std::size_t& f : r.directory.tfvars) f += base;
+      for (TfFile& f : r.files) files.push_back(std::move(f));
+      if (!r.directory.files.empty()) directories.push_back(std::move(r.directory));
     }
-    for (const std::string& name : vars) d.tfvars.push_back(read_one(name, true));
-    if (!d.files.empty()) directories.push_back(std::move(d));
   }
   std::sort(directories.begin(), directories.end(),
             [](const TfDirectory& a, const TfDirectory& b) { return a.path < b.path; });
@@ -1031,10 +1079,14 @@ void TerraformSources::gather(const std::vector<std::string>& tf_inputs,
     file.name = name;
     file.tfvars = true;
     files.push_back(std::move(file));
-    skipped.push_back({name, "Terraform variable values that Terraform does not load by itself "
-                             "(pass them with --var-file)"});
+    skipped.push_back({name,
+                       "Terraform variable values that Terraform does not load by itself "
+                       "(pass them with --var-file)"});
   }
-  for (const std::string& name : var_file_names) var_files.push_back(read_one(name, true));
+  for (const std::string& name : var_file_names) {
+    var_files.push_back(files.size());
+    files.push_back(read_tf_file(name, true, max_file_bytes, errors));
+  }
 }
 
 std::vector<std::size_t> TerraformSources::roots() const {
@@ -1044,13 +1096,13 @@ std::vector<std::size_t> TerraformSources::roots() const {
   return out;
 }
 
-void read_terraform_module(const TerraformSources& sources, std::size_t directory,
-                           IacSink& sink) {
+void read_terraform_module(const TerraformSources& sources, std::size_t directory, IacSink& sink) {
   Project project(sources);
   ModuleInstance root;
   root.dir = &sources.directories[directory];
   root.decls = &project.decls_of(directory);
-  for (const std::size_t f : root.dir->tfvars) assign_tfvars(sources, sources.files[f], root, project);
+  for (const std::size_t f : root.dir->tfvars)
+    assign_tfvars(sources, sources.files[f], root, project);
   for (const std::size_t f : sources.var_files)
     assign_tfvars(sources, sources.files[f], root, project);
   for (const std::string& v : sources.vars) assign_var(v, root, project);

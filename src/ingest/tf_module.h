@@ -19,9 +19,9 @@ namespace sgcheck::detail {
 
 // One `.tf` or `.tfvars` file read for the load.
 struct TfFile {
-  std::string name;         // as the user sees it ("examples/iac/three-tier-tf/main.tf")
-  std::string text;         // its bytes; the parse tree points into them
-  std::uint32_t index = 0;  // its place in Inventory::files, set by the loader
+  std::string name;               // as the user sees it ("examples/iac/three-tier-tf/main.tf")
+  std::string text;               // its bytes; the parse tree points into them
+  std::uint32_t index = 0;        // its place in Inventory::files, set by the loader
   std::unique_ptr<HclNode> root;  // null after a syntax error
   bool tfvars = false;
 };
@@ -46,10 +46,12 @@ struct TerraformSources {
   // Reads and parses the `.tf` files of the directories of `tf_inputs` (each named `.tf` file
   // stands for its whole directory), the directories their local module calls name (recursively),
   // the `terraform.tfvars` / `*.auto.tfvars` of each directory, `tfvars_inputs` found or named
-  // (skipped unless loaded automatically), and `var_files`.
+  // (skipped unless loaded automatically), and `var_files`; directories are parsed on `jobs`
+  // threads, and the result does not depend on their number.
   void gather(const std::vector<std::string>& tf_inputs,
               const std::vector<std::string>& tfvars_inputs,
-              const std::vector<std::string>& var_files, std::uint64_t max_file_bytes);
+              const std::vector<std::string>& var_files, std::uint64_t max_file_bytes,
+              unsigned jobs = 1);
   // Directories no module of the load calls: each is read as its own root module.
   std::vector<std::size_t> roots() const;
 };
