@@ -215,6 +215,18 @@ HclValue cidr_function(const Call& c) {
   return HclValue::string_value(to_string(Address{prefix->family, prefix->base + offset}), c.pos);
 }
 
+// min() and max() of whole numbers.
+HclValue extreme(const Call& c, bool largest) {
+  if (c.args.empty()) return c.error();
+  long long best = 0;
+  for (std::size_t i = 0; i < c.args.size(); ++i) {
+    long long n = 0;
+    if (!integer_of(c.args[i], n)) return c.error();
+    best = i == 0 ? n : largest ? std::max(best, n) : std::min(best, n);
+  }
+  return HclValue::number_value(static_cast<double>(best), c.pos);
+}
+
 using Function = std::function<HclValue(Call&)>;
 
 const std::map<std::string_view, Function>& functions() {
@@ -443,28 +455,8 @@ const std::map<std::string_view, Function>& functions() {
          out += t.substr(start);
          return HclValue::string_value(std::move(out), c.pos);
        }},
-      {"min",
-       [](Call& c) {
-         long long best = 0;
-         for (std::size_t i = 0; i < c.args.size(); ++i) {
-           long long n = 0;
-           if (!integer_of(c.args[i], n)) return c.error();
-           best = i == 0 ? n : std::min(best, n);
-         }
-         if (c.args.empty()) return c.error();
-         return HclValue::number_value(static_cast<double>(best), c.pos);
-       }},
-      {"max",
-       [](Call& c) {
-         long long best = 0;
-         for (std::size_t i = 0; i < c.args.size(); ++i) {
-           long long n = 0;
-           if (!integer_of(c.args[i], n)) return c.error();
-           best = i == 0 ? n : std::max(best, n);
-         }
-         if (c.args.empty()) return c.error();
-         return HclValue::number_value(static_cast<double>(best), c.pos);
-       }},
+      {"min", [](Call& c) { return extreme(c, false); }},
+      {"max", [](Call& c) { return extreme(c, true); }},
       {"range",
        [](Call& c) {
          long long start = 0, end = 0, step = 1;
