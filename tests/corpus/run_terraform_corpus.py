@@ -5,7 +5,9 @@ Usage: run_terraform_corpus.py SGCHECK ROOT (ROOT is the repository root; the co
 Asserts, and prints every violation on failure:
   1. one `sgcheck lint --format json` over the whole tree exits 0 or 1 (never 2), prints lint JSON,
      writes no error, and reads a corpus' worth of groups and rules (not a vacuous pass);
-  2. `sgcheck lint` on each directory of `.tf` files on its own (a module) exits 0 or 1.
+  2. the tree run gives the same output with --jobs 1 and --jobs 3 (directories parsed and root
+     modules evaluated side by side);
+  3. `sgcheck lint` on each directory of `.tf` files on its own (a module) exits 0 or 1.
 """
 import json
 import os
@@ -23,10 +25,11 @@ def module_directories(root):
     return sorted(found)
 
 
-def lint(sgcheck, root, inputs):
+def lint(sgcheck, root, inputs, jobs=None):
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
-    return subprocess.run([sgcheck, "lint", "--format", "json", "--no-color"] + inputs, cwd=root,
-                          capture_output=True, text=True, env=env, timeout=120)
+    extra = ["--jobs", str(jobs)] if jobs else []
+    return subprocess.run([sgcheck, "lint", "--format", "json", "--no-color"] + extra + inputs,
+                          cwd=root, capture_output=True, text=True, env=env, timeout=120)
 
 
 def main():
@@ -49,6 +52,9 @@ def main():
         problems.append(f"lint {TREE}: standard output is not lint JSON ({e})")
     if summary.get("groups", 0) < 100 or summary.get("rules", 0) < 300:
         problems.append(f"lint {TREE}: too little read: {summary}")
+    serial, parallel = lint(sgcheck, root, [TREE], 1), lint(sgcheck, root, [TREE], 3)
+    if (serial.stdout, serial.stderr) != (parallel.stdout, parallel.stderr):
+        problems.append(f"lint {TREE}: --jobs 1 and --jobs 3 differ")
     for module in modules:
         one = lint(sgcheck, root, [module])
         if one.returncode not in (0, 1):
