@@ -1,8 +1,8 @@
 // Fuzz target for Terraform source (docs/terraform.md): the bytes are one `.tf` file, the whole of
 // a root module. It is parsed (syntax errors must be ours, inside the file, with a source line),
-// then evaluated and read as a plan (tf_module.cc, terraform.cc): no exception but the load's
-// limits, every element placed inside the file, and work bounded by the evaluator's budgets.
-// Entry point: LLVMFuzzerTestOneInput.
+// and what parses is evaluated and read as a plan (tf_module.cc, terraform.cc): no exception but
+// the load's limits, every element placed inside the file, and work bounded by the evaluator's
+// budgets. Entry point: LLVMFuzzerTestOneInput.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -38,15 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   file.name = "main.tf";
   file.text.assign(reinterpret_cast<const char*>(data), size);
   const std::uint32_t lines = line_count(file.text);
-  Diagnostic error;
-  if (auto tree = parse_hcl(file.text, file.name, error)) {
-    file.root = std::move(tree->root);
-  } else {
+  Diagnostics errors;
+  file.root = parse_hcl(file.text, file.name, errors).root;
+  for (const Diagnostic& error : errors) {
     if (error.message.rfind("invalid HCL: ", 0) != 0) fail("unexpected error: " + error.message);
     if (error.location.line == 0 || error.location.line > lines)
       fail("syntax error placed outside the file: " + error.message);
-    return 0;
   }
+  if (!file.root) return 0;
   sources.files.push_back(std::move(file));
   TfDirectory dir;
   dir.path = ".";

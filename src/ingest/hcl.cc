@@ -3,6 +3,8 @@
 // operator levels away. Entry points: parse_hcl(), parse_heredoc().
 #include "ingest/hcl.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -197,30 +199,81 @@ HclKind HclNode::kind_of() {
     return K::other;
 }
 
-std::optional<HclTree> parse_hcl(std::string_view text, const std::string& name,
-                                 Diagnostic& error) {
-  pegtl::memory_input in(text.data(), text.data() + text.size(), "");
-  try {
-    HclTree tree;
-    tree.root = pt::parse<hg::file, HclNode, selector, action, hg::control>(in);
-    if (tree.root) return tree;
-    error = Diagnostic{};
-    error.message = "invalid HCL";
-    error.location = {name, 1, 1};
-    return std::nullopt;
-  } catch (const pegtl::parse_error& e) {
-    const pegtl::position& p = e.positions().front();
-    error = Diagnostic{};
-    error.severity = Severity::error;
-    std::string message(e.message());
-    if (message.find("nesting depth") != std::string::npos)
-      message = "nested too deeply (expressions or blocks)";
-    error.message = "invalid HCL: " + message;
-    error.location = {name, static_cast<std::uint32_t>(p.line),
-                      static_cast<std::uint32_t>(p.column)};
-    quote_source_line(error, line_at(text, p.byte));
-    return std::nullopt;
+namespace {
+
+constexpr std::size_t kMaxSyntaxErrors = 20;  // per file; the rest of it is then left out
+
+// Where a top-level item may start: a line beginning with a letter or '_'.
+bool item_start_at(std::string_view text, std::size_t offset) {
+  return (offset == 0 || text[offset - 1] == '\n') && offset < text.size() &&
+         (std::isalpha(static_cast<unsigned char>(text[offset])) || text[offset] == '_');
+}
+
+std::uint32_t line_of(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+// Parses text[begin, end) as a whole body; throws pegtl::parse_error.
+std::unique_ptr<HclNode> parse_segment(std::string_view text, std::size_t begin, std::size_t end) {
+  pegtl::memory_input in(text.data() + begin, text.data() + end, "", begin, line_of(text, begin),
+                         1);
+  return pt::parse<hg::file, HclNode, selector, action, hg::control>(in);
+}
+
+Diagnostic syntax_error(const pegtl::parse_error& e, std::string_view text,
+                        const std::string& name) {
+  const pegtl::position& p = e.positions().front();
+  Diagnostic error;
+  error.severity = Severity::error;
+  std::string message(e.message());
+  if (message.find("nesting depth") != std::string::npos)
+    message = "nested too deeply (expressions or blocks)";
+  error.message = "invalid HCL: " + message;
+  error.location = {name, static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column)};
+  quote_source_line(error, line_at(text, p.byte));
+  return error;
+}
+
+}  // namespace
+
+HclTree parse_hcl(std::string_view text, const std::string& name, Diagnostics& errors) {
+  HclTree tree;
+  // The items of each part that parses join the first part's body.
+  const auto keep = [&](std::unique_ptr<HclNode> part) {
+    if (!part || part->children.empty()) return;
+    if (!tree.root) {
+      tree.root = std::move(part);
+      return;
+    }
+    for (auto& item : part->children[0]->children)
+      tree.root->children[0]->children.push_back(std::move(item));
+  };
+  std::size_t start = 0;
+  for (std::size_t failures = 0; start < text.size();) {
+    try {
+      keep(parse_segment(text, start, text.size()));
+      break;
+    } catch (const pegtl::parse_error& e) {
+      errors.push_back(syntax_error(e, text, name));
+      if (++failures == kMaxSyntaxErrors) break;
+      // The items before the broken one are read, the broken one is left out, and reading goes
+      // on at the next line that starts an item.
+      const std::size_t at = std::min<std::size_t>(e.positions().front().byte, text.size());
+      std::size_t item = at;
+      while (item > start && !item_start_at(text, item)) --item;
+      if (item > start) {
+        try {
+          keep(parse_segment(text, start, item));
+        } catch (const pegtl::parse_error&) {
+          // Only the first error of a part is reported; this part is left out.
+        }
+      }
+      std::size_t next = at + 1;
+      while (next < text.size() && !item_start_at(text, next)) ++next;
+      start = next;
+    }
   }
+  return tree;
 }
 
 std::unique_ptr<HclNode> parse_heredoc(const HclNode& heredoc, bool& indented) {

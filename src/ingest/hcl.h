@@ -91,9 +91,11 @@ struct HclTree {
   std::unique_ptr<HclNode> root;  // kind body's parent (the root node), children: the body
 };
 
-// Parses `text` (a whole file named `name`); nullopt and an error diagnostic on a syntax error,
-// or when the file nests expressions or blocks too deeply for the parser's stack.
-std::optional<HclTree> parse_hcl(std::string_view text, const std::string& name, Diagnostic& error);
+// Parses `text` (a whole file named `name`). A syntax error is an error diagnostic at its place
+// (with the source line); the items before the broken one are kept, and reading goes on at the
+// next line that starts an item (a letter at its first column), so one typo leaves out one block.
+// Nesting too deep for the parser's stack is a syntax error. `root` is null when nothing parsed.
+HclTree parse_hcl(std::string_view text, const std::string& name, Diagnostics& errors);
 
 // The lines of a heredoc (`<<EOF` … `EOF`, `<<-EOF`) as a template: a root whose children are
 // template_literal, interpolation and directive nodes, positioned in the file. nullptr when its

@@ -937,10 +937,12 @@ void assign_var(const std::string& assignment, ModuleInstance& root, Project& pr
       (value[first] != '[' && value[first] != '{'))
     return;
   const std::string text = "x = " + value + "\n";
-  Diagnostic ignored;
-  const auto tree = parse_hcl(text, "--var", ignored);
-  if (!tree || tree->root->children.empty() || tree->root->child(0).children.empty()) return;
-  const HclNode& attribute = tree->root->child(0).child(0);
+  Diagnostics problems;
+  const HclTree tree = parse_hcl(text, "--var", problems);
+  if (!problems.empty() || !tree.root || tree.root->children.empty() ||
+      tree.root->child(0).children.empty())
+    return;
+  const HclNode& attribute = tree.root->child(0).child(0);
   if (attribute.kind != HclKind::attribute) return;
   HclValue parsed = project.evaluate(root, attribute.child(1), 0, {});
   clear_positions(parsed);
@@ -974,11 +976,7 @@ TfFile read_tf_file(const std::string& name, bool tfvars, std::uint64_t max_file
     errors.push_back(std::move(d));
     return file;
   }
-  Diagnostic d;
-  if (auto tree = parse_hcl(file.text, name, d))
-    file.root = std::move(tree->root);
-  else
-    errors.push_back(std::move(d));
+  file.root = parse_hcl(file.text, name, errors).root;
   return file;
 }
 
