@@ -236,43 +236,63 @@ Diagnostic syntax_error(const pegtl::parse_error& e, std::string_view text,
 
 }  // namespace
 
-HclTree parse_hcl(std::string_view text, const std::string& name, Diagnostics& errors) {
-  HclTree tree;
+namespace {
+
+// Parses text[begin, end) into `tree`, going on past syntax errors (parse_hcl()).
+class Recovery {
+ public:
+  Recovery(std::string_view text, const std::string& name, Diagnostics& errors, HclTree& tree)
+      : text_(text), name_(name), errors_(errors), tree_(tree) {}
+
+  // `report`: whether this range's first error is reported (a prefix left before a broken item
+  // fails only on that item, whose error is reported already).
+  void parse(std::size_t begin, std::size_t end, bool report) {
+    while (begin < end && failures_ < kMaxSyntaxErrors) {
+      std::size_t at = 0;
+      try {
+        keep(parse_segment(text_, begin, end));
+        return;
+      } catch (const pegtl::parse_error& e) {
+        if (report) errors_.push_back(syntax_error(e, text_, name_));
+        ++failures_;
+        at = std::min<std::size_t>(e.positions().front().byte, end);
+      }
+      report = true;
+      // The items before the broken one are read, the broken one is left out, and reading goes
+      // on at the next line that starts an item.
+      std::size_t item = at == end ? end - 1 : at;
+      while (item > begin && !item_start_at(text_, item)) --item;
+      if (item > begin) parse(begin, item, false);
+      std::size_t next = at + 1;
+      while (next < end && !item_start_at(text_, next)) ++next;
+      begin = next;
+    }
+  }
+
+ private:
   // The items of each part that parses join the first part's body.
-  const auto keep = [&](std::unique_ptr<HclNode> part) {
+  void keep(std::unique_ptr<HclNode> part) {
     if (!part || part->children.empty()) return;
-    if (!tree.root) {
-      tree.root = std::move(part);
+    if (!tree_.root) {
+      tree_.root = std::move(part);
       return;
     }
     for (auto& item : part->children[0]->children)
-      tree.root->children[0]->children.push_back(std::move(item));
-  };
-  std::size_t start = 0;
-  for (std::size_t failures = 0; start < text.size();) {
-    try {
-      keep(parse_segment(text, start, text.size()));
-      break;
-    } catch (const pegtl::parse_error& e) {
-      errors.push_back(syntax_error(e, text, name));
-      if (++failures == kMaxSyntaxErrors) break;
-      // The items before the broken one are read, the broken one is left out, and reading goes
-      // on at the next line that starts an item.
-      const std::size_t at = std::min<std::size_t>(e.positions().front().byte, text.size());
-      std::size_t item = at;
-      while (item > start && !item_start_at(text, item)) --item;
-      if (item > start) {
-        try {
-          keep(parse_segment(text, start, item));
-        } catch (const pegtl::parse_error&) {
-          // Only the first error of a part is reported; this part is left out.
-        }
-      }
-      std::size_t next = at + 1;
-      while (next < text.size() && !item_start_at(text, next)) ++next;
-      start = next;
-    }
+      tree_.root->children[0]->children.push_back(std::move(item));
   }
+
+  std::string_view text_;
+  const std::string& name_;
+  Diagnostics& errors_;
+  HclTree& tree_;
+  std::size_t failures_ = 0;
+};
+
+}  // namespace
+
+HclTree parse_hcl(std::string_view text, const std::string& name, Diagnostics& errors) {
+  HclTree tree;
+  Recovery(text, name, errors, tree).parse(0, text.size(), true);
   return tree;
 }
 
