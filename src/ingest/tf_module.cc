@@ -902,15 +902,13 @@ void Project::write_module(ModuleInstance& module, TreeNode& out) {
 
 // ---- Variable values from tfvars and the command line
 
-void assign_tfvars(const TerraformSources& sources, const TfFile& file, ModuleInstance& root,
-                   Project& project) {
+void assign_tfvars(const TfFile& file, ModuleInstance& root, Project& project) {
   if (!file.root || file.root->children.empty()) return;
   for (const auto& item : file.root->child(0).children) {
     if (item->kind != HclKind::attribute) continue;
     root.overrides[std::string(item->child(0).text())] =
         project.evaluate(root, item->child(1), file.index, {});
   }
-  (void)sources;
 }
 
 // A value given on the command line has no place in a file.
@@ -1099,10 +1097,8 @@ void read_terraform_module(const TerraformSources& sources, std::size_t director
   ModuleInstance root;
   root.dir = &sources.directories[directory];
   root.decls = &project.decls_of(directory);
-  for (const std::size_t f : root.dir->tfvars)
-    assign_tfvars(sources, sources.files[f], root, project);
-  for (const std::size_t f : sources.var_files)
-    assign_tfvars(sources, sources.files[f], root, project);
+  for (const std::size_t f : root.dir->tfvars) assign_tfvars(sources.files[f], root, project);
+  for (const std::size_t f : sources.var_files) assign_tfvars(sources.files[f], root, project);
   for (const std::string& v : sources.vars) assign_var(v, root, project);
   TreeNode plan;
   plan.kind = TreeNode::Kind::mapping;
