@@ -329,6 +329,10 @@ struct LoadLimits {
   // Threads that parse files (not a limit, but how much of the machine the load may use): with
   // more than one, files are parsed side by side; the inventory and diagnostics are the same.
   unsigned jobs = 1;
+  // Terraform source (`.tf`) only, not limits either: variable values as `terraform plan -var
+  // NAME=VALUE` and `-var-file FILE` take them, for every root module of the load.
+  std::vector<std::string> terraform_vars;       // "NAME=VALUE"
+  std::vector<std::string> terraform_var_files;  // *.tfvars files
 };
 
 struct LoadStats {
@@ -357,8 +361,10 @@ struct LoadResult {
   bool ok() const { return errors.empty(); }
 };
 
-// Reads every input (file, directory read recursively for *.json *.yaml *.yml *.template in name
-// order, or "-" for standard input) and merges them into one inventory.
+// Reads every input (file, directory read recursively for *.json *.yaml *.yml *.template *.tf
+// *.tfvars in name order, or "-" for standard input) and merges them into one inventory. A
+// directory of `.tf` files is one Terraform module (a `.tf` file named alone stands for its
+// directory), read as its plan would be.
 LoadResult load_inventory(const std::vector<std::string>& inputs, const LoadLimits& limits = {});
 
 // The same for in-memory documents, named as given: the seam for tests and fuzzers.

@@ -221,6 +221,7 @@ void add_query_command(CLI::App& app, int& exit_code) {
                   "the same for every N)")
       ->check(CLI::Range(1u, 256u))
       ->type_name("N");
+  add_terraform_options(*sub);
   sub->add_flag("--stats", options->stats,
                 "--batch: print the flow count and the parse, load and decide times (stderr)");
   sub->add_flag("--no-color", options->no_color, "never colour the output");

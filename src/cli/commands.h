@@ -66,6 +66,9 @@ void add_ranges_command(CLI::App& app, int& exit_code);
 // The root SARIF URIs are relative to (lint, diff): the nearest directory from here upward that
 // holds .git, else the current directory.
 std::string repository_root();
+// Adds --var NAME=VALUE and --var-file FILE (Terraform source) to a subcommand that loads inputs
+// (add_inputs_option() adds them too).
+void add_terraform_options(CLI::App& sub);
 
 // True when colour should be used on stdout: a terminal, no --no-color, NO_COLOR unset.
 bool use_color(bool no_color_flag);

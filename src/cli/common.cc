@@ -1,7 +1,7 @@
 // What every subcommand shares: loading inputs with errors printed once, the INPUT... positional
-// with --ip-ranges, the decision whether to colour output, and the repository root SARIF URIs are
-// relative to. Entry points: load_and_report(), load_or_report(), add_inputs_option(),
-// add_ip_ranges_option().
+// with --ip-ranges, --var and --var-file, the decision whether to colour output, and the repository
+// root SARIF URIs are relative to. Entry points: load_and_report(), load_or_report(),
+// add_inputs_option(), add_ip_ranges_option(), add_terraform_options().
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,9 +18,39 @@ void print_diagnostics(const Diagnostics& diagnostics) {
   for (const Diagnostic& d : diagnostics) std::cerr << format_diagnostic(d);
 }
 
+namespace {
+
+// --var and --var-file of the one subcommand a process runs (add_terraform_options()).
+struct TerraformOptions {
+  std::vector<std::string> vars;
+  std::vector<std::string> var_files;
+};
+
+TerraformOptions& terraform_options() {
+  static TerraformOptions options;
+  return options;
+}
+
+}  // namespace
+
+void add_terraform_options(CLI::App& sub) {
+  sub.add_option("--var", terraform_options().vars,
+                 "Terraform source: a root module variable's value, as terraform plan -var "
+                 "(repeatable; a list or object for a variable typed so)")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
+  sub.add_option("--var-file", terraform_options().var_files,
+                 "Terraform source: variable values from a .tfvars file, as terraform plan "
+                 "-var-file (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+}
+
 LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs, bool verbose) {
   LoadLimits limits;
   limits.jobs = jobs;
+  limits.terraform_vars = terraform_options().vars;
+  limits.terraform_var_files = terraform_options().var_files;
   LoadResult result = load_inventory(inputs, limits);
   print_diagnostics(result.errors);
   if (verbose) {
@@ -45,11 +75,13 @@ void add_inputs_option(CLI::App& sub, std::vector<std::string>& inputs) {
   sub.add_option("inputs", inputs,
                  "input files (AWS CLI describe JSON, CloudFormation templates in JSON or "
                  "YAML, Terraform plan JSON from `terraform show -json`; format detected by "
-                 "content), directories (read recursively: *.json *.yaml *.yml *.template) "
+                 "content; Terraform source: a .tf file stands for its directory's module), "
+                 "directories (read recursively: *.json *.yaml *.yml *.template *.tf *.tfvars) "
                  "or - for stdin")
       ->required()
       ->type_name("INPUT");
   add_ip_ranges_option(sub);
+  add_terraform_options(sub);
 }
 
 void add_ip_ranges_option(CLI::App& sub) {

@@ -20,6 +20,9 @@ struct TreeNode {
   TreeNode() noexcept {}
   enum class Kind : std::uint8_t { null, boolean, number, string, sequence, mapping };
   Kind kind = Kind::null;
+  // Which file of the document the node comes from, when a document spans several (a Terraform
+  // module's `.tf` files: an Inventory::files index, see IacSink); 0 otherwise.
+  std::uint32_t file = 0;
   // Scalars: the string (unescaped), the number as written, "true"/"false". YAML scalars are all
   // strings (CloudFormation converts them), except an empty or `null`/`~` plain scalar.
   std::string text;
@@ -40,6 +43,7 @@ struct TreeError {
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   std::string message;
+  std::uint32_t file = 0;  // TreeNode::file of the node it is at
 };
 
 struct TreeLimits {

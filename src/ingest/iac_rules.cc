@@ -37,8 +37,9 @@ void IacSink::add(Severity severity, const char* check, const TreeNode& at, std:
   d.severity = severity;
   d.check = check;
   d.message = std::move(message);
-  d.location = {std::string(name_), at.line, at.column};
-  quote_source_line(d, text_line(text_, at.line));
+  const bool several = files_ != nullptr && at.file < files_->size();
+  d.location = {std::string(several ? (*files_)[at.file].name : name_), at.line, at.column};
+  quote_source_line(d, text_line(several ? (*files_)[at.file].text : text_, at.line));
   charge_copy(at, d.message.size() + d.source_line.size());
   out_.diagnostics.push_back(std::move(d));
 }
@@ -52,11 +53,11 @@ void IacSink::note(const TreeNode& at, std::string message) {
 }
 
 void IacSink::fail(const TreeNode& at, std::string message) const {
-  throw TreeError{at.line, at.column, std::move(message)};
+  throw TreeError{at.line, at.column, std::move(message), at.file};
 }
 
 std::uint64_t IacSink::copy_limit() const {
-  return std::max<std::uint64_t>(std::uint64_t{2} << 20, 64 * text_.size());
+  return std::max<std::uint64_t>(std::uint64_t{2} << 20, 64 * (files_ ? bytes_ : text_.size()));
 }
 
 bool IacSink::over_limits() const {

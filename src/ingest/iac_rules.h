@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ingest/aws_cli.h"
 #include "ingest/doc_tree.h"
@@ -31,9 +32,19 @@ class IacSink {
   IacSink(std::string_view text, std::uint32_t file, std::string_view name, Inventory& out,
           RuleBudget& budget)
       : text_(text), file_(file), name_(name), out_(out), budget_(budget) {}
+  // A document made of several files (a Terraform module): TreeNode::file is an index of
+  // `files` (name and text of each, by Inventory::files index), which positions keep.
+  struct File {
+    std::string_view name;
+    std::string_view text;
+  };
+  IacSink(const std::vector<File>& files, std::uint64_t bytes, Inventory& out, RuleBudget& budget)
+      : file_(0), out_(out), budget_(budget), files_(&files), bytes_(bytes) {}
 
   Inventory& out() { return out_; }
-  SourcePos pos(const TreeNode& node) const { return {file_, node.line, node.column}; }
+  SourcePos pos(const TreeNode& node) const {
+    return {files_ ? node.file : file_, node.line, node.column};
+  }
   void warn(const char* check, const TreeNode& at, std::string message);
   void note(const TreeNode& at, std::string message);
   [[noreturn]] void fail(const TreeNode& at, std::string message) const;
@@ -56,6 +67,8 @@ class IacSink {
   std::string_view name_;
   Inventory& out_;
   RuleBudget& budget_;
+  const std::vector<File>* files_ = nullptr;
+  std::uint64_t bytes_ = 0;   // the files' size, with files_
   std::uint64_t copied_ = 0;  // see charge_copy()
 };
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <new>
 #include <numeric>
+#include <set>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "ingest/json_reader.h"
 #include "ingest/mapped_file.h"
 #include "ingest/terraform.h"
+#include "ingest/tf_module.h"
 #include "model/merge.h"
 #include "sgcheck/inventory.h"
 
@@ -51,6 +53,7 @@ struct LoadedFile {
   detail::MappedFile mapped;  // a file on disk, when it could be mapped (else `content`)
   std::uint64_t size = 0;     // in bytes, when it was checked: which files to parse first
   bool stream = false;        // read from standard input, a pipe or a device
+  bool terraform = false;     // a `.tf` or `.tfvars` file: read by the Terraform sources
 
   std::string_view text() const {
     return mapped.mapped() ? mapped.bytes() : std::string_view(content.data(), content.size());
@@ -90,7 +93,14 @@ Diagnostic positioned_error(const std::string& name, std::string_view text, std:
 
 bool has_input_extension(const fs::path& path) {
   const std::string ext = path.extension().string();
-  return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".template";
+  return ext == ".json" || ext == ".yaml" || ext == ".yml" || ext == ".template" || ext == ".tf" ||
+         ext == ".tfvars";
+}
+
+// Terraform source: a `.tf` file stands for its directory's module, a `.tfvars` file holds
+// variable values (tf_module.h).
+bool is_terraform_name(std::string_view name, const char* ext) {
+  return fs::path(name).extension() == ext;
 }
 
 bool is_yaml_name(std::string_view name) {
@@ -574,6 +584,10 @@ constexpr std::uint64_t kLargeFile = 4 << 20;
 // after.
 void parse_file(FileParser& parser, std::vector<LoadedFile>& files, std::size_t i,
                 ParsedFiles& out) {
+  if (files[i].terraform) {  // read with its module (evaluate_terraform())
+    out.bytes[i] = files[i].size;
+    return;
+  }
   const bool on_disk = !files[i].path.empty();
   if (on_disk && !read_content(files[i], out.errors[i])) return;
   out.bytes[i] = files[i].text().size();
@@ -626,12 +640,92 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   in_order();
 }
 
-void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, LoadResult& result) {
+void evaluate_root(const detail::TerraformSources& terraform, const std::vector<LoadedFile>& files,
+                   const std::vector<detail::IacSink::File>& table, std::uint64_t bytes,
+                   detail::RuleBudget& budget, std::size_t root, ParsedFiles& out);
+
+// Each root module of the Terraform sources, evaluated and read as a plan into the part of its
+// first `.tf` file (the module is one namespace, named by its directory). The files' indexes in
+// `files` are set first, so that positions name them.
+void evaluate_terraform(detail::TerraformSources& terraform, const std::vector<LoadedFile>& files,
+                        const LoadLimits& limits, ParsedFiles& out,
+                        std::vector<std::string>& namespaces) {
+  std::map<std::string_view, std::uint32_t> index;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (files[i].terraform) index.emplace(files[i].name, static_cast<std::uint32_t>(i));
+  std::vector<detail::IacSink::File> table(files.size());
+  std::uint64_t bytes = 0;
+  for (detail::TfFile& f : terraform.files) {
+    f.index = index.at(f.name);
+    table[f.index] = {files[f.index].name, f.text};
+    bytes += f.text.size();
+  }
+  for (const SkippedInput& s : terraform.skipped)
+    out.skipped[index.at(s.file)] = s.reason;
+  detail::RuleBudget budget;
+  detail::limit_rules(budget, limits.max_rules, bytes);
+  // Root modules are independent (each its own part): evaluated side by side, largest first.
+  const std::vector<std::size_t> roots = terraform.roots();
+  for (const std::size_t root : roots) {
+    const detail::TfDirectory& dir = terraform.directories[root];
+    namespaces[terraform.files[dir.files.front()].index] = dir.path;
+  }
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k = next++; k < roots.size(); k = next++)
+      evaluate_root(terraform, files, table, bytes, budget, roots[k], out);
+  };
+  std::vector<std::thread> threads;
+  const unsigned jobs = static_cast<unsigned>(
+      std::min<std::size_t>(std::max(limits.jobs, 1u), std::max<std::size_t>(roots.size(), 1)));
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  if (jobs <= 1 || budget.used <= budget.limit) return;
+  // The rule limit was passed: which root says so must not depend on the threads (parse_files()).
+  detail::RuleBudget again;
+  detail::limit_rules(again, limits.max_rules, bytes);
+  for (const std::size_t root : roots) {
+    const std::uint32_t part = terraform.files[terraform.directories[root].files.front()].index;
+    out.parts[part] = Inventory{};
+    out.errors[part].clear();
+    evaluate_root(terraform, files, table, bytes, again, root, out);
+  }
+}
+
+// One root module into the part of its first `.tf` file.
+void evaluate_root(const detail::TerraformSources& terraform, const std::vector<LoadedFile>& files,
+                   const std::vector<detail::IacSink::File>& table, std::uint64_t bytes,
+                   detail::RuleBudget& budget, std::size_t root, ParsedFiles& out) {
+  {
+    const detail::TfDirectory& dir = terraform.directories[root];
+    const std::uint32_t part = terraform.files[dir.files.front()].index;
+    detail::IacSink sink(table, bytes, out.parts[part], budget);
+    try {
+      detail::read_terraform_module(terraform, root, sink);
+    } catch (const detail::TreeError& e) {
+      out.parts[part] = Inventory{};
+      Diagnostic d = file_error(e.file < files.size() ? files[e.file].name : dir.path, e.message);
+      if (e.line != 0 && e.file < table.size()) {
+        d.location.line = e.line;
+        d.location.column = e.column;
+        quote_source_line(d, detail::text_line(table[e.file].text, e.line));
+      }
+      out.errors[part].push_back(std::move(d));
+    }
+    detail::sort_part(out.parts[part]);
+  }
+}
+
+void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, LoadResult& result,
+                     detail::TerraformSources& terraform) {
   Inventory& inventory = result.inventory;
   const Clock::time_point parse_start = Clock::now();
   for (const LoadedFile& f : files) inventory.files.push_back(f.name);
   ParsedFiles parsed(files.size());
   parse_files(files, limits, parsed);
+  std::vector<std::string> namespaces = inventory.files;
+  if (!terraform.files.empty()) evaluate_terraform(terraform, files, limits, parsed, namespaces);
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.stats.bytes += parsed.bytes[i];
     for (Diagnostic& d : parsed.errors[i]) result.errors.push_back(std::move(d));
@@ -645,7 +739,7 @@ void parse_and_merge(std::vector<LoadedFile>& files, const LoadLimits& limits, L
   std::vector<std::string_view> texts;
   texts.reserve(files.size());
   for (const LoadedFile& f : files) texts.push_back(f.text());
-  Diagnostics conflicts = detail::merge_inventories(parts, inventory, texts);
+  Diagnostics conflicts = detail::merge_inventories(parts, inventory, texts, &namespaces);
   add_source_lines(files, conflicts);
   for (Diagnostic& d : conflicts) result.errors.push_back(std::move(d));
   detail::fill_managed_prefix_lists(inventory);
@@ -667,13 +761,38 @@ LoadResult load_inventory(const std::vector<std::string>& inputs, const LoadLimi
     discover(inputs, sources, result.errors, result.inventory.diagnostics);
     std::vector<LoadedFile> files;
     files.reserve(sources.size());
+    std::vector<std::string> tf_inputs, tfvars_inputs;
     for (const Source& source : sources) {
+      if (!source.is_stdin && is_terraform_name(source.name, ".tf")) {
+        tf_inputs.push_back(source.name);
+        continue;
+      }
+      if (!source.is_stdin && is_terraform_name(source.name, ".tfvars")) {
+        tfvars_inputs.push_back(source.name);
+        continue;
+      }
       LoadedFile file;
       if (read_source(source, limits, file, result.errors)) files.push_back(std::move(file));
     }
+    detail::TerraformSources terraform;
+    if (!tf_inputs.empty() || !tfvars_inputs.empty() || !limits.terraform_var_files.empty()) {
+      terraform.vars = limits.terraform_vars;
+      terraform.gather(tf_inputs, tfvars_inputs, limits.terraform_var_files,
+                       limits.max_file_bytes, limits.jobs);
+      for (Diagnostic& d : terraform.errors) result.errors.push_back(std::move(d));
+      std::set<std::string_view> named;
+      for (const detail::TfFile& f : terraform.files) {
+        if (!named.insert(f.name).second) continue;
+        LoadedFile file;
+        file.name = f.name;
+        file.size = f.text.size();
+        file.terraform = true;
+        files.push_back(std::move(file));
+      }
+    }
     sort_by_name(files);
     result.stats.read_seconds = seconds_since(read_start);
-    parse_and_merge(files, limits, result);
+    parse_and_merge(files, limits, result, terraform);
   } catch (const std::exception& e) {  // out of memory and the like: an error, never a crash
     result.errors.push_back(
         file_error("sgcheck", std::string("cannot load the inputs: ") + e.what()));
@@ -699,7 +818,8 @@ LoadResult load_inventory_from_buffers(const std::vector<NamedBuffer>& buffers,
     }
     sort_by_name(files);
     result.stats.read_seconds = seconds_since(read_start);
-    parse_and_merge(files, limits, result);
+    detail::TerraformSources no_terraform;
+    parse_and_merge(files, limits, result, no_terraform);
   } catch (const std::exception& e) {
     result.errors.push_back(
         file_error("sgcheck", std::string("cannot load the inputs: ") + e.what()));

@@ -4,7 +4,9 @@
 // references through `configuration`. Entry point: read_terraform(); the class TfReader.
 #include "ingest/terraform.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -52,6 +54,12 @@ bool is_group_type(std::string_view type) {
   return type == "aws_security_group" || type == "aws_default_security_group";
 }
 
+// A value unknown before apply as the `.tf` reader writes it (tf_module.cc): a null that names
+// the expression it waits for. Plans write such values as absent or null without text.
+const std::string* open_text(const TreeNode* node) {
+  return node != nullptr && node->is_null() && !node->text.empty() ? &node->text : nullptr;
+}
+
 // One planned resource instance.
 struct Resource {
   std::string address;  // "module.net.aws_security_group.web[0]"
@@ -78,6 +86,17 @@ class TfReader {
   const TreeNode* member(const TreeNode& node, std::string_view key, Kind kind,
                          std::string_view what) const;
   std::string string_of(const TreeNode& node, std::string_view key) const;
+  // The same, but empty for a value unknown before apply (a VPC, an owner: unknown, not a name).
+  std::string known_string_of(const TreeNode& node, std::string_view key) const {
+    return open_text(node.find(key)) ? std::string() : string_of(node, key);
+  }
+  // A prefix-list peer: a pl-… id, or the address of a prefix list of this plan.
+  bool prefix_list_peer(const TreeNode& at, Rule& rule);
+  void read_prefix_list(const Resource& r);
+  void read_prefix_list_entry(const Resource& r);
+  void read_interface(const Resource& r);
+  // Group ids from a list attribute (vpc_security_group_ids, security_groups) of an interface.
+  void interface_groups(const Resource& r, std::string_view key, Interface& out);
   void check_version() const;
   void collect_deleted();
   void walk_module(const TreeNode& module, const std::string& prefix);
@@ -113,6 +132,7 @@ class TfReader {
   std::map<std::string, std::size_t, std::less<>> by_address_;  // group address -> index
   std::map<std::string, std::size_t, std::less<>> by_id_;       // group id -> index
   std::vector<std::size_t> plan_groups_;
+  std::map<std::string, std::size_t, std::less<>> prefix_lists_;  // address and id -> index
   std::set<std::size_t> open_blocks_;  // groups whose ingress or egress blocks are unknown
 };
 
@@ -131,6 +151,7 @@ const TreeNode* TfReader::member(const TreeNode& node, std::string_view key, Kin
 
 std::string TfReader::string_of(const TreeNode& node, std::string_view key) const {
   const TreeNode* m = node.find(key);
+  if (const std::string* open = open_text(m)) return unresolved_id(*open);
   if (m == nullptr || m->is_null()) return {};
   if (m->kind == Kind::sequence || m->kind == Kind::mapping)
     sink_.fail(*m, "expected a string for " + quote(key) + ", found " + m->kind_name());
@@ -259,6 +280,11 @@ std::optional<std::string> TfReader::group_reference(const Resource& r, const Tr
                                                      const TreeNode* expression, const TreeNode& at,
                                                      std::string_view attribute) {
   if (value != nullptr && value->kind == Kind::string && !value->text.empty()) return value->text;
+  if (const std::string* open = open_text(value)) {
+    sink_.note(at, r.address + ": " + std::string(attribute) + " is not known before apply (" +
+                       *open + "): answers that depend on it are unknown");
+    return unresolved_id(*open);
+  }
   if (expression == nullptr || expression->kind != Kind::mapping) return std::nullopt;
   const TreeNode* refs = expression->find("references");
   if (refs == nullptr || refs->kind != Kind::sequence || refs->items.empty()) return std::nullopt;
@@ -312,14 +338,17 @@ PortInputs TfReader::ports_of(const TreeNode& values, const TreeNode& at, const 
   if (const TreeNode* p = values.find(protocol_key); p && p->is_scalar() && !p->is_null()) {
     in.protocol = p->text;
     in.protocol_at = p;
+  } else if (const std::string* open = open_text(p)) {
+    in.open.protocol = *open;
   } else {
     in.open.protocol = open_value(protocol_key, expressions, after_unknown);
   }
   for (const char* key : {"from_port", "to_port"}) {
     const TreeNode* n = values.find(key);
     if (n == nullptr || n->is_null()) {
+      const std::string* open = open_text(n);
       (std::string_view(key) == "from_port" ? in.open.from_port : in.open.to_port) =
-          open_value(key, expressions, after_unknown);
+          open ? *open : open_value(key, expressions, after_unknown);
       continue;
     }
     if (n->kind != Kind::number)
@@ -378,22 +407,41 @@ void TfReader::block_rules(const Resource& r, const TreeNode& block, const TreeN
   const auto list = [&](const char* key) -> const TreeNode* {
     return member(block, key, Kind::sequence, r.address);
   };
-  if (const TreeNode* cidrs = list("cidr_blocks")) {
-    for (const TreeNode& c : cidrs->items) {
-      Rule& rule = add(c);
-      if (!set_cidr(sink_, c, c.text, Family::ipv4, rule)) rule.valid = false;
+  // An address, or a list of them, unknown before apply: a prefix-list peer whose entries are
+  // unknown (any address might match), as for CloudFormation.
+  const auto open_addresses = [&](const TreeNode& at, const std::string& expression,
+                                  const char* key) {
+    Rule& rule = add(at);
+    rule.peer.kind = PeerKind::prefix_list;
+    rule.peer.id = unresolved_id(expression);
+    sink_.note(at, r.address + ": " + key + " is not known before apply (" + expression +
+                       "): answers that depend on it are unknown");
+  };
+  for (const auto& [key, family] :
+       {std::pair{"cidr_blocks", Family::ipv4}, std::pair{"ipv6_cidr_blocks", Family::ipv6}}) {
+    if (const std::string* open = open_text(block.find(key))) {
+      open_addresses(*block.find(key), *open, key);
+    } else if (const TreeNode* cidrs = list(key)) {
+      for (const TreeNode& c : cidrs->items) {
+        if (const std::string* item = open_text(&c)) {
+          open_addresses(c, *item, key);
+          continue;
+        }
+        Rule& rule = add(c);
+        if (!set_cidr(sink_, c, c.text, family, rule)) rule.valid = false;
+      }
     }
   }
-  if (const TreeNode* cidrs = list("ipv6_cidr_blocks")) {
-    for (const TreeNode& c : cidrs->items) {
-      Rule& rule = add(c);
-      if (!set_cidr(sink_, c, c.text, Family::ipv6, rule)) rule.valid = false;
-    }
-  }
-  if (const TreeNode* ids = list("prefix_list_ids")) {
+  if (const std::string* open = open_text(block.find("prefix_list_ids"))) {
+    open_addresses(*block.find("prefix_list_ids"), *open, "prefix_list_ids");
+  } else if (const TreeNode* ids = list("prefix_list_ids")) {
     for (const TreeNode& p : ids->items) {
+      if (const std::string* item = open_text(&p)) {
+        open_addresses(p, *item, "prefix_list_ids");
+        continue;
+      }
       Rule& rule = add(p);
-      if (!set_prefix_list(sink_, p, p.text, rule)) rule.valid = false;
+      if (!prefix_list_peer(p, rule)) rule.valid = false;
     }
   }
   const auto group_peer = [&](const TreeNode& at, std::string id) {
@@ -401,9 +449,22 @@ void TfReader::block_rules(const Resource& r, const TreeNode& block, const TreeN
     rule.peer.kind = PeerKind::group;
     rule.peer.id = std::move(id);
   };
-  const TreeNode* groups = list("security_groups");
-  if (groups != nullptr && !groups->items.empty()) {
-    for (const TreeNode& g : groups->items) group_peer(g, g.text);
+  const TreeNode* groups =
+      open_text(block.find("security_groups")) ? nullptr : list("security_groups");
+  if (const std::string* open = open_text(block.find("security_groups"))) {
+    sink_.note(block, r.address + ": security_groups is not known before apply (" + *open +
+                          "): answers that depend on it are unknown");
+    group_peer(*block.find("security_groups"), unresolved_id(*open));
+  } else if (groups != nullptr && !groups->items.empty()) {
+    for (const TreeNode& g : groups->items) {
+      if (const std::string* item = open_text(&g)) {
+        sink_.note(g, r.address + ": security_groups is not known before apply (" + *item +
+                          "): answers that depend on it are unknown");
+        group_peer(g, unresolved_id(*item));
+        continue;
+      }
+      group_peer(g, g.text);
+    }
   } else if (expressions != nullptr) {
     // Unknown until apply: one peer per group the configuration references.
     const TreeNode* e = expressions->find("security_groups");
@@ -426,9 +487,10 @@ void TfReader::block_rules(const Resource& r, const TreeNode& block, const TreeN
   if (const TreeNode* source = block.find("source_security_group_id");
       source != nullptr || (expressions && expressions->find("source_security_group_id"))) {
     const TreeNode* e = expressions ? expressions->find("source_security_group_id") : nullptr;
-    if (auto id = group_reference(r, source, e, source && !source->is_null() ? *source : block,
+    const bool placed = source && (!source->is_null() || open_text(source));
+    if (auto id = group_reference(r, source, e, placed ? *source : block,
                                   "source_security_group_id")) {
-      group_peer(source && !source->is_null() ? *source : block, std::move(*id));
+      group_peer(placed ? *source : block, std::move(*id));
     }
   }
   if (const TreeNode* self = block.find("self"); self && self->text == "true") {
@@ -456,8 +518,8 @@ void TfReader::read_group(const Resource& r) {
   if (group.name.empty()) group.name = string_of(v, "name_prefix");
   if (group.name.empty() && r.type == "aws_default_security_group") group.name = "default";
   group.description = string_of(v, "description");
-  group.vpc_id = string_of(v, "vpc_id");
-  group.owner_id = string_of(v, "owner_id");
+  group.vpc_id = known_string_of(v, "vpc_id");
+  group.owner_id = known_string_of(v, "owner_id");
   tags(v.find("tags"), group.tags);
   const std::size_t index = sink_.out().groups.size();
   by_address_[r.address] = index;
@@ -516,7 +578,8 @@ void TfReader::vpc_rule_resource(const Resource& r, Direction direction) {
     const TreeNode* value = v.find(key);
     const TreeNode* expr = r.expressions ? r.expressions->find(key) : nullptr;
     const bool referenced = expr && expr->kind == Kind::mapping && expr->find("references");
-    if ((value && !value->is_null()) || referenced) peers.emplace_back(key, value);
+    if ((value && !value->is_null()) || referenced || open_text(value))
+      peers.emplace_back(key, value);
   }
   if (peers.size() != 1) {
     sink_.warn(
@@ -528,12 +591,17 @@ void TfReader::vpc_rule_resource(const Resource& r, Direction direction) {
   }
   if (!peers.empty()) {
     const auto& [key, value] = peers.front();
-    const TreeNode& at = value && !value->is_null() ? *value : *r.node;
+    const TreeNode& at = value && (!value->is_null() || open_text(value)) ? *value : *r.node;
     rule.location = sink_.pos(at);
     const TreeNode* expr = r.expressions ? r.expressions->find(key) : nullptr;
     if (key == "referenced_security_group_id") {
       rule.peer.kind = PeerKind::group;
       rule.peer.id = group_reference(r, value, expr, at, key).value_or(unresolved_id(key));
+    } else if (const std::string* open = open_text(value)) {
+      rule.peer.kind = PeerKind::prefix_list;
+      rule.peer.id = unresolved_id(*open);
+      sink_.note(at, r.address + ": " + std::string(key) + " is not known before apply (" +
+                         *open + "): answers that depend on it are unknown");
     } else if (value == nullptr || value->is_null()) {
       // An address set decided at apply: unknown to the engine, like an undefined prefix list.
       const TreeNode& refs = *expr->find("references");
@@ -543,13 +611,149 @@ void TfReader::vpc_rule_resource(const Resource& r, Direction direction) {
                          " is not known before apply: answers "
                          "that depend on it are unknown");
     } else if (key == "prefix_list_id") {
-      if (!set_prefix_list(sink_, at, value->text, rule)) rule.valid = false;
+      if (!prefix_list_peer(at, rule)) rule.valid = false;
     } else if (!set_cidr(sink_, at, value->text, key == "cidr_ipv4" ? Family::ipv4 : Family::ipv6,
                          rule)) {
       rule.valid = false;
     }
   }
   sink_.out().groups[index].rules.push_back(std::move(rule));
+}
+
+bool TfReader::prefix_list_peer(const TreeNode& at, Rule& rule) {
+  if (const auto it = prefix_lists_.find(at.text); it != prefix_lists_.end()) {
+    rule.peer.kind = PeerKind::prefix_list;
+    rule.peer.id = sink_.out().prefix_lists[it->second].id;
+    return true;
+  }
+  return set_prefix_list(sink_, at, at.text, rule);
+}
+
+// aws_ec2_managed_prefix_list with its `entry` blocks: the list, named by its id or its address.
+void TfReader::read_prefix_list(const Resource& r) {
+  const TreeNode& v = *r.values;
+  PrefixList list;
+  const std::string physical = known_string_of(v, "id");
+  list.id = physical.empty() ? r.address : physical;
+  list.name = string_of(v, "name");
+  const std::string family = known_string_of(v, "address_family");
+  if (family == "IPv4") list.family = Family::ipv4;
+  if (family == "IPv6") list.family = Family::ipv6;
+  if (const TreeNode* max = v.find("max_entries"); max && max->kind == Kind::number)
+    list.max_entries = std::atoi(max->text.c_str());
+  list.location = sink_.pos(*r.node);
+  list.entries_known = true;
+  if (open_text(v.find("entry"))) list.entries_known = false;
+  if (const TreeNode* entries = member(v, "entry", Kind::sequence, r.address)) {
+    for (const TreeNode& e : entries->items) {
+      const TreeNode* cidr = e.kind == Kind::mapping ? e.find("cidr") : nullptr;
+      if (cidr == nullptr || open_text(&e) || open_text(cidr) || cidr->kind != Kind::string) {
+        list.entries_known = false;
+        continue;
+      }
+      const ValueResult<Cidr> parsed = parse_cidr(cidr->text);
+      if (!parsed || cidr->text.find('/') == std::string::npos) {
+        sink_.warn(kIacBadValue, *cidr, r.address + ": invalid CIDR \"" + cidr->text + "\"");
+        continue;
+      }
+      list.entries.push_back(*parsed);
+    }
+  }
+  if (!list.entries_known) {
+    sink_.note(*r.node, r.address + ": some entries are not known before apply: answers that "
+                                    "depend on the list are unknown");
+    list.entries.clear();
+  }
+  prefix_lists_[r.address] = sink_.out().prefix_lists.size();
+  prefix_lists_[list.id] = sink_.out().prefix_lists.size();
+  sink_.out().prefix_lists.push_back(std::move(list));
+}
+
+// aws_ec2_managed_prefix_list_entry: one more entry of a list of this plan.
+void TfReader::read_prefix_list_entry(const Resource& r) {
+  const TreeNode& v = *r.values;
+  const TreeNode* id = v.find("prefix_list_id");
+  const TreeNode* cidr = v.find("cidr");
+  const auto it = id && id->kind == Kind::string ? prefix_lists_.find(id->text) : prefix_lists_.end();
+  if (it == prefix_lists_.end()) {
+    sink_.note(*r.node, r.address + " adds an entry to a prefix list outside this plan: it is "
+                                    "not evaluated");
+    return;
+  }
+  PrefixList& list = sink_.out().prefix_lists[it->second];
+  if (cidr == nullptr || cidr->kind != Kind::string) {
+    list.entries_known = false;
+    list.entries.clear();
+    sink_.note(*r.node, r.address + ": its cidr is not known before apply: answers that depend "
+                                    "on " + list.id + " are unknown");
+    return;
+  }
+  const ValueResult<Cidr> parsed = parse_cidr(cidr->text);
+  if (!parsed || cidr->text.find('/') == std::string::npos) {
+    sink_.warn(kIacBadValue, *cidr, r.address + ": invalid CIDR \"" + cidr->text + "\"");
+    return;
+  }
+  if (list.entries_known) list.entries.push_back(*parsed);
+}
+
+void TfReader::interface_groups(const Resource& r, std::string_view key, Interface& out) {
+  const TreeNode* list = r.values->find(key);
+  if (const std::string* open = open_text(list)) {
+    out.groups.push_back(unresolved_id(*open));
+    sink_.note(*list, r.address + ": " + std::string(key) + " is not known before apply (" +
+                          *open + "): answers that depend on it are unknown");
+    return;
+  }
+  if (list == nullptr || list->kind != Kind::sequence) return;
+  for (const TreeNode& g : list->items) {
+    if (const std::string* open = open_text(&g)) {
+      out.groups.push_back(unresolved_id(*open));
+      sink_.note(g, r.address + ": " + std::string(key) + " is not known before apply (" +
+                        *open + "): answers that depend on it are unknown");
+    } else if (g.kind == Kind::string && !g.text.empty()) {
+      out.groups.push_back(g.text);
+    }
+  }
+}
+
+// aws_network_interface, and aws_instance as the interface that carries its
+// vpc_security_group_ids: named by the physical id when the plan knows it, else the address.
+void TfReader::read_interface(const Resource& r) {
+  const TreeNode& v = *r.values;
+  Interface eni;
+  const std::string physical = known_string_of(v, "id");
+  eni.location = sink_.pos(*r.node);
+  eni.subnet_id = known_string_of(v, "subnet_id");
+  if (r.type == "aws_instance") {
+    const std::string primary = known_string_of(v, "primary_network_interface_id");
+    eni.instance_id = physical.empty() ? r.address : physical;
+    eni.id = primary.empty() ? eni.instance_id : primary;
+    interface_groups(r, "vpc_security_group_ids", eni);
+  } else {
+    eni.id = physical.empty() ? r.address : physical;
+    interface_groups(r, "security_groups", eni);
+  }
+  std::vector<const TreeNode*> addresses;
+  if (const TreeNode* one = v.find("private_ip"); one && one->kind == Kind::string)
+    addresses.push_back(one);
+  for (const char* key : {"private_ips", "private_ip_list", "ipv6_addresses"}) {
+    if (const TreeNode* list = v.find(key); list && list->kind == Kind::sequence)
+      for (const TreeNode& a : list->items)
+        if (a.kind == Kind::string) addresses.push_back(&a);
+  }
+  for (const TreeNode* a : addresses) {
+    const ValueResult<Address> parsed = parse_address(a->text);
+    if (!parsed) {
+      sink_.warn(kIacBadValue, *a, r.address + ": invalid address \"" + a->text + "\"");
+      continue;
+    }
+    if (std::find(eni.private_ips.begin(), eni.private_ips.end(), *parsed) == eni.private_ips.end())
+      eni.private_ips.push_back(*parsed);
+  }
+  std::stable_sort(eni.private_ips.begin(), eni.private_ips.end(),
+                   [](const Address& a, const Address& b) { return a.family < b.family; });
+  tags(v.find("tags"), eni.tags);
+  sink_.out().interfaces.push_back(std::move(eni));
 }
 
 // The inline rules of a group resource, or the rule of a rule resource.
@@ -566,6 +770,13 @@ void TfReader::read_group_rules(const Resource& r) {
     const std::string self_id = sink_.out().groups[index].id;
     for (const auto& [key, direction] :
          {std::pair{"ingress", Direction::ingress}, std::pair{"egress", Direction::egress}}) {
+      if (const std::string* blocks_open = open_text(r.values->find(key))) {
+        sink_.note(*r.values->find(key), r.address + ": its " + key +
+                                             " blocks are not known before apply (" +
+                                             *blocks_open + "), so their rules are not evaluated");
+        open = true;
+        continue;
+      }
       const TreeNode* blocks = member(*r.values, key, Kind::sequence, r.address);
       const TreeNode* exprs = r.expressions ? r.expressions->find(key) : nullptr;
       if (blocks == nullptr) {
@@ -580,6 +791,13 @@ void TfReader::read_group_rules(const Resource& r) {
       }
       for (std::size_t i = 0; i < blocks->items.size(); ++i) {
         const TreeNode& block = blocks->items[i];
+        if (const std::string* block_open = open_text(&block)) {
+          sink_.note(block, r.address + ": some of its " + key +
+                                " blocks are not known before apply (" + *block_open +
+                                "), so their rules are not evaluated");
+          open = true;
+          continue;
+        }
         if (block.kind != Kind::mapping)
           sink_.fail(block, "expected a mapping in " + quote(key) + " of " + r.address);
         const TreeNode* block_expr =
@@ -602,6 +820,10 @@ void TfReader::read_group_rules(const Resource& r) {
     vpc_rule_resource(r, Direction::ingress);
   } else if (r.type == "aws_vpc_security_group_egress_rule") {
     vpc_rule_resource(r, Direction::egress);
+  } else if (r.type == "aws_ec2_managed_prefix_list_entry") {
+    read_prefix_list_entry(r);
+  } else if (r.type == "aws_network_interface" || r.type == "aws_instance") {
+    read_interface(r);
   }
 }
 
@@ -614,6 +836,7 @@ void TfReader::one_resource(const Resource& r, const char* left_out, Read&& read
     TreeNode at;
     at.line = e.line;
     at.column = e.column;
+    at.file = e.file;
     sink_.warn(kIacUnreadable, at, e.message + ": " + r.address + left_out);
   }
 }
@@ -641,8 +864,11 @@ void TfReader::read() {
       r.after_unknown = it->second;
   }
   // Groups first, so that rules anywhere in the plan can name them.
-  for (const Resource& r : resources_)
+  for (const Resource& r : resources_) {
     if (is_group_type(r.type)) one_resource(r, " is left out", [&] { read_group(r); });
+    if (r.type == "aws_ec2_managed_prefix_list")
+      one_resource(r, " is left out", [&] { read_prefix_list(r); });
+  }
   for (const Resource& r : resources_) {
     const char* left_out = is_group_type(r.type) ? ": its rules are left out" : " is left out";
     one_resource(r, left_out, [&] { read_group_rules(r); });

@@ -448,8 +448,17 @@ bool has_local_id(const Group& group) {
          group.id.rfind("unresolved(", 0) == 0;
 }
 
-// Renames, in one part, the local group ids of `renamed` (old id -> new id): the groups and every
-// reference to them from that part's rules and interfaces.
+// An interface or prefix list of a Terraform module named by its resource address (its AWS id is
+// known only after apply): AWS ids are eni-…, i-…, pl-….
+bool has_local_id(const Interface& eni) {
+  return eni.id.rfind("aws_", 0) == 0 || eni.id.rfind("module.", 0) == 0;
+}
+bool has_local_id(const PrefixList& list) {
+  return list.id.rfind("aws_", 0) == 0 || list.id.rfind("module.", 0) == 0;
+}
+
+// Renames, in one part, the local ids of `renamed` (old id -> new id): the groups, interfaces
+// and prefix lists, and every reference to them from that part's rules and interfaces.
 void rename_local_groups(Inventory& part,
                          const std::map<std::string, std::string, std::less<>>& renamed) {
   const auto rename = [&](std::string& id) {
@@ -458,10 +467,18 @@ void rename_local_groups(Inventory& part,
   for (Group& group : part.groups) {
     if (has_local_id(group)) rename(group.id);
     for (Rule& rule : group.rules)
-      if (rule.peer.kind == PeerKind::group) rename(rule.peer.id);
+      if (rule.peer.kind == PeerKind::group || rule.peer.kind == PeerKind::prefix_list)
+        rename(rule.peer.id);
   }
-  for (Interface& eni : part.interfaces)
+  for (Interface& eni : part.interfaces) {
+    if (has_local_id(eni)) {
+      rename(eni.id);
+      rename(eni.instance_id);
+    }
     for (std::string& id : eni.groups) rename(id);
+  }
+  for (PrefixList& list : part.prefix_lists)
+    if (has_local_id(list)) rename(list.id);
 }
 
 // Every template and plan is its own namespace (product.md §2): a logical id or resource address
@@ -474,6 +491,10 @@ void qualify_local_ids(std::vector<Inventory>& parts, const std::vector<std::str
     std::vector<std::string_view> ids;
     for (const Group& group : part.groups)
       if (has_local_id(group)) ids.push_back(group.id);
+    for (const Interface& eni : part.interfaces)
+      if (has_local_id(eni)) ids.push_back(eni.id);
+    for (const PrefixList& list : part.prefix_lists)
+      if (has_local_id(list)) ids.push_back(list.id);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     for (std::string_view id : ids) ++defining_files[id];
@@ -484,10 +505,16 @@ void qualify_local_ids(std::vector<Inventory>& parts, const std::vector<std::str
   if (shared.empty()) return;
   for (std::size_t p = 0; p < parts.size() && p < files.size(); ++p) {
     std::map<std::string, std::string, std::less<>> renamed;
-    for (const Group& group : parts[p].groups) {
-      if (has_local_id(group) && std::binary_search(shared.begin(), shared.end(), group.id))
-        renamed.emplace(group.id, files[p] + "#" + group.id);
-    }
+    const auto qualify = [&](const std::string& id) {
+      if (std::binary_search(shared.begin(), shared.end(), id))
+        renamed.emplace(id, files[p] + "#" + id);
+    };
+    for (const Group& group : parts[p].groups)
+      if (has_local_id(group)) qualify(group.id);
+    for (const Interface& eni : parts[p].interfaces)
+      if (has_local_id(eni)) qualify(eni.id);
+    for (const PrefixList& list : parts[p].prefix_lists)
+      if (has_local_id(list)) qualify(list.id);
     if (!renamed.empty()) rename_local_groups(parts[p], renamed);
   }
 }
@@ -495,8 +522,9 @@ void qualify_local_ids(std::vector<Inventory>& parts, const std::vector<std::str
 }  // namespace
 
 Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
-                              const std::vector<std::string_view>& texts) {
-  qualify_local_ids(parts, into.files);
+                              const std::vector<std::string_view>& texts,
+                              const std::vector<std::string>* namespaces) {
+  qualify_local_ids(parts, namespaces != nullptr ? *namespaces : into.files);
   Merger merger(into, parts, texts);
   merge_by_id(parts, &Inventory::groups, into.groups, [&](auto& d) { merger.groups(d); });
   merge_by_id(parts, &Inventory::interfaces, into.interfaces,
@@ -505,12 +533,13 @@ Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
               [&](auto& d) { merger.prefix_lists(d); });
   merge_by_id(parts, &Inventory::vpcs, into.vpcs, [&](auto& d) { merger.vpcs(d); });
   merge_by_id(parts, &Inventory::peerings, into.peerings, [&](auto& d) { merger.peerings(d); });
-  // Value diagnostics: by file (parts are in file order), then by position within the file.
+  // Value diagnostics: by file (parts are in file order; a Terraform module's part holds those of
+  // its files, in file-name order), then by position within the file.
   for (Inventory& part : parts) {
     std::stable_sort(part.diagnostics.begin(), part.diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {
-                       return std::tie(a.location.line, a.location.column) <
-                              std::tie(b.location.line, b.location.column);
+                       return std::tie(a.location.file, a.location.line, a.location.column) <
+                              std::tie(b.location.file, b.location.line, b.location.column);
                      });
     for (Diagnostic& d : part.diagnostics) into.diagnostics.push_back(std::move(d));
     part.diagnostics.clear();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -39,8 +40,11 @@ RuleIdentity rule_identity(const Rule& rule);
 // when both hold the same atomic rules (identity key of aws-semantics.md §5.8: direction, protocol,
 // normalised ports, peer kind, canonical peer); the rules view fills in rule ids, descriptions,
 // tags.
+// `namespaces[i]`, when given, names part i's namespace in qualified ids instead of its file (a
+// Terraform module's part is named by its directory).
 Diagnostics merge_inventories(std::vector<Inventory>& parts, Inventory& into,
-                              const std::vector<std::string_view>& texts);
+                              const std::vector<std::string_view>& texts,
+                              const std::vector<std::string>* namespaces = nullptr);
 
 // Puts each kind of element of one file's part in id order, in place and stably (repeats of an id
 // keep their input order). The loader calls it on the thread that parsed the file, so that the

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""The three-tier network as a CLI dump, a CloudFormation JSON template, the same in YAML and a
-Terraform plan gives the same `sgcheck dump --format json` rules, modulo ids and locations, and the same
-`sgcheck lint` finding ids (docs/iac.md). Group references are compared by the referenced group's
-name; the VPC's default group, which a template cannot declare, is left out.
+"""The three-tier network as a CLI dump, a CloudFormation JSON template, the same in YAML, a
+Terraform plan and the Terraform source it was planned from gives the same `sgcheck dump --format
+json` rules, modulo ids and locations, and the same `sgcheck lint` finding ids (docs/iac.md). Group
+references are compared by the referenced group's name; the VPC's default group, which a template
+cannot declare, is left out. The `.tf` module and its plan also give the same groups (resource
+address, name, description, VPC, egress default) and no diagnostics.
 Usage: iac_equivalence.py SGCHECK SOURCE_ROOT
 """
 import json
@@ -11,7 +13,8 @@ import subprocess
 import sys
 
 INPUTS = ["examples/three-tier/security-groups.json", "examples/iac/three-tier.cfn.json",
-          "examples/iac/three-tier.cfn.yaml", "examples/iac/three-tier.tfplan.json"]
+          "examples/iac/three-tier.cfn.yaml", "examples/iac/three-tier.tfplan.json",
+          "examples/terraform/three-tier"]
 
 
 def run(sgcheck, root, *args):
@@ -42,6 +45,24 @@ def findings(report, dump):
     return sorted(f for f in kept if f[1] != "default")
 
 
+def groups(dump):
+    return sorted((g["template"], g["name"], g.get("description"), g["vpc"],
+                   g["template_without_egress"]) for g in dump["groups"])
+
+
+def compare_source_with_plan(sgcheck, root):
+    plan = run(sgcheck, root, "dump", "--format", "json", "examples/iac/three-tier.tfplan.json")
+    source = run(sgcheck, root, "dump", "--format", "json", "examples/terraform/three-tier")
+    failures = []
+    if groups(plan) != groups(source):
+        failures.append(f"terraform/three-tier: groups {groups(source)} differ from the plan's "
+                        f"{groups(plan)}")
+    if source["diagnostics"] or plan["diagnostics"]:
+        failures.append(f"diagnostics: {source['diagnostics']} {plan['diagnostics']}")
+    print(f"terraform/three-tier and its plan: {len(groups(source))} groups")
+    return failures
+
+
 def main():
     sgcheck, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     failures = []
@@ -61,6 +82,7 @@ def main():
         if got_findings != base_findings:
             failures.append(f"{path}: lint findings {got_findings} differ from {base_findings}")
         print(f"{path}: {len(got)} rules, findings {got_findings}")
+    failures += compare_source_with_plan(sgcheck, root)
     for f in failures:
         print(f)
     return 1 if failures else 0

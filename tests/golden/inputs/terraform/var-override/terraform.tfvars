@@ -1,0 +1,2 @@
+environment = "staging"
+http_port   = 8080
