@@ -171,7 +171,7 @@ std::string lint_baseline(const std::vector<Finding>& findings);
 
 struct DiffReportOptions {
   bool color = false;    // text: ANSI colours
-  bool verbose = false;  // also the rules changed in text of groups whose access changed
+  bool verbose = false;  // also the rules added and removed in text, for every changed subject
 };
 
 // New and fixed findings (gcc style with their excerpts), each changed group and interface, then

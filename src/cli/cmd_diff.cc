@@ -182,7 +182,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
                 "also exit 1 when NEW admits traffic that OLD did not");
   add_lint_selection_options(*sub, options->selection, /*baseline_option=*/false);
   sub->add_flag("--verbose", options->verbose,
-                "also list the rules changed in text where the access changed");
+                "also list the rules changed in text");
   sub->add_flag("--no-color", options->no_color, "never colour the output");
   sub->callback([options, &exit_code] { exit_code = run_diff_command(*options); });
 }

@@ -3,13 +3,12 @@
 // then the groups and interfaces whose access changed. Entry points: write_diff_text(),
 // write_diff_json(), write_diff_markdown(), write_diff_sarif().
 #include <array>
-#include <map>
 #include <memory>
 #include <ostream>
-#include <set>
+#include <sstream>
 
-#include "ingest/source_lines.h"
 #include "report/finding_blocks.h"
+#include "report/finding_sources.h"
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
 
@@ -78,40 +77,15 @@ std::array<DirectionLists, 2> directions(const SubjectDiff& d) {
           DirectionLists{Direction::egress, &d.egress_added, &d.egress_removed}};
 }
 
-// Textual changes are listed with --verbose, and always when they changed nothing: they are then
-// the only change there is to see.
-bool show_rules(const SubjectDiff& d, bool verbose) {
-  return verbose || !d.access_changed();
-}
-
 // ---- Text
-
-// The source lines the findings point at, read in one pass per file (the findings come by
-// severity, not by place).
-std::map<std::pair<std::string, std::uint32_t>, std::string> source_lines(
-    const std::vector<Finding>& findings) {
-  std::map<std::string, std::set<std::uint32_t>> wanted;
-  for (const Finding& f : findings)
-    if (f.location.line != 0 && f.location.file != "-")
-      wanted[f.location.file].insert(f.location.line);
-  std::map<std::pair<std::string, std::uint32_t>, std::string> out;
-  for (const auto& [file, lines] : wanted) {
-    detail::SourceLines reader(file);
-    for (const std::uint32_t line : lines)
-      if (const std::string* text = reader.line(line)) out[{file, line}] = *text;
-  }
-  return out;
-}
 
 void append_findings(std::string& out, const char* title, const std::vector<Finding>& findings,
                      bool color) {
   if (findings.empty()) return;
   out += std::string(title) + " (" + std::to_string(findings.size()) + "):\n";
-  const auto sources = source_lines(findings);
-  for (const Finding& f : findings) {
-    const auto it = sources.find({f.location.file, f.location.line});
-    detail::append_finding(out, f, it == sources.end() ? nullptr : &it->second, color);
-  }
+  // Sorted by severity first: a file is read once per run of its findings.
+  detail::FindingSources sources;
+  for (const Finding& f : findings) detail::append_finding(out, f, sources.line_of(f), color);
   out += "\n";
 }
 
@@ -132,7 +106,7 @@ void append_subject(std::string& out, const char* kind, const SubjectDiff& d, bo
   }
   for (const std::string& r : d.open_added) out += "  rule left open added: " + r + "\n";
   for (const std::string& r : d.open_removed) out += "  rule left open removed: " + r + "\n";
-  if (show_rules(d, verbose)) {
+  if (verbose) {  // the textual changes: --verbose only
     for (const std::string& r : d.rules_added) out += "  rule added: " + r + "\n";
     for (const std::string& r : d.rules_removed) out += "  rule removed: " + r + "\n";
   }
@@ -257,8 +231,10 @@ void markdown_findings(std::ostream& out, const char* title, const std::vector<F
         << code(f.location.to_string()) << " | " << cell(f.message) << " |\n";
 }
 
-void markdown_subject(std::ostream& out, const char* kind, const SubjectDiff& d, bool verbose) {
-  out << "\n#### " << kind << " " << code(d.label) << ": " << status_text(d) << "\n\n";
+void markdown_subject(std::ostream& out_stream, const char* kind, const SubjectDiff& d,
+                      bool verbose) {
+  out_stream << "\n#### " << kind << " " << code(d.label) << ": " << status_text(d) << "\n";
+  std::ostringstream out;  // the list under the heading, when there is one
   for (const std::string& g : d.groups_attached) out << "- group attached: " << code(g) << "\n";
   for (const std::string& g : d.groups_detached) out << "- group detached: " << code(g) << "\n";
   for (const DirectionLists& l : directions(d)) {
@@ -275,10 +251,11 @@ void markdown_subject(std::ostream& out, const char* kind, const SubjectDiff& d,
   for (const std::string& r : d.open_added) out << "- rule left open added: " << code(r) << "\n";
   for (const std::string& r : d.open_removed)
     out << "- rule left open removed: " << code(r) << "\n";
-  if (show_rules(d, verbose)) {
+  if (verbose) {  // the textual changes: --verbose only
     for (const std::string& r : d.rules_added) out << "- rule added: " << code(r) << "\n";
     for (const std::string& r : d.rules_removed) out << "- rule removed: " << code(r) << "\n";
   }
+  if (const std::string list = std::move(out).str(); !list.empty()) out_stream << "\n" << list;
 }
 
 std::size_t count_if_new(const std::vector<SubjectDiff>& list, bool added) {
