@@ -1,7 +1,11 @@
 // The sgcheck command line: registers the subcommands (src/cli/cmd_*.cc), parses the arguments with
 // CLI11 and returns the command's exit status. Usage errors exit with status 2.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <iterator>
+#include <string_view>
+#include <utility>
 
 #include "commands.h"
 #include "sgcheck/report.h"
@@ -17,17 +21,26 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   int exit_code = kExitOk;
-  add_lint_command(app, exit_code);
-  add_dump_command(app, exit_code);
-  add_gen_command(app, exit_code);
-  add_query_command(app, exit_code);
-  add_exposure_command(app, exit_code);
-  add_matrix_command(app, exit_code);
-  add_rules_command(app, exit_code);
-  add_ranges_command(app, exit_code);
-  add_diff_command(app, exit_code);
-  add_graph_command(app, exit_code);
-  add_report_command(app, exit_code);
+  // Every command's options cost start-up time to register (CLI11 builds each option), and a
+  // pre-commit hook pays it on every file: when the first argument names a command, only that
+  // command is registered. Anything else (--help, --version, a typo) registers them all, so that
+  // help lists every command and errors say what exists.
+  using AddCommand = void (*)(CLI::App&, int&);
+  static constexpr std::pair<std::string_view, AddCommand> kCommands[] = {
+      {"lint", add_lint_command},         {"dump", add_dump_command},
+      {"gen", add_gen_command},           {"query", add_query_command},
+      {"exposure", add_exposure_command}, {"matrix", add_matrix_command},
+      {"rules", add_rules_command},       {"ranges", add_ranges_command},
+      {"diff", add_diff_command},         {"graph", add_graph_command},
+      {"report", add_report_command}};
+  const std::string_view first = argc > 1 ? argv[1] : "";
+  const auto named = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                  [&](const auto& command) { return command.first == first; });
+  if (named != std::end(kCommands)) {
+    named->second(app, exit_code);
+  } else {
+    for (const auto& [name, add] : kCommands) add(app, exit_code);
+  }
 
   try {
     app.parse(argc, argv);
