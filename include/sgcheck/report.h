@@ -222,10 +222,13 @@ MermaidGraph graph_mermaid(const Graph& graph, const MermaidLimits& limits = {})
 std::string graph_json(const Graph& graph, const Inventory& inventory);
 
 // The graph laid out by Graphviz's library (dot), as SVG; Graphviz's own layout and SVG renderer
-// are linked in, so the output does not depend on the machine's fonts or plugins.
+// are linked in, so the output does not depend on the machine's fonts or plugins. Graphviz lives
+// in a module of its own, libsgcheck-graphviz.so, opened on the first call (beside the running
+// executable, in ../libexec/sgcheck/ from it, or where the build put it), so that a program that
+// draws nothing never loads it; the layout runs in a child process.
 struct GraphSvg {
   std::string svg;
-  std::string error;  // non-empty when Graphviz failed
+  std::string error;  // non-empty when Graphviz failed or its module could not be opened
 };
 GraphSvg graph_svg(const Graph& graph);
 

@@ -1,8 +1,9 @@
 // The group graph rendered: DOT for Graphviz, Mermaid for GitHub Markdown (cut to its size limits),
-// JSON (nodes and edges), and SVG laid out by Graphviz's library from the DOT text. Entry points:
-// graph_dot(), graph_mermaid(), graph_json(), graph_svg().
+// JSON (nodes and edges), and SVG laid out by Graphviz's library from the DOT text, through the
+// layout module (graphviz_layout.cc) opened on first use. Entry points: graph_dot(),
+// graph_mermaid(), graph_json(), graph_svg().
+#include <dlfcn.h>
 #include <fcntl.h>
-#include <graphviz/gvc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,16 +12,11 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "report/json_writer.h"
 #include "sgcheck/report.h"
-
-// Graphviz's dot layout and core renderers (SVG), linked in rather than loaded as plugins: the
-// output then depends on this build alone, not on the fonts or plugins a machine has installed.
-extern "C" {
-extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
-extern gvplugin_library_t gvplugin_core_LTX_library;
-}
 
 namespace sgcheck {
 
@@ -372,25 +368,59 @@ std::string graph_json(const Graph& graph, const Inventory& inventory) {
 
 namespace {
 
-// Lays out `dot` and renders it as SVG in this process: the SVG, or nothing when Graphviz fails.
-std::optional<std::string> layout_svg(const std::string& dot) {
-  static const lt_symlist_t builtins[] = {
-      {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
-      {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
-      {nullptr, nullptr}};
-  GVC_t* gvc = gvContextPlugins(builtins, 0);
-  Agraph_t* g = agmemread(dot.c_str());
-  std::optional<std::string> svg;
-  if (g != nullptr) {
-    char* data = nullptr;
-    unsigned int length = 0;
-    if (gvLayout(gvc, g, "dot") == 0 && gvRenderData(gvc, g, "svg", &data, &length) == 0)
-      svg.emplace(data, length);
-    if (data != nullptr) gvFreeRenderData(data);
-    gvFreeLayout(gvc, g);
-    agclose(g);
+// The layout module, opened once: beside the running executable (build/sgcheck and
+// build/libsgcheck-graphviz.so; an installed sgcheck finds it in libexec/sgcheck next to bin/),
+// else where this build put it (the tests' executables live elsewhere in the build tree).
+struct GraphvizModule {
+  int (*layout)(const char* dot, char** svg, unsigned int* length) = nullptr;
+  void (*release)(char* svg) = nullptr;
+  std::string error;  // why it could not be opened
+};
+
+GraphvizModule open_graphviz_module() {
+  constexpr const char* kName = "libsgcheck-graphviz.so";
+  std::vector<std::string> candidates;
+  char exe[4096];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    const std::string path(exe, static_cast<std::size_t>(n));
+    const std::string dir = path.substr(0, path.rfind('/') + 1);
+    candidates.push_back(dir + kName);
+    candidates.push_back(dir + "../libexec/sgcheck/" + kName);
   }
-  gvFreeContext(gvc);
+  candidates.push_back(std::string(SGCHECK_GRAPHVIZ_MODULE_DIR) + "/" + kName);
+  GraphvizModule module;
+  std::string last_error;
+  for (const std::string& candidate : candidates) {
+    void* handle = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      last_error = dlerror();
+      continue;
+    }
+    module.layout =
+        reinterpret_cast<decltype(module.layout)>(dlsym(handle, "sgcheck_graphviz_svg"));
+    module.release =
+        reinterpret_cast<decltype(module.release)>(dlsym(handle, "sgcheck_graphviz_free"));
+    if (module.layout != nullptr && module.release != nullptr) return module;
+    last_error = candidate + " is not sgcheck's layout module";
+    module = {};
+  }
+  module.error = std::string("cannot load Graphviz's layout (") + kName + "): " + last_error;
+  return module;
+}
+
+const GraphvizModule& graphviz_module() {
+  static const GraphvizModule module = open_graphviz_module();
+  return module;
+}
+
+// Lays out `dot` and renders it as SVG in this process: the SVG, or nothing when Graphviz fails.
+std::optional<std::string> layout_svg(const GraphvizModule& module, const std::string& dot) {
+  char* data = nullptr;
+  unsigned int length = 0;
+  std::optional<std::string> svg;
+  if (module.layout(dot.c_str(), &data, &length) == 0 && data != nullptr) svg.emplace(data, length);
+  module.release(data);
   return svg;
 }
 
@@ -410,6 +440,13 @@ bool write_all(int fd, std::string_view data) {
 // Graphviz's own warnings go nowhere (the message says what to do instead).
 GraphSvg graph_svg(const Graph& graph) {
   GraphSvg result;
+  // Opened before the fork, in this process, so that the child does not open libraries while
+  // other threads of the parent (the report's) may hold the loader's locks.
+  const GraphvizModule& module = graphviz_module();
+  if (module.layout == nullptr) {
+    result.error = module.error;
+    return result;
+  }
   const std::string dot = graph_dot(graph);
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) {
@@ -427,7 +464,7 @@ GraphSvg graph_svg(const Graph& graph) {
     close(pipe_fds[0]);
     const int null_fd = open("/dev/null", O_WRONLY);
     if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
-    const std::optional<std::string> svg = layout_svg(dot);
+    const std::optional<std::string> svg = layout_svg(module, dot);
     _exit(svg && write_all(pipe_fds[1], *svg) ? 0 : 1);
   }
   close(pipe_fds[1]);
