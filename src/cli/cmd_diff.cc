@@ -88,9 +88,7 @@ std::optional<LoadResult> load_old(const DiffCommandOptions& c, unsigned jobs) {
     print_diagnostics(files.errors);
     return std::nullopt;
   }
-  LoadLimits limits;
-  limits.jobs = jobs;
-  LoadResult loaded = load_inventory_from_buffers(files.files, limits);
+  LoadResult loaded = load_inventory_from_buffers(files.files, input_limits(jobs));
   print_diagnostics(loaded.errors);
   if (!loaded.ok()) return std::nullopt;
   return loaded;
@@ -110,9 +108,7 @@ int run_diff_command(DiffCommandOptions& c) {
   options.new_inputs = c.new_inputs;
   // The two sides load side by side; the old side's errors are printed first.
   std::future<std::optional<LoadResult>> loading_new = std::async(std::launch::async, [&] {
-    LoadLimits limits;
-    limits.jobs = jobs;
-    std::optional<LoadResult> loaded = load_inventory(c.new_inputs, limits);
+    std::optional<LoadResult> loaded = load_inventory(c.new_inputs, input_limits(jobs));
     return loaded;
   });
   const std::optional<LoadResult>& old_side = keep_until_exit([&] { return load_old(c, jobs); });
@@ -181,6 +177,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
   sub->add_flag("--fail-on-new-access", options->fail_on_new_access,
                 "also exit 1 when NEW admits traffic that OLD did not");
   add_lint_selection_options(*sub, options->selection, /*baseline_option=*/false);
+  add_ip_ranges_option(*sub);
+  add_terraform_options(*sub);
   sub->add_flag("--verbose", options->verbose,
                 "also list the rules changed in text");
   sub->add_flag("--no-color", options->no_color, "never colour the output");

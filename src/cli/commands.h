@@ -35,6 +35,10 @@ void add_max_nodes_option(CLI::App& sub, std::size_t& max_nodes);
 // Prints each diagnostic to stderr, with its source excerpt.
 void print_diagnostics(const Diagnostics& diagnostics);
 
+// The limits every command loads its inputs with: `jobs` threads, and the Terraform variables of
+// --var and --var-file (add_terraform_options()).
+LoadLimits input_limits(unsigned jobs);
+
 // Loads the inputs (files parsed on `jobs` threads) and prints their errors (stderr); with
 // `verbose`, also a note per skipped file. The result holds everything the other inputs gave:
 // commands that report on what was read (lint, dump) go on and exit 2 at the end.

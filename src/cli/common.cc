@@ -46,12 +46,16 @@ void add_terraform_options(CLI::App& sub) {
       ->allow_extra_args(false);
 }
 
-LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs, bool verbose) {
+LoadLimits input_limits(unsigned jobs) {
   LoadLimits limits;
   limits.jobs = jobs;
   limits.terraform_vars = terraform_options().vars;
   limits.terraform_var_files = terraform_options().var_files;
-  LoadResult result = load_inventory(inputs, limits);
+  return limits;
+}
+
+LoadResult load_and_report(const std::vector<std::string>& inputs, unsigned jobs, bool verbose) {
+  LoadResult result = load_inventory(inputs, input_limits(jobs));
   print_diagnostics(result.errors);
   if (verbose) {
     for (const SkippedInput& s : result.skipped) {

@@ -92,10 +92,21 @@ std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
+bool ends_with(std::string_view path, std::string_view ext) {
+  return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
+}
+
 bool inputs_name(std::string_view path) {
   for (const std::string_view ext : {".json", ".yaml", ".yml", ".template"})
-    if (path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext) return true;
+    if (ends_with(path, ext)) return true;
   return false;
+}
+
+// Terraform source is read as modules of directories on disk (module calls follow relative paths),
+// which a revision's blobs are not: such a file is an error rather than a side left without it,
+// which would report every group it defines as added.
+bool terraform_name(std::string_view path) {
+  return ends_with(path, ".tf") || ends_with(path, ".tfvars");
 }
 
 }  // namespace
@@ -135,6 +146,12 @@ RevisionFiles read_at_revision(std::string_view revision, const std::vector<std:
       start = end == std::string::npos ? listed.out.size() : end + 1;
       std::string trimmed = path;
       while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+      if (terraform_name(name)) {
+        result.errors.push_back(
+            error(name + " at " + rev + ": Terraform source is not read from a revision; compare "
+                         "two checkouts with `sgcheck diff OLD NEW`, or plans with --old-rev"));
+        continue;
+      }
       if (name != trimmed && !inputs_name(name)) continue;
       const GitRun blob = run_git({"cat-file", "blob", id + ":./" + name});
       if (blob.status != 0) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`sgcheck diff --old-rev` on a scratch git repository: the old side is read as the revision held
 the paths (a file changed, a file added since), and the errors (not in a repository, an unknown
-revision) exit 2 with a clear message. Usage: old_rev_test.py SGCHECK SOURCE_ROOT."""
+revision, Terraform source at the revision) exit 2 with a clear message.
+Usage: old_rev_test.py SGCHECK SOURCE_ROOT."""
 import os
 import shutil
 import subprocess
@@ -69,6 +70,15 @@ with tempfile.TemporaryDirectory() as tmp:
            and p.stderr.startswith("--old-rev: error: not in a git repository: "), p)
     p = run([sgcheck, "diff", "--old-rev", "HEAD"], repo)
     expect("no paths", p.returncode == 2 and "needs the paths" in p.stderr, p)
+    # Terraform source at the revision is an error, not a side left without its groups.
+    tf = os.path.join(repo, "tf")
+    shutil.copytree(os.path.join(root, "tests", "golden", "inputs", "diff-terraform", "old"), tf)
+    run(["git", "add", "."], repo).check_returncode()
+    run(["git", "commit", "-qm", "tf"], repo).check_returncode()
+    p = run([sgcheck, "diff", "--old-rev", "HEAD", "tf"], repo)
+    expect("terraform source at a revision", p.returncode == 2 and p.stdout == ""
+           and p.stderr == "--old-rev: error: tf/main.tf at HEAD: Terraform source is not read from "
+           "a revision; compare two checkouts with `sgcheck diff OLD NEW`, or plans with --old-rev\n", p)
 
 if failures:
     print("\n\n".join(failures))
