@@ -4,10 +4,13 @@
 // come from to_string(). Sets (IntervalSet) are sorted, disjoint, non-adjacent closed intervals of
 // integers: address sets (IPv4 over 32 bits, IPv6 over 128 bits), port sets and protocol sets.
 // Every operation keeps the canonical form, so two sets are equal iff their intervals are.
+// Names (ids, names, descriptions, tags) are interned once as 32-bit handles (Name).
 #pragma once
 
 #include <algorithm>
+#include <compare>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -139,6 +142,78 @@ using Ipv4Set = IntervalSet<std::uint32_t>;
 using Ipv6Set = IntervalSet<u128>;
 
 }  // namespace sgcheck
+
+namespace sgcheck {
+
+// A piece of input text that names or describes something (an id such as "sg-0a1", a group name, a
+// description, a tag): interned once, in one pool for the whole process, and held as a 32-bit
+// handle. Equal texts have equal handles, so equality and hashing cost an integer compare; order
+// is the text's byte order (sorting by Name is sorting by text, whatever order the handles were
+// made in). A Name resolves to its text anywhere (view()), also without its inventory: the pool is
+// shared by every inventory of the process (two inventories compared by `diff` hold the same
+// handles for the same ids) and only grows, so a process that loads many different inventories
+// keeps every text it has seen. Interning is thread-safe; view() takes no lock. The default Name is
+// the empty text.
+class Name {
+ public:
+  Name() = default;
+  // Interns `text` (explicit: a pool lookup, never a free conversion).
+  explicit Name(std::string_view text);
+  explicit Name(const std::string& text) : Name(std::string_view(text)) {}
+  explicit Name(const char* text) : Name(std::string_view(text)) {}
+
+  std::string_view view() const;
+  operator std::string_view() const { return view(); }
+  std::string str() const { return std::string(view()); }
+  const char* data() const { return view().data(); }
+  std::size_t size() const { return view().size(); }
+  bool empty() const { return handle_ == 0; }
+  bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
+  // std::hash<std::string_view> of the text, computed once when interned.
+  std::size_t hash() const;
+  std::uint32_t handle() const { return handle_; }
+
+  friend bool operator==(Name a, Name b) { return a.handle_ == b.handle_; }
+  friend bool operator==(Name a, std::string_view b) { return a.view() == b; }
+  friend std::strong_ordering operator<=>(Name a, Name b) {
+    if (a.handle_ == b.handle_) return std::strong_ordering::equal;
+    return a.view() <=> b.view();
+  }
+  friend std::strong_ordering operator<=>(Name a, std::string_view b) { return a.view() <=> b; }
+
+ private:
+  std::uint32_t handle_ = 0;
+};
+
+// text + name, name + text: what std::string + std::string did.
+inline std::string operator+(std::string text, Name name) {
+  text.append(name.view());
+  return text;
+}
+inline std::string operator+(Name name, std::string_view text) {
+  std::string out(name.view());
+  out.append(text);
+  return out;
+}
+inline std::string operator+(const char* text, Name name) {
+  std::string out(text);
+  out.append(name.view());
+  return out;
+}
+
+// How many distinct texts the pool holds and the bytes it uses (texts and tables): `dump --stats`.
+struct NamePoolStats {
+  std::size_t names = 0;
+  std::size_t bytes = 0;
+};
+NamePoolStats name_pool_stats();
+
+}  // namespace sgcheck
+
+template <>
+struct std::hash<sgcheck::Name> {
+  std::size_t operator()(sgcheck::Name name) const noexcept { return name.hash(); }
+};
 
 namespace sgcheck {
 
