@@ -85,7 +85,7 @@ struct Fixture {
     const auto& xs = loaded.inventory.interfaces;
     for (int i = 0; i < 1024; ++i) {
       const std::string src =
-          (i % 4 == 0) ? "203.0.113." + std::to_string(i % 250 + 1) : xs[rng() % xs.size()].id;
+          (i % 4 == 0) ? "203.0.113." + std::to_string(i % 250 + 1) : xs[rng() % xs.size()].id.str();
       texts.push_back(std::string(services[rng() % 5]) + " from " + src + " to " +
                       xs[rng() % xs.size()].id);
       flows.push_back(*parse_flow(texts.back()).flow);

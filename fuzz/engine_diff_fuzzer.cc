@@ -105,7 +105,7 @@ Interface interface(Choices& c, int index) {
   x.id = "eni-0" + std::to_string(index);
   x.vpc_id = c.of(vpc_pool());
   if (c.one_in(3)) x.instance_id = "i-0" + std::to_string(c.below(4));
-  for (int k = c.below(4); k > 0; --k) x.groups.push_back(c.of(group_pool()));
+  for (int k = c.below(4); k > 0; --k) x.groups.emplace_back(c.of(group_pool()));
   if (!c.one_in(8)) {
     x.private_ips.push_back(address(c, Family::ipv4));
     if (c.one_in(2)) x.private_ips.push_back(address(c, Family::ipv6));
@@ -151,7 +151,7 @@ Endpoint endpoint(Choices& c, Family f) {
     default: {
       const Address a = address(c, f);
       e.kind = EndpointKind::address;
-      e.cidr = Cidr{a.family, a.bits, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
+      e.cidr = Cidr{a.bits, a.family, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
     }
   }
   return e;
@@ -236,7 +236,7 @@ std::optional<Address> witness_address(const Inventory& inv, const Witness& w, F
     peer = *c;
   } else if (const ValueResult<Address> a = parse_address(w.peer)) {
     peer =
-        Cidr{a->family, a->bits, static_cast<std::uint8_t>(a->family == Family::ipv4 ? 32 : 128)};
+        Cidr{a->bits, a->family, static_cast<std::uint8_t>(a->family == Family::ipv4 ? 32 : 128)};
   }
   if (peer && peer->family != f) return std::nullopt;
   std::vector<Address> candidates;
@@ -322,7 +322,7 @@ void check_witness(const Inventory& inv, const Engine& engine, const Finding& f)
       Endpoint outside;
       outside.kind = EndpointKind::address;
       outside.cidr =
-          Cidr{fam, peer->bits, static_cast<std::uint8_t>(fam == Family::ipv4 ? 32 : 128)};
+          Cidr{peer->bits, fam, static_cast<std::uint8_t>(fam == Family::ipv4 ? 32 : 128)};
       Endpoint member;
       member.kind = EndpointKind::interface;
       member.id = x->id;

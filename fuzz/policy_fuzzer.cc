@@ -45,7 +45,7 @@ const Inventory& fixed_inventory() {
                       cidr_rule(D::ingress, kTcp, 1000, 2000, "8.0.0.0/7"),
                       cidr_rule(D::egress, kAllProtocols, std::nullopt, std::nullopt, "0.0.0.0/0")},
                      "web"),
-               {{"env", "prod"}, {"team name", "db core"}}));
+               {{Name("env"), Name("prod")}, {Name("team name"), Name("db core")}}));
     inv.groups.push_back(group("sg-02", "vpc-0a",
                                {ref_rule(D::ingress, kTcp, 5432, 5432, "sg-01"),
                                 pl_rule(D::ingress, kTcp, 5432, 5432, "pl-01"),

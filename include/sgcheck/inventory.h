@@ -34,7 +34,7 @@ const char* severity_name(Severity severity);
 // caret under a quoted line counts characters, so that it sits under the character at the column
 // after non-ASCII text. line == 0 means the position is unknown (then only the file is printed).
 struct Location {
-  std::string file;
+  Name file;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
 
@@ -96,8 +96,8 @@ struct SourcePos {
 };
 
 struct Tag {
-  std::string key;
-  std::string value;
+  Name key;
+  Name value;
 };
 
 enum class Direction : std::uint8_t { ingress, egress };
@@ -109,10 +109,10 @@ const char* peer_kind_name(PeerKind kind);        // "cidr4", "cidr6", "prefix-l
 // What a reference to a group says besides the group, as the input gave it (empty when absent):
 // the group's account, its VPC, and the peering it is reached over.
 struct GroupReference {
-  std::string user_id;
-  std::string vpc_id;
-  std::string peering_id;
-  std::string peering_status;
+  Name user_id;
+  Name vpc_id;
+  Name peering_id;
+  Name peering_status;
   bool empty() const {
     return user_id.empty() && vpc_id.empty() && peering_id.empty() && peering_status.empty();
   }
@@ -121,20 +121,19 @@ struct GroupReference {
 
 // The one peer of an atomic rule.
 struct Peer {
-  PeerKind kind = PeerKind::cidr4;
   Cidr cidr;  // cidr4, cidr6
-  std::string
-      id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
+  PeerKind kind = PeerKind::cidr4;
+  Name id;  // prefix-list: pl-…; group: sg-…; cidr4/cidr6: the input's text when it is invalid
   // Group references only: what the input said besides the group; null when it said nothing (as
   // in most rules), so that a rule without it stays small. Shared and immutable (the copies of a
   // rule, and rules that say the same, may point at one value): read it through the accessors
   // below, which give "" when it is null.
   std::shared_ptr<const GroupReference> reference;
 
-  const std::string& user_id() const { return reference_or_empty().user_id; }
-  const std::string& vpc_id() const { return reference_or_empty().vpc_id; }
-  const std::string& peering_id() const { return reference_or_empty().peering_id; }
-  const std::string& peering_status() const { return reference_or_empty().peering_status; }
+  Name user_id() const { return reference_or_empty().user_id; }
+  Name vpc_id() const { return reference_or_empty().vpc_id; }
+  Name peering_id() const { return reference_or_empty().peering_id; }
+  Name peering_status() const { return reference_or_empty().peering_status; }
   // The reference to change: `reference` then points at a copy of what it held (or at a new,
   // empty one), which this peer alone holds.
   GroupReference& edit_reference();
@@ -161,9 +160,10 @@ struct UnresolvedService {
   }
 };
 
-// An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer.
-// (The members are ordered so that nothing pads the 16-byte-aligned Peer: inventories hold many
-// rules.)
+// An atomic rule: one direction, one protocol, one port or ICMP range, exactly one peer. A
+// fixed-size record (160 bytes): its texts are Name handles, and what few rules have (a reference's
+// account and VPC, a template's open values) sits behind shared pointers. (The members are ordered
+// so that nothing pads the 16-byte-aligned Peer: inventories hold many rules.)
 struct Rule {
   Direction direction = Direction::ingress;
   // false when a value of the rule was invalid (a diagnostic says which): it takes no part in
@@ -176,8 +176,8 @@ struct Rule {
   SourcePos location;       // the most precise place: the peer entry
   SourcePos rule_location;  // the enclosing IpPermission / rule object
   Peer peer;
-  std::string id;  // sgr-…, or empty when the input has no rule ids
-  std::string description;
+  Name id;  // sgr-…, or empty when the input has no rule ids
+  Name description;
   std::vector<Tag> tags;
   // Templates only: the protocol, ports or condition the template leaves open (docs/iac.md); null
   // for nearly every rule, which then carries no room for them. Such a rule keeps its peer and the
@@ -234,11 +234,11 @@ std::optional<std::pair<int, int>> normalised_ports(const Rule& rule);
 enum class GroupOrigin : std::uint8_t { aws_api, cloudformation, terraform };
 
 struct Group {
-  std::string id;  // sg-…
-  std::string name;
-  std::string description;
-  std::string vpc_id;
-  std::string owner_id;
+  Name id;  // sg-…
+  Name name;
+  Name description;
+  Name vpc_id;
+  Name owner_id;
   std::vector<Tag> tags;
   std::vector<Rule> rules;  // atomic rules, in input order
   SourcePos location;
@@ -251,7 +251,7 @@ struct Group {
   bool template_without_egress = false;
   // Templates only: the CloudFormation logical id ("AppSG") or Terraform address
   // ("aws_security_group.web"), which names the group in messages until its physical id is known.
-  std::string template_name;
+  Name template_name;
 };
 
 // True when `name` names a template group the way a user may write it: its logical id or resource
@@ -261,16 +261,16 @@ struct Inventory;
 bool names_template_group(const Inventory& inventory, const Group& group, std::string_view name);
 
 struct Interface {
-  std::string id;  // eni-…
-  std::string vpc_id;
-  std::string subnet_id;
+  Name id;  // eni-…
+  Name vpc_id;
+  Name subnet_id;
   // AvailabilityZone (describe-network-interfaces) or the instance's Placement.AvailabilityZone:
   // where the Region of aws:SERVICE names comes from. Not printed by `dump`.
-  std::string availability_zone;
-  std::string instance_id;
-  std::string type;    // InterfaceType, e.g. "interface", "nat_gateway"
-  std::string status;  // "in-use", "available"
-  std::vector<std::string> groups;
+  Name availability_zone;
+  Name instance_id;
+  Name type;    // InterfaceType, e.g. "interface", "nat_gateway"
+  Name status;  // "in-use", "available"
+  std::vector<Name> groups;
   std::vector<Address> private_ips;  // IPv4 first (primary first), then IPv6: what references match
   std::vector<Cidr> delegated_prefixes;  // Ipv4Prefixes / Ipv6Prefixes
   std::vector<Address> public_ips;       // public and Elastic IPs: never match references
@@ -279,8 +279,8 @@ struct Interface {
 };
 
 struct PrefixList {
-  std::string id;  // pl-…
-  std::string name;
+  Name id;  // pl-…
+  Name name;
   std::optional<Family> family;
   std::optional<int> max_entries;
   bool entries_known = false;  // false: only the id (and family, max entries) were given
@@ -289,17 +289,17 @@ struct PrefixList {
 };
 
 struct Vpc {
-  std::string id;
+  Name id;
   std::vector<Cidr> cidrs;  // IPv4 and IPv6 blocks
   bool is_default = false;
   SourcePos location;
 };
 
 struct Peering {
-  std::string id;  // pcx-…
-  std::string requester_vpc;
-  std::string accepter_vpc;
-  std::string status;  // Status.Code, e.g. "active"
+  Name id;  // pcx-…
+  Name requester_vpc;
+  Name accepter_vpc;
+  Name status;  // Status.Code, e.g. "active"
   SourcePos location;
 };
 

@@ -11,6 +11,7 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -161,14 +162,35 @@ class Name {
   explicit Name(std::string_view text);
   explicit Name(const std::string& text) : Name(std::string_view(text)) {}
   explicit Name(const char* text) : Name(std::string_view(text)) {}
+  // Assigning text interns it: what readers do with each id they read.
+  Name& operator=(std::string_view text) { return *this = Name(text); }
+  Name& operator=(const std::string& text) { return *this = Name(text); }
+  Name& operator=(const char* text) { return *this = Name(text); }
 
   std::string_view view() const;
   operator std::string_view() const { return view(); }
   std::string str() const { return std::string(view()); }
+  const char* c_str() const;  // the text followed by a NUL
   const char* data() const { return view().data(); }
   std::size_t size() const { return view().size(); }
   bool empty() const { return handle_ == 0; }
+  // What std::string offered to read text, on the text.
   bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
+  bool ends_with(std::string_view suffix) const { return view().ends_with(suffix); }
+  std::size_t find(std::string_view what, std::size_t from = 0) const {
+    return view().find(what, from);
+  }
+  std::size_t find(char what, std::size_t from = 0) const { return view().find(what, from); }
+  std::size_t rfind(std::string_view what, std::size_t from = std::string_view::npos) const {
+    return view().rfind(what, from);
+  }
+  std::size_t rfind(char what, std::size_t from = std::string_view::npos) const {
+    return view().rfind(what, from);
+  }
+  std::string_view substr(std::size_t from, std::size_t count = std::string_view::npos) const {
+    return view().substr(from, count);
+  }
+  int compare(std::string_view other) const { return view().compare(other); }
   // std::hash<std::string_view> of the text, computed once when interned.
   std::size_t hash() const;
   std::uint32_t handle() const { return handle_; }
@@ -201,6 +223,9 @@ inline std::string operator+(const char* text, Name name) {
   return out;
 }
 
+// Writes the text (test output, diagnostics of the tests).
+std::ostream& operator<<(std::ostream& out, Name name);
+
 // How many distinct texts the pool holds and the bytes it uses (texts and tables): `dump --stats`.
 struct NamePoolStats {
   std::size_t names = 0;
@@ -229,9 +254,10 @@ struct Address {
 
 // A CIDR block, canonical: the host bits of `base` are clear. `had_host_bits` records that the text
 // had host bits set (AWS stores the canonical form; the linter reports it as SG207).
+// (The base comes first, so that the block takes 32 bytes instead of 48.)
 struct Cidr {
-  Family family = Family::ipv4;
   u128 base = 0;
+  Family family = Family::ipv4;
   std::uint8_t prefix = 0;
   bool had_host_bits = false;
 

@@ -204,9 +204,9 @@ const auto prefix6_def = digits[([](auto& ctx) {
 })];
 
 // A bare address is a host block; a following prefix overrides the length.
-const auto host4 = [](auto& ctx) { x3::_val(ctx) = Cidr{Family::ipv4, x3::_attr(ctx), 32, false}; };
+const auto host4 = [](auto& ctx) { x3::_val(ctx) = Cidr{x3::_attr(ctx), Family::ipv4, 32, false}; };
 const auto host6 = [](auto& ctx) {
-  x3::_val(ctx) = Cidr{Family::ipv6, x3::_attr(ctx), 128, false};
+  x3::_val(ctx) = Cidr{x3::_attr(ctx), Family::ipv6, 128, false};
 };
 const auto set_prefix = [](auto& ctx) { x3::_val(ctx).prefix = x3::_attr(ctx); };
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <vector>
 
 #include "sgcheck/values.h"
@@ -100,21 +101,25 @@ class Pool {
   }
 
   static const char* copy_text(Shard& shard, std::string_view text) {
-    if (text.size() > kArenaBlock / 4) {  // a long text gets a block of its own
-      char* own = new char[text.size()];
+    // Each text is followed by a NUL, for c_str().
+    const std::size_t size = text.size() + 1;
+    if (size > kArenaBlock / 4) {  // a long text gets a block of its own
+      char* own = new char[size];
       std::memcpy(own, text.data(), text.size());
-      shard.arena_bytes += text.size();
+      own[text.size()] = '\0';
+      shard.arena_bytes += size;
       return own;
     }
-    if (shard.block_left < text.size()) {
+    if (shard.block_left < size) {
       shard.block = new char[kArenaBlock];
       shard.block_left = kArenaBlock;
       shard.arena_bytes += kArenaBlock;
     }
     char* at = shard.block;
     std::memcpy(at, text.data(), text.size());
-    shard.block += text.size();
-    shard.block_left -= text.size();
+    at[text.size()] = '\0';
+    shard.block += size;
+    shard.block_left -= size;
     return at;
   }
 
@@ -147,6 +152,10 @@ const std::size_t kEmptyHash = std::hash<std::string_view>{}(std::string_view())
 
 Name::Name(std::string_view text) : handle_(pool().intern(text)) {}
 
+const char* Name::c_str() const {
+  return handle_ == 0 ? "" : pool().entry(handle_).text;
+}
+
 std::string_view Name::view() const {
   if (handle_ == 0) return {};
   const Entry& e = pool().entry(handle_);
@@ -155,6 +164,10 @@ std::string_view Name::view() const {
 
 std::size_t Name::hash() const {
   return handle_ == 0 ? kEmptyHash : pool().entry(handle_).hash;
+}
+
+std::ostream& operator<<(std::ostream& out, Name name) {
+  return out << name.view();
 }
 
 NamePoolStats name_pool_stats() {

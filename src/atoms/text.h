@@ -12,11 +12,13 @@ namespace sgcheck::detail {
 
 // The parts with `separator` between them ("a, b"); an empty part before the first non-empty one
 // adds no separator.
-inline std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+// Parts are std::string or Name.
+template <typename Part>
+std::string join(const std::vector<Part>& parts, std::string_view separator) {
   std::string out;
-  for (const std::string& part : parts) {
+  for (const Part& part : parts) {
     if (!out.empty()) out += separator;
-    out += part;
+    out += std::string_view(part);
   }
   return out;
 }

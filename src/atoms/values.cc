@@ -123,7 +123,7 @@ void cover_range(Family family, u128 lo, u128 hi, std::vector<Cidr>& out) {
       ++prefix;
     }
     const u128 mask = host_mask(width, prefix);
-    out.push_back(Cidr{family, lo, static_cast<std::uint8_t>(prefix), false});
+    out.push_back(Cidr{lo, family, static_cast<std::uint8_t>(prefix), false});
     if (lo + mask >= hi) return;  // also stops before lo wraps past the top of the space
     lo += mask + 1;
   }

@@ -30,7 +30,7 @@ std::optional<AwsRangeName> read_name(const std::string& text) {
   if (message.empty()) return name;
   Diagnostic d;
   d.message = std::move(message);
-  d.location = {"<ranges>", 1, static_cast<std::uint32_t>((at_region ? at + 1 : start) + 1)};
+  d.location = {Name("<ranges>"), 1, static_cast<std::uint32_t>((at_region ? at + 1 : start) + 1)};
   quote_source_line(d, text);
   print_diagnostics({d});
   return std::nullopt;

@@ -26,7 +26,7 @@ constexpr std::string_view kLogicalTag = "aws:cloudformation:logical-id";
 
 std::string tag_value(const std::vector<Tag>& tags, std::string_view key) {
   for (const Tag& t : tags)
-    if (t.key == key) return t.value;
+    if (t.key == key) return t.value.str();
   return {};
 }
 
@@ -83,7 +83,7 @@ struct Side {
     return g.location.file < relative.size() ? relative[g.location.file] : none;
   }
   std::string label(const Group& g) const {
-    std::string out = g.id;
+    std::string out = g.id.str();
     if (!g.name.empty() && g.name != g.id) out += " (" + g.name + ")";
     return out;
   }
@@ -185,7 +185,7 @@ std::string rule_key(const Side& side, const Group& g, const Rule& r, bool for_d
   std::string out = std::string(direction_name(r.direction)) + " ";
   if (r.peer.kind == PeerKind::group) {
     std::string key, label;
-    naming_of(side)(r.peer.id, key, label);
+    naming_of(side)(r.peer.id.str(), key, label);
     out += service_notation(r) + (r.direction == Direction::ingress ? " from " : " to ");
     out += for_display ? label : key;
     if (!side.semantics.can_match(g, r)) out += " (can never match)";
@@ -238,7 +238,7 @@ bool same_rule(const Side& old_side, const Group& o, const Rule& a, const Side& 
     }
     case PeerKind::group:
       return old_side.semantics.can_match(o, a) == new_side.semantics.can_match(n, b) &&
-             reference_key(old_side, a.peer.id) == reference_key(new_side, b.peer.id);
+             reference_key(old_side, a.peer.id.str()) == reference_key(new_side, b.peer.id.str());
   }
   return false;
 }
@@ -313,7 +313,7 @@ std::string pair_label(const Side& old_side, const Group* o, const Side& new_sid
   if (o == nullptr) return new_side.label(*n);
   if (n == nullptr || o->id == n->id) return old_side.label(*o);
   std::string out = o->id + " -> " + n->id;
-  const std::string& name = !n->name.empty() ? n->name : o->name;
+  const Name name = !n->name.empty() ? n->name : o->name;
   if (!name.empty() && name != n->id) out += " (" + name + ")";
   return out;
 }
@@ -381,11 +381,11 @@ std::vector<const Group*> groups_of(const Side& side, const Interface& x,
                                     std::vector<std::string>* keys,
                                     std::vector<std::string>* labels) {
   std::vector<const Group*> out;
-  for (const std::string& id : x.groups) {
+  for (const Name& id : x.groups) {
     const std::uint32_t index = side.semantics.group_index(id);
     if (index == Semantics::kAbsent) {
       if (keys) keys->push_back("id:" + id);
-      if (labels) labels->push_back(id);
+      if (labels) labels->push_back(id.str());
       continue;
     }
     out.push_back(&side.inventory.groups[index]);
@@ -421,7 +421,7 @@ std::vector<SubjectDiff> diff_interfaces(const Side& old_side, const Side& new_s
       // differently, which a changed id list would show).
       const auto changed = [](const Side& side, const Interface& x,
                               const std::vector<bool>& marks) {
-        return std::any_of(x.groups.begin(), x.groups.end(), [&](const std::string& id) {
+        return std::any_of(x.groups.begin(), x.groups.end(), [&](Name id) {
           const std::uint32_t index = side.semantics.group_index(id);
           return index != Semantics::kAbsent && marks[index];
         });
@@ -484,8 +484,8 @@ std::optional<Inventory> renamed_old(const Side& old_side, const Side& new_side)
   }
   if (rename.empty()) return std::nullopt;
   Inventory inv = old_side.inventory;
-  const auto renamed = [&](std::string& id) {
-    if (const auto it = rename.find(id); it != rename.end()) id = it->second;
+  const auto renamed = [&](Name& id) {
+    if (const auto it = rename.find(id.str()); it != rename.end()) id = it->second;
   };
   for (Group& g : inv.groups) {
     renamed(g.id);
@@ -493,7 +493,7 @@ std::optional<Inventory> renamed_old(const Side& old_side, const Side& new_side)
       if (r.peer.kind == PeerKind::group) renamed(r.peer.id);
   }
   for (Interface& x : inv.interfaces)
-    for (std::string& id : x.groups) renamed(id);
+    for (Name& id : x.groups) renamed(id);
   std::stable_sort(inv.groups.begin(), inv.groups.end(),
                    [](const Group& a, const Group& b) { return a.id < b.id; });
   return inv;

@@ -205,7 +205,7 @@ void index_interfaces(CompiledInventory& c) {
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& x = inv.interfaces[i];
     InterfaceInfo& info = c.interfaces[i];
-    for (const std::string& g : x.groups) {
+    for (const Name& g : x.groups) {
       const GroupToken t = intern(c, g);
       info.groups.push_back(t);
       info.group_indices.push_back(c.groups[t].index);

@@ -703,11 +703,11 @@ void describe_atom(const CompiledInventory& c, const Atom& a, SideDecision& side
   if (a.iface < 0) return;
   const Interface& x = c.inventory->interfaces[static_cast<std::size_t>(a.iface)];
   if (std::find(side.interfaces.begin(), side.interfaces.end(), x.id) == side.interfaces.end()) {
-    side.interfaces.push_back(x.id);
+    side.interfaces.push_back(x.id.str());
   }
-  for (const std::string& g : x.groups) {
+  for (const Name& g : x.groups) {
     if (std::find(side.groups.begin(), side.groups.end(), g) == side.groups.end()) {
-      side.groups.push_back(g);
+      side.groups.push_back(g.str());
     }
   }
 }

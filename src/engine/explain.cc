@@ -275,7 +275,7 @@ void collect_unknown_reasons(const CompiledInventory& c, std::uint32_t iface, Di
   const Inventory& inv = *c.inventory;
   const Interface& x = inv.interfaces[iface];
   std::string& text = out.reason_text;
-  for (const std::string& gid : x.groups) {
+  for (const Name& gid : x.groups) {
     if (inv.find_group(gid) == nullptr) {
       const std::size_t start = text.size();
       text += x.id;

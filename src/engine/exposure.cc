@@ -105,7 +105,7 @@ PieceInfo piece_peers(const Semantics& sem, const std::vector<RuleAt>& rules, co
       info.peers.symbols.insert((cidr ? to_string(peer.cidr)
                                  : peer.kind == PeerKind::group && inv.find_group(peer.id)
                                      ? group_label(inv, peer.id)
-                                     : peer.id) +
+                                     : peer.id.str()) +
                                 " (unknown: " + uncertainty_text(*r.rule) + ")");
       info.rules.push_back(r.ref);
       continue;
@@ -247,7 +247,7 @@ Exposure interface_exposure(const Semantics& sem, const Interface& x) {
   e.label = "interface " + x.id + (x.instance_id.empty() ? "" : " (" + x.instance_id + ")") +
             (x.vpc_id.empty() ? "" : " in " + x.vpc_id);
   std::vector<RuleAt> in, out;
-  for (const std::string& gid : x.groups) {
+  for (const Name& gid : x.groups) {
     e.groups.push_back(group_label(inv, gid));
     const Group* g = inv.find_group(gid);
     if (g == nullptr) {
@@ -314,7 +314,7 @@ constexpr const char* kTargetFile = "<target>";
 Diagnostic target_error(std::string message, std::string_view text, std::uint32_t column) {
   Diagnostic d;
   d.message = std::move(message);
-  d.location = Location{kTargetFile, 1, column};
+  d.location = Location{Name(kTargetFile), 1, column};
   quote_source_line(d, text);
   return d;
 }

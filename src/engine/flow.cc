@@ -234,7 +234,7 @@ void resolve_all_addresses(Flow& flow) {
   }
   if (!family) family = flow.service.protocol == kIcmpv6 ? Family::ipv6 : Family::ipv4;
   for (Endpoint* e : {&flow.source, &flow.destination}) {
-    if (e->all_addresses) e->cidr = Cidr{*family, 0, 0, false};
+    if (e->all_addresses) e->cidr = Cidr{0, *family, 0, false};
   }
 }
 
@@ -265,7 +265,7 @@ Diagnostic make_diagnostic(Severity severity, std::string message, std::string_v
   Diagnostic d;
   d.severity = severity;
   d.message = std::move(message);
-  d.location = Location{std::string(file), line, column};
+  d.location = Location{Name(file), line, column};
   quote_source_line(d, text);
   return d;
 }

@@ -193,17 +193,17 @@ void build_classes(MatrixTables& t) {
   index.reserve(inv.interfaces.size());
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& x = inv.interfaces[i];
-    auto [it, inserted] = index.try_emplace(ClassKey{x.vpc_id, t.c->interfaces[i].groups},
+    auto [it, inserted] = index.try_emplace(ClassKey{x.vpc_id.view(), t.c->interfaces[i].groups},
                                             static_cast<std::uint32_t>(t.classes.size()));
     if (inserted) {
-      std::vector<std::string> groups = x.groups;
+      std::vector<std::string> groups(x.groups.begin(), x.groups.end());
       std::sort(groups.begin(), groups.end());
       groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-      t.classes.push_back(MatrixClass{x.vpc_id, std::move(groups), {}});
+      t.classes.push_back(MatrixClass{x.vpc_id.str(), std::move(groups), {}});
       t.members.emplace_back();
       t.unaddressed.emplace_back();
     }
-    t.classes[it->second].interfaces.push_back(x.id);
+    t.classes[it->second].interfaces.push_back(x.id.str());
     t.members[it->second].push_back(static_cast<std::uint32_t>(i));
   }
 }
@@ -222,7 +222,7 @@ void index_addresses(MatrixTables& t) {
   for (std::uint32_t k = 0; k < t.classes.size(); ++k) {
     for (const std::uint32_t i : t.members[k]) {
       t.has_address[i] = primary(inv.interfaces[i], t.packet.family) != nullptr;
-      if (!t.has_address[i]) t.unaddressed[k].push_back(inv.interfaces[i].id);
+      if (!t.has_address[i]) t.unaddressed[k].push_back(inv.interfaces[i].id.str());
     }
   }
 }
@@ -550,7 +550,7 @@ Matrix compute_matrix(const Engine& engine, const Service& service, bool want_pa
   if (want_pairs) {
     const Inventory& inv = engine.inventory();
     view.for_each_pair([&](std::uint32_t from, std::uint32_t to, Verdict v) {
-      m.pairs.push_back(MatrixPair{inv.interfaces[from].id, inv.interfaces[to].id, v});
+      m.pairs.push_back(MatrixPair{inv.interfaces[from].id.str(), inv.interfaces[to].id.str(), v});
     });
   }
   return m;

@@ -130,14 +130,14 @@ class Builder {
   void add_group_nodes() {
     std::unordered_map<std::string_view, std::size_t> members;
     for (const Interface& x : inv_.interfaces)
-      for (const std::string& g : x.groups) ++members[g];
+      for (const Name& g : x.groups) ++members[g];
     for (const Group& g : inv_.groups) {
       GraphNode n;
       n.id = g.id;
       n.kind = GraphNodeKind::group;
       n.name = g.name.empty() ? g.template_name : g.name;
       n.vpc = g.vpc_id;
-      n.groups = {g.id};
+      n.groups = {g.id.str()};
       const auto found = members.find(g.id);
       n.interfaces = found == members.end() ? 0 : found->second;
       add_node(std::move(n));
@@ -208,8 +208,8 @@ class Builder {
       }
       case PeerKind::prefix_list: {
         const PrefixList* list = sem_.find_prefix_list(r.peer.id);
-        const std::uint32_t n = named_node(r.peer.id, GraphNodeKind::prefix_list,
-                                           list != nullptr ? list->name : std::string());
+        const std::uint32_t n = named_node(r.peer.id.str(), GraphNodeKind::prefix_list,
+                                           list != nullptr ? list->name.str() : std::string());
         nodes_[n].public_addresses = prefix_list_public(list);
         return n;
       }
@@ -218,7 +218,7 @@ class Builder {
     }
     const std::uint32_t target = sem_.group_index(r.peer.id);
     if (target != Semantics::kAbsent) return target;
-    return named_node(r.peer.id, GraphNodeKind::missing_group);
+    return named_node(r.peer.id.str(), GraphNodeKind::missing_group);
   }
 
   void add_edges() {
@@ -312,7 +312,7 @@ class Builder {
   bool is_group(std::uint32_t n) const { return nodes_[n].node.kind == GraphNodeKind::group; }
 
   bool matches_glob(const std::string& glob, std::uint32_t n) const {
-    auto match = [&](const std::string& text) {
+    auto match = [&](Name text) {
       return !text.empty() && fnmatch(glob.c_str(), text.c_str(), 0) == 0;
     };
     const Group& g = inv_.groups[n];

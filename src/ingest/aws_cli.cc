@@ -145,7 +145,7 @@ class AwsReader {
   void tags(Value& value, std::string_view key, std::vector<Tag>& out);
   bool apply_ports(const PortFields& fields, Service& rule);
   bool parse_cidr_value(Value& value, std::string_view key, Family family, Cidr& out,
-                        std::string* invalid_text = nullptr);
+                        Name* invalid_text = nullptr);
   std::optional<Address> address_value(Value& value, std::string_view key);
   std::optional<std::string_view> string_at(Value& value, std::string_view key, std::size_t& at);
   void count_rule(std::size_t at);
@@ -157,14 +157,14 @@ class AwsReader {
   // The response being read: prefix list entries ({"PrefixListId", "Entries"}), whether a key was
   // recognised, and where its NextToken is (reset by each response and each document).
   struct Page {
-    std::optional<std::string> entries_id;
+    std::optional<Name> entries_id;
     std::optional<std::size_t> entries_at;
     std::vector<Cidr> entries;
     bool recognised = false;
     std::optional<std::size_t> next_token_at;
   };
   Page page_;
-  std::unordered_map<std::string, std::size_t>
+  std::unordered_map<Name, std::size_t>
       rule_groups_;  // SGR: group id -> index in out_.groups
   // Scratch space kept between elements, so that reading allocates only what the model keeps: one
   // group's rules (moved to an exactly sized vector at its end, in peer-kind order within each
@@ -208,9 +208,9 @@ void AwsReader<Source>::tags(Value& value, std::string_view key, std::vector<Tag
     Tag tag;
     r_.for_each_field(object, [&](std::string_view k, Value& v) {
       if (is(k, "Key"))
-        tag.key = r_.copy_string(v, {k});
+        tag.key = r_.name(v, {k});
       else if (is(k, "Value"))
-        tag.value = r_.copy_string(v, {k});
+        tag.value = r_.name(v, {k});
     });
     out.push_back(std::move(tag));
   });
@@ -222,7 +222,7 @@ void AwsReader<Source>::tags(Value& value, std::string_view key, std::vector<Tag
 // default CIDR.
 template <typename Source>
 bool AwsReader<Source>::parse_cidr_value(Value& value, std::string_view key, Family family,
-                                         Cidr& out, std::string* invalid_text) {
+                                         Cidr& out, Name* invalid_text) {
   std::size_t at = 0;
   const auto text = string_at(value, key, at);
   if (!text) {
@@ -233,7 +233,7 @@ bool AwsReader<Source>::parse_cidr_value(Value& value, std::string_view key, Fam
   if (!parsed) {
     r_.warn(kBadValue, r_.string_char(at, parsed.error.offset),
             "invalid CIDR " + quote(*text) + ": " + parsed.error.message());
-    if (invalid_text) *invalid_text = std::string(*text);
+    if (invalid_text) *invalid_text = *text;
     return false;
   }
   out = *parsed;
@@ -330,15 +330,15 @@ void AwsReader<Source>::security_group(Value& value) {
   permission_ends_.clear();
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "GroupId"))
-      group.id = r_.copy_string(v, {key});
+      group.id = r_.name(v, {key});
     else if (is(key, "GroupName"))
-      group.name = r_.copy_string(v, {key});
+      group.name = r_.name(v, {key});
     else if (is(key, "Description"))
-      group.description = r_.copy_string(v, {key});
+      group.description = r_.name(v, {key});
     else if (is(key, "VpcId"))
-      group.vpc_id = r_.copy_string(v, {key});
+      group.vpc_id = r_.name(v, {key});
     else if (is(key, "OwnerId"))
-      group.owner_id = r_.copy_string(v, {key});
+      group.owner_id = r_.name(v, {key});
     else if (is(key, "Tags"))
       tags(v, key, group.tags);
     else if (is(key, "IpPermissions") || is(key, "IpPermissionsEgress")) {
@@ -451,11 +451,11 @@ void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view
     return;
   }
   bool has_peer = false;
-  std::string group_name;
+  Name group_name;
   GroupReference reference;
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "Description")) {
-      rule.description = r_.copy_string(v, {key});
+      rule.description = r_.name(v, {key});
     } else if ((kind == PeerKind::cidr4 && is(key, "CidrIp")) ||
                (kind == PeerKind::cidr6 && is(key, "CidrIpv6"))) {
       has_peer = true;
@@ -473,17 +473,17 @@ void AwsReader<Source>::peer_entry(Value& value, PeerKind kind, std::string_view
       }
     } else if (kind == PeerKind::group) {
       if (is(key, "GroupId"))
-        rule.peer.id = r_.copy_string(v, {key});
+        rule.peer.id = r_.name(v, {key});
       else if (is(key, "GroupName"))
-        group_name = r_.copy_string(v, {key});
+        group_name = r_.name(v, {key});
       else if (is(key, "UserId"))
-        reference.user_id = r_.copy_string(v, {key});
+        reference.user_id = r_.name(v, {key});
       else if (is(key, "VpcId"))
-        reference.vpc_id = r_.copy_string(v, {key});
+        reference.vpc_id = r_.name(v, {key});
       else if (is(key, "VpcPeeringConnectionId"))
-        reference.peering_id = r_.copy_string(v, {key});
+        reference.peering_id = r_.name(v, {key});
       else if (is(key, "PeeringStatus"))
-        reference.peering_status = r_.copy_string(v, {key});
+        reference.peering_status = r_.name(v, {key});
     }
   });
   if (kind == PeerKind::group) {
@@ -521,16 +521,16 @@ void AwsReader<Source>::group_rule(Value& value) {
   count_rule(fields.rule_at);
   Rule rule;
   rule.location = rule.rule_location = r_.pos(fields.rule_at);
-  std::string group_id;
-  std::string owner_id;
+  Name group_id;
+  Name owner_id;
   std::vector<std::string_view> peers;  // the peer keys present: exactly one is expected
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "SecurityGroupRuleId"))
-      rule.id = r_.copy_string(v, {key});
+      rule.id = r_.name(v, {key});
     else if (is(key, "GroupId"))
-      group_id = r_.copy_string(v, {key});
+      group_id = r_.name(v, {key});
     else if (is(key, "GroupOwnerId"))
-      owner_id = r_.copy_string(v, {key});
+      owner_id = r_.name(v, {key});
     else if (is(key, "IsEgress")) {
       rule.direction =
           r_.boolean(v, {key}).value_or(false) ? Direction::egress : Direction::ingress;
@@ -541,7 +541,7 @@ void AwsReader<Source>::group_rule(Value& value) {
     else if (is(key, "ToPort"))
       fields.to_at = r_.offset(v), fields.to = r_.integer(v, {key});
     else if (is(key, "Description"))
-      rule.description = r_.copy_string(v, {key});
+      rule.description = r_.name(v, {key});
     else if (is(key, "Tags"))
       tags(v, key, rule.tags);
     else if (is(key, "CidrIpv4") || is(key, "CidrIpv6") || is(key, "PrefixListId") ||
@@ -571,15 +571,15 @@ void AwsReader<Source>::group_rule(Value& value) {
         GroupReference reference;
         r_.for_each_field(info, [&](std::string_view k, Value& iv) {
           if (is(k, "GroupId"))
-            rule.peer.id = r_.copy_string(iv, {k});
+            rule.peer.id = r_.name(iv, {k});
           else if (is(k, "UserId"))
-            reference.user_id = r_.copy_string(iv, {k});
+            reference.user_id = r_.name(iv, {k});
           else if (is(k, "VpcId"))
-            reference.vpc_id = r_.copy_string(iv, {k});
+            reference.vpc_id = r_.name(iv, {k});
           else if (is(k, "VpcPeeringConnectionId"))
-            reference.peering_id = r_.copy_string(iv, {k});
+            reference.peering_id = r_.name(iv, {k});
           else if (is(k, "PeeringStatus"))
-            reference.peering_status = r_.copy_string(iv, {k});
+            reference.peering_status = r_.name(iv, {k});
         });
         set_reference(rule, std::move(reference));
         if (rule.peer.id.empty()) {
@@ -655,17 +655,17 @@ void AwsReader<Source>::network_interface(Value& value, What what, Interface& en
   };
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "NetworkInterfaceId"))
-      eni.id = r_.copy_string(v, {key});
+      eni.id = r_.name(v, {key});
     else if (is(key, "VpcId"))
-      eni.vpc_id = r_.copy_string(v, {key});
+      eni.vpc_id = r_.name(v, {key});
     else if (is(key, "SubnetId"))
-      eni.subnet_id = r_.copy_string(v, {key});
+      eni.subnet_id = r_.name(v, {key});
     else if (is(key, "AvailabilityZone"))
-      eni.availability_zone = r_.copy_string(v, {key});
+      eni.availability_zone = r_.name(v, {key});
     else if (is(key, "Status"))
-      eni.status = r_.copy_string(v, {key});
+      eni.status = r_.name(v, {key});
     else if (is(key, "InterfaceType"))
-      eni.type = r_.copy_string(v, {key});
+      eni.type = r_.name(v, {key});
     else if (is(key, "TagSet") || is(key, "Tags"))
       tags(v, key, eni.tags);
     else if (is(key, "PrivateIpAddress"))
@@ -677,7 +677,7 @@ void AwsReader<Source>::network_interface(Value& value, What what, Interface& en
         Object group;
         if (!r_.object(g, {key, true}, group)) return;
         r_.for_each_field(group, [&](std::string_view k, Value& gv) {
-          if (is(k, "GroupId")) eni.groups.push_back(r_.copy_string(gv, {k}));
+          if (is(k, "GroupId")) eni.groups.emplace_back(r_.name(gv, {k}));
         });
       });
     } else if (is(key, "PrivateIpAddresses")) {
@@ -725,7 +725,7 @@ void AwsReader<Source>::network_interface(Value& value, What what, Interface& en
       if (!r_.object(v, {key}, attachment)) return;
       r_.for_each_field(attachment, [&](std::string_view k, Value& av) {
         if (is(k, "InstanceId"))
-          eni.instance_id = r_.copy_string(av, {k});
+          eni.instance_id = r_.name(av, {k});
         else if (is(k, "DeviceIndex"))
           device_index = r_.integer(av, {k}).value_or(-1);
       });
@@ -762,16 +762,16 @@ void AwsReader<Source>::instance(Value& value) {
   std::optional<Address> public_ip, private_ip;
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "InstanceId"))
-      fallback.instance_id = r_.copy_string(v, {key});
+      fallback.instance_id = r_.name(v, {key});
     else if (is(key, "VpcId"))
-      fallback.vpc_id = r_.copy_string(v, {key});
+      fallback.vpc_id = r_.name(v, {key});
     else if (is(key, "SubnetId"))
-      fallback.subnet_id = r_.copy_string(v, {key});
+      fallback.subnet_id = r_.name(v, {key});
     else if (is(key, "Placement")) {
       Object placement;
       if (!r_.object(v, {key}, placement)) return;
       r_.for_each_field(placement, [&](std::string_view k, Value& pv) {
-        if (is(k, "AvailabilityZone")) fallback.availability_zone = r_.copy_string(pv, {k});
+        if (is(k, "AvailabilityZone")) fallback.availability_zone = r_.name(pv, {k});
       });
     } else if (is(key, "Tags"))
       tags(v, key, fallback.tags);
@@ -784,7 +784,7 @@ void AwsReader<Source>::instance(Value& value) {
         Object group;
         if (!r_.object(g, {key, true}, group)) return;
         r_.for_each_field(group, [&](std::string_view k, Value& gv) {
-          if (is(k, "GroupId")) fallback.groups.push_back(r_.copy_string(gv, {k}));
+          if (is(k, "GroupId")) fallback.groups.emplace_back(r_.name(gv, {k}));
         });
       });
     } else if (is(key, "NetworkInterfaces")) {
@@ -796,7 +796,7 @@ void AwsReader<Source>::instance(Value& value) {
       Object state;
       if (!r_.object(v, {key}, state)) return;
       r_.for_each_field(state, [&](std::string_view k, Value& sv) {
-        if (is(k, "Name")) fallback.status = r_.copy_string(sv, {k});
+        if (is(k, "Name")) fallback.status = r_.name(sv, {k});
       });
     }
   });
@@ -834,9 +834,9 @@ void AwsReader<Source>::prefix_list(Value& value) {
   list.location = r_.pos(at);
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "PrefixListId"))
-      list.id = r_.copy_string(v, {key});
+      list.id = r_.name(v, {key});
     else if (is(key, "PrefixListName"))
-      list.name = r_.copy_string(v, {key});
+      list.name = r_.name(v, {key});
     else if (is(key, "MaxEntries")) {
       if (auto n = r_.integer(v, {key}))
         list.max_entries = static_cast<int>(std::clamp<std::int64_t>(*n, 0, INT32_MAX));
@@ -912,7 +912,7 @@ void AwsReader<Source>::vpc(Value& value) {
   };
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "VpcId"))
-      vpc.id = r_.copy_string(v, {key});
+      vpc.id = r_.name(v, {key});
     else if (is(key, "CidrBlock"))
       add(v, key, Family::ipv4);
     else if (is(key, "IsDefault"))
@@ -934,16 +934,16 @@ void AwsReader<Source>::peering(Value& value) {
   Peering peering;
   peering.location = r_.pos(at);
   // {VpcId} of RequesterVpcInfo / AccepterVpcInfo, {Code} of Status.
-  const auto member = [&](Value& v, std::string_view key, std::string_view name, std::string& out) {
+  const auto member = [&](Value& v, std::string_view key, std::string_view name, Name& out) {
     Object inner;
     if (!r_.object(v, {key}, inner)) return;
     r_.for_each_field(inner, [&](std::string_view k, Value& iv) {
-      if (k == name) out = r_.copy_string(iv, {k});
+      if (k == name) out = r_.name(iv, {k});
     });
   };
   r_.for_each_field(object, [&](std::string_view key, Value& v) {
     if (is(key, "VpcPeeringConnectionId"))
-      peering.id = r_.copy_string(v, {key});
+      peering.id = r_.name(v, {key});
     else if (is(key, "RequesterVpcInfo"))
       member(v, key, "VpcId", peering.requester_vpc);
     else if (is(key, "AccepterVpcInfo"))
@@ -1017,7 +1017,7 @@ PageKey AwsReader<Source>::page_member(std::string_view key, Value& v) {
   else if (is(key, "VpcPeeringConnections"))
     each_of(key, [&](Value& e) { peering(e); });
   else if (is(key, "PrefixListId"))
-    page_.entries_id = r_.copy_string(v, {key});
+    page_.entries_id = r_.name(v, {key});
   else if (is(key, "Entries")) {
     page_.entries_at = r_.offset(v);
     entries_wrapper(v, page_.entries);
@@ -1059,7 +1059,7 @@ template <typename Source>
 void AwsReader<Source>::end_page(std::size_t at) {
   if (!page_.entries_at) return;
   PrefixList list;
-  list.id = page_.entries_id ? std::move(*page_.entries_id) : entries_list_id(*page_.entries_at);
+  list.id = page_.entries_id ? *page_.entries_id : Name(entries_list_id(*page_.entries_at));
   list.entries_known = true;
   list.entries = std::move(page_.entries);
   list.location = r_.pos(at);

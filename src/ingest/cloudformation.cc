@@ -259,10 +259,10 @@ std::vector<Tag> CfnReader::ignore_tags(const TreeNode& resource) const {
   if (ours == nullptr || ours->kind != TreeNode::Kind::mapping) return tags;
   const TreeNode* ignore = ours->find("ignore");
   if (ignore == nullptr) return tags;
-  if (ignore->kind == TreeNode::Kind::string) tags.push_back({"sgcheck:ignore", ignore->text});
+  if (ignore->kind == TreeNode::Kind::string) tags.push_back({Name("sgcheck:ignore"), Name(ignore->text)});
   if (ignore->kind == TreeNode::Kind::sequence) {
     for (const TreeNode& item : ignore->items)
-      if (item.kind == TreeNode::Kind::string) tags.push_back({"sgcheck:ignore", item.text});
+      if (item.kind == TreeNode::Kind::string) tags.push_back({Name("sgcheck:ignore"), Name(item.text)});
   }
   return tags;
 }
@@ -426,7 +426,7 @@ void CfnReader::read_group(const std::string& id, const TreeNode& resource, cons
   }
   groups_[id] = sink_.out().groups.size();
   template_groups_.emplace_back(sink_.out().groups.size(), scope);
-  group_by_name_[group.name] = id;
+  group_by_name_[group.name.str()] = id;
   sink_.out().groups.push_back(std::move(group));
 }
 
@@ -702,8 +702,8 @@ void qualify_document_ids(Inventory& out, std::size_t first, std::size_t number,
   for (std::size_t i = first; i < out.groups.size(); ++i) {
     Group& group = out.groups[i];
     if (group.template_name.empty() || group.id != group.template_name) continue;
-    if (!earlier.insert(group.id).second)
-      renamed[group.id] = "document" + std::to_string(number) + "." + group.id;
+    if (!earlier.insert(group.id.str()).second)
+      renamed[group.id.str()] = "document" + std::to_string(number) + "." + group.id;
   }
   if (renamed.empty()) return;
   for (std::size_t i = first; i < out.groups.size(); ++i) {

@@ -297,7 +297,7 @@ Diagnostic syntax_error(const pegtl::parse_error& e, std::string_view text,
   if (message.find("nesting depth") != std::string::npos)
     message = "nested too deeply (expressions or blocks)";
   error.message = "invalid HCL: " + message;
-  error.location = {name, static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column)};
+  error.location = {Name(name), static_cast<std::uint32_t>(p.line), static_cast<std::uint32_t>(p.column)};
   quote_source_line(error, line_at(text, p.byte));
   return error;
 }

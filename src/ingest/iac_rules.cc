@@ -38,7 +38,7 @@ void IacSink::add(Severity severity, const char* check, const TreeNode& at, std:
   d.check = check;
   d.message = std::move(message);
   const bool several = files_ != nullptr && at.file < files_->size();
-  d.location = {std::string(several ? (*files_)[at.file].name : name_), at.line, at.column};
+  d.location = {Name(several ? (*files_)[at.file].name : name_), at.line, at.column};
   quote_source_line(d, text_line(several ? (*files_)[at.file].text : text_, at.line));
   charge_copy(at, d.message.size() + d.source_line.size());
   out_.diagnostics.push_back(std::move(d));

@@ -707,6 +707,11 @@ std::string JsonReader::copy_string(od::value& value, What what) {
   return text ? std::string(*text) : std::string();
 }
 
+Name JsonReader::name(od::value& value, What what) {
+  const auto text = string(value, what);
+  return text ? Name(*text) : Name();
+}
+
 std::optional<std::int64_t> JsonReader::integer(od::value& value, What what) {
   const od::json_type type = type_of(value);
   if (type == od::json_type::null) return std::nullopt;

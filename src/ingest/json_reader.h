@@ -149,6 +149,8 @@ class JsonReader {
 
   // Shorthands: the string copied (empty when null).
   std::string copy_string(od::value& value, What what);
+  // The same, interned without a copy (absent: the empty Name).
+  Name name(od::value& value, What what);
 
   // A value diagnostic (warning, with a catalogue id) at a byte offset.
   void warn(const char* check, std::size_t offset, std::string message);

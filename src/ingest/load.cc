@@ -82,7 +82,7 @@ Diagnostic file_error(const std::string& name, std::string message) {
   d.message = std::move(message);
   // product.md §2 promises `path:line:col: error:` for every input error; a problem with the file
   // as a whole (unreadable, empty, unrecognised) is reported at its start.
-  d.location = {name, 1, 1};
+  d.location = {Name(name), 1, 1};
   return d;
 }
 

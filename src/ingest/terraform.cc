@@ -245,7 +245,7 @@ void TfReader::walk_configuration(const TreeNode& module, const std::string& pre
 void TfReader::tags(const TreeNode* node, std::vector<Tag>& out) const {
   if (node == nullptr || node->kind != Kind::mapping) return;
   for (const auto& [k, v] : node->members)
-    if (v.is_scalar()) out.push_back({k, v.text});
+    if (v.is_scalar()) out.push_back({Name(k), Name(v.text)});
 }
 
 // The first reference of an expression that names a group resource, as the id that group has
@@ -262,7 +262,7 @@ std::string TfReader::reference_target(const Resource& r, const TreeNode& refere
       target.resize(target.size() - 3);
     const std::string address = r.module + target;
     if (const auto it = by_address_.find(address); it != by_address_.end())
-      return sink_.out().groups[it->second].id;
+      return sink_.out().groups[it->second].id.str();
     // `aws_security_group.app` when the plan holds one instance of it under an index.
     std::optional<std::size_t> only;
     for (const auto& [a, index] : by_address_) {
@@ -270,7 +270,7 @@ std::string TfReader::reference_target(const Resource& r, const TreeNode& refere
       if (only) return address;  // several instances: name the resource, which stays unknown
       only = index;
     }
-    if (only) return sink_.out().groups[*only].id;
+    if (only) return sink_.out().groups[*only].id.str();
     return address;  // a group outside this plan: named by its address, unknown to the engine
   }
   return unresolved_id(first.empty() ? "unknown until apply" : first);
@@ -523,7 +523,7 @@ void TfReader::read_group(const Resource& r) {
   tags(v.find("tags"), group.tags);
   const std::size_t index = sink_.out().groups.size();
   by_address_[r.address] = index;
-  by_id_[group.id] = index;
+  by_id_[group.id.str()] = index;
   plan_groups_.push_back(index);
   sink_.out().groups.push_back(std::move(group));
 }
@@ -665,7 +665,7 @@ void TfReader::read_prefix_list(const Resource& r) {
     list.entries.clear();
   }
   prefix_lists_[r.address] = sink_.out().prefix_lists.size();
-  prefix_lists_[list.id] = sink_.out().prefix_lists.size();
+  prefix_lists_[list.id.str()] = sink_.out().prefix_lists.size();
   sink_.out().prefix_lists.push_back(std::move(list));
 }
 
@@ -699,7 +699,7 @@ void TfReader::read_prefix_list_entry(const Resource& r) {
 void TfReader::interface_groups(const Resource& r, std::string_view key, Interface& out) {
   const TreeNode* list = r.values->find(key);
   if (const std::string* open = open_text(list)) {
-    out.groups.push_back(unresolved_id(*open));
+    out.groups.emplace_back(unresolved_id(*open));
     sink_.note(*list, r.address + ": " + std::string(key) + " is not known before apply (" +
                           *open + "): answers that depend on it are unknown");
     return;
@@ -707,11 +707,11 @@ void TfReader::interface_groups(const Resource& r, std::string_view key, Interfa
   if (list == nullptr || list->kind != Kind::sequence) return;
   for (const TreeNode& g : list->items) {
     if (const std::string* open = open_text(&g)) {
-      out.groups.push_back(unresolved_id(*open));
+      out.groups.emplace_back(unresolved_id(*open));
       sink_.note(g, r.address + ": " + std::string(key) + " is not known before apply (" +
                         *open + "): answers that depend on it are unknown");
     } else if (g.kind == Kind::string && !g.text.empty()) {
-      out.groups.push_back(g.text);
+      out.groups.emplace_back(g.text);
     }
   }
 }
@@ -727,7 +727,7 @@ void TfReader::read_interface(const Resource& r) {
   if (r.type == "aws_instance") {
     const std::string primary = known_string_of(v, "primary_network_interface_id");
     eni.instance_id = physical.empty() ? r.address : physical;
-    eni.id = primary.empty() ? eni.instance_id : primary;
+    eni.id = primary.empty() ? eni.instance_id : Name(primary);
     interface_groups(r, "vpc_security_group_ids", eni);
   } else {
     eni.id = physical.empty() ? r.address : physical;
@@ -767,7 +767,7 @@ void TfReader::read_group_rules(const Resource& r) {
     open_blocks_.insert(index);
     bool open = false;
     std::vector<Rule> rules;
-    const std::string self_id = sink_.out().groups[index].id;
+    const std::string self_id = sink_.out().groups[index].id.str();
     for (const auto& [key, direction] :
          {std::pair{"ingress", Direction::ingress}, std::pair{"egress", Direction::egress}}) {
       if (const std::string* blocks_open = open_text(r.values->find(key))) {

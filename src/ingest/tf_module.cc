@@ -970,7 +970,7 @@ TfFile read_tf_file(const std::string& name, bool tfvars, std::uint64_t max_file
   if (!read_file(name, max_file_bytes, file.text, error)) {
     Diagnostic d;
     d.message = error;
-    d.location = {name, 1, 1};
+    d.location = {Name(name), 1, 1};
     errors.push_back(std::move(d));
     return file;
   }

@@ -67,6 +67,11 @@ std::string TreeReader::copy_string(Value& value, What what) {
   return text ? std::string(*text) : std::string();
 }
 
+Name TreeReader::name(Value& value, What what) {
+  const auto text = string(value, what);
+  return text ? Name(*text) : Name();
+}
+
 std::optional<std::int64_t> TreeReader::integer(Value& value, What what) {
   if (value.is_null()) return std::nullopt;
   std::int64_t out = 0;

@@ -42,6 +42,8 @@ class TreeReader {
   bool is_null(Value& value) const { return value.is_null(); }
   bool is_object(Value& value) const { return value.kind == TreeNode::Kind::mapping; }
   std::string copy_string(Value& value, What what);
+  // The same, interned (absent: the empty Name).
+  Name name(Value& value, What what);
 
   void warn(const char* check, std::size_t offset, std::string message) {
     base_.warn(check, offset, std::move(message));

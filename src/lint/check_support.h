@@ -36,9 +36,9 @@ inline std::string ascii_lower(std::string_view text) {
 // The peer as AWS stores it: the canonical CIDR, or the pl-/sg- id.
 inline std::string peer_text(const Peer& peer) {
   if (peer.kind == PeerKind::cidr4 || peer.kind == PeerKind::cidr6) {
-    return peer.id.empty() ? to_string(peer.cidr) : peer.id;
+    return peer.id.empty() ? to_string(peer.cidr) : peer.id.str();
   }
-  return peer.id;
+  return peer.id.str();
 }
 
 // rule_text() appended to `out`: a check naming many rules reuses one buffer.

@@ -154,7 +154,7 @@ GraphIndex build_index(const Inventory& inv, const Semantics& sem) {
     x.interface_vpc.push_back(sem.vpc_number(e.vpc_id));
     if (x.numbered(x.interface_vpc.back())) x.vpc_has_interfaces[x.interface_vpc.back()] = true;
     const std::size_t first = x.interface_nodes.size();
-    for (const std::string& g : e.groups) x.interface_nodes.push_back(x.node_of(g));
+    for (const Name& g : e.groups) x.interface_nodes.push_back(x.node_of(g));
     const std::size_t last = x.interface_nodes.size();
     for (std::size_t k = first; k < last; ++k) {
       Node& n = x.nodes[x.interface_nodes[k]];
@@ -189,7 +189,7 @@ GraphIndex build_index(const Inventory& inv, const Semantics& sem) {
 // ---- SG301, SG302 ------------------------------------------------------------------------------
 
 // A peer a template leaves to the deployment (ingest names it "unresolved(Ref X)", docs/iac.md).
-bool is_unresolved(const std::string& id) {
+bool is_unresolved(std::string_view id) {
   return id.rfind("unresolved(", 0) == 0;
 }
 
@@ -219,7 +219,7 @@ void check_references(const Inventory& inv, const GraphIndex& x, const Group& g,
       out.push_back(std::move(f));
     } else if (state == RefState::unpeered) {
       const Group* target = inv.find_group(r.peer.id);
-      const std::string target_vpc = target != nullptr ? target->vpc_id : r.peer.vpc_id();
+      const Name target_vpc = target != nullptr ? target->vpc_id : r.peer.vpc_id();
       Finding f =
           rule_finding(inv, "SG302",
                        rule_text(r) + " references a group of " + target_vpc + " from " + g.vpc_id +
@@ -239,7 +239,7 @@ void check_interface_groups(const Inventory& inv, const GraphIndex& x, std::vect
   std::size_t at = 0;  // the interface's first node in x.interface_nodes
   for (std::size_t i = 0; i < inv.interfaces.size(); ++i) {
     const Interface& e = inv.interfaces[i];
-    for (const std::string& gid : e.groups) {
+    for (const Name& gid : e.groups) {
       const Node& n = x.nodes[x.interface_nodes[at++]];
       const Group* g = n.group >= 0 ? &inv.groups[static_cast<std::size_t>(n.group)] : nullptr;
       const std::uint32_t group_vpc =

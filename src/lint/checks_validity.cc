@@ -59,7 +59,7 @@ class Anchors {
   std::vector<Anchor> anchors_;
 };
 
-std::optional<std::uint32_t> file_index(const Inventory& inventory, const std::string& name) {
+std::optional<std::uint32_t> file_index(const Inventory& inventory, std::string_view name) {
   const auto it = std::find(inventory.files.begin(), inventory.files.end(), name);
   if (it == inventory.files.end()) return std::nullopt;
   return static_cast<std::uint32_t>(it - inventory.files.begin());
@@ -230,7 +230,7 @@ struct Weight {
   bool ipv6 = true;
 };
 
-Weight prefix_list_weight(const Inventory& inventory, const std::string& id) {
+Weight prefix_list_weight(const Inventory& inventory, std::string_view id) {
   Weight w;
   const PrefixList* list = inventory.find_prefix_list(id);
   if (list == nullptr) return w;  // unknown: the least it can weigh, in both families
@@ -432,8 +432,8 @@ bool manages_default_group(const Group& group) {
 // AWS names the VPC's own default group "default"; a group of the same name in any case besides it
 // cannot have been created. Which is the real one does not depend on input order: the exact name
 // first, then the lowest id.
-std::map<std::string, const Group*> real_default_groups(const Inventory& inventory) {
-  std::map<std::string, const Group*> real;  // by VPC
+std::map<Name, const Group*> real_default_groups(const Inventory& inventory) {
+  std::map<Name, const Group*> real;  // by VPC
   const auto better = [](const Group* a, const Group* b) {
     return std::pair(a->name != "default", a->id) < std::pair(b->name != "default", b->id);
   };
@@ -446,13 +446,13 @@ std::map<std::string, const Group*> real_default_groups(const Inventory& invento
 }
 
 void default_name_findings(const Inventory& inventory, const Group& group,
-                           const std::map<std::string, const Group*>& real_defaults,
+                           const std::map<Name, const Group*>& real_defaults,
                            std::vector<Finding>& out) {
   if (!ascii_lower_equals(group.name, "default") || manages_default_group(group)) return;
   const auto real = real_defaults.find(group.vpc_id);
   const Group* other = real == real_defaults.end() ? nullptr : real->second;
   if (other == &group) return;
-  const std::string where = group.vpc_id.empty() ? "its VPC" : group.vpc_id;
+  const std::string where = group.vpc_id.empty() ? "its VPC" : group.vpc_id.str();
   std::string message = "a second group named \"" + group.name + "\" in " + where +
                         ": every VPC has its own default group and AWS refuses another";
   if (other != nullptr) message += " (the default group is " + other->id + ")";
@@ -460,7 +460,7 @@ void default_name_findings(const Inventory& inventory, const Group& group,
 }
 
 void group_text_findings(const Inventory& inventory, const Group& group,
-                         const std::map<std::string, const Group*>& real_defaults,
+                         const std::map<Name, const Group*>& real_defaults,
                          std::vector<Finding>& out) {
   if (group.from_rules_only) return;  // rules views carry no name or description
   const std::string name = "name \"" + group.name + "\"";
@@ -495,7 +495,7 @@ void rule_text_findings(const Inventory& inventory, const Group& group, const Ru
 }
 
 void text_findings(const Inventory& inventory, std::vector<Finding>& out) {
-  const std::map<std::string, const Group*> real_defaults = real_default_groups(inventory);
+  const std::map<Name, const Group*> real_defaults = real_default_groups(inventory);
   for (const Group& group : inventory.groups) {
     group_text_findings(inventory, group, real_defaults, out);
     for (const Rule& rule : group.rules) rule_text_findings(inventory, group, rule, out);
@@ -507,7 +507,7 @@ void text_findings(const Inventory& inventory, std::vector<Finding>& out) {
 void egress_findings(const Inventory& inventory, std::vector<Finding>& out) {
   for (const Group& group : inventory.groups) {
     if (!group.template_without_egress) continue;
-    const std::string name = group.template_name.empty() ? group.id : group.template_name;
+    const std::string name = (group.template_name.empty() ? group.id : group.template_name).str();
     std::string message =
         group.origin == GroupOrigin::terraform
             ? name +

@@ -33,7 +33,7 @@ bool earlier(const SourcePos& a, const SourcePos& b) {
   return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
 }
 
-void fill(std::string& into, const std::string& from) {
+void fill(Name& into, Name from) {
   if (into.empty()) into = from;
 }
 
@@ -242,7 +242,7 @@ void Merger::interfaces(std::vector<Interface>& definitions) {
     Interface base = std::move(definitions.front());
     for (std::size_t i = 1; i < definitions.size(); ++i) {
       const Interface& other = definitions[i];
-      std::vector<std::string> a = base.groups, b = other.groups;
+      std::vector<Name> a = base.groups, b = other.groups;
       std::sort(a.begin(), a.end());
       std::sort(b.begin(), b.end());
       a.erase(std::unique(a.begin(), a.end()), a.end());
@@ -461,8 +461,8 @@ bool has_local_id(const PrefixList& list) {
 // and prefix lists, and every reference to them from that part's rules and interfaces.
 void rename_local_groups(Inventory& part,
                          const std::map<std::string, std::string, std::less<>>& renamed) {
-  const auto rename = [&](std::string& id) {
-    if (const auto it = renamed.find(id); it != renamed.end()) id = it->second;
+  const auto rename = [&](Name& id) {
+    if (const auto it = renamed.find(id.view()); it != renamed.end()) id = it->second;
   };
   for (Group& group : part.groups) {
     if (has_local_id(group)) rename(group.id);
@@ -475,7 +475,7 @@ void rename_local_groups(Inventory& part,
       rename(eni.id);
       rename(eni.instance_id);
     }
-    for (std::string& id : eni.groups) rename(id);
+    for (Name& id : eni.groups) rename(id);
   }
   for (PrefixList& list : part.prefix_lists)
     if (has_local_id(list)) rename(list.id);
@@ -505,9 +505,9 @@ void qualify_local_ids(std::vector<Inventory>& parts, const std::vector<std::str
   if (shared.empty()) return;
   for (std::size_t p = 0; p < parts.size() && p < files.size(); ++p) {
     std::map<std::string, std::string, std::less<>> renamed;
-    const auto qualify = [&](const std::string& id) {
+    const auto qualify = [&](std::string_view id) {
       if (std::binary_search(shared.begin(), shared.end(), id))
-        renamed.emplace(id, files[p] + "#" + id);
+        renamed.emplace(id, files[p] + "#" + std::string(id));
     };
     for (const Group& group : parts[p].groups)
       if (has_local_id(group)) qualify(group.id);

@@ -74,7 +74,7 @@ struct Peer {
   // A CIDR's text, as findings name it (set for the interned CIDRs; empty for the others).
   std::string cidr_text;
   // A stand-in's group id (in the inventory): kept here, not in each Entry, which stays small.
-  const std::string* standin = nullptr;
+  const Name* standin = nullptr;
 
   explicit Peer(Bounds bounds) : b(std::move(bounds)) {
     hi_outside[0] = b.hi.o4.size();
@@ -123,9 +123,9 @@ struct UpperSums {
 
 // The peer as findings name it.
 std::string peer_text(const Entry& e) {
-  if (e.rule == nullptr) return *e.peer->standin;
+  if (e.rule == nullptr) return e.peer->standin->str();
   const PeerKind kind = e.rule->peer.kind;
-  if (kind != PeerKind::cidr4 && kind != PeerKind::cidr6) return e.rule->peer.id;
+  if (kind != PeerKind::cidr4 && kind != PeerKind::cidr6) return e.rule->peer.id.str();
   // The interned peer of the rule's CIDR has its text (a rule with an open service has a peer
   // of its own, without).
   return e.peer->cidr_text.empty() ? to_string(e.rule->peer.cidr) : e.peer->cidr_text;
@@ -156,7 +156,7 @@ bool has_glob(std::string_view pattern) {
   return pattern.find_first_of("*?[") != std::string_view::npos;
 }
 
-bool glob_match(const std::string& pattern, const std::string& text) {
+bool glob_match(const std::string& pattern, Name text) {
   return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
@@ -173,7 +173,7 @@ class Model {
     interface_groups_at_.reserve(inventory.interfaces.size() + 1);
     interface_groups_at_.push_back(0);
     for (std::uint32_t i = 0; i < inventory.interfaces.size(); ++i) {
-      for (const std::string& g : inventory.interfaces[i].groups) {
+      for (const Name& g : inventory.interfaces[i].groups) {
         const std::int32_t gi = group_index(g);
         interface_groups_.push_back(gi);
         if (gi >= 0) members_of_[static_cast<std::size_t>(gi)].push_back(i);
@@ -216,9 +216,9 @@ class Model {
   // later", which a reference always admits, product.md §6), with the current members' addresses
   // (delegated prefixes included) when the inventory has interfaces; for a group the inventory
   // does not define, the token and, possibly, anything else.
-  const Peer& members(const std::string& id) { return members_at(group_index(id), id); }
+  const Peer& members(Name id) { return members_at(group_index(id), id); }
   // The same for the group at index gi (group_index(id)), computed once.
-  const Peer& members_at(std::int32_t gi, const std::string& id) {
+  const Peer& members_at(std::int32_t gi, Name id) {
     if (gi < 0) {
       auto it = undefined_members_.find(id);
       if (it != undefined_members_.end()) return it->second;
@@ -241,11 +241,11 @@ class Model {
     return out;
   }
 
-  const Vpc* vpc(const std::string& id) const { return inventory_.find_vpc(id); }
+  const Vpc* vpc(Name id) const { return inventory_.find_vpc(id); }
 
  private:
-  Bounds compute_members(std::int32_t gi, const std::string& id) const {
-    PacketSet token{{}, {}, {}, {}, TokenSet::of(id)};
+  Bounds compute_members(std::int32_t gi, Name id) const {
+    PacketSet token{{}, {}, {}, {}, TokenSet::of(id.str())};
     if (gi < 0) return Bounds{std::move(token), any_member(), {id + " is not in the inventory"}};
     if (inventory_.interfaces.empty()) return Bounds::exact(std::move(token));
     std::vector<Ipv4Set::Interval> a4;
@@ -380,7 +380,7 @@ class Model {
     return Bounds::exact(PacketSet{s4, s4, s6, s6, {}});
   }
 
-  Bounds prefix_list_bounds(const std::string& id) const {
+  Bounds prefix_list_bounds(Name id) const {
     const PrefixList* pl = semantics_.find_prefix_list(id);
     if (pl != nullptr && pl->entries_known) return cidrs_bounds(pl->entries);
     PacketSet hi = PacketSet::everything();
@@ -399,8 +399,8 @@ class Model {
   std::vector<std::int32_t> interface_groups_;               // see interface_groups()
   std::vector<std::uint32_t> interface_groups_at_;           // interface i's are [at[i], at[i + 1])
   std::vector<std::unique_ptr<Peer>> member_peers_;          // by group index, on first use
-  std::unordered_map<std::string, Peer> undefined_members_;  // node-based: references stay valid
-  std::unordered_map<std::string, Peer> prefix_list_cache_;
+  std::unordered_map<Name, Peer> undefined_members_;  // node-based: references stay valid
+  std::unordered_map<Name, Peer> prefix_list_cache_;
   struct CidrKey {
     u128 base;
     int family_prefix;  // family * 256 + prefix
@@ -1055,10 +1055,10 @@ Hit judge_every(Profile& profile, const CompiledClause& cc, const Judge& judge,
 // ---- Findings
 
 struct TargetView {
-  std::string group;      // sg-… for a group target
-  std::string interface;  // eni-… for an interface target
-  std::string label;      // message prefix for interfaces
-  std::string vpc;
+  Name group;      // sg-… for a group target
+  Name interface;  // eni-… for an interface target
+  std::string label;  // message prefix for interfaces
+  Name vpc;
   Location location;
   // The target's groups by index (-1: not in the inventory): where its contributing rules are.
   std::span<const std::int32_t> groups;
@@ -1593,7 +1593,7 @@ class Evaluator {
     const Inventory& inv = model_.inventory();
     std::map<std::string, std::size_t> index;
     for (std::uint32_t i = 0; i < inv.interfaces.size(); ++i) {
-      std::vector<std::string> groups = inv.interfaces[i].groups;
+      std::vector<Name> groups = inv.interfaces[i].groups;
       std::sort(groups.begin(), groups.end());
       groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
       if (groups.size() < 2) continue;
@@ -1601,7 +1601,7 @@ class Evaluator {
           index.try_emplace(inv.interfaces[i].vpc_id + "|" + join(groups, ","), classes_->size());
       if (inserted) {
         InterfaceClass cls;
-        for (const std::string& g : groups) cls.groups.push_back(model_.group_index(g));
+        for (const Name& g : groups) cls.groups.push_back(model_.group_index(g));
         classes_->push_back(std::move(cls));
       }
       (*classes_)[it->second].members.push_back(i);
@@ -1683,7 +1683,7 @@ class Evaluator {
       const Interface& x = *interface_;
       const std::span<const std::int32_t> indexes = model_.interface_groups(interface_index_);
       for (std::size_t k = 0; k < x.groups.size(); ++k) {
-        const std::string& gid = x.groups[k];
+        const Name& gid = x.groups[k];
         const std::int32_t gi = indexes[k];
         if (gi < 0) {
           Peer& peer = peers_.emplace_back(
@@ -1713,10 +1713,10 @@ class Evaluator {
   // ADDRESSES of a clause as a set, per VPC when it names the VPC. Keyed by the text as written
   // (one text, one set), so that clauses alike share the set and its judge. Shared between the
   // threads: guarded by mutex_.
-  const Judge& judge_for(const Clause& clause, const std::string& vpc) {
+  const Judge& judge_for(const Clause& clause, Name vpc) {
     const std::lock_guard<std::mutex> lock(mutex_);
     const bool uses_vpc = uses_target_vpc(clause);
-    auto key = std::make_pair(clause.addresses_text, uses_vpc ? vpc : std::string());
+    auto key = std::make_pair(clause.addresses_text, uses_vpc ? vpc.str() : std::string());
     auto it = address_cache_.find(key);
     if (it == address_cache_.end()) {
       Bounds in, ex;
@@ -1755,7 +1755,7 @@ class Evaluator {
            std::any_of(clause.addresses.exclude.begin(), clause.addresses.exclude.end(), is);
   }
 
-  Bounds item_bounds(const AddressItem& item, const std::string& vpc_id) {
+  Bounds item_bounds(const AddressItem& item, Name vpc_id) {
     switch (item.kind) {
       case AddressKind::cidr:
         return Bounds::exact(item.cidr.family == Family::ipv4
@@ -1772,7 +1772,7 @@ class Evaluator {
       case AddressKind::any:
         return Bounds::exact(PacketSet::everything());
       case AddressKind::prefix_list:
-        return model_.prefix_list_bounds(item.name);
+        return model_.prefix_list_bounds(Name(item.name));
       case AddressKind::vpc:
         return vpc_bounds(vpc_id);
       case AddressKind::aws_range:
@@ -1794,7 +1794,7 @@ class Evaluator {
 
   // aws:SERVICE[@REGION]: its prefixes in its Region, else in the Region of the target's VPC
   // (from its interfaces' availability zones); unknown when the VPC has no Region or several.
-  Bounds aws_bounds(const AddressItem& item, const std::string& vpc_id) const {
+  Bounds aws_bounds(const AddressItem& item, Name vpc_id) const {
     const AwsRanges& ranges = aws_ranges();
     const AwsRangeName name{item.name, item.region};
     std::string region = item.region;
@@ -1804,7 +1804,7 @@ class Evaluator {
       if (regions.size() != 1) {
         PacketSet hi = PacketSet::everything();
         hi.g = TokenSet{};
-        const std::string vpc = vpc_id.empty() ? std::string("the target's VPC") : vpc_id;
+        const std::string vpc = vpc_id.empty() ? std::string("the target's VPC") : vpc_id.str();
         return Bounds{PacketSet{},
                       hi,
                       {name.to_string() + " needs a Region, and " + vpc +
@@ -1818,7 +1818,7 @@ class Evaluator {
     return Model::cidrs_bounds(aws_name_prefixes(ranges, name, region));
   }
 
-  Bounds vpc_bounds(const std::string& vpc_id) const {
+  Bounds vpc_bounds(Name vpc_id) const {
     const Vpc* vpc = model_.vpc(vpc_id);
     if (vpc == nullptr) {
       PacketSet hi = PacketSet::everything();
@@ -1826,7 +1826,7 @@ class Evaluator {
       return Bounds{
           PacketSet{},
           hi,
-          {"the ranges of " + (vpc_id.empty() ? std::string("the target's VPC") : vpc_id) +
+          {"the ranges of " + (vpc_id.empty() ? std::string("the target's VPC") : vpc_id.str()) +
            " are not in the inventory"}};
     }
     PacketSet s;
@@ -1840,7 +1840,7 @@ class Evaluator {
   // The judge of clause c of rule r: made before the threads start unless it depends on the
   // target's VPC.
   const Judge& judge_of(std::size_t r, std::size_t c, const Clause& clause,
-                        const std::string& vpc) {
+                        Name vpc) {
     const Judge* judge = judges_by_clause_[r][c];
     return judge != nullptr ? *judge : judge_for(clause, vpc);
   }

@@ -115,7 +115,7 @@ struct action<pg::rule_id> {
   static void apply(const Input& in, State& st) {
     st.rule.info.id = in.string();
     const Pos p = pos_of(in);
-    st.rule.location = Location{st.file.name, p.line, p.column};
+    st.rule.location = Location{Name(st.file.name), p.line, p.column};
     st.rule.source_line = std::string(in.input().line_at(in.position()));
   }
 };
@@ -510,7 +510,7 @@ ParseResult parse_policy(std::string_view text, std::string_view name) {
   ParseResult result;
   result.file.name = std::string(name);
   if (text.size() > kMaxPolicyBytes) {
-    result.errors.push_back(error_at(Location{std::string(name), 0, 0},
+    result.errors.push_back(error_at(Location{Name(name), 0, 0},
                                      "policy file too large (the limit is 4 MiB)", ""));
     return result;
   }
@@ -521,7 +521,7 @@ ParseResult parse_policy(std::string_view text, std::string_view name) {
     pegtl::parse<pg::file, action, pg::control>(in, st);
   } catch (const pegtl::parse_error& e) {
     const pegtl::position& p = e.positions().front();
-    result.errors.push_back(error_at(Location{std::string(name), static_cast<std::uint32_t>(p.line),
+    result.errors.push_back(error_at(Location{Name(name), static_cast<std::uint32_t>(p.line),
                                               static_cast<std::uint32_t>(p.column)},
                                      std::string(e.message()), line_at(text, p.byte)));
     return result;

@@ -61,7 +61,7 @@ bool read_file(const std::string& path, std::string& text, Diagnostics& errors) 
   }
   Diagnostic d;
   d.message = "cannot read the policy file";
-  d.location = Location{path, 0, 0};
+  d.location = Location{Name(path), 0, 0};
   errors.push_back(std::move(d));
   return false;
 }

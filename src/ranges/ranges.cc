@@ -75,7 +75,7 @@ void for_each_prefix(std::string_view bytes, const Block& block, F&& f) {
       bits = (bits << 8) | byte;
     }
     at += address_bytes(length);
-    f(Cidr{block.family, bits, length, false});
+    f(Cidr{bits, block.family, length, false});
   }
 }
 

@@ -17,10 +17,14 @@ namespace {
 
 using detail::join;
 
-std::string quoted(const std::string& text) {
+std::string quoted(std::string_view text) {
   std::string out;
   append_json_string(out, text);
   return out;
+}
+// (Beside std::quoted, which argument-dependent lookup finds for a std::string.)
+std::string quoted(const std::string& text) {
+  return quoted(std::string_view(text));
 }
 
 template <typename T>
@@ -36,10 +40,10 @@ std::string peer_value(const Peer& peer) {
   switch (peer.kind) {
     case PeerKind::cidr4:
     case PeerKind::cidr6:
-      return peer.id.empty() ? to_string(peer.cidr) : peer.id;
+      return peer.id.empty() ? to_string(peer.cidr) : peer.id.str();
     case PeerKind::prefix_list:
     case PeerKind::group:
-      return peer.id;
+      return peer.id.str();
   }
   return {};
 }
@@ -158,7 +162,7 @@ std::string vpc_line(const Inventory& inv, const Vpc& vpc) {
 
 std::string peering_line(const Inventory& inv, const Peering& p) {
   return "peering " + p.id + " " + p.requester_vpc + " " + p.accepter_vpc +
-         " status=" + (p.status.empty() ? "unknown" : p.status) + " at " +
+         " status=" + (p.status.empty() ? std::string("unknown") : p.status.str()) + " at " +
          inv.location(p.location).to_string() + "\n";
 }
 

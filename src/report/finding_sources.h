@@ -23,7 +23,7 @@ class FindingSources {
 
  private:
   std::unique_ptr<SourceLines> reader_;
-  const std::string* reader_file_ = nullptr;
+  const Name* reader_file_ = nullptr;
   std::uint32_t last_line_ = 0;
 };
 

@@ -80,9 +80,11 @@ class JsonWriter {
     separate();
     out_ += "null";
   }
-  void strings(const std::vector<std::string>& items) {
+  // Items are std::string or Name.
+  template <typename Text>
+  void strings(const std::vector<Text>& items) {
     begin_array();
-    for (const std::string& item : items) string(item);
+    for (const Text& item : items) string(item);
     end_array();
   }
 
@@ -101,7 +103,8 @@ class JsonWriter {
     key(name);
     boolean(value);
   }
-  void field(std::string_view name, const std::vector<std::string>& items) {
+  template <typename Text>
+  void field(std::string_view name, const std::vector<Text>& items) {
     key(name);
     strings(items);
   }

@@ -170,7 +170,7 @@ std::string uri_of(const std::string& path) {
 // current directory, or absolute) relative to `root` (absolute; empty: the current directory),
 // normalised ("./a/../b.json" is "b.json"). A file outside the root keeps its absolute path, as a
 // file:// URI; standard input ("-") stays "-".
-std::string artifact_uri(const std::string& file, const std::string& root) {
+std::string artifact_uri(std::string_view file, const std::string& root) {
   namespace fs = std::filesystem;
   const fs::path path(file);
   std::error_code ec;
@@ -511,7 +511,7 @@ namespace detail {
 const std::string* FindingSources::line_of(const Finding& f) {
   if (f.location.line == 0 || f.location.file == "-") return nullptr;
   if (reader_file_ == nullptr || *reader_file_ != f.location.file || f.location.line < last_line_) {
-    reader_ = std::make_unique<SourceLines>(f.location.file);
+    reader_ = std::make_unique<SourceLines>(f.location.file.str());
     reader_file_ = &f.location.file;
   }
   last_line_ = f.location.line;

@@ -18,8 +18,8 @@ namespace {
 using detail::join;
 
 // A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return std::string(s);
   std::string out = "\"";
   for (const char ch : s) {
     if (ch == '"') out += '"';

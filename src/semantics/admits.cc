@@ -87,7 +87,7 @@ Tri rule_admits(const Semantics& s, const Group& owner, const Rule& rule, const 
 Tri side_admits(const Semantics& s, std::uint32_t iface, Direction direction, const Packet& packet,
                 const Remote& remote) {
   bool unknown = false;
-  for (const std::string& id : s.inventory().interfaces[iface].groups) {
+  for (const Name& id : s.inventory().interfaces[iface].groups) {
     const Group* g = compiled_group(s, id);
     if (g == nullptr) {
       unknown = true;  // its rules are not in the inventory

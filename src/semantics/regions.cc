@@ -20,7 +20,7 @@ std::vector<std::string> sorted(std::vector<std::string> regions) {
 }  // namespace
 
 std::vector<std::string> vpc_regions(const Inventory& inventory, const AwsRanges& ranges,
-                                     const std::string& vpc_id) {
+                                     Name vpc_id) {
   std::vector<std::string> out;
   if (vpc_id.empty()) return out;
   for (const Interface& eni : inventory.interfaces) {

@@ -14,7 +14,7 @@ namespace sgcheck::detail {
 
 // The Regions of the interfaces of `vpc_id` that have an availability zone, sorted, each once.
 std::vector<std::string> vpc_regions(const Inventory& inventory, const AwsRanges& ranges,
-                                     const std::string& vpc_id);
+                                     Name vpc_id);
 // The interface's Region (from its availability zone), else its VPC's Regions.
 std::vector<std::string> interface_regions(const Inventory& inventory, const AwsRanges& ranges,
                                            const Interface& eni);

@@ -129,7 +129,7 @@ void trie_cover(Family family, u128 lo, u128 hi, u128 node, int prefix, std::vec
   const u128 node_last = node | host_mask(width, prefix);
   if (node_last < lo || node > hi) return;
   if (lo <= node && node_last <= hi) {
-    out.push_back(Cidr{family, node, static_cast<std::uint8_t>(prefix), false});
+    out.push_back(Cidr{node, family, static_cast<std::uint8_t>(prefix), false});
     return;
   }
   const u128 half = u128{1} << (width - prefix - 1);

@@ -148,7 +148,7 @@ void check_sampled_flows(const Inventory& before, const Inventory& after) {
     const Address a = *gen_address(f);
     const Interface& x = *rc::gen::elementOf(after.interfaces);
     if (!outside(before, a) || !outside(after, a) || before.find_interface(x.id) == nullptr ||
-        !has_private(before, x.id, f) || !has_private(after, x.id, f))
+        !has_private(before, x.id.str(), f) || !has_private(after, x.id.str(), f))
       continue;
     const Service s = *gen_point_service(f);
     const bool inbound = *rc::gen::arbitrary<bool>();
@@ -159,7 +159,7 @@ void check_sampled_flows(const Inventory& before, const Inventory& after) {
     RC_ASSERT(flow.flow.has_value());
     const bool was = reference_verdict(before, *flow.flow) == Verdict::allow;
     const bool now = reference_verdict(after, *flow.flow) == Verdict::allow;
-    const SubjectDiff* d = interface_diff(r, x.id);
+    const SubjectDiff* d = interface_diff(r, x.id.str());
     const int key = service_key(s);
     const bool reported_added =
         d != nullptr && holds(inbound ? d->ingress_added : d->egress_added, a, s.protocol, key);

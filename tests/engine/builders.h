@@ -71,7 +71,7 @@ inline Interface iface(const std::string& id, const std::string& vpc,
   Interface x;
   x.id = id;
   x.vpc_id = vpc;
-  x.groups = std::move(groups);
+  x.groups.assign(groups.begin(), groups.end());
   for (const std::string& a : privates) x.private_ips.push_back(addr(a));
   for (const std::string& a : publics) x.public_ips.push_back(addr(a));
   x.instance_id = instance;

@@ -39,7 +39,7 @@ void delegate_prefixes(Inventory& inv) {
     const Address a = *gen_address(f);
     const std::uint8_t prefix = f == Family::ipv4 ? 28 : 124;
     const u128 host = (u128{1} << ((f == Family::ipv4 ? 32 : 128) - prefix)) - 1;
-    x.delegated_prefixes.push_back(Cidr{f, a.bits & ~host, prefix});
+    x.delegated_prefixes.push_back(Cidr{a.bits & ~host, f, prefix});
   }
 }
 
@@ -107,7 +107,7 @@ Flow sample_point(const Inventory& inv, const Flow& set, std::mt19937& rng) {
       }
       e->kind = EndpointKind::address;
       e->cidr =
-          Cidr{a.family, a.bits, static_cast<std::uint8_t>(a.family == Family::ipv4 ? 32 : 128)};
+          Cidr{a.bits, a.family, static_cast<std::uint8_t>(a.family == Family::ipv4 ? 32 : 128)};
     } else if (e->kind == EndpointKind::internet) {
       // Public addresses outside the generators' pools: never an interface's.
       const char* v4[] = {"8.8.8.8", "1.2.3.4"};
@@ -115,14 +115,14 @@ Flow sample_point(const Inventory& inv, const Flow& set, std::mt19937& rng) {
       const Address a = family == Family::ipv4 ? addr(v4[pick(0, 1)]) : addr(v6[pick(0, 1)]);
       e->kind = EndpointKind::address;
       e->cidr =
-          Cidr{a.family, a.bits, static_cast<std::uint8_t>(a.family == Family::ipv4 ? 32 : 128)};
+          Cidr{a.bits, a.family, static_cast<std::uint8_t>(a.family == Family::ipv4 ? 32 : 128)};
     } else if (e->kind == EndpointKind::group) {
       std::vector<std::string> members;
       for (const Interface& x : inv.interfaces) {
         const bool has_family = std::any_of(x.private_ips.begin(), x.private_ips.end(),
                                             [&](const Address& a) { return a.family == family; });
         if (has_family && std::find(x.groups.begin(), x.groups.end(), e->id) != x.groups.end()) {
-          members.push_back(x.id);
+          members.push_back(x.id.str());
         }
       }
       if (members.empty()) return Flow{};  // no point to sample
@@ -211,7 +211,7 @@ RC_GTEST_PROP(EngineProperty, HostBlockAnswersLikeTheAddress, ()) {
     const Address a = *gen_address(f);
     flow.source.kind = EndpointKind::address;
     flow.source.cidr =
-        Cidr{a.family, a.bits, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
+        Cidr{a.bits, a.family, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
   }
   Flow as_block = flow;
   as_block.source.kind = EndpointKind::cidr;

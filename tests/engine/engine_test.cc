@@ -176,12 +176,12 @@ TEST(Engine, CrossVpcReferenceNeedsActivePeering) {
   EXPECT_EQ(check(unpeered, "tcp/22 from 10.1.0.1 to eni-01"), Verdict::deny);
 
   Inventory peered = inv;
-  peered.peerings.push_back(Peering{"pcx-1", "vpc-2", "vpc-1", "active", {}});
+  peered.peerings.push_back(Peering{Name("pcx-1"), Name("vpc-2"), Name("vpc-1"), Name("active"), {}});
   peered = finish(std::move(peered));
   EXPECT_EQ(check(peered, "tcp/22 from 10.1.0.1 to eni-01"), Verdict::allow);
 
   Inventory deleted = inv;
-  deleted.peerings.push_back(Peering{"pcx-1", "vpc-2", "vpc-1", "deleted", {}});
+  deleted.peerings.push_back(Peering{Name("pcx-1"), Name("vpc-2"), Name("vpc-1"), Name("deleted"), {}});
   deleted = finish(std::move(deleted));
   EXPECT_EQ(check(deleted, "tcp/22 from 10.1.0.1 to eni-01"), Verdict::deny);
 

@@ -131,7 +131,7 @@ Line read_line(const ExposureLine& e) {
         line.blocks.push_back(*c);
       } else if (const ValueResult<Address> a = parse_address(part)) {
         line.blocks.push_back(Cidr{
-            a->family, a->bits, static_cast<std::uint8_t>(a->family == Family::ipv4 ? 32 : 128)});
+            a->bits, a->family, static_cast<std::uint8_t>(a->family == Family::ipv4 ? 32 : 128)});
       } else {
         const std::string id = part.substr(0, part.find(' '));
         RC_ASSERT(id.rfind("sg-", 0) == 0 || id.rfind("pl-", 0) == 0);
@@ -232,7 +232,7 @@ Verdict verdict_of(Ans a) {
 Inventory with_probes(Inventory inv) {
   for (std::size_t i = 0; i < inv.groups.size(); ++i) {
     const std::string n = std::to_string(i + 1);
-    inv.interfaces.push_back(iface("eni-p" + n, inv.groups[i].vpc_id, {inv.groups[i].id},
+    inv.interfaces.push_back(iface("eni-p" + n, inv.groups[i].vpc_id.str(), {inv.groups[i].id.str()},
                                    {"10.200.0." + n, "2001:db8:200::" + n}));
   }
   return finish(std::move(inv));
@@ -363,7 +363,7 @@ void check_target(const Inventory& inv, const Engine& engine, const Interface& x
         Endpoint outside;
         outside.kind = EndpointKind::address;
         outside.cidr =
-            Cidr{f, remote.bits, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
+            Cidr{remote.bits, f, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
         Endpoint self;
         self.kind = EndpointKind::interface;
         self.id = x.id;

@@ -278,7 +278,7 @@ TEST(ExposureTarget, AcceptsWhatAFlowNames) {
   Interface x;
   x.id = "eni-01";
   x.instance_id = "i-01";
-  x.groups = {"sg-0a"};
+  x.groups = {Name("sg-0a")};
   x.private_ips = {*parse_address("10.0.0.5")};
   x.public_ips = {*parse_address("203.0.113.5")};
   inv.interfaces.push_back(x);

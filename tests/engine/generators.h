@@ -123,7 +123,7 @@ inline rc::Gen<Inventory> gen_inventory(bool open_services = false) {
       if (*rc::gen::inRange(0, 3) == 0)
         x.instance_id = "i-0" + std::to_string(*rc::gen::inRange(0, 3));
       const int n_groups = *rc::gen::inRange(0, 4);
-      for (int k = 0; k < n_groups; ++k) x.groups.push_back(*rc::gen::elementOf(group_pool()));
+      for (int k = 0; k < n_groups; ++k) x.groups.emplace_back(*rc::gen::elementOf(group_pool()));
       if (*rc::gen::inRange(0, 8) != 0) {
         x.private_ips.push_back(*gen_address(Family::ipv4));
         if (*rc::gen::inRange(0, 2) == 0) x.private_ips.push_back(*gen_address(Family::ipv6));
@@ -179,7 +179,7 @@ inline rc::Gen<Endpoint> gen_single_endpoint(Family f) {
       default: {
         const Address a = *gen_address(f);
         e.kind = EndpointKind::address;
-        e.cidr = Cidr{a.family, a.bits, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
+        e.cidr = Cidr{a.bits, a.family, static_cast<std::uint8_t>(f == Family::ipv4 ? 32 : 128)};
         break;
       }
     }

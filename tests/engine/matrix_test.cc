@@ -161,7 +161,7 @@ std::string check_view(const MatrixView& view, const Inventory& inv, Decide deci
   view.for_each_pair([&](std::uint32_t from, std::uint32_t to, Verdict v) {
     ++pairs;
     const std::uint32_t a = class_of[from], b = class_of[to];
-    const Verdict want = decide(inv.interfaces[from].id, inv.interfaces[to].id);
+    const Verdict want = decide(inv.interfaces[from].id.str(), inv.interfaces[to].id.str());
     const Verdict granted = verdict_from_grants(view, inv, a, b, from, to);
     if (failure.empty() && (v != want || granted != want)) {
       failure = inv.interfaces[from].id + " -> " + inv.interfaces[to].id + ": matrix " +

@@ -26,20 +26,20 @@ struct Resolved {
   bool problem = false;
 };
 
-const Group* find_group(const Inventory& inv, const std::string& id) {
+const Group* find_group(const Inventory& inv, std::string_view id) {
   for (const Group& g : inv.groups) {
     if (g.id == id) return &g;
   }
   return nullptr;
 }
 
-bool lower_equals(const std::string& s, const char* word) {
-  std::string lower = s;
+bool lower_equals(std::string_view s, const char* word) {
+  std::string lower(s);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == word;
 }
 
-bool carries(const Interface& x, const std::string& group_id) {
+bool carries(const Interface& x, std::string_view group_id) {
   return std::find(x.groups.begin(), x.groups.end(), group_id) != x.groups.end();
 }
 
@@ -108,7 +108,7 @@ bool might_match(const Rule& r, const Packet& p) {
   return protocol_matches(r, p) && ports_match(r, p);
 }
 
-bool peered(const Inventory& inv, const std::string& a, const std::string& b) {
+bool peered(const Inventory& inv, std::string_view a, std::string_view b) {
   if (a.empty() || b.empty() || a == b) return true;
   for (const Peering& p : inv.peerings) {
     if (!lower_equals(p.status, "active")) continue;
@@ -121,7 +121,7 @@ bool peered(const Inventory& inv, const std::string& a, const std::string& b) {
 }
 
 // Every interface carrying the group is known with its addresses, and the group is defined.
-bool membership_known(const Inventory& inv, const std::string& group_id) {
+bool membership_known(const Inventory& inv, std::string_view group_id) {
   if (find_group(inv, group_id) == nullptr || inv.interfaces.empty()) return false;
   for (const Interface& x : inv.interfaces) {
     if (carries(x, group_id) && x.private_ips.empty()) return false;
@@ -149,7 +149,7 @@ Ans peer_matches(const Inventory& inv, const Group& owner, const Rule& r, const 
     case PeerKind::group: {
       if (translated) return Ans::no;
       const Group* target = find_group(inv, r.peer.id);
-      const std::string target_vpc = target ? target->vpc_id : r.peer.vpc_id();
+      const Name target_vpc = target ? target->vpc_id : r.peer.vpc_id();
       if (!peered(inv, owner.vpc_id, target_vpc) &&
           !lower_equals(r.peer.peering_status(), "active")) {
         return Ans::no;
@@ -164,7 +164,7 @@ Ans peer_matches(const Inventory& inv, const Group& owner, const Rule& r, const 
 Ans side(const Inventory& inv, const Interface& x, Direction d, const Packet& p,
          const Address& remote, const Interface* remote_iface, bool translated) {
   bool maybe = false;
-  for (const std::string& gid : x.groups) {
+  for (const Name& gid : x.groups) {
     const Group* g = find_group(inv, gid);
     if (g == nullptr) {
       maybe = true;

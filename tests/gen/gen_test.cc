@@ -415,7 +415,7 @@ void expect_loads_cleanly(const GenResult& result, const LoadResult& loaded) {
   for (const Interface& eni : inventory.interfaces) {
     EXPECT_GE(eni.groups.size(), 1u);
     EXPECT_LE(eni.groups.size(), 5u);
-    for (const std::string& id : eni.groups) {
+    for (const Name& id : eni.groups) {
       const Group* group = inventory.find_group(id);
       ASSERT_NE(group, nullptr) << id;
       EXPECT_EQ(group->vpc_id, eni.vpc_id) << eni.id;
@@ -454,8 +454,8 @@ TEST(GenTest, RulesViewMergesWithTheGroupsView) {
   std::set<std::string> ids;
   for (const Group& group : loaded.inventory.groups) {
     for (const Rule& rule : group.rules) {
-      EXPECT_TRUE(shaped_like_aws(rule.id, {"sgr"})) << rule.id;
-      EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
+      EXPECT_TRUE(shaped_like_aws(rule.id.str(), {"sgr"})) << rule.id;
+      EXPECT_TRUE(ids.insert(rule.id.str()).second) << rule.id;
     }
   }
   // The groups view alone is the same inventory, without the ids.

@@ -332,13 +332,17 @@ Resources:
 std::string dump_rule_text(const Rule& rule) {
   std::string text = rule.protocol == kAllProtocols ? "all" : protocol_name(rule.protocol);
   if (rule.from_port) {
-    text += "/" + std::to_string(*rule.from_port);
-    if (rule.to_port && *rule.to_port != *rule.from_port)
-      text += "-" + std::to_string(*rule.to_port);
+    text += '/';
+    text += std::to_string(*rule.from_port);
+    if (rule.to_port && *rule.to_port != *rule.from_port) {
+      text += '-';
+      text += std::to_string(*rule.to_port);
+    }
   }
   text += rule.direction == Direction::ingress ? " from " : " to ";
   const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
-  return text + (cidr ? to_string(rule.peer.cidr) : rule.peer.id);
+  text += cidr ? to_string(rule.peer.cidr) : rule.peer.id.str();
+  return text;
 }
 
 // "tcp/22 from 10.0.0.0/8 [not UseWide @ line:col]" for each rule of a direction, in order.
@@ -706,7 +710,7 @@ Resources:
   Inventory with_eni = r.inventory;
   Interface x;
   x.id = "eni-0a";
-  x.groups = {"WebSG"};
+  x.groups = {Name("WebSG")};
   x.private_ips = {*parse_address("10.0.0.10")};
   with_eni.interfaces.push_back(x);
   const Engine engine(with_eni);
@@ -879,7 +883,7 @@ std::multiset<RuleTuple> comparable_rules(const Inventory& inv) {
   std::multiset<RuleTuple> out;
   const auto name_of = [&](const std::string& id) {
     const Group* g = inv.find_group(id);
-    return g ? g->name : id;
+    return g ? g->name.str() : id;
   };
   for (const Group& g : inv.groups) {
     if (g.name == "default" || g.name.empty()) continue;
@@ -889,8 +893,8 @@ std::multiset<RuleTuple> comparable_rules(const Inventory& inv) {
           ports ? std::to_string(ports->first) + "-" + std::to_string(ports->second) : "";
       const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
       const std::string peer = cidr                             ? to_string(r.peer.cidr)
-                               : r.peer.kind == PeerKind::group ? "group " + name_of(r.peer.id)
-                                                                : r.peer.id;
+                               : r.peer.kind == PeerKind::group ? "group " + name_of(r.peer.id.str())
+                                                                : r.peer.id.str();
       out.emplace(g.name, direction_name(r.direction), r.protocol, port_text, peer, r.description);
     }
   }

@@ -153,7 +153,7 @@ std::vector<Key> keys(const Group& g) {
   for (const Rule& r : g.rules) {
     const bool cidr = r.peer.kind == PeerKind::cidr4 || r.peer.kind == PeerKind::cidr6;
     out.emplace_back(r.direction, r.protocol, normalised_ports(r), r.peer.kind,
-                     cidr ? to_string(r.peer.cidr) : r.peer.id);
+                     cidr ? to_string(r.peer.cidr) : r.peer.id.str());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -491,7 +491,7 @@ TEST(IngestInterfaces, NetworkInterfaceFields) {
   EXPECT_EQ(eni.instance_id, "i-0dd0000000000d001");
   EXPECT_EQ(eni.type, "interface");
   EXPECT_EQ(eni.status, "in-use");
-  EXPECT_EQ(eni.groups, (std::vector<std::string>{"sg-0aa0000000000a001"}));
+  EXPECT_EQ(eni.groups, (std::vector<Name>{Name("sg-0aa0000000000a001")}));
   EXPECT_EQ(texts(eni.private_ips),
             (std::vector<std::string>{"10.20.1.15", "10.20.1.16", "2001:db8:1:2::15"}));
   EXPECT_EQ(texts(eni.public_ips), (std::vector<std::string>{"198.51.100.7"}));
@@ -530,12 +530,12 @@ TEST(IngestInstances, EachNetworkInterfaceAndTheFallback) {
   const Interface* second = inv.find_interface("eni-0aa0000000000a009");
   ASSERT_NE(second, nullptr);
   EXPECT_TRUE(second->public_ips.empty());
-  EXPECT_EQ(second->groups, (std::vector<std::string>{"sg-0aa0000000000a002"}));
+  EXPECT_EQ(second->groups, (std::vector<Name>{Name("sg-0aa0000000000a002")}));
   // No NetworkInterfaces: one interface named after the instance, from the instance-level fields.
   const Interface* fallback = inv.find_interface("i-0old");
   ASSERT_NE(fallback, nullptr);
   EXPECT_EQ(fallback->instance_id, "i-0old");
-  EXPECT_EQ(fallback->groups, (std::vector<std::string>{"sg-0aa0000000000a003"}));
+  EXPECT_EQ(fallback->groups, (std::vector<Name>{Name("sg-0aa0000000000a003")}));
   EXPECT_EQ(texts(fallback->private_ips), (std::vector<std::string>{"10.20.9.9"}));
   EXPECT_EQ(where(inv, fallback->location),
             where("inst.json", kInstances, "{\"InstanceId\": \"i-0old\""));
@@ -722,7 +722,7 @@ TEST(IngestMerge, OneFileOutOfIdOrderIsSortedWithRepeatsInInputOrder) {
   EXPECT_EQ(r.inventory.groups[0].rules[1].peer.cidr.prefix, 9);
   ASSERT_EQ(r.inventory.interfaces.size(), 4u);
   for (const Interface& eni : r.inventory.interfaces) {
-    EXPECT_EQ(eni.subnet_id, "subnet-" + eni.id.substr(4));
+    EXPECT_EQ(eni.subnet_id, "subnet-" + std::string(eni.id.substr(4)));
   }
   EXPECT_EQ(r.inventory.interfaces[0].id, "eni-a");
   EXPECT_EQ(r.inventory.interfaces[3].id, "eni-d");

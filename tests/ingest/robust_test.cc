@@ -326,7 +326,7 @@ TEST(IngestRobust, LongNonAsciiLinesAreCutBetweenCharacters) {
   for (int i = 0; i < 300; ++i) line += "\xE6\x97\xA5";  // 日
   Diagnostic d;
   d.message = "m";
-  d.location = Location{"a.json", 1, 150 * 3 + 1};  // the 151st character
+  d.location = Location{Name("a.json"), 1, 150 * 3 + 1};  // the 151st character
   quote_source_line(d, line);
   std::string window = "...";
   for (int i = 0; i < 200; ++i) window += "\xE6\x97\xA5";

@@ -497,7 +497,7 @@ LintResult lint_with_rule_tag(const RuleLines& lines) {
     EXPECT_EQ(inv.groups[g].rules.size(), 2u);
     for (std::size_t r = 0; r < 2; ++r) inv.groups[g].rules[r].location = {0, lines[g][r], 5};
   }
-  inv.groups[0].rules[1].tags.push_back(Tag{"sgcheck:ignore", "SG401"});
+  inv.groups[0].rules[1].tags.push_back(Tag{Name("sgcheck:ignore"), Name("SG401")});
   return lint(inv, validity_only());
 }
 
@@ -531,7 +531,7 @@ TEST(Driver, IgnoreTagOnTheInterface) {
   Inventory inv = load({{"sgs.json", groups_doc(groups)}, {"enis.json", enis}});
   ASSERT_EQ(inv.interfaces.size(), 2u);
   EXPECT_EQ(lint(inv, validity_only()).findings.size(), 2u);
-  inv.interfaces[1].tags.push_back(Tag{"sgcheck:ignore", "SG405 six tiers, NET-9"});
+  inv.interfaces[1].tags.push_back(Tag{Name("sgcheck:ignore"), Name("SG405 six tiers, NET-9")});
   for (int order = 0; order < 2; ++order) {
     const LintResult result = lint(inv, validity_only());
     ASSERT_EQ(result.findings.size(), 1u);
@@ -728,7 +728,7 @@ TEST(Report, TextShowsTheSourceLineAndACaret) {
   const std::string doc = "{\n\t\"x\": 1,\n  \"SecurityGroups\": []}\n";
   const auto path = write_temp("source.json", doc);
   LintResult result;
-  Finding f = detail::make_finding("SG401", "message", Location{path.string(), 2, 3});
+  Finding f = detail::make_finding("SG401", "message", Location{Name(path.string()), 2, 3});
   result.findings.push_back(f);
   result.summary = summary_of(1, 0, 0, 1, 0);
   const std::string text = lint_text(result, {});
@@ -755,7 +755,7 @@ TEST(Report, TextCutsALongNonAsciiLineBetweenCharacters) {
   line = e80 + "{" + cjk56 + "\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5";
   const auto path = write_temp("wide.json", line + "\n");
   LintResult result;
-  result.findings.push_back(detail::make_finding("SG401", "m", Location{path.string(), 1, 161}));
+  result.findings.push_back(detail::make_finding("SG401", "m", Location{Name(path.string()), 1, 161}));
   result.summary = summary_of(1, 0, 0, 1, 0);
   EXPECT_EQ(lint_text(result, {}), path.string() + ":1:161: high: SG401 m\n  ..." + e60 + "{" +
                                        cjk56 + "...\n  " + std::string(63, ' ') + "^\n" +
@@ -777,7 +777,7 @@ TEST(Report, TextQuotesLinesOfALargeFile) {
   }
   LintResult result;
   for (const std::uint32_t line : {1u, 200'000u, 399'999u, 400'001u, 400'002u})
-    result.findings.push_back(detail::make_finding("SG401", "m", Location{path.string(), line, 1}));
+    result.findings.push_back(detail::make_finding("SG401", "m", Location{Name(path.string()), line, 1}));
   result.summary = summary_of(1, 0, 0, 5, 0);
   const std::string text = lint_text(result, {});
   fs::remove(path);
@@ -793,7 +793,7 @@ TEST(Report, TextQuotesLinesOfALargeFile) {
 
 TEST(Report, JsonShape) {
   LintResult result;
-  Finding f = detail::make_finding("SG401", "m", Location{"sgs.json", 12, 9});
+  Finding f = detail::make_finding("SG401", "m", Location{Name("sgs.json"), 12, 9});
   f.group = "sg-0a";
   f.witness = std::make_shared<const Witness>(
       Witness{"tcp", 22, std::nullopt, std::nullopt, Direction::ingress, "0.0.0.0/0"});
