@@ -56,7 +56,7 @@ SMALL = os.path.join(ROOT, "examples", "three-tier")
 CORPUS = os.path.join(ROOT, "tests", "corpus")
 
 # The inventories of the curve, as `sgcheck gen` arguments (with --seed): S and L are gen's presets,
-# M and XL the sizes between and beyond them (issue of the scale curve: XL is about 1.3 GB).
+# M and XL the sizes between and beyond them, for the curve (XL is about 1.3 GB).
 PRESETS = {
     "S": ["--preset", "S"],
     "M": ["--groups", "1000", "--interfaces", "5000"],
