@@ -435,7 +435,8 @@ def print_table(results: List[Result]) -> None:
     rows = []
     for r in results:
         if r.summary and r.summary[0]:
-            stats = [fmt(value, r.unit) for value in r.summary]
+            # A 1M run no slower than the median 1-flow run (noise) has no rate.
+            stats = [fmt(value, r.unit) if value > 0 else "-" for value in r.summary]
         elif r.values:
             stats = [fmt(statistics.median(r.values), r.unit), fmt(min(r.values), r.unit),
                      fmt(max(r.values), r.unit)]
@@ -465,7 +466,8 @@ def curve_seconds(r: Optional[Result]) -> Optional[float]:
 
 
 def print_curve(results: List[Result], presets: List[str]) -> None:
-    """One row per curve measure and figure, one column per inventory, and XL/L."""
+    """One row per curve measure and figure, one column per inventory, and XL/L. CPU seconds
+    (user + system, all threads) are beside the wall time: a shared machine disturbs them less."""
     by_key = {(r.preset, r.name): r for r in results}
     at = lambda figures, p: figures[presets.index(p)] if p in presets else None
     xl_over_l = lambda figures: (f"{at(figures, 'XL') / at(figures, 'L'):.2f}"
@@ -477,9 +479,12 @@ def print_curve(results: List[Result], presets: List[str]) -> None:
     for name, label in CURVE:
         cells = [by_key.get((p, name)) for p in presets]
         seconds = [curve_seconds(r) for r in cells]
+        cpu = [statistics.median(r.cpu) if r and r.cpu else None for r in cells]
         rss = [r.peak_rss_mb if r and r.peak_rss_mb else None for r in cells]
         rows.append([label + ", wall s"] + [f"{s:.3f}" if s else "-" for s in seconds] +
                     [xl_over_l(seconds)])
+        rows.append([label + ", CPU s"] + [f"{s:.3f}" if s else "-" for s in cpu] +
+                    [xl_over_l(cpu)])
         rows.append([label + ", peak RSS MB"] + [f"{m:,.0f}" if m else "-" for m in rss] +
                     [xl_over_l(rss)])
     print_rows(["measure"] + presets + ["XL/L"], rows)
