@@ -569,7 +569,8 @@ def main() -> int:
                              "generating it; NAME is added to --presets (repeatable)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--flows", type=int, default=200_000,
-                        help="flows per --batch file (default 200,000)")
+                        help="flows per --batch file of the --stats rows (default 200,000; the (1M flows) rows "
+                             "use 1,000,000)")
     parser.add_argument("--matrix-timeout", type=float, default=60.0)
     parser.add_argument("--keep", help="generate into this directory and keep it")
     parser.add_argument("--templates", type=int, default=1000,
