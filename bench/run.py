@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark harness (targets: product.md §8): generates the S and L inventories with
-`sgcheck gen --preset …` into a temporary directory (never the repository), runs every measurement
-on each several times, side by side in one invocation, and prints one table: median, min and max,
-peak memory (max RSS of the measured process) against the input size, and the ratio to the bare
-simdjson scan (bench/simdjson_scan.cc, the speed of light for ingest).
+"""Benchmark harness (targets: product.md §8): generates the inventories S, M, L and XL with
+`sgcheck gen` (PRESETS: S and L are gen's presets, M and XL its --groups and --interfaces) into a
+temporary directory (never the repository), or reuses a generated directory (--inventory), runs
+every measurement on each several times, side by side in one invocation, and prints three tables:
+every measurement (median, min and max, peak memory against the input size, the ratio to the bare
+simdjson scan, bench/simdjson_scan.cc, the speed of light for ingest), the curve (ingest, lint and a
+1M-flow batch per inventory, and XL/L), and product.md §8's current targets with PASS or MISS.
 
     bench/run.py [--build build-perf] [--runs 5] [--presets S,L] [--seed 1] [--flows N]
-                 [--matrix-timeout 60] [--keep DIR] [--skip WORD,...] [--templates 1000]
+                 [--inventory NAME=DIR ...] [--matrix-timeout 60] [--keep DIR] [--skip WORD,...]
+                 [--templates 1000]
 
 The build directory must be configured with -Dbench=true (for simdjson_scan); without it the
 baseline rows and ratios are left out. Measurements, per preset:
@@ -17,6 +20,9 @@ baseline rows and ratios are left out. Measurements, per preset:
   query --batch count  decisions/s after load: --format count (verdicts only, no output)
   query --batch jsonl  decisions/s after load with JSON Lines output (to /dev/null)
   … --jobs 2           the same on two threads
+  … (1M flows)         count and JSON Lines: 1,000,000 / (median T(1M) - median T(1)), T the
+                       whole-process wall time of a batch of 1,000,000 flows and of 1 flow (load
+                       and compile cancel out); the runs of the two alternate
   matrix               sgcheck matrix INV --service tcp/443 (whole process), with a timeout
   diff                 sgcheck diff INV INV-changed (whole process), a copy of INV with 1% of its
                        atomic rules changed (a TCP rule's ToPort widened by one), ratio to lint
@@ -25,9 +31,10 @@ baseline rows and ratios are left out. Measurements, per preset:
                        (copies of the corpus's deployable templates of at most 20 KB, so logical
                        ids repeat across files): wall and CPU seconds of the whole process
 
-Throughputs come from `query --batch --stats` (stderr: the decide phase alone, after the inventory
-is loaded and compiled), in decisions per CPU-second, with the wall-clock rate in the notes; times
-are wall-clock seconds of the whole process.
+The --flows rows' throughputs come from `query --batch --stats` (stderr: the decide phase alone,
+after the inventory is loaded and compiled), in decisions per CPU-second, with the wall-clock rate
+in the notes; the (1M flows) rows are whole-process wall times, so they also count parsing the flow
+lines and writing the output; other times are wall-clock seconds of the whole process.
 """
 import argparse
 import json
@@ -42,11 +49,22 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMALL = os.path.join(ROOT, "examples", "three-tier")
 CORPUS = os.path.join(ROOT, "tests", "corpus")
+
+# The inventories of the curve, as `sgcheck gen` arguments (with --seed): S and L are gen's presets,
+# M and XL the sizes between and beyond them, for the curve (XL is about 1.3 GB).
+PRESETS = {
+    "S": ["--preset", "S"],
+    "M": ["--groups", "1000", "--interfaces", "5000"],
+    "L": ["--preset", "L"],
+    "XL": ["--groups", "100000", "--interfaces", "500000"],
+}
+# Flows in the batch whose time, less that of a one-flow batch, gives the throughput rows.
+MILLION = 1_000_000
 
 
 @dataclass
@@ -70,6 +88,11 @@ class Measurement:
     timeout: Optional[float] = None
     refusal: Optional[int] = None  # an exit status that means "refused" (a limit), noted, not fatal
     cpu: bool = False  # also note the median CPU seconds (user + system) of the process
+    # Whole-process throughput: argv is run on the 1-flow and the 1M-flow batch (the `fl` argument),
+    # the figure is MILLION / (median T(1M) - median T(1)).
+    batch_throughput: bool = False
+    # Left out on larger inputs (with a note), for measurements whose preparation does not scale.
+    max_input_mb: Optional[float] = None
 
 
 # The per-core figure: decisions per CPU-second of the decide phase (on a shared machine the wall
@@ -96,9 +119,17 @@ MEASUREMENTS = [
                 lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--stats", "--jobs",
                                     "2"],
                 ok_status=(0, 1), figure=DECISIONS, unit="decisions/cpu-s"),
+    Measurement("query --batch count (1M flows)",
+                lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv, "--format", "count"],
+                ok_status=(0, 1), unit="flows/s", batch_throughput=True),
+    Measurement("query --batch JSON Lines (1M flows)",
+                lambda t, inv, fl: [t.sgcheck, "query", "--batch", fl, inv],
+                ok_status=(0, 1), unit="flows/s", batch_throughput=True),
+    # The changed copy is written through Python's json, which needs several times the file.
     Measurement("diff against 1% of rules changed",
                 lambda t, inv, fl: [t.sgcheck, "diff", inv, inv + "-changed"],
-                ok_status=(0, 1), ratio_to="lint (whole catalogue)", when=lambda t: t.has_diff),
+                ok_status=(0, 1), ratio_to="lint (whole catalogue)", when=lambda t: t.has_diff,
+                max_input_mb=1000),
     Measurement("matrix --service tcp/443",
                 lambda t, inv, fl: [t.sgcheck, "matrix", inv, "--service", "tcp/443"],
                 ok_status=(0, 2), refusal=2),
@@ -127,6 +158,9 @@ class Result:
     input_mb: float = 0.0
     note: str = ""
     cpu: List[float] = field(default_factory=list)  # CPU seconds per run, when measured
+    # (median, min, max) when they are not those of `values` (the 1M-flow throughputs).
+    summary: Optional[Tuple[float, float, float]] = None
+    seconds: List[float] = field(default_factory=list)  # whole-process time of the 1M-flow runs
 
 
 class TimedOut(Exception):
@@ -156,8 +190,11 @@ def peak_rss_mb(argv: List[str], ok_status: Sequence[int], timeout: Optional[flo
     """Max RSS of one run of argv alone, through /usr/bin/time (RUSAGE_CHILDREN is cumulative)."""
     if not os.access("/usr/bin/time", os.X_OK):
         return 0.0
-    out = subprocess.run(["/usr/bin/time", "-f", "maxrss %M"] + argv, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, timeout=timeout)
+    try:
+        out = subprocess.run(["/usr/bin/time", "-f", "maxrss %M"] + argv,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 0.0
     if out.returncode not in ok_status:
         return 0.0
     m = re.search(r"maxrss (\d+)", out.stderr.decode(errors="replace"))
@@ -199,13 +236,26 @@ def directory_mb(path: str) -> float:
 
 
 def generate(sgcheck: str, preset: str, seed: int, out: str) -> Result:
-    result = Result(preset, "gen --preset " + preset)
+    flags = PRESETS[preset]
+    result = Result(preset, "gen " + " ".join(flags))
     seconds, _, _ = timed_run(
-        [sgcheck, "gen", "--preset", preset, "--seed", str(seed), "--out", out, "--quiet"], (0,))
+        [sgcheck, "gen"] + flags + ["--seed", str(seed), "--out", out, "--quiet"], (0,))
     result.values.append(seconds)
     result.input_mb = directory_mb(out)
     result.note = "1 run"
     return result
+
+
+def reuse(preset: str, directory: str, link: str) -> Result:
+    """A generated inventory given with --inventory: linked as `link` in the work directory (so
+    that the changed copy and the flow files go beside it, never into it), not regenerated."""
+    if os.path.realpath(link) != os.path.realpath(directory):
+        if os.path.islink(link):
+            os.unlink(link)
+        shutil.rmtree(link, ignore_errors=True)
+        os.symlink(os.path.abspath(directory), link)
+    return Result(preset, "inventory " + directory, input_mb=directory_mb(directory),
+                  note="given, not generated")
 
 
 def write_changed_copy(inventory: str, out: str, share: float, seed: int) -> None:
@@ -231,27 +281,91 @@ def write_changed_copy(inventory: str, out: str, share: float, seed: int) -> Non
         json.dump(doc, f, indent=4)  # as gen writes it: the rule limit counts bytes
 
 
-def write_flows(inventory: str, count: int, seed: int, path: str) -> None:
-    """Random point flows between the inventory's interfaces (by address or id) and outside
-    addresses, over common services: what a batch of connectivity checks looks like."""
-    rng = random.Random(seed)
+def interface_endpoints(inventory: str) -> Tuple[List[str], List[str]]:
+    """The primary private addresses and the ids of network-interfaces.json's interfaces, in file
+    order. The array's elements are decoded one at a time: json.load of XL's 900 MB would need
+    several GB."""
     with open(os.path.join(inventory, "network-interfaces.json"), encoding="utf-8") as f:
-        enis = json.load(f)["NetworkInterfaces"]
-    ips = [n["PrivateIpAddress"] for n in enis if n.get("PrivateIpAddress")]
-    ids = [n["NetworkInterfaceId"] for n in enis]
+        text = f.read()
+    ips, ids = [], []
+    decoder = json.JSONDecoder()
+    space = re.compile(r"\s*,?\s*")
+    start = re.search(r'"NetworkInterfaces"\s*:\s*\[\s*', text)
+    position = start.end() if start else len(text)
+    while position < len(text) and text[position] != "]":
+        eni, position = decoder.raw_decode(text, position)
+        position = space.match(text, position).end()
+        if eni.get("PrivateIpAddress"):
+            ips.append(eni["PrivateIpAddress"])
+        ids.append(eni["NetworkInterfaceId"])
+    return ips, ids
+
+
+def write_flows(inventory: str, counts: Dict[str, int], seed: int) -> None:
+    """Random point flows between the inventory's interfaces (by address or id) and outside
+    addresses, over common services: what a batch of connectivity checks looks like. One random
+    sequence: each file (path: count of flows) holds its first lines, so the same seed gives the
+    same flows in every file and every run."""
+    rng = random.Random(seed)
+    ips, ids = interface_endpoints(inventory)
     services = ["tcp/22", "tcp/443", "tcp/80", "tcp/5432", "udp/53", "tcp/8080", "icmp/8:0",
                 "tcp/3306"]
     outside = ["203.0.113.%d" % i for i in range(1, 255)]
     sources, destinations = ips + ids + outside, ips + ids
-    with open(path, "w", encoding="utf-8") as f:
-        for _ in range(count):
-            f.write("%s from %s to %s\n" % (rng.choice(services), rng.choice(sources),
-                                            rng.choice(destinations)))
+    files = [(open(path, "w", encoding="utf-8"), count) for path, count in counts.items()]
+    try:
+        for i in range(max(counts.values())):
+            line = "%s from %s to %s\n" % (rng.choice(services), rng.choice(sources),
+                                           rng.choice(destinations))
+            for f, count in files:
+                if i < count:
+                    f.write(line)
+    finally:
+        for f, _ in files:
+            f.close()
+
+
+def fits(m: Measurement, input_mb: float) -> bool:
+    return m.max_input_mb is None or input_mb <= m.max_input_mb
+
+
+def measure_throughput(tools: Tools, result: Result, inventory: str, m: Measurement, runs: int,
+                       batches: Tuple[str, str]) -> Result:
+    """MILLION / (median T(1M) - median T(1)), T whole-process wall seconds, the runs of the
+    1-flow and the 1M-flow batch alternating; min and max are the fastest and slowest 1M run less
+    the median 1-flow run; peak memory is that of the 1M-flow batch. The notes add the same rate
+    per CPU-second (user + system), which the other processes of a shared machine disturb less."""
+    one, million = (m.argv(tools, inventory, batch) for batch in batches)
+    singles, single_cpu = [], []
+    for _ in range(runs):
+        cpu_before = children_cpu_seconds()
+        singles.append(timed_run(one, m.ok_status)[0])
+        single_cpu.append(children_cpu_seconds() - cpu_before)
+        cpu_before = children_cpu_seconds()
+        result.seconds.append(timed_run(million, m.ok_status)[0])
+        result.cpu.append(children_cpu_seconds() - cpu_before)
+
+    def rate(seconds: float, base: float) -> float:
+        return MILLION / (seconds - base) if seconds > base else 0.0
+
+    single = statistics.median(singles)
+    result.summary = (rate(statistics.median(result.seconds), single),
+                      rate(max(result.seconds), single), rate(min(result.seconds), single))
+    result.peak_rss_mb = max(peak_rss_mb(million, m.ok_status, None) for _ in range(runs))
+    per_cpu = rate(statistics.median(result.cpu), statistics.median(single_cpu))
+    result.note = (f"{runs} runs, T(1M) {statistics.median(result.seconds):.3f} s - "
+                   f"T(1) {single:.3f} s, {per_cpu:,.0f}/cpu-s")
+    return result
 
 
 def measure(tools: Tools, preset: str, inventory: str, flows: str, m: Measurement,
-            runs: int, input_mb: float) -> Result:
+            runs: int, input_mb: float, batches: Tuple[str, str] = ("", "")) -> Result:
     result = Result(preset, m.name, unit=m.unit, input_mb=input_mb)
+    if not fits(m, input_mb):
+        result.note = f"left out: input over {m.max_input_mb:,.0f} MB"
+        return result
+    if m.batch_throughput:
+        return measure_throughput(tools, result, inventory, m, runs, batches)
     argv = m.argv(tools, inventory, flows)
     try:
         for _ in range(runs):
@@ -276,7 +390,7 @@ def measure(tools: Tools, preset: str, inventory: str, flows: str, m: Measuremen
         if result.wall:
             result.note += f", wall median {statistics.median(result.wall):,.0f}/s"
     except TimedOut:
-        result.note = f"timed out after {m.timeout:.0f} s"
+        result.note = f"timed out after {m.timeout:g} s"
     return result
 
 
@@ -297,12 +411,33 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}" if unit != "s" else f"{value:.3f}"
 
 
+def median_of(r: Optional[Result]) -> Optional[float]:
+    """The figure of a row: its summary's median, or the median of its values."""
+    if r is None:
+        return None
+    if r.summary:
+        return r.summary[0] or None
+    return statistics.median(r.values) if r.values else None
+
+
+def print_rows(header: List[str], rows: List[List[str]]) -> None:
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+
+
 def print_table(results: List[Result]) -> None:
     header = ["inventory", "measure", "median", "min", "max", "unit", "peak RSS MB", "input MB",
               "RSS/input", "runs, notes"]
     rows = []
     for r in results:
-        if r.values:
+        if r.summary and r.summary[0]:
+            # A 1M run no slower than the median 1-flow run (noise) has no rate.
+            stats = [fmt(value, r.unit) if value > 0 else "-" for value in r.summary]
+        elif r.values:
             stats = [fmt(statistics.median(r.values), r.unit), fmt(min(r.values), r.unit),
                      fmt(max(r.values), r.unit)]
         else:
@@ -311,12 +446,100 @@ def print_table(results: List[Result]) -> None:
         ratio = f"{r.peak_rss_mb / r.input_mb:.2f}" if r.input_mb >= 1 and r.peak_rss_mb else "-"
         rows.append([r.preset, r.name] + stats + [r.unit, f"{r.peak_rss_mb:.0f}",
                                                    f"{r.input_mb:.1f}", ratio, r.note])
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
-    print(line(header))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print(line(row))
+    print_rows(header, rows)
+
+
+# The curve: these rows' whole-process time (for the batch, of the 1M-flow run) and peak memory.
+CURVE = [("ingest (dump --stats)", "ingest (dump --stats)"),
+         ("lint (whole catalogue)", "lint"),
+         ("query --batch count (1M flows)", "query --batch of 1M flows, count")]
+SCALE_LIMIT = 12.0  # XL/L, time, for each curve row
+XL_MEMORY_MB = 24_000  # XL's peak memory, each curve row
+
+
+def curve_seconds(r: Optional[Result]) -> Optional[float]:
+    if r is None:
+        return None
+    if r.seconds:
+        return statistics.median(r.seconds)
+    return statistics.median(r.values) if r.values and r.unit == "s" else None
+
+
+def print_curve(results: List[Result], presets: List[str]) -> None:
+    """One row per curve measure and figure, one column per inventory, and XL/L. CPU seconds
+    (user + system, all threads) are beside the wall time: a shared machine disturbs them less."""
+    by_key = {(r.preset, r.name): r for r in results}
+    at = lambda figures, p: figures[presets.index(p)] if p in presets else None
+    xl_over_l = lambda figures: (f"{at(figures, 'XL') / at(figures, 'L'):.2f}"
+                                 if at(figures, "XL") and at(figures, "L") else "-")
+    sizes = [next((r.input_mb for r in results if r.preset == p and r.input_mb), None)
+             for p in presets]
+    rows = [["input MB"] + [f"{size:.1f}" if size else "-" for size in sizes] +
+            [xl_over_l(sizes)]]
+    for name, label in CURVE:
+        cells = [by_key.get((p, name)) for p in presets]
+        seconds = [curve_seconds(r) for r in cells]
+        cpu = [statistics.median(r.cpu) if r and r.cpu else None for r in cells]
+        rss = [r.peak_rss_mb if r and r.peak_rss_mb else None for r in cells]
+        rows.append([label + ", wall s"] + [f"{s:.3f}" if s else "-" for s in seconds] +
+                    [xl_over_l(seconds)])
+        rows.append([label + ", CPU s"] + [f"{s:.3f}" if s else "-" for s in cpu] +
+                    [xl_over_l(cpu)])
+        rows.append([label + ", peak RSS MB"] + [f"{m:,.0f}" if m else "-" for m in rss] +
+                    [xl_over_l(rss)])
+    print_rows(["measure"] + presets + ["XL/L"], rows)
+
+
+def print_targets(results: List[Result]) -> None:
+    """product.md §8's current targets, each with its figure from this run and PASS or MISS (on L;
+    the scale rows on XL against L); `not measured` where the run did not measure it, and MISS with
+    the row's note where it ran without a figure (timed out, refused)."""
+    by_key = {(r.preset, r.name): r for r in results}
+    get = lambda preset, name: by_key.get((preset, name))
+    scan = median_of(get("L", "baseline scan (simdjson on-demand)"))
+    lint = get("L", "lint (whole catalogue)")
+    rows = []
+
+    def add(target: str, figure: Optional[float], text: str, passed: Callable[[float], bool],
+            source: Optional[Result] = None) -> None:
+        if figure:
+            rows.append([target, text.format(figure), "PASS" if passed(figure) else "MISS"])
+        elif source and source.note and not source.note.startswith("left out"):
+            rows.append([target, source.note, "MISS"])
+        else:
+            rows.append([target, "not measured", "-"])
+
+    ingest = median_of(get("L", "ingest (dump --stats)"))
+    add("ingest L ≤ 1.25× the scan", ingest / scan if ingest and scan else None, "{:.2f}×",
+        lambda x: x <= 1.25)
+    lint_s = median_of(lint)
+    add("lint L ≤ 2.5× the scan", lint_s / scan if lint_s and scan else None, "{:.2f}×",
+        lambda x: x <= 2.5)
+    add("lint L peak RSS ≤ 1.25× the input",
+        lint.peak_rss_mb / lint.input_mb if lint and lint.peak_rss_mb and lint.input_mb else None,
+        "{:.2f}×", lambda x: x <= 1.25)
+    add("query --batch count L ≥ 3 M flows/s (1M flows)",
+        median_of(get("L", "query --batch count (1M flows)")), "{:,.0f} flows/s",
+        lambda x: x >= 3e6)
+    add("query --batch JSON Lines L ≥ 1 M flows/s (1M flows)",
+        median_of(get("L", "query --batch JSON Lines (1M flows)")), "{:,.0f} flows/s",
+        lambda x: x >= 1e6)
+    matrix = get("L", "matrix --service tcp/443")
+    add("matrix L --service tcp/443 ≤ 0.5 s", median_of(matrix), "{:.3f} s", lambda x: x <= 0.5,
+        matrix)
+    add("lint one small file, whole process ≤ 3 ms",
+        median_of(get("examples", "small file: lint examples/three-tier")), "{:.4f} s",
+        lambda x: x <= 0.003)
+    peaks = []
+    for name, label in CURVE:
+        xl, l = (curve_seconds(get(p, name)) for p in ("XL", "L"))
+        add(f"XL/L ≤ {SCALE_LIMIT:.0f}: {label}", xl / l if xl and l else None, "{:.2f}",
+            lambda x: x <= SCALE_LIMIT)
+        r = get("XL", name)
+        peaks.append(r.peak_rss_mb if r and (r.values or r.seconds) else 0.0)
+    add("XL within 24 GB (largest peak RSS of the three)", max(peaks) if all(peaks) else None,
+        "{:,.0f} MB", lambda x: x <= XL_MEMORY_MB)
+    print_rows(["target (product.md §8)", "this run", "met"], rows)
 
 
 def find_tools(build: str) -> Tools:
@@ -339,10 +562,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--presets", default="S,L", help="'' for none")
+    parser.add_argument("--presets", default="S,L",
+                        help="of " + ",".join(PRESETS) + " (default S,L; '' for none)")
+    parser.add_argument("--inventory", action="append", default=[], metavar="NAME=DIR",
+                        help="use DIR (made by gen as PRESETS[NAME] makes it) for NAME instead of "
+                             "generating it; NAME is added to --presets (repeatable)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--flows", type=int, default=200_000,
-                        help="flows per --batch file (default 200,000)")
+                        help="flows per --batch file of the --stats rows (default 200,000; the (1M flows) rows "
+                             "use 1,000,000)")
     parser.add_argument("--matrix-timeout", type=float, default=60.0)
     parser.add_argument("--keep", help="generate into this directory and keep it")
     parser.add_argument("--templates", type=int, default=1000,
@@ -350,6 +578,14 @@ def main() -> int:
     parser.add_argument("--skip", default="",
                         help="comma-separated words: measurements whose name has one are skipped")
     args = parser.parse_args()
+    given = dict(item.split("=", 1) for item in args.inventory if "=" in item)
+    if len(given) != len(args.inventory):
+        parser.error("--inventory takes NAME=DIR")
+    presets = [p for p in args.presets.split(",") if p]
+    presets += [p for p in given if p not in presets]
+    for p in presets:
+        if p not in PRESETS and p not in given:
+            parser.error(f"unknown preset {p} (one of {', '.join(PRESETS)}, or --inventory)")
     skip = [w for w in args.skip.split(",") if w]
     MEASUREMENTS[:] = [m for m in MEASUREMENTS if not any(w in m.name for w in skip)]
     SMALL_FILE[:] = [m for m in SMALL_FILE if not any(w in m.name for w in skip)]
@@ -375,27 +611,40 @@ def main() -> int:
             write_templates(inventory, args.templates)
             results.append(measure(tools, "templates", inventory, "", templates, args.runs,
                                    directory_mb(inventory)))
-        for preset in [p for p in args.presets.split(",") if p]:
+        for preset in presets:
             inventory = os.path.join(work, preset)
-            shutil.rmtree(inventory, ignore_errors=True)
-            gen = generate(tools.sgcheck, preset, args.seed, inventory)
+            if preset in given:
+                gen = reuse(preset, given[preset], inventory)
+            else:
+                if os.path.islink(inventory):
+                    os.unlink(inventory)
+                shutil.rmtree(inventory, ignore_errors=True)
+                gen = generate(tools.sgcheck, preset, args.seed, inventory)
             results.append(gen)
             flows = os.path.join(work, f"flows-{preset}.txt")
-            write_flows(inventory, args.flows, args.seed, flows)
-            if tools.has_diff:
+            batches = tuple(os.path.join(work, f"flows-{preset}-{n}.txt") for n in ("1", "1M"))
+            write_flows(inventory, {flows: args.flows, batches[0]: 1, batches[1]: MILLION},
+                        args.seed)
+            measured = [m for m in MEASUREMENTS if m.when(tools)]
+            if any(m.name.startswith("diff") and fits(m, gen.input_mb) for m in measured):
                 write_changed_copy(inventory, inventory + "-changed", 0.01, args.seed)
-            for m in MEASUREMENTS:
-                if m.when(tools):
-                    results.append(measure(tools, preset, inventory, flows, m, args.runs,
-                                           gen.input_mb))
+            for m in measured:
+                results.append(measure(tools, preset, inventory, flows, m, args.runs,
+                                       gen.input_mb, batches))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     add_ratios(results)
     load = os.getloadavg()
     print(f"sgcheck bench: {os.cpu_count()} CPUs, load average {load[0]:.1f} at the end, "
-          f"seed {args.seed}, {args.runs} runs each, {args.flows:,} flows per batch")
+          f"seed {args.seed}, {args.runs} runs each, {args.flows:,} flows per batch "
+          f"({MILLION:,} in the (1M flows) rows)")
     print_table(results)
+    if presets:
+        print()
+        print_curve(results, presets)
+        print()
+        print_targets(results)
     return 0
 
 
