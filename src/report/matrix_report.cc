@@ -3,7 +3,6 @@
 // classes (cells) or of interfaces (pairs), streamed as the view computes them: text, JSON (written
 // directly: cells and pairs grow with the square of the classes and interfaces) or CSV.
 // Entry points: write_matrix_text(), write_matrix_json(), write_matrix_csv().
-#include <map>
 #include <ostream>
 #include <string_view>
 
@@ -35,18 +34,19 @@ const char* family_name(Family f) {
 // "sg-0aa (web)", or the id alone when the group is unnamed or not in the inventory.
 class GroupLabels {
  public:
-  explicit GroupLabels(const Inventory& inv) {
-    for (const Group& g : inv.groups) {
-      if (!g.name.empty()) names_.emplace(g.id, g.name);
-    }
-  }
+  explicit GroupLabels(const Inventory& inv) : inv_(inv) {}
   std::string operator()(const std::string& id) const {
-    const auto it = names_.find(id);
-    return it == names_.end() ? id : id + " (" + it->second + ")";
+    const Group* g = inv_.find_group(id);
+    if (g == nullptr || g->name.empty()) return id;
+    std::string label = id;
+    label += " (";
+    label += std::string_view(g->name);
+    label += ')';
+    return label;
   }
 
  private:
-  std::map<std::string, std::string, std::less<>> names_;
+  const Inventory& inv_;
 };
 
 // ---- Text
