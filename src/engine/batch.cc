@@ -66,20 +66,28 @@ void run_parts(std::size_t n, unsigned jobs, Work&& work) {
 FlowBatch parse_flow_batch(std::string_view text, std::string_view file, unsigned jobs) {
   FlowBatch batch;
   batch.lines = batch_lines(text);
-  batch.flows.resize(batch.lines.size());
   jobs = std::max(1u, jobs);
+  // On one thread each flow is made where it is parsed, while its memory is in the cache; threads
+  // parse into flows made beforehand.
+  const bool one_thread = thread_count(batch.lines.size(), jobs) == 1;
+  if (one_thread) {
+    batch.flows.reserve(batch.lines.size());
+  } else {
+    batch.flows.resize(batch.lines.size());
+  }
   std::vector<Diagnostics> diagnostics(jobs);
   std::vector<std::vector<std::size_t>> named(jobs);
   std::vector<char> failed(jobs, 0);
   run_parts(batch.lines.size(), jobs, [&](std::size_t begin, std::size_t end, unsigned part) {
     for (std::size_t i = begin; i < end; ++i) {
       const FlowBatchLine& line = batch.lines[i];
+      Flow& flow = one_thread ? batch.flows.emplace_back() : batch.flows[i];
       // The common point flow first: it names nothing and never warns.
-      if (detail::parse_point_flow(line.text, batch.flows[i])) continue;
+      if (detail::parse_point_flow(line.text, flow)) continue;
       FlowParseResult parsed = detail::parse_flow_grammar(line.text, file, line.number);
       if (parsed) {
-        batch.flows[i] = std::move(*parsed.flow);
-        if (names_something(batch.flows[i])) named[part].push_back(i);
+        flow = std::move(*parsed.flow);
+        if (names_something(flow)) named[part].push_back(i);
         for (Diagnostic& w : parsed.warnings) diagnostics[part].push_back(std::move(w));
       } else {
         diagnostics[part].push_back(std::move(parsed.error));
