@@ -251,6 +251,9 @@ struct FlowBatchLine {
 struct FlowBatch {
   std::vector<FlowBatchLine> lines;
   std::vector<Flow> flows;  // flows[i] is read from lines[i]
+  // The indexes of the flows that name a group by name or an AWS range (aws:SERVICE), in order:
+  // what resolve_flow_batch_names() resolves.
+  std::vector<std::size_t> named;
   // Every line's errors and warnings (a CIDR read as its network), in line order.
   Diagnostics diagnostics;
   bool ok = true;  // false when a line is not a flow: then nothing is to be decided
@@ -258,8 +261,8 @@ struct FlowBatch {
 // Parses every line of `text` (which the batch's lines point into: it must outlive them) on `jobs`
 // threads; the result is the same for every `jobs`. `file` names the batch in diagnostics.
 FlowBatch parse_flow_batch(std::string_view text, std::string_view file, unsigned jobs = 1);
-// resolve_flow_names() of every flow against the inventory: the errors, in line order (empty when
-// every name resolved).
+// resolve_flow_names() of the flows `named` lists against the inventory: the errors, in line order
+// (empty when every name resolved).
 Diagnostics resolve_flow_batch_names(FlowBatch& batch, const Inventory& inventory,
                                      std::string_view file);
 

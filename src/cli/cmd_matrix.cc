@@ -43,9 +43,10 @@ int run_matrix(const MatrixOptions& options) {
   }
   std::optional<LoadResult> loaded = load_or_report(options.inputs);
   if (!loaded) return kExitError;
-  const Inventory& inventory = loaded->inventory;
-  const Engine engine(inventory);
-  const MatrixView view(engine, *service);
+  // The model, the engine and the matrix are left for the process's end to reclaim.
+  const Inventory& inventory = keep_until_exit([&] { return std::move(*loaded); }).inventory;
+  const Engine& engine = keep_until_exit([&] { return Engine(inventory); });
+  const MatrixView& view = keep_until_exit([&] { return MatrixView(engine, *service); });
   const MatrixReportOptions report{options.cells, options.pairs};
   if (options.format == "json") {
     write_matrix_json(std::cout, view, inventory, *service, report);

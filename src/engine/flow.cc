@@ -1,14 +1,15 @@
-// Flow expressions: parse_flow() runs the PEGTL grammar of flow_grammar.h with actions that
-// validate numbers and addresses through the X3 value parsers, and turns every failure into one
-// Diagnostic with line:col and the source line; parse_endpoint(), parse_service() and
-// parse_matrix_service() (one packet kind) run its parts alone. Also the canonical text of
-// endpoints, services and flows.
+// Flow expressions: parse_flow() reads the common point flow on a fast path (point_flow.cc), any
+// other text with the PEGTL grammar of flow_grammar.h, whose actions validate numbers and addresses
+// with the X3 value parsers, every failure one Diagnostic with line:col and the source line;
+// parse_endpoint(), parse_service() and parse_matrix_service() (one packet kind) run its parts
+// alone. Also the canonical text of endpoints, services and flows.
 #include <algorithm>
 #include <string>
 
 #include "atoms/text.h"
 #include "engine/compiled.h"
 #include "engine/flow_grammar.h"
+#include "engine/point_flow.h"
 #include "semantics/regions.h"
 #include "sgcheck/engine.h"
 #include "sgcheck/ranges.h"
@@ -302,6 +303,14 @@ std::optional<Diagnostic> run_grammar(std::string_view text, std::string_view fi
 }  // namespace
 
 FlowParseResult parse_flow(std::string_view text, std::string_view file, std::uint32_t line) {
+  FlowParseResult result;
+  result.flow.emplace();
+  if (detail::parse_point_flow(text, *result.flow)) return result;
+  return detail::parse_flow_grammar(text, file, line);
+}
+
+FlowParseResult detail::parse_flow_grammar(std::string_view text, std::string_view file,
+                                           std::uint32_t line) {
   FlowParseResult result;
   // The flow is one line: anything after a newline is reported as trailing text.
   FlowState state;

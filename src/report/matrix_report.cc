@@ -3,7 +3,6 @@
 // classes (cells) or of interfaces (pairs), streamed as the view computes them: text, JSON (written
 // directly: cells and pairs grow with the square of the classes and interfaces) or CSV.
 // Entry points: write_matrix_text(), write_matrix_json(), write_matrix_csv().
-#include <map>
 #include <ostream>
 #include <string_view>
 
@@ -32,38 +31,47 @@ const char* family_name(Family f) {
   return f == Family::ipv4 ? "IPv4" : "IPv6";
 }
 
-// "sg-0aa (web)", or the id alone when the group is unnamed or not in the inventory.
-class GroupLabels {
- public:
-  explicit GroupLabels(const Inventory& inv) {
-    for (const Group& g : inv.groups) {
-      if (!g.name.empty()) names_.emplace(g.id, g.name);
-    }
-  }
-  std::string operator()(const std::string& id) const {
-    const auto it = names_.find(id);
-    return it == names_.end() ? id : id + " (" + it->second + ")";
-  }
+// Appends "sg-0aa (web)", or the id alone when the group is unnamed or not in the inventory.
+void append_group_label(std::string& out, const Inventory& inv, const std::string& id) {
+  out += id;
+  const Group* g = inv.find_group(id);
+  if (g == nullptr || g->name.empty()) return;
+  out += " (";
+  out += std::string_view(g->name);
+  out += ')';
+}
 
- private:
-  std::map<std::string, std::string, std::less<>> names_;
-};
+// Appends the items of `list`, ", " between them.
+void append_joined(std::string& out, const std::vector<std::string>& list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += list[i];
+  }
+}
 
 // ---- Text
 
-void text_grants(BlockWriter& out, const GroupLabels& labels, const std::string& what,
+// "  inbound tcp/443 from: 10.0.0.0/8, sg-0aa (web)  [internet: part]", written in place.
+void text_grants(BlockWriter& out, const Inventory& inv, const std::string& what,
                  const MatrixGrants& g) {
-  std::vector<std::string> peers = g.cidrs;
-  for (const std::string& id : g.groups) peers.push_back(labels(id));
-  out << "  " << what << ": " << (peers.empty() ? std::string("nothing") : join(peers, ", "));
-  if (g.internet == InternetExposure::all) out << "  [internet]";
-  if (g.internet == InternetExposure::part) out << "  [internet: part]";
-  out << "\n";
+  std::string& text = out.text();
+  text += "  ";
+  text += what;
+  text += ": ";
+  if (g.cidrs.empty() && g.groups.empty()) text += "nothing";
+  append_joined(text, g.cidrs);
+  for (std::size_t i = 0; i < g.groups.size(); ++i) {
+    if (i > 0 || !g.cidrs.empty()) text += ", ";
+    append_group_label(text, inv, g.groups[i]);
+  }
+  if (g.internet == InternetExposure::all) text += "  [internet]";
+  if (g.internet == InternetExposure::part) text += "  [internet: part]";
+  text += '\n';
+  out.done();
 }
 
 void text_classes(BlockWriter& out, const MatrixView& view, const Inventory& inv,
                   const std::string& service) {
-  const GroupLabels labels(inv);
   const std::vector<MatrixClass>& classes = view.classes();
   out << "matrix of " << service << ": " << std::uint64_t{classes.size()}
       << " classes of interfaces (same VPC and groups)\n";
@@ -72,12 +80,18 @@ void text_classes(BlockWriter& out, const MatrixView& view, const Inventory& inv
   for (std::uint32_t k = 0; k < classes.size(); ++k) {
     const MatrixClass& c = classes[k];
     out << "class " << std::uint64_t{k + 1} << ": " << (c.vpc.empty() ? "(no VPC)" : c.vpc)
-        << " with " << (c.groups.empty() ? std::string("no groups") : join(c.groups, ", ")) << ": "
-        << join(c.interfaces, ", ") << "\n";
+        << " with ";
+    std::string& text = out.text();
+    if (c.groups.empty()) text += "no groups";
+    append_joined(text, c.groups);
+    text += ": ";
+    append_joined(text, c.interfaces);
+    text += '\n';
+    out.done();
     const MatrixGrants& in = view.grants(k, Direction::ingress);
     const MatrixGrants& eg = view.grants(k, Direction::egress);
-    text_grants(out, labels, inbound, in);
-    text_grants(out, labels, outbound, eg);
+    text_grants(out, inv, inbound, in);
+    text_grants(out, inv, outbound, eg);
     for (const std::string& r : in.unknown) out << "  unknown inbound: " << r << "\n";
     for (const std::string& r : eg.unknown) out << "  unknown outbound: " << r << "\n";
     if (!view.unaddressed(k).empty()) {
