@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <functional>
 #include <initializer_list>
@@ -134,7 +135,15 @@ std::string peer_text(const Entry& e) {
 // "EC2 Instance Connect, us-east-1 (18.206.107.24/29)" for a block that AWS publishes as the one
 // range of a service in a Region (ranges.h); any other text as it is.
 std::string named_range(std::string text) {
-  if (text.find('/') == std::string::npos) return text;
+  const std::size_t slash = text.rfind('/');
+  if (slash == std::string::npos) return text;
+  // A block wider than AWS's, as written (mostly the internet): its text, without parsing it.
+  const bool ipv6 = text.find(':') != std::string::npos;
+  int written = 0;
+  const char* digits = text.data() + slash + 1;
+  const auto [end, error] = std::from_chars(digits, text.data() + text.size(), written);
+  if (error == std::errc() && end == text.data() + text.size() && written < (ipv6 ? 16 : 8))
+    return text;
   const ValueResult<Cidr> cidr = parse_cidr(text);
   // AWS's ranges are /8 and narrower (/16 in IPv6): the internet and the like, in most findings,
   // need no look at the snapshot.
@@ -1154,7 +1163,9 @@ class FindingBuilder {
   // witness per family. Only findings that fire pay for it.
   Finding build_whole(const TargetView& target, const CompiledClause& cc, const Judge& judge,
                       const Hit& hit, const std::vector<Found>& found) const {
-    Finding out = build(target, cc, judge, hit);
+    // With a whole violation, the first hit's message and related rules are replaced below: they
+    // are not made.
+    Finding out = build(target, cc, judge, hit, !found.empty());
     if (found.empty()) return out;
     Violation v;
     v.legacy_key = std::move(out.fingerprint);
@@ -1207,7 +1218,6 @@ class FindingBuilder {
     out.message = std::move(message);
     // The first hit's rule stays the location (for `require`, the target is); every other
     // contributing rule is related.
-    out.related.clear();
     bool location_is_a_rule = !cc.clause->require;
     const auto is_location = [&](const Location& at) {
       return at.file == out.location.file && at.line == out.location.line &&
@@ -1229,17 +1239,21 @@ class FindingBuilder {
     return out;
   }
 
-  // The finding of one hit alone.
+  // The finding of one hit alone; without its message and related rules when `whole` (the
+  // caller makes those of the whole violation).
   Finding build(const TargetView& target, const CompiledClause& cc, const Judge& judge,
-                const Hit& hit) const {
+                const Hit& hit, bool whole) const {
     const Clause& clause = *cc.clause;
     Described d = describe(cc, judge, hit);
     std::string message;
-    append_sentence(message, {d.service}, d, true, d.verb);
-    const std::string_view clause_text = clause.text;
-    append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
-                         clause_text.substr(clause_text.find(' ') + 1)});
-    return finish(target, hit, hit.family, std::move(message), std::move(d.peer), d.rules, clause);
+    if (!whole) {
+      append_sentence(message, {d.service}, d, true, d.verb);
+      const std::string_view clause_text = clause.text;
+      append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
+                           clause_text.substr(clause_text.find(' ') + 1)});
+    }
+    return finish(target, hit, hit.family, std::move(message), std::move(d.peer), d.rules, clause,
+                  whole);
   }
 
  private:
@@ -1411,14 +1425,15 @@ class FindingBuilder {
     return join(parts, ", ");
   }
 
+  // `whole`: the message and the related rules are left empty, for build_whole() to make.
   Finding finish(const TargetView& target, const Hit& hit, Family f, std::string message,
-                 std::string peer, const std::vector<const Entry*>& rules,
-                 const Clause& clause) const {
+                 std::string peer, const std::vector<const Entry*>& rules, const Clause& clause,
+                 bool whole) const {
     Finding out;
     out.id = rule_.info.id;
     out.severity = rule_.info.severity;
     out.check = check_;
-    out.message = target.label.empty() ? std::move(message) : target.label + message;
+    if (!whole) out.message = target.label.empty() ? std::move(message) : target.label + message;
     out.group = target.group;
     out.interface = target.interface;
     out.unknown = hit.verdict == Tri::unknown;
@@ -1428,13 +1443,14 @@ class FindingBuilder {
     bool first = !clause.require;
     for (const Entry* e : rules) {
       if (e->rule == nullptr) continue;
-      Location loc = inventory_.location(e->rule->location);
       if (first) {
-        out.location = std::move(loc);
+        out.location = inventory_.location(e->rule->location);
         out.rule = e->rule->id;
         first = false;
+      } else if (!whole) {
+        out.related.push_back(inventory_.location(e->rule->location));
       } else {
-        out.related.push_back(std::move(loc));
+        break;  // the location is set; build_whole() makes the related rules
       }
     }
     Witness w = witness(hit, f, peer, clause);
@@ -1514,10 +1530,19 @@ class Evaluator {
              [&](std::size_t ci, std::vector<std::vector<Finding>>& found, std::size_t k) {
                judge_class(rules, classes[ci], found, *profiles[k]);
              });
+    // Moved into room made once, each part's findings freed as soon as they are moved.
+    std::size_t total = out.size();
+    for (auto* parts : {&by_group, &by_class})
+      for (auto& part : *parts)
+        for (const std::vector<Finding>& found : part) total += found.size();
+    out.reserve(total);
     for (std::size_t r = 0; r < rules.size(); ++r) {
-      for (auto* parts : {&by_group, &by_class})
-        for (auto& part : *parts)
+      for (auto* parts : {&by_group, &by_class}) {
+        for (auto& part : *parts) {
           for (Finding& f : part[r]) out.push_back(std::move(f));
+          part[r] = std::vector<Finding>();
+        }
+      }
     }
   }
 
