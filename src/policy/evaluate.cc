@@ -1208,6 +1208,9 @@ class FindingBuilder {
     std::vector<Described> described;
     described.reserve(found.size());
     for (const Found& x : found) described.push_back(describe(*x.cc, *x.judge, x.hit));
+    const bool alike_maybe = std::all_of(found.begin(), found.end(), [&](const Found& x) {
+      return (x.hit.verdict == Tri::unknown) == (found.front().hit.verdict == Tri::unknown);
+    });
     std::vector<Sentence> sentences;
     std::vector<const Clause*> clauses;
     std::vector<const Entry*> rules;
@@ -1215,7 +1218,7 @@ class FindingBuilder {
     for (std::size_t i = 0; i < found.size(); ++i) {
       const Found& x = found[i];
       const Described& d = described[i];
-      add_parts(x, v.parts);
+      add_parts(x, v.parts, alike_maybe);
       if (std::find(clauses.begin(), clauses.end(), x.cc->clause) == clauses.end())
         clauses.push_back(x.cc->clause);
       rules.insert(rules.end(), d.rules.begin(), d.rules.end());
@@ -1370,8 +1373,12 @@ class FindingBuilder {
   }
 
   // The parts of `x`'s pieces in its family; the generic piece stands for every protocol of the
-  // clause's services that the profile does not cut on its own.
-  static void add_parts(const Found& x, std::vector<ViolationPart>& parts) {
+  // clause's services that the profile does not cut on its own. With `runs`, the generic piece's
+  // consecutive protocols without ports come as one part each, as merge_sorted_parts() would
+  // merge them: a violation of every service has a run or two per family, not a part per protocol.
+  // (Only when every part of the violation is alike in `maybe`: a protocol of the run that another
+  // hit gives with the other `maybe` cuts the run in merge_sorted_parts().)
+  static void add_parts(const Found& x, std::vector<ViolationPart>& parts, bool runs) {
     const Family f = x.hit.family;
     const bool maybe = x.hit.verdict == Tri::unknown;
     const auto add = [&](int protocol, std::uint16_t lo, std::uint16_t hi) {
@@ -1384,11 +1391,31 @@ class FindingBuilder {
         add(piece.protocol, piece.lo, piece.hi);
         continue;
       }
+      ViolationPart run{};  // the run of protocols being joined, when `open`
+      bool open = false;
+      const auto close = [&] {
+        if (open) parts.push_back(run);
+        open = false;
+      };
       for (const int p : x.cc->protocols) {
         if ((*x.individual)[static_cast<std::size_t>(p)] || !protocol_in_family(p, f)) continue;
-        for (const auto& iv : x.cc->services.keys[static_cast<std::size_t>(p)].intervals())
-          add(p, iv.lo, iv.hi);
+        const auto& intervals = x.cc->services.keys[static_cast<std::size_t>(p)].intervals();
+        if (runs && !protocol_has_ports(p) && intervals.size() == 1 && intervals.front().lo == 0 &&
+            intervals.front().hi == 0) {
+          const auto q = static_cast<std::uint8_t>(p);
+          if (open && run.protocol_last + 1 == p) {
+            run.protocol_last = q;
+          } else {
+            close();
+            run = ViolationPart{f, maybe, q, q, 0, 0};
+            open = true;
+          }
+          continue;
+        }
+        close();
+        for (const auto& iv : intervals) add(p, iv.lo, iv.hi);
       }
+      close();
     }
   }
 
