@@ -162,11 +162,13 @@ std::optional<ViolationPart> parse_violation_part(std::string_view text) {
 
 namespace detail {
 
+bool part_before(const ViolationPart& a, const ViolationPart& b) {
+  return std::tuple(a.family, a.protocol_first, a.lo, a.maybe) <
+         std::tuple(b.family, b.protocol_first, b.lo, b.maybe);
+}
+
 void normalise_parts(std::vector<ViolationPart>& parts) {
-  std::sort(parts.begin(), parts.end(), [](const ViolationPart& a, const ViolationPart& b) {
-    return std::tuple(a.family, a.protocol_first, a.lo, a.maybe) <
-           std::tuple(b.family, b.protocol_first, b.lo, b.maybe);
-  });
+  std::sort(parts.begin(), parts.end(), part_before);
   merge_sorted_parts(parts);
 }
 

@@ -1012,13 +1012,18 @@ Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge,
   return hit;
 }
 
-// Sorts a violation's parts into normalise_parts()'s order (family, protocol, first key, maybe),
-// counted out by family and protocol: a violation of every service has a part per protocol and
-// family, hundreds, which a comparison sort spent most of the finding's time on. Parts of equal
+// Sorts a violation's parts into normalise_parts()'s order (family, protocol, first key, maybe);
+// many parts are counted out by family and protocol: a violation of every service whose hits
+// differ in `maybe` has a part per protocol and family, hundreds, which a comparison sort spent
+// most of the finding's time on. Parts of equal
 // keys may come out in another order than std::sort leaves them, which merge_sorted_parts() merges
 // alike: the evaluator's parts have one protocol each, and a protocol without ports only key 0.
 void sort_parts(std::vector<ViolationPart>& parts) {
   constexpr std::size_t kBuckets = 2 * 256;
+  if (parts.size() <= 64) {  // a few runs and services: the buckets would cost more than a sort
+    std::sort(parts.begin(), parts.end(), detail::part_before);
+    return;
+  }
   const auto bucket = [](const ViolationPart& p) {
     return std::size_t{p.family == Family::ipv4 ? 0u : 256u} + p.protocol_first;
   };
