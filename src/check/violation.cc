@@ -162,15 +162,21 @@ std::optional<ViolationPart> parse_violation_part(std::string_view text) {
 
 namespace detail {
 
+bool part_before(const ViolationPart& a, const ViolationPart& b) {
+  return std::tuple(a.family, a.protocol_first, a.lo, a.maybe) <
+         std::tuple(b.family, b.protocol_first, b.lo, b.maybe);
+}
+
 void normalise_parts(std::vector<ViolationPart>& parts) {
-  std::sort(parts.begin(), parts.end(), [](const ViolationPart& a, const ViolationPart& b) {
-    return std::tuple(a.family, a.protocol_first, a.lo, a.maybe) <
-           std::tuple(b.family, b.protocol_first, b.lo, b.maybe);
-  });
-  std::vector<ViolationPart> out;
+  std::sort(parts.begin(), parts.end(), part_before);
+  merge_sorted_parts(parts);
+}
+
+void merge_sorted_parts(std::vector<ViolationPart>& parts) {
+  std::size_t kept = 0;  // parts[0, kept) is the merged list; merged in place
   for (const ViolationPart& p : parts) {
-    if (!out.empty()) {
-      ViolationPart& last = out.back();
+    if (kept != 0) {
+      ViolationPart& last = parts[kept - 1];
       const bool alike = last.family == p.family && last.maybe == p.maybe;
       const bool same_protocol = last.protocol_first == last.protocol_last &&
                                  p.protocol_first == p.protocol_last &&
@@ -185,9 +191,10 @@ void normalise_parts(std::vector<ViolationPart>& parts) {
         continue;
       }
     }
-    out.push_back(p);
+    parts[kept++] = p;
   }
-  parts = std::move(out);
+  parts.resize(kept);
+  parts.shrink_to_fit();  // a violation keeps a few parts of the hundreds it may be found in
 }
 
 std::string rule_identity(std::string_view content) {

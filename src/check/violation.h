@@ -19,6 +19,10 @@ namespace sgcheck::detail {
 // continues another of its protocol; consecutive protocols without ports), so that a violation has
 // one spelling whatever order its pieces were found in.
 void normalise_parts(std::vector<ViolationPart>& parts);
+// The order of normalise_parts(): by family, protocol, first key, then certain before possible.
+bool part_before(const ViolationPart& a, const ViolationPart& b);
+// The merging of normalise_parts() alone, for parts already in its order.
+void merge_sorted_parts(std::vector<ViolationPart>& parts);
 
 // What the baseline entries of one fingerprint recorded, as sets: the parts' keys per family and
 // protocol (certain ones, and certain or possible ones), and the contributing rules by group,

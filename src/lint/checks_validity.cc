@@ -412,6 +412,13 @@ std::optional<std::string> text_problem(std::string_view what, std::string_view 
   return std::nullopt;
 }
 
+// text_problem(), with `what()` made only when there is a problem: most texts have none.
+template <typename What>
+std::optional<std::string> lazy_text_problem(What&& what, std::string_view text, bool ampersand) {
+  if (text.size() <= kMaxText && !bad_character(text, ampersand)) return std::nullopt;
+  return text_problem(what(), text, ampersand);
+}
+
 void add_text_finding(const Inventory& inventory, const Group& group, const Rule* rule,
                       std::string message, std::string key, std::vector<Finding>& out,
                       std::optional<FindingSeverity> severity = std::nullopt) {
@@ -463,13 +470,14 @@ void group_text_findings(const Inventory& inventory, const Group& group,
                          const std::map<Name, const Group*>& real_defaults,
                          std::vector<Finding>& out) {
   if (group.from_rules_only) return;  // rules views carry no name or description
-  const std::string name = "name \"" + group.name + "\"";
+  const auto name = [&] { return "name \"" + group.name + "\""; };
   if (!group.name.empty()) {
-    if (const auto p = text_problem("group " + name, group.name, true))
+    if (const auto p = lazy_text_problem([&] { return "group " + name(); }, group.name, true))
       add_text_finding(inventory, group, nullptr, *p, "name", out);
     if (group.name.size() >= 3 && ascii_lower_equals(group.name.substr(0, 3), "sg-"))
       add_text_finding(inventory, group, nullptr,
-                       "group " + name + " starts with sg-, which AWS does not allow", "sg-", out);
+                       "group " + name() + " starts with sg-, which AWS does not allow", "sg-",
+                       out);
   }
   default_name_findings(inventory, group, real_defaults, out);
   if (const auto p = text_problem("group description", group.description, true))
@@ -480,17 +488,20 @@ void rule_text_findings(const Inventory& inventory, const Group& group, const Ru
                         std::vector<Finding>& out) {
   if (rule.description.empty()) return;
   const bool cidr = rule.peer.kind == PeerKind::cidr4 || rule.peer.kind == PeerKind::cidr6;
-  const std::string key = "rule description " + std::string(direction_name(rule.direction)) + " " +
-                          std::to_string(rule.protocol) + " " + rule.peer.id +
-                          (cidr ? to_string(rule.peer.cidr) : "");
+  // The fingerprint, made for a finding only: most descriptions have no problem.
+  const auto key = [&] {
+    return "rule description " + std::string(direction_name(rule.direction)) + " " +
+           std::to_string(rule.protocol) + " " + rule.peer.id +
+           (cidr ? to_string(rule.peer.cidr) : "");
+  };
   if (const auto p = text_problem("rule description", rule.description, true)) {
-    add_text_finding(inventory, group, &rule, *p, key, out);
+    add_text_finding(inventory, group, &rule, *p, key(), out);
   } else if (!cidr && rule.description.find('&') != std::string::npos) {
     // AWS documents `&` for CIDR rules only: a warning, not an error.
     add_text_finding(inventory, group, &rule,
                      "rule description contains '&', which AWS documents only for CIDR rules, "
                      "not for group or prefix list references",
-                     key + " &", out, FindingSeverity::low);
+                     key() + " &", out, FindingSeverity::low);
   }
 }
 

@@ -204,8 +204,20 @@ class SubjectIndex {
         group_ids_(detail::index_by_id(inventory.groups)) {
     for (std::uint32_t i = 0; i < inventory.groups.size(); ++i)
       templates_.insert(inventory.groups[i].template_name, i);
+    ignoring_.reserve(inventory.groups.size());
+    for (const Group& g : inventory.groups) ignoring_.push_back(has_ignore_tag(g.tags) ? 1 : 0);
     index_tagged_interfaces(inventory.interfaces);
   }
+
+  // Whether some tag's key starts with `sgcheck:ignore`: only such tags suppress.
+  static bool has_ignore_tag(const std::vector<Tag>& tags) {
+    return std::any_of(tags.begin(), tags.end(), [](const Tag& tag) {
+      return std::string_view(tag.key).substr(0, kIgnoreTag.size()) == kIgnoreTag;
+    });
+  }
+  // has_ignore_tag() of group g's tags, known for each group: most groups have tags, few of them
+  // this one, and every finding asks of its group.
+  bool may_ignore(const Group* g) const { return ignoring_[static_cast<std::size_t>(g - groups_)]; }
 
   const Group* group(const std::string& id) const {
     if (id.empty()) return nullptr;
@@ -239,6 +251,7 @@ class SubjectIndex {
   const Group* groups_;          // the inventory's
   const Interface* interfaces_;  // the inventory's
   detail::IdIndex group_ids_, templates_, interface_ids_;
+  std::vector<char> ignoring_;  // by group index: has_ignore_tag()
 };
 
 // The hash of id "\n" group "\n" interface "\n" identity. The identity is the check's own key
@@ -317,7 +330,8 @@ bool tag_ignores(const std::vector<Tag>& tags, std::string_view id) {
 }
 
 bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, const Rule* rule) {
-  if (const Group* g = subjects.group(f.group); g != nullptr && tag_ignores(g->tags, f.id))
+  if (const Group* g = subjects.group(f.group);
+      g != nullptr && subjects.may_ignore(g) && tag_ignores(g->tags, f.id))
     return true;
   if (const std::vector<Tag>* tags = subjects.interface_tags(f.interface);
       tags != nullptr && tag_ignores(*tags, f.id))
@@ -327,13 +341,15 @@ bool suppressed_by_tag(const Finding& f, const SubjectIndex& subjects, const Rul
 
 // ---- The order
 
-// By file, line, column, id and message: the order of the report.
-bool comes_before(const Finding& x, const Finding& y) {
-  if (const int c = x.location.file.compare(y.location.file); c != 0) return c < 0;
-  if (x.location.line != y.location.line) return x.location.line < y.location.line;
-  if (x.location.column != y.location.column) return x.location.column < y.location.column;
-  if (const int c = x.id.compare(y.id); c != 0) return c < 0;
-  return x.message < y.message;
+// By file, line, column, id and message, the order of the report: negative when x comes first,
+// 0 when they are level, positive after. One call tells both "before" and "level", where two
+// calls of a less-than compared the file names (mostly equal, so in full) twice.
+int compare_findings(const Finding& x, const Finding& y) {
+  if (const int c = x.location.file.compare(y.location.file); c != 0) return c;
+  if (x.location.line != y.location.line) return x.location.line < y.location.line ? -1 : 1;
+  if (x.location.column != y.location.column) return x.location.column < y.location.column ? -1 : 1;
+  if (const int c = x.id.compare(y.id); c != 0) return c;
+  return x.message.compare(y.message);
 }
 
 // Sorts one family's findings in place in the report's order, equal ones in the order found. The
@@ -539,7 +555,8 @@ class MergedFindings {
  private:
   // x of family fx before y of family fy in the merged order.
   static bool before(const Finding& x, std::uint32_t fx, const Finding& y, std::uint32_t fy) {
-    return comes_before(x, y) || (!comes_before(y, x) && fx < fy);
+    const int c = compare_findings(x, y);
+    return c < 0 || (c == 0 && fx < fy);
   }
 
   void merge_from_back(std::vector<Finding>& found, std::uint32_t family) {

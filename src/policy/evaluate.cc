@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <functional>
 #include <initializer_list>
@@ -134,7 +135,15 @@ std::string peer_text(const Entry& e) {
 // "EC2 Instance Connect, us-east-1 (18.206.107.24/29)" for a block that AWS publishes as the one
 // range of a service in a Region (ranges.h); any other text as it is.
 std::string named_range(std::string text) {
-  if (text.find('/') == std::string::npos) return text;
+  const std::size_t slash = text.rfind('/');
+  if (slash == std::string::npos) return text;
+  // A block wider than AWS's, as written (mostly the internet): its text, without parsing it.
+  const bool ipv6 = text.find(':') != std::string::npos;
+  int written = 0;
+  const char* digits = text.data() + slash + 1;
+  const auto [end, error] = std::from_chars(digits, text.data() + text.size(), written);
+  if (error == std::errc() && end == text.data() + text.size() && written < (ipv6 ? 16 : 8))
+    return text;
   const ValueResult<Cidr> cidr = parse_cidr(text);
   // AWS's ranges are /8 and narrower (/16 in IPv6): the internet and the like, in most findings,
   // need no look at the snapshot.
@@ -1003,6 +1012,42 @@ Hit judge_some(Profile& profile, const CompiledClause& cc, const Judge& judge,
   return hit;
 }
 
+// Sorts a violation's parts into normalise_parts()'s order (family, protocol, first key, maybe);
+// many parts are counted out by family and protocol: a violation of every service whose hits
+// differ in `maybe` has a part per protocol and family, hundreds, which a comparison sort spent
+// most of the finding's time on. Parts of equal
+// keys may come out in another order than std::sort leaves them, which merge_sorted_parts() merges
+// alike: the evaluator's parts have one protocol each, and a protocol without ports only key 0.
+void sort_parts(std::vector<ViolationPart>& parts) {
+  constexpr std::size_t kBuckets = 2 * 256;
+  if (parts.size() <= 64) {  // a few runs and services: the buckets would cost more than a sort
+    std::sort(parts.begin(), parts.end(), detail::part_before);
+    return;
+  }
+  const auto bucket = [](const ViolationPart& p) {
+    return std::size_t{p.family == Family::ipv4 ? 0u : 256u} + p.protocol_first;
+  };
+  thread_local std::vector<std::uint32_t> starts;
+  thread_local std::vector<ViolationPart> sorted;
+  starts.assign(kBuckets + 1, 0);
+  for (const ViolationPart& p : parts) ++starts[bucket(p) + 1];
+  for (std::size_t b = 0; b < kBuckets; ++b) starts[b + 1] += starts[b];
+  sorted.resize(parts.size());
+  for (const ViolationPart& p : parts) sorted[starts[bucket(p)]++] = p;
+  // starts[b] is now the end of bucket b: each bucket's parts by first key, then maybe.
+  std::uint32_t begin = 0;
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    const std::uint32_t end = starts[b];
+    if (end - begin > 1)
+      std::sort(sorted.begin() + begin, sorted.begin() + end,
+                [](const ViolationPart& x, const ViolationPart& y) {
+                  return x.lo != y.lo ? x.lo < y.lo : x.maybe < y.maybe;
+                });
+    begin = end;
+  }
+  parts.assign(sorted.begin(), sorted.end());
+}
+
 // Removes the repeats of entries, keeping each first one in place.
 void keep_first_of_each(std::vector<const Entry*>& entries) {
   thread_local std::vector<const Entry*> sorted;
@@ -1154,7 +1199,9 @@ class FindingBuilder {
   // witness per family. Only findings that fire pay for it.
   Finding build_whole(const TargetView& target, const CompiledClause& cc, const Judge& judge,
                       const Hit& hit, const std::vector<Found>& found) const {
-    Finding out = build(target, cc, judge, hit);
+    // With a whole violation, the first hit's message and related rules are replaced below: they
+    // are not made.
+    Finding out = build(target, cc, judge, hit, !found.empty());
     if (found.empty()) return out;
     Violation v;
     v.legacy_key = std::move(out.fingerprint);
@@ -1166,6 +1213,9 @@ class FindingBuilder {
     std::vector<Described> described;
     described.reserve(found.size());
     for (const Found& x : found) described.push_back(describe(*x.cc, *x.judge, x.hit));
+    const bool alike_maybe = std::all_of(found.begin(), found.end(), [&](const Found& x) {
+      return (x.hit.verdict == Tri::unknown) == (found.front().hit.verdict == Tri::unknown);
+    });
     std::vector<Sentence> sentences;
     std::vector<const Clause*> clauses;
     std::vector<const Entry*> rules;
@@ -1173,7 +1223,7 @@ class FindingBuilder {
     for (std::size_t i = 0; i < found.size(); ++i) {
       const Found& x = found[i];
       const Described& d = described[i];
-      add_parts(x, v.parts);
+      add_parts(x, v.parts, alike_maybe);
       if (std::find(clauses.begin(), clauses.end(), x.cc->clause) == clauses.end())
         clauses.push_back(x.cc->clause);
       rules.insert(rules.end(), d.rules.begin(), d.rules.end());
@@ -1187,7 +1237,8 @@ class FindingBuilder {
       if (!seen) v.witnesses.push_back(witness(x.hit, x.hit.family, d.peer, *x.cc->clause));
       seen = true;
     }
-    detail::normalise_parts(v.parts);
+    sort_parts(v.parts);
+    detail::merge_sorted_parts(v.parts);
     keep_first_of_each(rules);
     // The message: each sentence, then the clauses the rule breaks.
     std::string message;
@@ -1207,7 +1258,6 @@ class FindingBuilder {
     out.message = std::move(message);
     // The first hit's rule stays the location (for `require`, the target is); every other
     // contributing rule is related.
-    out.related.clear();
     bool location_is_a_rule = !cc.clause->require;
     const auto is_location = [&](const Location& at) {
       return at.file == out.location.file && at.line == out.location.line &&
@@ -1229,17 +1279,21 @@ class FindingBuilder {
     return out;
   }
 
-  // The finding of one hit alone.
+  // The finding of one hit alone; without its message and related rules when `whole` (the
+  // caller makes those of the whole violation).
   Finding build(const TargetView& target, const CompiledClause& cc, const Judge& judge,
-                const Hit& hit) const {
+                const Hit& hit, bool whole) const {
     const Clause& clause = *cc.clause;
     Described d = describe(cc, judge, hit);
     std::string message;
-    append_sentence(message, {d.service}, d, true, d.verb);
-    const std::string_view clause_text = clause.text;
-    append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
-                         clause_text.substr(clause_text.find(' ') + 1)});
-    return finish(target, hit, hit.family, std::move(message), std::move(d.peer), d.rules, clause);
+    if (!whole) {
+      append_sentence(message, {d.service}, d, true, d.verb);
+      const std::string_view clause_text = clause.text;
+      append_all(message, {"; ", rule_.info.id, clause.require ? " requires " : " forbids ",
+                           clause_text.substr(clause_text.find(' ') + 1)});
+    }
+    return finish(target, hit, hit.family, std::move(message), std::move(d.peer), d.rules, clause,
+                  whole);
   }
 
  private:
@@ -1324,8 +1378,12 @@ class FindingBuilder {
   }
 
   // The parts of `x`'s pieces in its family; the generic piece stands for every protocol of the
-  // clause's services that the profile does not cut on its own.
-  static void add_parts(const Found& x, std::vector<ViolationPart>& parts) {
+  // clause's services that the profile does not cut on its own. With `runs`, the generic piece's
+  // consecutive protocols without ports come as one part each, as merge_sorted_parts() would
+  // merge them: a violation of every service has a run or two per family, not a part per protocol.
+  // (Only when every part of the violation is alike in `maybe`: a protocol of the run that another
+  // hit gives with the other `maybe` cuts the run in merge_sorted_parts().)
+  static void add_parts(const Found& x, std::vector<ViolationPart>& parts, bool runs) {
     const Family f = x.hit.family;
     const bool maybe = x.hit.verdict == Tri::unknown;
     const auto add = [&](int protocol, std::uint16_t lo, std::uint16_t hi) {
@@ -1338,11 +1396,31 @@ class FindingBuilder {
         add(piece.protocol, piece.lo, piece.hi);
         continue;
       }
+      ViolationPart run{};  // the run of protocols being joined, when `open`
+      bool open = false;
+      const auto close = [&] {
+        if (open) parts.push_back(run);
+        open = false;
+      };
       for (const int p : x.cc->protocols) {
         if ((*x.individual)[static_cast<std::size_t>(p)] || !protocol_in_family(p, f)) continue;
-        for (const auto& iv : x.cc->services.keys[static_cast<std::size_t>(p)].intervals())
-          add(p, iv.lo, iv.hi);
+        const auto& intervals = x.cc->services.keys[static_cast<std::size_t>(p)].intervals();
+        if (runs && !protocol_has_ports(p) && intervals.size() == 1 && intervals.front().lo == 0 &&
+            intervals.front().hi == 0) {
+          const auto q = static_cast<std::uint8_t>(p);
+          if (open && run.protocol_last + 1 == p) {
+            run.protocol_last = q;
+          } else {
+            close();
+            run = ViolationPart{f, maybe, q, q, 0, 0};
+            open = true;
+          }
+          continue;
+        }
+        close();
+        for (const auto& iv : intervals) add(p, iv.lo, iv.hi);
       }
+      close();
     }
   }
 
@@ -1411,14 +1489,15 @@ class FindingBuilder {
     return join(parts, ", ");
   }
 
+  // `whole`: the message and the related rules are left empty, for build_whole() to make.
   Finding finish(const TargetView& target, const Hit& hit, Family f, std::string message,
-                 std::string peer, const std::vector<const Entry*>& rules,
-                 const Clause& clause) const {
+                 std::string peer, const std::vector<const Entry*>& rules, const Clause& clause,
+                 bool whole) const {
     Finding out;
     out.id = rule_.info.id;
     out.severity = rule_.info.severity;
     out.check = check_;
-    out.message = target.label.empty() ? std::move(message) : target.label + message;
+    if (!whole) out.message = target.label.empty() ? std::move(message) : target.label + message;
     out.group = target.group;
     out.interface = target.interface;
     out.unknown = hit.verdict == Tri::unknown;
@@ -1428,13 +1507,14 @@ class FindingBuilder {
     bool first = !clause.require;
     for (const Entry* e : rules) {
       if (e->rule == nullptr) continue;
-      Location loc = inventory_.location(e->rule->location);
       if (first) {
-        out.location = std::move(loc);
+        out.location = inventory_.location(e->rule->location);
         out.rule = e->rule->id;
         first = false;
+      } else if (!whole) {
+        out.related.push_back(inventory_.location(e->rule->location));
       } else {
-        out.related.push_back(std::move(loc));
+        break;  // the location is set; build_whole() makes the related rules
       }
     }
     Witness w = witness(hit, f, peer, clause);
@@ -1514,10 +1594,19 @@ class Evaluator {
              [&](std::size_t ci, std::vector<std::vector<Finding>>& found, std::size_t k) {
                judge_class(rules, classes[ci], found, *profiles[k]);
              });
+    // Moved into room made once, each part's findings freed as soon as they are moved.
+    std::size_t total = out.size();
+    for (auto* parts : {&by_group, &by_class})
+      for (auto& part : *parts)
+        for (const std::vector<Finding>& found : part) total += found.size();
+    out.reserve(total);
     for (std::size_t r = 0; r < rules.size(); ++r) {
-      for (auto* parts : {&by_group, &by_class})
-        for (auto& part : *parts)
+      for (auto* parts : {&by_group, &by_class}) {
+        for (auto& part : *parts) {
           for (Finding& f : part[r]) out.push_back(std::move(f));
+          part[r] = std::vector<Finding>();
+        }
+      }
     }
   }
 
