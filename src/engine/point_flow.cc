@@ -90,7 +90,7 @@ bool read_ipv4(Cursor& in, Cidr& out) {
     if (!in.number(255, value)) return false;
     bits = bits << 8 | value;
   }
-  out = Cidr{Family::ipv4, u128{bits}, 32, false};
+  out = Cidr{u128{bits}, Family::ipv4, 32, false};
   return true;
 }
 
