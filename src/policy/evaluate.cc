@@ -2185,9 +2185,10 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
     CompiledRule compiled{&rule, {}, std::make_shared<const CheckInfo>(rule.info)};
     for (const Clause& clause : rule.clauses) {
       ServiceSet include, exclude;
-      for (const Service& s : clause.services.include) include = include.unite(ServiceSet::of(s));
-      for (const Service& s : clause.services.exclude) exclude = exclude.unite(ServiceSet::of(s));
-      CompiledClause cc{&clause, include.subtract(exclude), {}};
+      for (const Service& s : clause.services.include) include.add(s);
+      for (const Service& s : clause.services.exclude) exclude.add(s);
+      include.remove(exclude);
+      CompiledClause cc{&clause, std::move(include), {}};
       for (int p = 0; p < 256; ++p)
         if (!cc.services.keys[static_cast<std::size_t>(p)].empty()) cc.protocols.push_back(p);
       compiled.clauses.push_back(std::move(cc));

@@ -85,14 +85,15 @@ Ipv6Set private6();
 struct ServiceSet {
   std::array<PortSet, 256> keys;
 
-  static ServiceSet of(const Service& service);
-  ServiceSet unite(const ServiceSet& o) const;
-  ServiceSet subtract(const ServiceSet& o) const;
+  // Adds a service's keys (every protocol's for kAllProtocols).
+  void add(const Service& service);
+  // Removes the keys of o.
+  void remove(const ServiceSet& o);
   bool empty() const;
 };
 
 // The keys a protocol has at all: [0, 65535] for tcp, udp, icmp, icmpv6; {0} otherwise.
-PortSet protocol_keys(int protocol);
+const PortSet& protocol_keys(int protocol);
 // The families packets of a protocol can have: icmp is IPv4 only, icmpv6 IPv6 only.
 bool protocol_in_family(int protocol, Family family);
 // "tcp/22", "icmp/8:0", "proto/50", "udp/1000-2000" for one protocol and a key range.
