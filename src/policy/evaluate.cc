@@ -940,7 +940,7 @@ template <typename Visit>
 void for_each_piece(Profile& profile, const CompiledClause& cc, Visit&& visit) {
   const ServiceSet& services = cc.services;
   for (const int p : profile.individual) {
-    const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
+    const PortSet& keys = services.keys(p);
     if (keys.empty()) continue;
     ProtocolSegments& segs = profile.segments_of(p);
     for (const auto& iv : keys.intervals()) {
@@ -963,7 +963,7 @@ void for_each_piece(Profile& profile, const CompiledClause& cc, Visit&& visit) {
   Piece generic;
   bool any = false;
   for (const int p : cc.protocols) {
-    const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
+    const PortSet& keys = services.keys(p);
     if (profile.is_individual[static_cast<std::size_t>(p)]) continue;
     if (!any) {
       generic = Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0,
@@ -1340,8 +1340,7 @@ class FindingBuilder {
       }
       for (const int p : x.cc->protocols) {
         if ((*x.individual)[static_cast<std::size_t>(p)] || !protocol_in_family(p, f)) continue;
-        for (const auto& iv : x.cc->services.keys[static_cast<std::size_t>(p)].intervals())
-          add(p, iv.lo, iv.hi);
+        for (const auto& iv : x.cc->services.keys(p).intervals()) add(p, iv.lo, iv.hi);
       }
     }
   }
@@ -2190,7 +2189,7 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
       include.remove(exclude);
       CompiledClause cc{&clause, std::move(include), {}};
       for (int p = 0; p < 256; ++p)
-        if (!cc.services.keys[static_cast<std::size_t>(p)].empty()) cc.protocols.push_back(p);
+        if (!cc.services.keys(p).empty()) cc.protocols.push_back(p);
       compiled.clauses.push_back(std::move(cc));
     }
     out.push_back(std::move(compiled));

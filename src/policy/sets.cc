@@ -210,42 +210,64 @@ bool protocol_in_family(int protocol, Family family) {
 
 namespace {
 
-// The keys of one service of one protocol (not kAllProtocols).
+// The keys of one service of a protocol with ports: tcp, udp, icmp or icmpv6.
 PortSet service_keys(const Service& s) {
   if (s.protocol == kTcp || s.protocol == kUdp) return PortSet::of(s.ports.from, s.ports.to);
-  if (s.protocol == kIcmp || s.protocol == kIcmpv6) {
-    if (s.icmp.type == -1) return PortSet::all();
-    const auto base = static_cast<std::uint16_t>(s.icmp.type * 256);
-    return s.icmp.code == -1 ? PortSet::of(base, static_cast<std::uint16_t>(base + 255))
-                             : PortSet::of(static_cast<std::uint16_t>(base + s.icmp.code),
-                                           static_cast<std::uint16_t>(base + s.icmp.code));
-  }
-  return PortSet::of(0, 0);
+  if (s.icmp.type == -1) return PortSet::all();
+  const auto base = static_cast<std::uint16_t>(s.icmp.type * 256);
+  return s.icmp.code == -1 ? PortSet::of(base, static_cast<std::uint16_t>(base + 255))
+                           : PortSet::of(static_cast<std::uint16_t>(base + s.icmp.code),
+                                         static_cast<std::uint16_t>(base + s.icmp.code));
 }
+
+// Where a protocol with ports keeps its keys in ServiceSet::ported_.
+std::size_t ported_index(int protocol) {
+  switch (protocol) {
+    case kTcp:
+      return 0;
+    case kUdp:
+      return 1;
+    case kIcmp:
+      return 2;
+    default:
+      return 3;  // kIcmpv6
+  }
+}
+
+constexpr int kPortedProtocols[] = {kTcp, kUdp, kIcmp, kIcmpv6};
 
 }  // namespace
 
-// In place, and only the protocols involved: a clause of 21 services would otherwise unite all
-// 256 protocols' sets 21 times, most of the built-in pack's compile time at every start.
+const PortSet& ServiceSet::keys(int protocol) const {
+  static const PortSet none;
+  if (protocol_has_ports(protocol)) return ported_[ported_index(protocol)];
+  return bare_.test(static_cast<std::size_t>(protocol)) ? protocol_keys(protocol) : none;
+}
+
 void ServiceSet::add(const Service& s) {
   if (s.protocol == kAllProtocols) {
-    for (int p = 0; p < 256; ++p) {
-      PortSet& k = keys[static_cast<std::size_t>(p)];
-      k = k.empty() ? protocol_keys(p) : k.unite(protocol_keys(p));
-    }
+    for (const int p : kPortedProtocols) ported_[ported_index(p)] = protocol_keys(p);
+    for (int p = 0; p < 256; ++p)
+      if (!protocol_has_ports(p)) bare_.set(static_cast<std::size_t>(p));
     return;
   }
-  PortSet& k = keys[static_cast<std::size_t>(s.protocol)];
+  if (!protocol_has_ports(s.protocol)) {
+    bare_.set(static_cast<std::size_t>(s.protocol));
+    return;
+  }
+  PortSet& k = ported_[ported_index(s.protocol)];
   k = k.unite(service_keys(s));
 }
 
 void ServiceSet::remove(const ServiceSet& o) {
-  for (std::size_t p = 0; p < 256; ++p)
-    if (!o.keys[p].empty()) keys[p] = keys[p].subtract(o.keys[p]);
+  for (std::size_t i = 0; i < ported_.size(); ++i)
+    if (!o.ported_[i].empty()) ported_[i] = ported_[i].subtract(o.ported_[i]);
+  bare_ &= ~o.bare_;
 }
 
 bool ServiceSet::empty() const {
-  return std::all_of(keys.begin(), keys.end(), [](const PortSet& k) { return k.empty(); });
+  return bare_.none() &&
+         std::all_of(ported_.begin(), ported_.end(), [](const PortSet& k) { return k.empty(); });
 }
 
 std::string point_text(int protocol, std::uint16_t lo, std::uint16_t hi) {

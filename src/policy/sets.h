@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,16 +81,21 @@ Ipv6Set internet6();
 Ipv4Set private4();
 Ipv6Set private6();
 
-// SERVICES as points: keys[p] is the set of keys of protocol p (0..255). A key is the destination
-// port (tcp, udp), type*256+code (icmp, icmpv6) or 0 (other protocols, which have no ports).
+// SERVICES as points: keys(p) is the set of keys of protocol p (0..255). A key is the destination
+// port (tcp, udp), type*256+code (icmp, icmpv6) or 0 (other protocols, which have no ports). Only
+// the four protocols with ports hold a port set; the others are one bit each, so that `all` costs
+// no allocation per protocol.
 struct ServiceSet {
-  std::array<PortSet, 256> keys;
-
+  const PortSet& keys(int protocol) const;
   // Adds a service's keys (every protocol's for kAllProtocols).
   void add(const Service& service);
   // Removes the keys of o.
   void remove(const ServiceSet& o);
   bool empty() const;
+
+ private:
+  std::array<PortSet, 4> ported_;  // tcp, udp, icmp, icmpv6 (ported_index())
+  std::bitset<256> bare_;          // the protocols without ports whose key 0 is in the set
 };
 
 // The keys a protocol has at all: [0, 65535] for tcp, udp, icmp, icmpv6; {0} otherwise.
