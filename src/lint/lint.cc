@@ -499,15 +499,18 @@ std::vector<Family> families_to_run(const CheckContext& context,
       {"SG4", 18, detail::run_validity_checks},
       {"SG2", 63, detail::run_hygiene_checks},
       {"SG3", 28, detail::run_graph_checks}};
+  // Without a pattern every family runs: the catalogue is not built (at every start).
+  const bool some_disabled = !options.disabled.empty() || !options.config_disabled.empty();
   for (const auto& [prefix, cost, run] : builtins) {
-    if (all_disabled(options, ids_with_prefix(prefix))) continue;
+    if (some_disabled && all_disabled(options, ids_with_prefix(prefix))) continue;
     families.push_back({cost, [&context, run = run](std::vector<Finding>& out, Diagnostics&) {
                           run(context, out);
                         }});
   }
   std::vector<std::string> policy_ids;
-  for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
-  if (!options.policy_files.empty() || !all_disabled(options, policy_ids)) {
+  if (some_disabled)
+    for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
+  if (!options.policy_files.empty() || !some_disabled || !all_disabled(options, policy_ids)) {
     families.push_back({69, [&policy_context](std::vector<Finding>& out, Diagnostics& errors) {
                           detail::run_policy_checks(policy_context, out, errors);
                         }});
