@@ -2188,8 +2188,7 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
       for (const Service& s : clause.services.exclude) exclude.add(s);
       include.remove(exclude);
       CompiledClause cc{&clause, std::move(include), {}};
-      for (int p = 0; p < 256; ++p)
-        if (!cc.services.keys(p).empty()) cc.protocols.push_back(p);
+      cc.protocols = cc.services.protocols();
       compiled.clauses.push_back(std::move(cc));
     }
     out.push_back(std::move(compiled));

@@ -220,7 +220,7 @@ PortSet service_keys(const Service& s) {
                                          static_cast<std::uint16_t>(base + s.icmp.code));
 }
 
-// Where a protocol with ports keeps its keys in ServiceSet::ported_.
+// Where a protocol with ports keeps its keys in ServiceSet::ported_ (the order of keys()).
 std::size_t ported_index(int protocol) {
   switch (protocol) {
     case kTcp:
@@ -238,10 +238,19 @@ constexpr int kPortedProtocols[] = {kTcp, kUdp, kIcmp, kIcmpv6};
 
 }  // namespace
 
-const PortSet& ServiceSet::keys(int protocol) const {
+const PortSet& ServiceSet::bare_keys(int protocol) const {
   static const PortSet none;
-  if (protocol_has_ports(protocol)) return ported_[ported_index(protocol)];
   return bare_.test(static_cast<std::size_t>(protocol)) ? protocol_keys(protocol) : none;
+}
+
+std::vector<int> ServiceSet::protocols() const {
+  std::vector<int> out;
+  for (int p = 0; p < 256; ++p) {
+    const bool in = protocol_has_ports(p) ? !ported_[ported_index(p)].empty()
+                                          : bare_.test(static_cast<std::size_t>(p));
+    if (in) out.push_back(p);
+  }
+  return out;
 }
 
 void ServiceSet::add(const Service& s) {

@@ -86,7 +86,22 @@ Ipv6Set private6();
 // the four protocols with ports hold a port set; the others are one bit each, so that `all` costs
 // no allocation per protocol.
 struct ServiceSet {
-  const PortSet& keys(int protocol) const;
+  const PortSet& keys(int protocol) const {
+    switch (protocol) {
+      case kTcp:
+        return ported_[0];
+      case kUdp:
+        return ported_[1];
+      case kIcmp:
+        return ported_[2];
+      case kIcmpv6:
+        return ported_[3];
+      default:
+        return bare_keys(protocol);
+    }
+  }
+  // The protocols whose keys are not empty, ascending.
+  std::vector<int> protocols() const;
   // Adds a service's keys (every protocol's for kAllProtocols).
   void add(const Service& service);
   // Removes the keys of o.
@@ -94,7 +109,9 @@ struct ServiceSet {
   bool empty() const;
 
  private:
-  std::array<PortSet, 4> ported_;  // tcp, udp, icmp, icmpv6 (ported_index())
+  const PortSet& bare_keys(int protocol) const;
+
+  std::array<PortSet, 4> ported_;  // tcp, udp, icmp, icmpv6, as keys() reads them
   std::bitset<256> bare_;          // the protocols without ports whose key 0 is in the set
 };
 
