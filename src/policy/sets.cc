@@ -220,63 +220,54 @@ PortSet service_keys(const Service& s) {
                                          static_cast<std::uint16_t>(base + s.icmp.code));
 }
 
-// Where a protocol with ports keeps its keys in ServiceSet::ported_ (the order of keys()).
-std::size_t ported_index(int protocol) {
-  switch (protocol) {
-    case kTcp:
-      return 0;
-    case kUdp:
-      return 1;
-    case kIcmp:
-      return 2;
-    default:
-      return 3;  // kIcmpv6
-  }
-}
-
 constexpr int kPortedProtocols[] = {kTcp, kUdp, kIcmp, kIcmpv6};
 
 }  // namespace
 
-const PortSet& ServiceSet::bare_keys(int protocol) const {
-  static const PortSet none;
-  return bare_.test(static_cast<std::size_t>(protocol)) ? protocol_keys(protocol) : none;
+ServiceSet::ServiceSet() {
+  sets_[kZeroSlot] = PortSet::of(0, 0);
+  slot_.fill(kEmptySlot);
+  for (const std::uint8_t s : {kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot})
+    slot_[static_cast<std::size_t>(kPortedProtocols[s])] = s;
 }
 
 std::vector<int> ServiceSet::protocols() const {
   std::vector<int> out;
-  for (int p = 0; p < 256; ++p) {
-    const bool in = protocol_has_ports(p) ? !ported_[ported_index(p)].empty()
-                                          : bare_.test(static_cast<std::size_t>(p));
-    if (in) out.push_back(p);
-  }
+  for (int p = 0; p < 256; ++p)
+    if (!keys(p).empty()) out.push_back(p);
   return out;
 }
 
 void ServiceSet::add(const Service& s) {
   if (s.protocol == kAllProtocols) {
-    for (const int p : kPortedProtocols) ported_[ported_index(p)] = protocol_keys(p);
-    for (int p = 0; p < 256; ++p)
-      if (!protocol_has_ports(p)) bare_.set(static_cast<std::size_t>(p));
+    for (int p = 0; p < 256; ++p) {
+      std::uint8_t& slot = slot_[static_cast<std::size_t>(p)];
+      if (protocol_has_ports(p))
+        sets_[slot] = protocol_keys(p);
+      else
+        slot = kZeroSlot;
+    }
     return;
   }
+  std::uint8_t& slot = slot_[static_cast<std::size_t>(s.protocol)];
   if (!protocol_has_ports(s.protocol)) {
-    bare_.set(static_cast<std::size_t>(s.protocol));
+    slot = kZeroSlot;
     return;
   }
-  PortSet& k = ported_[ported_index(s.protocol)];
-  k = k.unite(service_keys(s));
+  sets_[slot] = sets_[slot].unite(service_keys(s));
 }
 
 void ServiceSet::remove(const ServiceSet& o) {
-  for (std::size_t i = 0; i < ported_.size(); ++i)
-    if (!o.ported_[i].empty()) ported_[i] = ported_[i].subtract(o.ported_[i]);
-  bare_ &= ~o.bare_;
+  for (const std::uint8_t s : {kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot})
+    if (!o.sets_[s].empty()) sets_[s] = sets_[s].subtract(o.sets_[s]);
+  for (std::size_t p = 0; p < slot_.size(); ++p)
+    if (o.slot_[p] == kZeroSlot) slot_[p] = kEmptySlot;
 }
 
 bool ServiceSet::empty() const {
-  return bare_.none() &&
-         std::all_of(ported_.begin(), ported_.end(), [](const PortSet& k) { return k.empty(); });
+  for (int p = 0; p < 256; ++p)
+    if (!keys(p).empty()) return false;
+  return true;
 }
 
 std::string point_text(int protocol, std::uint16_t lo, std::uint16_t hi) {

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <array>
-#include <bitset>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,22 +83,12 @@ Ipv6Set private6();
 
 // SERVICES as points: keys(p) is the set of keys of protocol p (0..255). A key is the destination
 // port (tcp, udp), type*256+code (icmp, icmpv6) or 0 (other protocols, which have no ports). Only
-// the four protocols with ports hold a port set; the others are one bit each, so that `all` costs
-// no allocation per protocol.
+// the four protocols with ports hold a port set of their own; any other protocol points at {0} or
+// at the empty set, so that `all` costs no allocation per protocol, and keys() one load.
 struct ServiceSet {
+  ServiceSet();
   const PortSet& keys(int protocol) const {
-    switch (protocol) {
-      case kTcp:
-        return ported_[0];
-      case kUdp:
-        return ported_[1];
-      case kIcmp:
-        return ported_[2];
-      case kIcmpv6:
-        return ported_[3];
-      default:
-        return bare_keys(protocol);
-    }
+    return sets_[slot_[static_cast<std::uint8_t>(protocol)]];
   }
   // The protocols whose keys are not empty, ascending.
   std::vector<int> protocols() const;
@@ -109,10 +99,10 @@ struct ServiceSet {
   bool empty() const;
 
  private:
-  const PortSet& bare_keys(int protocol) const;
-
-  std::array<PortSet, 4> ported_;  // tcp, udp, icmp, icmpv6, as keys() reads them
-  std::bitset<256> bare_;          // the protocols without ports whose key 0 is in the set
+  // sets_[slot_[p]] is keys(p): tcp, udp, icmp and icmpv6 have slots of their own.
+  enum Slot : std::uint8_t { kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot, kZeroSlot, kEmptySlot };
+  std::array<PortSet, 6> sets_;
+  std::array<std::uint8_t, 256> slot_;
 };
 
 // The keys a protocol has at all: [0, 65535] for tcp, udp, icmp, icmpv6; {0} otherwise.
