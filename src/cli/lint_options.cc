@@ -62,7 +62,11 @@ bool build_lint_options(const LintSelection& selection, LintOptions& options, bo
   const std::string config_path = selection.config.empty()
                                       ? find_lint_config(std::filesystem::current_path())
                                       : selection.config;
-  const std::vector<std::string> known_ids = known_check_ids(selection.rules);
+  // Every check's id checks a configuration file and --disable patterns; without either it is not
+  // built (it takes the catalogue, the pack parsed and the --rules files read, at every start).
+  const std::vector<std::string> known_ids = config_path.empty() && selection.disable.empty()
+                                                 ? std::vector<std::string>{}
+                                                 : known_check_ids(selection.rules);
   Diagnostics errors;
   if (!config_path.empty()) {
     const std::optional<LintConfig> config = read_lint_config(config_path, errors, known_ids);

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   // Every command's options cost start-up time to register (CLI11 builds each option), and a
   // pre-commit hook pays it on every file: when the first argument names a command, only that
   // command is registered. Anything else (--help, --version, a typo) registers them all, so that
-  // help lists every command and errors say what exists.
+  // help lists every command and errors say what exists. `sgcheck --version` alone needs none.
   using AddCommand = void (*)(CLI::App&, int&);
   static constexpr std::pair<std::string_view, AddCommand> kCommands[] = {
       {"lint", add_lint_command},         {"dump", add_dump_command},
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
                                   [&](const auto& command) { return command.first == first; });
   if (named != std::end(kCommands)) {
     named->second(app, exit_code);
-  } else {
+  } else if (argc != 2 || first != "--version") {
     for (const auto& [name, add] : kCommands) add(app, exit_code);
   }
 

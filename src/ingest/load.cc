@@ -579,6 +579,10 @@ struct ParsedFiles {
 // A file this large leaves the parser's buffers released after it (FileParser::release_buffers);
 // smaller ones reuse them.
 constexpr std::uint64_t kLargeFile = 4 << 20;
+// Below this many bytes of input the files are parsed on the calling thread whatever `jobs` says:
+// starting a thread costs more than it saves on a few templates (the pre-commit case), and on a
+// busy machine the second thread waits for a core.
+constexpr std::uint64_t kSerialInputBytes = 64 << 10;
 
 // Reads (when on disk) and parses files[i] into out's i-th entries; files on disk are released
 // after.
@@ -616,7 +620,7 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   };
   const unsigned jobs =
       static_cast<unsigned>(std::min<std::size_t>(std::max(limits.jobs, 1u), files.size()));
-  if (jobs <= 1) return in_order();
+  if (jobs <= 1 || input_bytes < kSerialInputBytes) return in_order();
   std::vector<std::size_t> order(files.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),

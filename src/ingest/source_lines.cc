@@ -22,6 +22,7 @@ SourceLines::SourceLines(const std::string& file) {
     return;
   }
   in_ = std::fopen(file.c_str(), "rb");
+  buffer_.resize(1 << 16);
   block_ = buffer_.data();
 }
 

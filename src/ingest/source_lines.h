@@ -3,10 +3,10 @@
 // Entry point: SourceLines::line().
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "ingest/mapped_file.h"
 
@@ -34,7 +34,7 @@ class SourceLines {
 
   std::FILE* in_ = nullptr;
   MappedFile mapped_;
-  std::array<char, 1 << 16> buffer_{};
+  std::vector<char> buffer_;  // blocks of a file that is not mapped (none for a mapped file)
   const char* block_ = nullptr;  // mapped_ or buffer_
   std::size_t size_ = 0, at_ = 0, given_back_ = 0;
   std::uint32_t current_number_ = 0;

@@ -515,15 +515,18 @@ std::vector<Family> families_to_run(const CheckContext& context,
       {"SG4", 18, detail::run_validity_checks},
       {"SG2", 63, detail::run_hygiene_checks},
       {"SG3", 28, detail::run_graph_checks}};
+  // Without a pattern every family runs: the catalogue is not built (at every start).
+  const bool some_disabled = !options.disabled.empty() || !options.config_disabled.empty();
   for (const auto& [prefix, cost, run] : builtins) {
-    if (all_disabled(options, ids_with_prefix(prefix))) continue;
+    if (some_disabled && all_disabled(options, ids_with_prefix(prefix))) continue;
     families.push_back({cost, [&context, run = run](std::vector<Finding>& out, Diagnostics&) {
                           run(context, out);
                         }});
   }
   std::vector<std::string> policy_ids;
-  for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
-  if (!options.policy_files.empty() || !all_disabled(options, policy_ids)) {
+  if (some_disabled)
+    for (const CheckInfo& info : detail::builtin_policy_checks()) policy_ids.push_back(info.id);
+  if (!options.policy_files.empty() || !some_disabled || !all_disabled(options, policy_ids)) {
     families.push_back({69, [&policy_context](std::vector<Finding>& out, Diagnostics& errors) {
                           detail::run_policy_checks(policy_context, out, errors);
                         }});
@@ -639,18 +642,23 @@ void run_families(std::vector<Family>& families, Triage& triage, MergedFindings&
     if (family.failure) std::rethrow_exception(family.failure);
 }
 
+// Below this many rules the checks run on the calling thread whatever `jobs` says: starting a
+// thread costs more than it saves on a small inventory (the pre-commit case).
+constexpr std::size_t kSerialRules = 128;
+
 // The driver's work on one context: the families with their triage and order, then one list.
 LintResult run_checks(const CheckContext& context) {
   const Inventory& inventory = context.inventory;
   const LintOptions& options = context.options;
+  const unsigned jobs = inventory.rule_count() < kSerialRules ? 1 : options.jobs;
   LintOptions policy_options = options;
-  policy_options.jobs = options.jobs > 1 ? options.jobs - 1 : 1;  // 0 (library callers) is 1
+  policy_options.jobs = jobs > 1 ? jobs - 1 : 1;  // 0 (library callers) is 1
   // The same engine and semantics, each built at most once whichever family asks first.
   const CheckContext policy_context{inventory, context.engine, policy_options, context.semantics};
   std::vector<Family> families = families_to_run(context, policy_context);
   Triage triage(inventory, options);
   MergedFindings merged;
-  run_families(families, triage, merged, options.jobs);
+  run_families(families, triage, merged, jobs);
 
   LintResult result;
   for (Family& family : families) {

@@ -949,7 +949,7 @@ template <typename Visit>
 void for_each_piece(Profile& profile, const CompiledClause& cc, Visit&& visit) {
   const ServiceSet& services = cc.services;
   for (const int p : profile.individual) {
-    const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
+    const PortSet& keys = services.keys(p);
     if (keys.empty()) continue;
     ProtocolSegments& segs = profile.segments_of(p);
     for (const auto& iv : keys.intervals()) {
@@ -972,7 +972,7 @@ void for_each_piece(Profile& profile, const CompiledClause& cc, Visit&& visit) {
   Piece generic;
   bool any = false;
   for (const int p : cc.protocols) {
-    const PortSet& keys = services.keys[static_cast<std::size_t>(p)];
+    const PortSet& keys = services.keys(p);
     if (profile.is_individual[static_cast<std::size_t>(p)]) continue;
     if (!any) {
       generic = Piece{p, keys.intervals().front().lo, keys.intervals().front().lo, 0,
@@ -1404,7 +1404,7 @@ class FindingBuilder {
       };
       for (const int p : x.cc->protocols) {
         if ((*x.individual)[static_cast<std::size_t>(p)] || !protocol_in_family(p, f)) continue;
-        const auto& intervals = x.cc->services.keys[static_cast<std::size_t>(p)].intervals();
+        const auto& intervals = x.cc->services.keys(p).intervals();
         if (runs && !protocol_has_ports(p) && intervals.size() == 1 && intervals.front().lo == 0 &&
             intervals.front().hi == 0) {
           const auto q = static_cast<std::uint8_t>(p);
@@ -2274,11 +2274,11 @@ std::vector<CompiledRule> compile_rules(const PolicyFile& file) {
     CompiledRule compiled{&rule, {}, std::make_shared<const CheckInfo>(rule.info)};
     for (const Clause& clause : rule.clauses) {
       ServiceSet include, exclude;
-      for (const Service& s : clause.services.include) include = include.unite(ServiceSet::of(s));
-      for (const Service& s : clause.services.exclude) exclude = exclude.unite(ServiceSet::of(s));
-      CompiledClause cc{&clause, include.subtract(exclude), {}};
-      for (int p = 0; p < 256; ++p)
-        if (!cc.services.keys[static_cast<std::size_t>(p)].empty()) cc.protocols.push_back(p);
+      for (const Service& s : clause.services.include) include.add(s);
+      for (const Service& s : clause.services.exclude) exclude.add(s);
+      include.remove(exclude);
+      CompiledClause cc{&clause, std::move(include), {}};
+      cc.protocols = cc.services.protocols();
       compiled.clauses.push_back(std::move(cc));
     }
     out.push_back(std::move(compiled));

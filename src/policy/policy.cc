@@ -27,7 +27,6 @@ constexpr EmbeddedFile kBuiltinFiles[] = {
 // its errors are kept and reported by every lint run rather than crashing.
 struct Pack {
   std::vector<policy::ParseResult> files;
-  std::vector<std::vector<policy::CompiledRule>> compiled;
 };
 
 const Pack& builtin_pack() {
@@ -35,11 +34,21 @@ const Pack& builtin_pack() {
     Pack p;
     for (const EmbeddedFile& f : kBuiltinFiles)
       p.files.push_back(policy::parse_policy(f.text, f.name));
-    for (const policy::ParseResult& r : p.files)
-      p.compiled.push_back(policy::compile_rules(r.file));
     return p;
   }();
   return pack;
+}
+
+// The pack's rules compiled, once, on first evaluation: the catalogue (lint's option checks,
+// `sgcheck rules`) needs only the parsed rules.
+const std::vector<std::vector<policy::CompiledRule>>& builtin_compiled() {
+  static const std::vector<std::vector<policy::CompiledRule>> compiled = [] {
+    std::vector<std::vector<policy::CompiledRule>> out;
+    for (const policy::ParseResult& r : builtin_pack().files)
+      out.push_back(policy::compile_rules(r.file));
+    return out;
+  }();
+  return compiled;
 }
 
 // A rule --disable names ("SG1*" names every SG1xx id) is not evaluated.
@@ -130,7 +139,7 @@ void run_policy_checks(const CheckContext& context, std::vector<Finding>& out,
   for (const policy::ParseResult& r : pack.files)
     errors.insert(errors.end(), r.errors.begin(), r.errors.end());
   std::vector<policy::CompiledRule> rules;
-  for (const auto& compiled : pack.compiled) {
+  for (const auto& compiled : builtin_compiled()) {
     for (const policy::CompiledRule& rule : compiled)
       if (!disabled(context.options, rule.rule->info.id)) rules.push_back(rule);
   }

@@ -196,8 +196,10 @@ Ipv6Set private6() {
 
 // ---- Services
 
-PortSet protocol_keys(int protocol) {
-  return protocol_has_ports(protocol) ? PortSet::all() : PortSet::of(0, 0);
+const PortSet& protocol_keys(int protocol) {
+  static const PortSet every_port = PortSet::all();
+  static const PortSet no_port = PortSet::of(0, 0);
+  return protocol_has_ports(protocol) ? every_port : no_port;
 }
 
 bool protocol_in_family(int protocol, Family family) {
@@ -206,44 +208,66 @@ bool protocol_in_family(int protocol, Family family) {
   return true;
 }
 
-ServiceSet ServiceSet::of(const Service& s) {
-  ServiceSet out;
+namespace {
+
+// The keys of one service of a protocol with ports: tcp, udp, icmp or icmpv6.
+PortSet service_keys(const Service& s) {
+  if (s.protocol == kTcp || s.protocol == kUdp) return PortSet::of(s.ports.from, s.ports.to);
+  if (s.icmp.type == -1) return PortSet::all();
+  const auto base = static_cast<std::uint16_t>(s.icmp.type * 256);
+  return s.icmp.code == -1 ? PortSet::of(base, static_cast<std::uint16_t>(base + 255))
+                           : PortSet::of(static_cast<std::uint16_t>(base + s.icmp.code),
+                                         static_cast<std::uint16_t>(base + s.icmp.code));
+}
+
+constexpr int kPortedProtocols[] = {kTcp, kUdp, kIcmp, kIcmpv6};
+
+}  // namespace
+
+ServiceSet::ServiceSet() {
+  sets_[kZeroSlot] = PortSet::of(0, 0);
+  slot_.fill(kEmptySlot);
+  for (const std::uint8_t s : {kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot})
+    slot_[static_cast<std::size_t>(kPortedProtocols[s])] = s;
+}
+
+std::vector<int> ServiceSet::protocols() const {
+  std::vector<int> out;
+  for (int p = 0; p < 256; ++p)
+    if (!keys(p).empty()) out.push_back(p);
+  return out;
+}
+
+void ServiceSet::add(const Service& s) {
   if (s.protocol == kAllProtocols) {
-    for (int p = 0; p < 256; ++p) out.keys[static_cast<std::size_t>(p)] = protocol_keys(p);
-    return out;
-  }
-  PortSet& keys = out.keys[static_cast<std::size_t>(s.protocol)];
-  if (s.protocol == kTcp || s.protocol == kUdp) {
-    keys = PortSet::of(s.ports.from, s.ports.to);
-  } else if (s.protocol == kIcmp || s.protocol == kIcmpv6) {
-    if (s.icmp.type == -1) {
-      keys = PortSet::all();
-    } else {
-      const auto base = static_cast<std::uint16_t>(s.icmp.type * 256);
-      keys = s.icmp.code == -1 ? PortSet::of(base, static_cast<std::uint16_t>(base + 255))
-                               : PortSet::of(static_cast<std::uint16_t>(base + s.icmp.code),
-                                             static_cast<std::uint16_t>(base + s.icmp.code));
+    for (int p = 0; p < 256; ++p) {
+      std::uint8_t& slot = slot_[static_cast<std::size_t>(p)];
+      if (protocol_has_ports(p))
+        sets_[slot] = protocol_keys(p);
+      else
+        slot = kZeroSlot;
     }
-  } else {
-    keys = PortSet::of(0, 0);
+    return;
   }
-  return out;
+  std::uint8_t& slot = slot_[static_cast<std::size_t>(s.protocol)];
+  if (!protocol_has_ports(s.protocol)) {
+    slot = kZeroSlot;
+    return;
+  }
+  sets_[slot] = sets_[slot].unite(service_keys(s));
 }
 
-ServiceSet ServiceSet::unite(const ServiceSet& o) const {
-  ServiceSet out;
-  for (std::size_t p = 0; p < 256; ++p) out.keys[p] = keys[p].unite(o.keys[p]);
-  return out;
-}
-
-ServiceSet ServiceSet::subtract(const ServiceSet& o) const {
-  ServiceSet out;
-  for (std::size_t p = 0; p < 256; ++p) out.keys[p] = keys[p].subtract(o.keys[p]);
-  return out;
+void ServiceSet::remove(const ServiceSet& o) {
+  for (const std::uint8_t s : {kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot})
+    if (!o.sets_[s].empty()) sets_[s] = sets_[s].subtract(o.sets_[s]);
+  for (std::size_t p = 0; p < slot_.size(); ++p)
+    if (o.slot_[p] == kZeroSlot) slot_[p] = kEmptySlot;
 }
 
 bool ServiceSet::empty() const {
-  return std::all_of(keys.begin(), keys.end(), [](const PortSet& k) { return k.empty(); });
+  for (int p = 0; p < 256; ++p)
+    if (!keys(p).empty()) return false;
+  return true;
 }
 
 std::string point_text(int protocol, std::uint16_t lo, std::uint16_t hi) {

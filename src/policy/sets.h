@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,19 +81,32 @@ Ipv6Set internet6();
 Ipv4Set private4();
 Ipv6Set private6();
 
-// SERVICES as points: keys[p] is the set of keys of protocol p (0..255). A key is the destination
-// port (tcp, udp), type*256+code (icmp, icmpv6) or 0 (other protocols, which have no ports).
+// SERVICES as points: keys(p) is the set of keys of protocol p (0..255). A key is the destination
+// port (tcp, udp), type*256+code (icmp, icmpv6) or 0 (other protocols, which have no ports). Only
+// the four protocols with ports hold a port set of their own; any other protocol points at {0} or
+// at the empty set, so that `all` costs no allocation per protocol, and keys() one load.
 struct ServiceSet {
-  std::array<PortSet, 256> keys;
-
-  static ServiceSet of(const Service& service);
-  ServiceSet unite(const ServiceSet& o) const;
-  ServiceSet subtract(const ServiceSet& o) const;
+  ServiceSet();
+  const PortSet& keys(int protocol) const {
+    return sets_[slot_[static_cast<std::uint8_t>(protocol)]];
+  }
+  // The protocols whose keys are not empty, ascending.
+  std::vector<int> protocols() const;
+  // Adds a service's keys (every protocol's for kAllProtocols).
+  void add(const Service& service);
+  // Removes the keys of o.
+  void remove(const ServiceSet& o);
   bool empty() const;
+
+ private:
+  // sets_[slot_[p]] is keys(p): tcp, udp, icmp and icmpv6 have slots of their own.
+  enum Slot : std::uint8_t { kTcpSlot, kUdpSlot, kIcmpSlot, kIcmpv6Slot, kZeroSlot, kEmptySlot };
+  std::array<PortSet, 6> sets_;
+  std::array<std::uint8_t, 256> slot_;
 };
 
 // The keys a protocol has at all: [0, 65535] for tcp, udp, icmp, icmpv6; {0} otherwise.
-PortSet protocol_keys(int protocol);
+const PortSet& protocol_keys(int protocol);
 // The families packets of a protocol can have: icmp is IPv4 only, icmpv6 IPv6 only.
 bool protocol_in_family(int protocol, Family family);
 // "tcp/22", "icmp/8:0", "proto/50", "udp/1000-2000" for one protocol and a key range.
