@@ -343,7 +343,7 @@ void check_witness(const Inventory& inv, const Engine& engine, const Finding& f)
 void check_lint_exposure(const Inventory& inv, const Engine& engine) {
   const LintResult result = run_lint(inv, engine, LintOptions{});
   for (const Finding& f : result.findings) {
-    if (is_exposure_check(f.id) && f.witness) check_witness(inv, engine, f);
+    if (is_exposure_check(f.id.str()) && f.witness) check_witness(inv, engine, f);
   }
 }
 

@@ -116,7 +116,7 @@ void check_evaluation(const policy::PolicyFile& file) {
       fail("an evaluation error without a place: " + d.message);
   }
   for (const Finding& f : findings) {
-    if (ids.count(f.id) == 0) fail("a finding of no rule of the file: " + f.id);
+    if (ids.count(f.id.str()) == 0) fail("a finding of no rule of the file: " + f.id);
     const bool at_group = !f.group.empty() && inv.find_group(f.group) != nullptr;
     const bool at_interface = !f.interface.empty() && [&] {
       return std::any_of(inv.interfaces.begin(), inv.interfaces.end(),

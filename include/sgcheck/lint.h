@@ -65,8 +65,8 @@ std::optional<ViolationPart> parse_violation_part(std::string_view text);
 // what a baseline records: "sg-0a1 ingress tcp/22 from 0.0.0.0/0" (group, direction, service,
 // peer, as `dump` writes them), never a position.
 struct ContributingRule {
-  std::string group;  // sg-… (or the template name), the rule's group
-  std::string id;     // sgr-… when the input has rule ids
+  Name group;  // sg-… (or the template name), the rule's group
+  Name id;     // sgr-… when the input has rule ids
   Location location;
   std::string content;
 };
@@ -95,13 +95,15 @@ struct CheckInfo {
   std::vector<std::string> refs;  // equivalent checks of other tools: "CIS 5.2", "CKV_AWS_24"
 };
 
-// One finding. What many findings have in common, or most findings lack, is held through
-// std::shared_ptr<const T>, so that a finding stays small and copies cheaply: the check's
+// One finding: a compact record. Its ids are Names (the check's id, the group, rule and interface
+// it is about, and the file of its location), and what many findings have in common, or most
+// findings lack, is held through std::shared_ptr<const T>, so that a finding stays small and
+// copies cheaply: the check's
 // catalogue entry (one per check, shared by all its findings; read title() and refs()), the witness
 // and the whole violation (null when absent, shared by the copies of a finding). They are
 // immutable: to change one, point at a new value.
 struct Finding {
-  std::string id;
+  Name id;
   FindingSeverity severity = FindingSeverity::low;
   // True when the answer depends on something the inventory lacks: the message says what.
   bool unknown = false;
@@ -109,9 +111,9 @@ struct Finding {
   // The most precise place there is: the rule's peer entry, else the rule, else the group (or the
   // interface, or the policy file for a policy that cannot be evaluated).
   Location location;
-  std::string group;      // sg-… (empty for interface-level findings)
-  std::string rule;       // sgr-… when the input has rule ids
-  std::string interface;  // eni-… for findings on an interface's union of groups
+  Name group;      // sg-… (empty for interface-level findings)
+  Name rule;       // sgr-… when the input has rule ids
+  Name interface;  // eni-… for findings on an interface's union of groups
   // The check's catalogue entry (title, default severity, help, refs); null for a finding made
   // without one (title() and refs() are then empty). `severity` is the one in force: a config may
   // override the entry's.

@@ -281,7 +281,7 @@ class Builder {
         for (const ContributingRule& c : f.violation->rules) at(c.location);
       for (const std::uint32_t i : hit) {
         raise(edges_[i].edge.severity, f.severity);
-        edges_[i].edge.findings.push_back(f.id);
+        edges_[i].edge.findings.push_back(f.id.str());
       }
       const std::uint32_t g = f.group.empty() ? Semantics::kAbsent : sem_.group_index(f.group);
       if (g != Semantics::kAbsent) raise(nodes_[g].node.severity, f.severity);

@@ -219,7 +219,7 @@ class SubjectIndex {
   // this one, and every finding asks of its group.
   bool may_ignore(const Group* g) const { return ignoring_[static_cast<std::size_t>(g - groups_)]; }
 
-  const Group* group(const std::string& id) const {
+  const Group* group(std::string_view id) const {
     if (id.empty()) return nullptr;
     if (const std::uint32_t i = group_ids_.find(id); i != detail::IdIndex::kAbsent)
       return groups_ + i;
@@ -227,7 +227,7 @@ class SubjectIndex {
     return i == detail::IdIndex::kAbsent ? nullptr : groups_ + i;
   }
   // The tags of the first interface of that id, or nullptr when it has none or is not there.
-  const std::vector<Tag>* interface_tags(const std::string& id) const {
+  const std::vector<Tag>* interface_tags(std::string_view id) const {
     if (interface_ids_.empty()) return nullptr;
     const std::uint32_t i = interface_ids_.find(id);
     return i == detail::IdIndex::kAbsent ? nullptr : &interfaces_[i].tags;
@@ -414,11 +414,12 @@ class Triage {
     std::size_t kept = 0;
     // A family's findings come in runs of one file: each run is looked up once. A copy, since the
     // findings move while they are kept.
-    std::string file;
+    Name file;
     std::uint32_t file_index = RuleIndex::kNoFile;
     for (Finding& f : found) {
-      if (const auto it = options_.severities.find(f.id); it != options_.severities.end())
-        f.severity = it->second;
+      if (!options_.severities.empty())
+        if (const auto it = options_.severities.find(f.id.str()); it != options_.severities.end())
+          f.severity = it->second;
       if (f.location.file != file) {
         file = f.location.file;
         file_index = rules_->file_index(file);

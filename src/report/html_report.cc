@@ -115,7 +115,7 @@ void write_finding_row(std::string& out, const Finding& f, const std::string* li
 
 void write_findings(BlockWriter& out, const LintResult& lint) {
   std::map<std::string, std::size_t> checks;
-  for (const Finding& f : lint.findings) ++checks[f.id];
+  for (const Finding& f : lint.findings) ++checks[f.id.str()];
   out << "<section id=\"findings\">\n<h2>Findings</h2>\n<div class=\"controls\">"
          "<label>Severity <select id=\"severity-filter\"><option value=\"\">all</option>";
   for (const FindingSeverity s : kSeverities) {

@@ -241,11 +241,11 @@ std::vector<CheckInfo> sarif_checks(const std::vector<Finding>& findings) {
   std::map<std::string, CheckInfo> catalogue;
   for (CheckInfo& c : check_catalogue()) catalogue.emplace(c.id, std::move(c));
   for (const Finding& f : findings) {
-    if (by_id.count(f.id) != 0) continue;
-    const auto known = catalogue.find(f.id);
+    if (by_id.count(f.id.str()) != 0) continue;
+    const auto known = catalogue.find(f.id.str());
     by_id.emplace(f.id, known != catalogue.end()
                             ? known->second
-                            : CheckInfo{f.id, f.title(), f.severity, f.title(), f.refs()});
+                            : CheckInfo{f.id.str(), f.title(), f.severity, f.title(), f.refs()});
   }
   std::vector<CheckInfo> checks;
   for (auto& [id, info] : by_id) checks.push_back(std::move(info));
@@ -582,7 +582,7 @@ void write_lint_sarif(std::ostream& out, const LintResult& result, const std::st
   json.key("results");
   json.begin_array();
   for (const Finding& f : result.findings) {
-    write_sarif_result(json, f, rule_index.at(f.id), root);
+    write_sarif_result(json, f, rule_index.at(f.id.str()), root);
     block.done();
   }
   json.end_array();

@@ -358,7 +358,7 @@ TEST(Sg406, NamesAndDescriptionsAwsRefuses) {
                   GroupDoc{"sg-00", "DEFAULT", "another default", "vpc-0a", {}, {}, ""}}));
   const auto found = of(validity(inv), "SG406");
   std::set<std::string> groups;
-  for (const Finding& f : found) groups.insert(f.group);
+  for (const Finding& f : found) groups.insert(f.group.str());
   EXPECT_EQ(groups, (std::set<std::string>{"sg-00", "sg-01", "sg-02", "sg-03", "sg-04"}));
   EXPECT_EQ(found.size(), 5u);
 }
