@@ -50,6 +50,40 @@ class Pool {
   std::uint32_t intern(std::string_view text) {
     if (text.empty()) return 0;
     const std::size_t hash = std::hash<std::string_view>{}(text);
+    // Most texts a reader meets repeat (the VPC, the owner, the groups it references): each thread
+    // remembers the last handle per hash slot and finds those without the lock. The handles it
+    // keeps are ones this thread made or found, so their entries are visible to it.
+    CacheSlot& cached = thread_cache[hash & (kCacheSlots - 1)];
+    if (cached.hash == hash && cached.handle != 0) {
+      const Entry& e = entry(cached.handle);
+      if (e.size == text.size() && std::memcmp(e.text, text.data(), e.size) == 0)
+        return cached.handle;
+    }
+    const std::uint32_t handle = intern_locked(text, hash);
+    cached = {hash, handle};
+    return handle;
+  }
+
+  NamePoolStats stats() {
+    NamePoolStats out;
+    out.names = next_.load() - 1;
+    for (Shard& shard : shards_) {
+      std::lock_guard lock(shard.mutex);
+      out.bytes += shard.arena_bytes + shard.table.size() * sizeof(std::uint32_t);
+    }
+    out.bytes += out.names * sizeof(Entry);  // the chunks' pages that were written
+    return out;
+  }
+
+ private:
+  struct CacheSlot {
+    std::size_t hash;
+    std::uint32_t handle;
+  };
+  static constexpr std::size_t kCacheSlots = 1024;
+  static thread_local CacheSlot thread_cache[kCacheSlots];
+
+  std::uint32_t intern_locked(std::string_view text, std::size_t hash) {
     Shard& shard = shards_[hash >> (64 - kShardBits)];
     std::lock_guard lock(shard.mutex);
     if (shard.table.empty()) shard.table.assign(1024, 0);
@@ -67,18 +101,6 @@ class Pool {
     return handle;
   }
 
-  NamePoolStats stats() {
-    NamePoolStats out;
-    out.names = next_.load() - 1;
-    for (Shard& shard : shards_) {
-      std::lock_guard lock(shard.mutex);
-      out.bytes += shard.arena_bytes + shard.table.size() * sizeof(std::uint32_t);
-    }
-    out.bytes += out.names * sizeof(Entry);  // the chunks' pages that were written
-    return out;
-  }
-
- private:
   std::uint32_t add_entry(Shard& shard, std::string_view text, std::size_t hash) {
     const std::uint32_t handle = next_.fetch_add(1, std::memory_order_relaxed);
     Entry* chunk = chunk_for(handle);
@@ -139,6 +161,8 @@ class Pool {
   std::array<Shard, std::size_t{1} << kShardBits> shards_;
   std::atomic<std::uint32_t> next_{1};
 };
+
+thread_local Pool::CacheSlot Pool::thread_cache[Pool::kCacheSlots];
 
 // Made on first use and never destroyed: Names may be read by destructors of other statics.
 Pool& pool() {
