@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <new>
+#include <mutex>
 #include <numeric>
 #include <set>
 #include <system_error>
@@ -628,9 +629,18 @@ void parse_files(std::vector<LoadedFile>& files, const LoadLimits& limits, Parse
   detail::RuleBudget budget;
   detail::limit_rules(budget, limits.max_rules, input_bytes);
   std::atomic<std::size_t> next{0};
+  // One large file at a time: its parse holds simdjson's index and string buffer, about half the
+  // file's size again, and two at once would set the load's peak memory, and lint's, at about
+  // 1.4 times the input (L) instead of 1.2 times. The small files go beside it.
+  std::mutex large_file;
   const auto work = [&] {
     FileParser parser(limits, budget);
     for (std::size_t k = next++; k < files.size(); k = next++) {
+      if (files[order[k]].size < kLargeFile) {
+        parse_file(parser, files, order[k], out);
+        continue;
+      }
+      const std::lock_guard<std::mutex> one_at_a_time(large_file);
       parse_file(parser, files, order[k], out);
     }
   };
