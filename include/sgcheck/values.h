@@ -226,13 +226,6 @@ inline std::string operator+(const char* text, Name name) {
 // Writes the text (test output, diagnostics of the tests).
 std::ostream& operator<<(std::ostream& out, Name name);
 
-// How many distinct texts the pool holds and the bytes it uses (texts and tables): `dump --stats`.
-struct NamePoolStats {
-  std::size_t names = 0;
-  std::size_t bytes = 0;
-};
-NamePoolStats name_pool_stats();
-
 }  // namespace sgcheck
 
 template <>

@@ -36,7 +36,6 @@ struct Shard {
   std::size_t count = 0;
   char* block = nullptr;
   std::size_t block_left = 0;
-  std::size_t arena_bytes = 0;
 };
 
 // Handle 0 is the empty text and has no entry.
@@ -62,17 +61,6 @@ class Pool {
     const std::uint32_t handle = intern_locked(text, hash);
     cached = {hash, handle};
     return handle;
-  }
-
-  NamePoolStats stats() {
-    NamePoolStats out;
-    out.names = next_.load() - 1;
-    for (Shard& shard : shards_) {
-      std::lock_guard lock(shard.mutex);
-      out.bytes += shard.arena_bytes + shard.table.size() * sizeof(std::uint32_t);
-    }
-    out.bytes += out.names * sizeof(Entry);  // the chunks' pages that were written
-    return out;
   }
 
  private:
@@ -129,13 +117,11 @@ class Pool {
       char* own = new char[size];
       std::memcpy(own, text.data(), text.size());
       own[text.size()] = '\0';
-      shard.arena_bytes += size;
       return own;
     }
     if (shard.block_left < size) {
       shard.block = new char[kArenaBlock];
       shard.block_left = kArenaBlock;
-      shard.arena_bytes += kArenaBlock;
     }
     char* at = shard.block;
     std::memcpy(at, text.data(), text.size());
@@ -192,10 +178,6 @@ std::size_t Name::hash() const {
 
 std::ostream& operator<<(std::ostream& out, Name name) {
   return out << name.view();
-}
-
-NamePoolStats name_pool_stats() {
-  return pool().stats();
 }
 
 }  // namespace sgcheck

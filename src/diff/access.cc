@@ -316,7 +316,7 @@ void collect_atoms(const Semantics& semantics, const Group& group, Direction dir
       case PeerKind::group: {
         if (!semantics.can_match(group, rule)) break;  // matches nothing (SG205, SG302)
         std::string key;
-        naming(peer.id.str(), key, atom.label);
+        naming(peer.id, key, atom.label);
         atom.symbolic = "group:" + key;
         out.push_back(std::move(atom));
         break;

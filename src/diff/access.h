@@ -27,8 +27,7 @@ struct AccessAtom {
 };
 
 // How a side names a group it references: the key shared with the other side and a label.
-using GroupNaming =
-    std::function<void(const std::string& id, std::string& key, std::string& label)>;
+using GroupNaming = std::function<void(Name id, std::string& key, std::string& label)>;
 
 // The atoms of every rule of `group` in `direction` into `out`; the rules the inputs leave open
 // (rule_uncertain()) as texts into `open`. Invalid rules and rules that can never match add

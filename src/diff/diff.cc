@@ -164,18 +164,25 @@ void match_groups(Side& old_side, Side& new_side, const DiffOptions& options) {
     if (new_side.match[i] < 0) new_side.key[i] = "new:" + new_keys[i].front();
 }
 
+// The key a side gives the group `id` at `index` (Semantics::kAbsent when it has none), shared
+// with the other side: its matched key without the side's prefix, or "id:" and the id.
+std::string group_key(const Side& side, std::uint32_t index, Name id) {
+  if (index == Semantics::kAbsent) return "id:" + id;
+  const std::string& key = side.key[index];
+  return key.starts_with("old:") || key.starts_with("new:") ? key.substr(4) : key;
+}
+
+// The key a side gives a referenced group (naming_of()'s, without the label).
+std::string reference_key(const Side& side, Name id) {
+  return group_key(side, side.semantics.group_index(id), id);
+}
+
 detail::GroupNaming naming_of(const Side& side) {
-  return [&side](const std::string& id, std::string& key, std::string& label) {
+  return [&side](Name id, std::string& key, std::string& label) {
     const std::uint32_t index = side.semantics.group_index(id);
-    if (index == Semantics::kAbsent) {
-      key = "id:" + id;
-      label = id + " (not in the inventory)";
-      return;
-    }
-    const Group& g = side.inventory.groups[index];
-    key = side.key[index];
-    if (key.rfind("old:", 0) == 0 || key.rfind("new:", 0) == 0) key = key.substr(4);
-    label = "group " + side.label(g);
+    key = group_key(side, index, id);
+    label = index == Semantics::kAbsent ? id + " (not in the inventory)"
+                                        : "group " + side.label(side.inventory.groups[index]);
   };
 }
 
@@ -185,7 +192,7 @@ std::string rule_key(const Side& side, const Group& g, const Rule& r, bool for_d
   std::string out = std::string(direction_name(r.direction)) + " ";
   if (r.peer.kind == PeerKind::group) {
     std::string key, label;
-    naming_of(side)(r.peer.id.str(), key, label);
+    naming_of(side)(r.peer.id, key, label);
     out += service_notation(r) + (r.direction == Direction::ingress ? " from " : " to ");
     out += for_display ? label : key;
     if (!side.semantics.can_match(g, r)) out += " (can never match)";
@@ -209,14 +216,6 @@ std::multiset<std::string> rule_keys(const Side& side, const Group& g) {
   return out;
 }
 
-// The key a side gives a referenced group (naming_of()'s, without the label).
-std::string reference_key(const Side& side, const std::string& id) {
-  const std::uint32_t index = side.semantics.group_index(id);
-  if (index == Semantics::kAbsent) return "id:" + id;
-  const std::string& key = side.key[index];
-  return key.rfind("old:", 0) == 0 || key.rfind("new:", 0) == 0 ? key.substr(4) : key;
-}
-
 // Whether two rules say the same in the same words (references by key, prefix lists by entries):
 // the quick test before rule_keys() for the pairs of a large inventory, nearly all unchanged.
 bool same_rule(const Side& old_side, const Group& o, const Rule& a, const Side& new_side,
@@ -238,7 +237,7 @@ bool same_rule(const Side& old_side, const Group& o, const Rule& a, const Side& 
     }
     case PeerKind::group:
       return old_side.semantics.can_match(o, a) == new_side.semantics.can_match(n, b) &&
-             reference_key(old_side, a.peer.id.str()) == reference_key(new_side, b.peer.id.str());
+             reference_key(old_side, a.peer.id) == reference_key(new_side, b.peer.id);
   }
   return false;
 }
